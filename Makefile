@@ -1,0 +1,54 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a step they call.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install frontend migrate reference-data demo-data lint check clean
+
+run: install frontend migrate reference-data demo-data
+	@$(PY) manage.py demo_accounts
+	DEBUG=True $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install frontend
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+frontend: static/build/.built
+
+static/build/.built: node_modules/.installed frontend/build.mjs $(shell find frontend -type f 2>/dev/null)
+	npm run --silent build
+	touch $@
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+# Reference data is real and safe everywhere; loading it twice updates rows in place.
+reference-data: migrate
+	$(PY) manage.py loaddata organisations recipient_groups super_complaints
+
+# Demo responses and accounts: for `make run` and tests only, never for a production set-up.
+demo-data: reference-data
+	$(PY) manage.py loaddata demo_responses demo_accounts
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles

@@ -1,0 +1,171 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from recommendations.models import Organisation, Recommendation
+from tracker.models import TimeStampedModel
+from tracker.richtext import RichTextField
+
+from .choices import STATUS_RAG, Marking, Rag, ReviewOutcome, Status, WorkflowState
+from .querysets import ResponseQuerySet, ResponseUpdateQuerySet
+
+
+class ResponseManager(models.Manager.from_queryset(ResponseQuerySet)):
+    def get_by_natural_key(self, super_complaint_slug, number, organisation_slug):
+        return self.get(
+            recommendation__super_complaint__slug=super_complaint_slug,
+            recommendation__number=number,
+            organisation__slug=organisation_slug,
+        )
+
+
+class Response(TimeStampedModel):
+    """
+    One organisation's answer to one recommendation, over time.
+
+    `current_status` and `current_status_on` mirror the published update with the latest `as_of`;
+    only `responses.services.response_update_publish` sets them, in the publishing transaction.
+    """
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="responses"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="responses"
+    )
+    portal_reference = models.CharField(
+        max_length=50, blank=True, help_text='The HMICFRS monitoring portal reference, "#17527".'
+    )
+    lead = models.CharField(
+        max_length=300, blank=True, help_text='"DCI ..., in consultation with OPCC".'
+    )
+    current_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    current_status_on = models.DateField(null=True, blank=True)
+    current_update = models.ForeignKey(
+        "ResponseUpdate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The published update the current status comes from.",
+    )
+    review_outcome = models.CharField(
+        max_length=20, choices=ReviewOutcome.choices, default=ReviewOutcome.OPEN
+    )
+    review_comment = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ResponseManager()
+
+    class Meta:
+        ordering = ["recommendation", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "organisation"],
+                name="unique_response_per_recommendation_and_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.recommendation}"
+
+    def natural_key(self):
+        return self.recommendation.natural_key() + (self.organisation.slug,)
+
+    natural_key.dependencies = ["recommendations.recommendation", "recommendations.organisation"]
+
+    def get_absolute_url(self):
+        return reverse("responses:response_detail", args=[self.pk])
+
+    @property
+    def rag(self):
+        if self.review_outcome == ReviewOutcome.CLOSED:
+            return Rag.GREEN
+        return STATUS_RAG.get(self.current_status, Rag.RED)
+
+
+class ResponseUpdate(TimeStampedModel):
+    """
+    A dated entry in a response's history: what the organisation said, as of when.
+
+    Drafts and returned updates can be edited by their organisation. A published update never
+    changes and is never deleted: a correction is a new update.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="updates")
+    as_of = models.DateField(help_text="The date this position was true.")
+    status = models.CharField(max_length=30, choices=Status.choices)
+    narrative = RichTextField(blank=True)
+    awaiting = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For 'Awaiting national guidance': the recommendation or body awaited.",
+    )
+    position_provided_by = models.CharField(max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="response_updates",
+    )
+    state = models.CharField(
+        max_length=20, choices=WorkflowState.choices, default=WorkflowState.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField(blank=True)
+    marking = models.CharField(max_length=30, choices=Marking.choices, default=Marking.OFFICIAL)
+    public = models.BooleanField(
+        default=False, help_text="May appear on public pages once published (never if sensitive)."
+    )
+
+    objects = ResponseUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["response", "state", "as_of"])]
+        constraints = [
+            models.CheckConstraint(
+                name="sensitive_update_is_never_public",
+                condition=~models.Q(marking="OFFICIAL-SENSITIVE", public=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.response} as of {self.as_of:%d %B %Y} ({self.get_state_display()})"
+
+    @property
+    def is_published(self):
+        return self.state == WorkflowState.PUBLISHED
+
+    @property
+    def is_editable(self):
+        return self.state in {WorkflowState.DRAFT, WorkflowState.RETURNED}
+
+    @property
+    def rag(self):
+        return STATUS_RAG.get(self.status, Rag.RED)
+
+
+class ResponseReview(TimeStampedModel):
+    """A national reviewer's decision on a response, kept as part of its timeline."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="reviews")
+    outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices)
+    comment = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.response}: {self.get_outcome_display()}"
