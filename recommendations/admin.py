@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from .models import Organisation, RecipientGroup, Recommendation, SuperComplaint
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "kind", "region", "paired", "active")
+    list_filter = ("kind", "region", "active")
+    search_fields = ("name", "short_name", "slug")
+    list_select_related = ("paired",)
+    raw_id_fields = ("paired",)
+    prepopulated_fields = {"slug": ("short_name",)}
+
+
+@admin.register(RecipientGroup)
+class RecipientGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "organisation", "order")
+    list_filter = ("kind",)
+    search_fields = ("name", "slug")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+
+
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    fields = ("number", "order", "title", "due_on")
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(SuperComplaint)
+class SuperComplaintAdmin(admin.ModelAdmin):
+    list_display = ("short_title", "complainants", "submitted_on", "report_published_on", "status")
+    list_filter = ("status", "investigating_bodies")
+    search_fields = ("title", "short_title", "complainants", "summary")
+    date_hierarchy = "report_published_on"
+    inlines = [RecommendationInline]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "number", "title", "due_on", "recipients")
+    list_filter = ("super_complaint", "recipient_groups")
+    search_fields = ("number", "title", "text", "notes")
+    list_select_related = ("super_complaint",)
+    autocomplete_fields = ("depends_on",)
+    filter_horizontal = ("recipient_groups",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("recipient_groups")
+
+    @admin.display(description="Recipients")
+    def recipients(self, obj):
+        return ", ".join(group.name for group in obj.recipient_groups.all())

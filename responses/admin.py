@@ -1,0 +1,72 @@
+from django.contrib import admin
+
+from .choices import WorkflowState
+from .models import Response, ResponseReview, ResponseUpdate
+
+
+class ResponseUpdateInline(admin.TabularInline):
+    model = ResponseUpdate
+    fields = ("as_of", "status", "state", "marking", "public", "author")
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # New updates go through the workflow (services), not the inline.
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = (
+        "organisation", "recommendation", "portal_reference", "current_status",
+        "current_status_on", "review_outcome",
+    )
+    list_filter = (
+        "current_status", "review_outcome", "organisation__kind",
+        "recommendation__super_complaint",
+    )
+    search_fields = ("organisation__name", "portal_reference", "lead", "recommendation__number")
+    list_select_related = ("organisation", "recommendation__super_complaint")
+    raw_id_fields = ("recommendation", "organisation", "current_update", "reviewed_by")
+    # The current status mirrors the latest published update; only the publish service sets it.
+    readonly_fields = ("current_status", "current_status_on", "current_update")
+    inlines = [ResponseUpdateInline]
+
+
+@admin.register(ResponseUpdate)
+class ResponseUpdateAdmin(admin.ModelAdmin):
+    list_display = ("response", "as_of", "status", "state", "marking", "public", "author")
+    list_filter = ("state", "status", "marking", "public", "response__organisation__kind")
+    search_fields = ("response__organisation__name", "narrative", "position_provided_by")
+    list_select_related = ("response__organisation", "response__recommendation__super_complaint",
+                           "author")
+    raw_id_fields = ("response", "author", "signed_off_by")
+    date_hierarchy = "as_of"
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.state == WorkflowState.PUBLISHED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.state == WorkflowState.PUBLISHED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Bulk delete would bypass the per-object check above and remove published history.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(ResponseReview)
+class ResponseReviewAdmin(admin.ModelAdmin):
+    list_display = ("response", "outcome", "reviewer", "created_at")
+    list_filter = ("outcome",)
+    list_select_related = ("response__organisation", "response__recommendation__super_complaint",
+                           "reviewer")
+    raw_id_fields = ("response", "reviewer")
+    search_fields = ("response__organisation__name", "comment")

@@ -1,0 +1,112 @@
+"""
+Shared test data: a tiny world of two forces, one local policing body, a national body and one
+super-complaint, with a persona for each role (in the manner of healthchecks' alice/bob/charlie).
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from recommendations.models import Organisation, RecipientGroup, Recommendation, SuperComplaint
+from tracker.models import Membership
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash test passwords cheaply; PBKDF2 stays so the demo accounts' hashes still verify."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+def make_user(username, organisation=None, role=None, **extra):
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), **extra
+    )
+    if organisation is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def world(db):
+    """Organisations, groups, a super-complaint with three recommendations, and personas."""
+
+    class World:
+        pass
+
+    w = World()
+    w.force_a = Organisation.objects.create(
+        slug="force-a", name="Force A Police", short_name="Force A",
+        kind=Organisation.Kind.POLICE_FORCE, region="North East",
+    )
+    w.force_b = Organisation.objects.create(
+        slug="force-b", name="Force B Constabulary", short_name="Force B",
+        kind=Organisation.Kind.POLICE_FORCE, region="South West",
+    )
+    w.lpb_a = Organisation.objects.create(
+        slug="force-a-pcc", name="Force A PCC", short_name="Force A PCC",
+        kind=Organisation.Kind.LOCAL_POLICING_BODY, region="North East", paired=w.force_a,
+    )
+    w.force_a.paired = w.lpb_a
+    w.force_a.save()
+    w.home_office = Organisation.objects.create(
+        slug="home-office", name="Home Office", short_name="Home Office",
+        kind=Organisation.Kind.NATIONAL_BODY,
+    )
+    w.hmicfrs = Organisation.objects.create(
+        slug="hmicfrs", name="HMICFRS", short_name="HMICFRS",
+        kind=Organisation.Kind.NATIONAL_BODY,
+    )
+    w.inactive_force = Organisation.objects.create(
+        slug="gone", name="Disbanded Police", short_name="Disbanded",
+        kind=Organisation.Kind.POLICE_FORCE, active=False,
+    )
+
+    w.chief_constables = RecipientGroup.objects.create(
+        slug="chief-constables", name="Chief constables", kind=RecipientGroup.Kind.POLICE_FORCES
+    )
+    w.pccs = RecipientGroup.objects.create(
+        slug="pccs", name="Police and crime commissioners (or equivalents)",
+        kind=RecipientGroup.Kind.LOCAL_POLICING_BODIES,
+    )
+    w.home_office_group = RecipientGroup.objects.create(
+        slug="home-office", name="Home Office", kind=RecipientGroup.Kind.ORGANISATION,
+        organisation=w.home_office,
+    )
+    w.all_recipients = RecipientGroup.objects.create(
+        slug="all-recipients", name="All recipients", kind=RecipientGroup.Kind.ALL_RECIPIENTS
+    )
+
+    w.super_complaint = SuperComplaint.objects.create(
+        slug="safe-to-share", title="Safe to share?", short_title="Safe to share?",
+        complainants="Liberty and Southall Black Sisters",
+        report_published_on=datetime.date(2020, 12, 17),
+        status=SuperComplaint.Status.REPORT_PUBLISHED,
+    )
+    w.rec_1 = Recommendation.objects.create(
+        super_complaint=w.super_complaint, number="1", order=1, text="<p>Stop sharing.</p>"
+    )
+    w.rec_1.recipient_groups.add(w.chief_constables)
+    w.rec_2 = Recommendation.objects.create(
+        super_complaint=w.super_complaint, number="2", order=2, text="<p>Review the law.</p>"
+    )
+    w.rec_2.recipient_groups.add(w.home_office_group)
+    w.rec_5 = Recommendation.objects.create(
+        super_complaint=w.super_complaint, number="5", order=5, text="<p>Together.</p>"
+    )
+    w.rec_5.recipient_groups.add(w.chief_constables, w.pccs)
+
+    w.contributor = make_user("alice", w.force_a, Membership.Role.CONTRIBUTOR)
+    w.approver = make_user("bob", w.force_a, Membership.Role.APPROVER)
+    w.viewer = make_user("victor", w.force_a, Membership.Role.VIEWER)
+    w.other_contributor = make_user("charlie", w.force_b, Membership.Role.CONTRIBUTOR)
+    w.other_approver = make_user("dave", w.force_b, Membership.Role.APPROVER)
+    w.opcc_contributor = make_user("olivia", w.lpb_a, Membership.Role.CONTRIBUTOR)
+    w.reviewer = make_user("rita", w.hmicfrs, Membership.Role.REVIEWER)
+    w.outsider = make_user("nobody")
+    return w
