@@ -60,7 +60,7 @@ class Organisation(TimeStampedModel):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("recommendations:organisation_detail", args=[self.slug])
+        return reverse("responses:organisation_detail", args=[self.slug])
 
 
 class RecipientGroup(TimeStampedModel):
@@ -149,7 +149,7 @@ class SuperComplaint(TimeStampedModel):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("recommendations:supercomplaint_detail", args=[self.slug])
+        return reverse("responses:supercomplaint_detail", args=[self.slug])
 
     @property
     def comments_due_on(self):
@@ -211,8 +211,9 @@ class Recommendation(TimeStampedModel):
     natural_key.dependencies = ["recommendations.supercomplaint"]
 
     def get_absolute_url(self):
+        # The page lives in the responses app: it shows every organisation's response.
         return reverse(
-            "recommendations:recommendation_detail", args=[self.super_complaint.slug, self.number]
+            "responses:recommendation_detail", args=[self.super_complaint.slug, self.number]
         )
 
     @property

@@ -78,7 +78,14 @@ class Response(TimeStampedModel):
     natural_key.dependencies = ["recommendations.recommendation", "recommendations.organisation"]
 
     def get_absolute_url(self):
-        return reverse("responses:response_detail", args=[self.pk])
+        return reverse(
+            "responses:response_detail",
+            args=[
+                self.recommendation.super_complaint.slug,
+                self.recommendation.number,
+                self.organisation.slug,
+            ],
+        )
 
     @property
     def rag(self):

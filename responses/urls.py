@@ -1,0 +1,47 @@
+from django.urls import include, path
+
+from .views import browse, workflow
+
+app_name = "responses"
+
+# /super-complaints/<slug>/recommendations/<number>/<organisation>/...
+response_urls = [
+    path("", workflow.ResponseDetailView.as_view(), name="response_detail"),
+    path("updates/new/", workflow.UpdateCreateView.as_view(), name="update_create"),
+    path("review/", workflow.ResponseReviewView.as_view(), name="response_review"),
+]
+
+# /super-complaints/<slug>/recommendations/<number>/...
+recommendation_urls = [
+    path("", browse.RecommendationDetailView.as_view(), name="recommendation_detail"),
+    path("export.csv", browse.RecommendationExportView.as_view(), name="recommendation_export"),
+    path("compare/", browse.RecommendationCompareView.as_view(), name="recommendation_compare"),
+    path("<slug:organisation>/", include(response_urls)),
+]
+
+# /super-complaints/...
+super_complaint_urls = [
+    path("", browse.SuperComplaintListView.as_view(), name="supercomplaint_list"),
+    path("<slug:slug>/", browse.SuperComplaintDetailView.as_view(), name="supercomplaint_detail"),
+    path("<slug:slug>/matrix/", browse.MatrixView.as_view(), name="matrix"),
+    path("<slug:slug>/matrix.csv", browse.MatrixExportView.as_view(), name="matrix_export"),
+    path("<slug:slug>/recommendations/<str:number>/", include(recommendation_urls)),
+]
+
+# /updates/<pk>/...
+update_urls = [
+    path("edit/", workflow.UpdateEditView.as_view(), name="update_edit"),
+    path("sign-off/", workflow.UpdateSignOffView.as_view(), name="update_sign_off"),
+    path("delete/", workflow.UpdateDeleteView.as_view(), name="update_delete"),
+]
+
+urlpatterns = [
+    path("super-complaints/", include(super_complaint_urls)),
+    path("organisations/", browse.OrganisationListView.as_view(), name="organisation_list"),
+    path(
+        "organisations/<slug:slug>/",
+        browse.OrganisationDetailView.as_view(),
+        name="organisation_detail",
+    ),
+    path("updates/<int:pk>/", include(update_urls)),
+]
