@@ -1,5 +1,7 @@
 from django.db import models
 
+KIND_ORDER = ["police_force", "local_policing_body", "national_body"]
+
 
 class OrganisationQuerySet(models.QuerySet):
     def active(self):
@@ -13,6 +15,15 @@ class OrganisationQuerySet(models.QuerySet):
 
     def national_bodies(self):
         return self.filter(kind="national_body")
+
+    def forces_first(self):
+        """Order police forces, then local policing bodies, then national bodies, each by name."""
+        rank = models.Case(
+            *(models.When(kind=kind, then=models.Value(i)) for i, kind in enumerate(KIND_ORDER)),
+            default=models.Value(len(KIND_ORDER)),
+            output_field=models.IntegerField(),
+        )
+        return self.alias(kind_rank=rank).order_by("kind_rank", "name")
 
 
 class RecommendationQuerySet(models.QuerySet):

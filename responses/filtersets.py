@@ -1,0 +1,114 @@
+import django_filters
+from django.db.models import Case, F, IntegerField, Q, Value, When
+
+from recommendations.models import Organisation
+
+from .choices import Status
+
+NO_RESPONSE = "none"
+
+STATUS_FILTER_CHOICES = [(NO_RESPONSE, "No response yet"), *Status.choices]
+
+# Sorting by status reads best from "not started" (most worrying) to "completed".
+STATUS_SORT_ORDER = [
+    Status.NOT_STARTED,
+    Status.AWAITING_NATIONAL,
+    Status.IN_PROGRESS,
+    Status.NEARING_COMPLETION,
+    Status.COMPLETED,
+    Status.NOT_ACCEPTED,
+]
+
+
+def _region_choices():
+    regions = (
+        Organisation.objects.exclude(region="").order_by("region").values_list("region", flat=True)
+    )
+    return [(region, region) for region in dict.fromkeys(regions)]
+
+
+class OrganisationFilterSet(django_filters.FilterSet):
+    """Region and kind: the filters every cross-organisation page shares (matrix, list)."""
+
+    region = django_filters.ChoiceFilter(
+        label="Region", choices=_region_choices, empty_label="Any region"
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Kind of organisation", choices=Organisation.Kind.choices, empty_label="Any kind"
+    )
+    q = django_filters.CharFilter(label="Organisation name", method="search")
+
+    class Meta:
+        model = Organisation
+        fields = ("region", "kind", "q")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(slug__icontains=value)
+        )
+
+
+class ComparisonFilterSet(OrganisationFilterSet):
+    """
+    Filters the rows of a recommendation's comparison: organisations annotated with their
+    response (see `selectors.comparison.comparison_queryset`).
+    """
+
+    status = django_filters.MultipleChoiceFilter(
+        label="Status", choices=STATUS_FILTER_CHOICES, method="filter_status"
+    )
+    q = django_filters.CharFilter(label="Search organisations and response text", method="search")
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[
+            ("organisation", "Organisation"),
+            ("status", "Status"),
+            ("-date", "Date (newest first)"),
+            ("date", "Date (oldest first)"),
+        ],
+        empty_label=None,
+        method="sort_rows",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ("region", "kind", "status", "q", "sort")
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = Q(response_status__in=[v for v in value if v != NO_RESPONSE])
+        if NO_RESPONSE in value:
+            condition |= Q(response_status__isnull=True)
+        return queryset.filter(condition)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(short_name__icontains=value)
+            | Q(response_narrative__icontains=value)
+            | Q(response_lead__icontains=value)
+        )
+
+    def sort_rows(self, queryset, name, value):
+        if value == "status":
+            rank = Case(
+                *(
+                    When(response_status=code, then=Value(i))
+                    for i, code in enumerate(STATUS_SORT_ORDER)
+                ),
+                default=Value(-1),  # no response yet comes first: it is the gap to chase
+                output_field=IntegerField(),
+            )
+            return queryset.annotate(status_rank=rank).order_by("status_rank", "name")
+        if value == "date":
+            return queryset.order_by(F("response_status_on").asc(nulls_first=True), "name")
+        if value == "-date":
+            return queryset.order_by(F("response_status_on").desc(nulls_last=True), "name")
+        return queryset.order_by("name")

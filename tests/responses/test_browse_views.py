@@ -1,0 +1,310 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from recommendations.models import Organisation, Recommendation
+from responses import services
+from responses.choices import Status, WorkflowState
+from responses.models import Response, ResponseUpdate
+
+
+def publish(world, organisation, recommendation, status, narrative, as_of=None, author=None,
+            approver=None):
+    """Publish an update through the services, with a writer and approver of `organisation`."""
+    response = services.response_get_or_create(
+        recommendation=recommendation, organisation=organisation
+    )
+    update = services.response_update_create(
+        response=response, author=author or world.contributor, submit=True,
+        as_of=as_of or datetime.date(2021, 5, 1), status=status, narrative=narrative,
+    )
+    return services.response_update_publish(update=update, approver=approver or world.approver)
+
+
+@pytest.fixture
+def published(world):
+    """Force A has completed rec 1; Force B has a draft only (invisible to others)."""
+    publish(world, world.force_a, world.rec_1, Status.COMPLETED, "<p>Direction issued to staff.</p>")
+    response_b = services.response_get_or_create(
+        recommendation=world.rec_1, organisation=world.force_b
+    )
+    services.response_update_create(
+        response=response_b, author=world.other_contributor, as_of=datetime.date(2021, 6, 1),
+        status=Status.IN_PROGRESS, narrative="<p>Secret draft wording.</p>",
+    )
+    return world
+
+
+def grow(world, factor):
+    """Add `factor` times more forces, recommendations and published updates (for query pins)."""
+    forces = Organisation.objects.bulk_create(
+        Organisation(slug=f"extra-{i}", name=f"Extra Force {i}", short_name=f"Extra {i}",
+                     kind=Organisation.Kind.POLICE_FORCE, region="Eastern")
+        for i in range(factor * 3)
+    )
+    recommendations = []
+    for i in range(factor * 3):
+        rec = Recommendation.objects.create(
+            super_complaint=world.super_complaint, number=f"x{i}", order=100 + i,
+            text=f"<p>Extra {i}</p>",
+        )
+        rec.recipient_groups.add(world.chief_constables)
+        recommendations.append(rec)
+    for rec in recommendations[:factor]:
+        for force in forces:
+            response = Response.objects.create(recommendation=rec, organisation=force)
+            update = ResponseUpdate.objects.create(
+                response=response, as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS,
+                narrative="<p>Work under way.</p>", state=WorkflowState.PUBLISHED,
+            )
+            Response.objects.filter(pk=response.pk).update(
+                current_update=update, current_status=update.status,
+                current_status_on=update.as_of,
+            )
+
+
+def rec_url(world, rec, name="responses:recommendation_detail"):
+    return reverse(name, args=[world.super_complaint.slug, rec.number])
+
+
+def test_pages_need_a_signed_in_user(client, world):
+    response = client.get(reverse("responses:supercomplaint_list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_super_complaint_list_shows_progress(client, published):
+    client.force_login(published.outsider)
+    response = client.get(reverse("responses:supercomplaint_list"))
+    # rec 1: 2 forces, rec 2: Home Office, rec 5: 2 forces + 1 PCC -> 6 expected, 1 completed.
+    assert "1 of 6 expected responses completed" in response.text
+
+
+def test_super_complaint_detail_lists_recommendations_with_recipients(client, world):
+    client.force_login(world.outsider)
+    response = client.get(world.super_complaint.get_absolute_url())
+    assert "Stop sharing." in response.text
+    assert "Chief constables; Police and crime commissioners (or equivalents)" in response.text
+    assert "Home Office" in response.text
+
+
+def test_comparison_shows_every_expected_organisation_and_the_gaps(client, published):
+    client.force_login(published.outsider)
+    response = client.get(rec_url(published, published.rec_1))
+    rows = [row.name for row in response.context["comparison"].rows]
+    assert rows == ["Force A Police", "Force B Constabulary"]
+    assert "Direction issued to staff." in response.text
+    assert "No response yet" in response.text
+
+
+def test_comparison_never_shows_another_organisations_draft(client, published):
+    client.force_login(published.contributor)
+    response = client.get(rec_url(published, published.rec_1))
+    assert "Secret draft wording" not in response.text
+    export = client.get(rec_url(published, published.rec_1, "responses:recommendation_export"))
+    assert "Secret draft wording" not in export.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"region": "South West"}, ["Force B Constabulary"]),
+        ({"kind": "police_force"}, ["Force A Police", "Force B Constabulary"]),
+        ({"kind": "local_policing_body"}, []),
+        ({"status": "completed"}, ["Force A Police"]),
+        ({"status": "none"}, ["Force B Constabulary"]),
+        ({"q": "direction issued"}, ["Force A Police"]),
+        ({"q": "constabulary"}, ["Force B Constabulary"]),
+    ],
+)
+def test_comparison_filters(client, published, query, expected):
+    client.force_login(published.outsider)
+    response = client.get(rec_url(published, published.rec_1), query)
+    assert [row.name for row in response.context["comparison"].rows] == expected
+
+
+def test_comparison_sorts_by_status_with_gaps_first(client, published):
+    client.force_login(published.outsider)
+    response = client.get(rec_url(published, published.rec_1), {"sort": "status"})
+    assert [row.name for row in response.context["comparison"].rows] == [
+        "Force B Constabulary", "Force A Police",
+    ]
+
+
+def test_export_has_exactly_the_filtered_rows(client, published):
+    client.force_login(published.outsider)
+    response = client.get(
+        rec_url(published, published.rec_1, "responses:recommendation_export"),
+        {"status": "completed"},
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Organisation", "Kind", "Region", "Status"]
+    assert [row[0] for row in rows[1:]] == ["Force A Police"]
+    assert rows[1][3] == "Completed"
+    assert rows[1][-1] == "Direction issued to staff."
+
+
+def test_export_neutralises_spreadsheet_formulas(client, world):
+    publish(world, world.force_a, world.rec_1, Status.COMPLETED, "<p>=HYPERLINK(1)</p>")
+    client.force_login(world.outsider)
+    response = client.get(rec_url(world, world.rec_1, "responses:recommendation_export"))
+    assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
+
+
+def test_side_by_side_shows_full_texts_of_the_chosen_organisations(client, world):
+    publish(world, world.force_a, world.rec_1, Status.COMPLETED, "<p>Alpha text.</p>")
+    publish(world, world.force_b, world.rec_1, Status.IN_PROGRESS, "<p>Bravo text.</p>",
+            author=world.other_contributor, approver=world.other_approver)
+    client.force_login(world.outsider)
+    response = client.get(
+        rec_url(world, world.rec_1, "responses:recommendation_compare"),
+        {"organisation": ["force-b", "force-a"]},
+    )
+    assert [o.slug for o in response.context["organisations"]] == ["force-b", "force-a"]
+    assert "Alpha text." in response.text and "Bravo text." in response.text
+
+
+@pytest.mark.parametrize("chosen", [["force-a"], ["force-a", "force-b", "x", "y", "z"]])
+def test_side_by_side_needs_two_to_four_organisations(client, world, chosen):
+    client.force_login(world.outsider)
+    response = client.get(
+        rec_url(world, world.rec_1, "responses:recommendation_compare"),
+        {"organisation": chosen}, follow=True,
+    )
+    assert "Select between 2 and 4 organisations" in response.text
+
+
+def test_matrix_has_a_cell_per_recommendation_and_organisation(client, published):
+    client.force_login(published.outsider)
+    response = client.get(reverse("responses:matrix", args=[published.super_complaint.slug]))
+    matrix = response.context["matrix"]
+    assert [o.slug for o in matrix.organisations] == [
+        "force-a", "force-b", "force-a-pcc", "home-office",
+    ]
+    cells = {
+        (rec.number, org.slug): cell
+        for rec, row in matrix.rows for org, cell in zip(matrix.organisations, row, strict=True)
+    }
+    assert cells[("1", "force-a")].label == "Completed"
+    assert cells[("1", "force-b")].label == "No response yet"
+    assert cells[("2", "force-a")].applicable is False
+    assert cells[("1", "force-a")].url == (
+        reverse("responses:response_detail", args=["safe-to-share", "1", "force-a"])
+    )
+
+
+def test_matrix_filters_by_kind_and_exports_the_same_cells(client, published):
+    client.force_login(published.outsider)
+    url = reverse("responses:matrix", args=[published.super_complaint.slug])
+    response = client.get(url, {"kind": "police_force"})
+    assert [o.slug for o in response.context["matrix"].organisations] == ["force-a", "force-b"]
+
+    export = client.get(
+        reverse("responses:matrix_export", args=[published.super_complaint.slug]),
+        {"kind": "police_force"},
+    )
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Recommendation", "Force A Police", "Force B Constabulary"]
+    assert rows[1] == ["1", "Completed", "No response yet"]
+    assert rows[2] == ["2", "Not applicable", "Not applicable"]
+
+
+def test_matrix_can_show_organisations_as_rows(client, published):
+    client.force_login(published.outsider)
+    response = client.get(
+        reverse("responses:matrix", args=[published.super_complaint.slug]),
+        {"orientation": "organisations", "kind": "police_force"},
+    )
+    transposed = response.context["transposed"]
+    assert [org.slug for org, _ in transposed] == ["force-a", "force-b"]
+    assert [cell.label for cell in transposed[0][1]][0] == "Completed"
+
+
+def test_organisation_page_lists_what_applies_and_links_the_paired_body(client, published):
+    client.force_login(published.outsider)
+    response = client.get(published.force_a.get_absolute_url())
+    (super_complaint, recommendations), = response.context["groups"]
+    assert [r.number for r in recommendations] == ["1", "5"]
+    assert recommendations[0].response.current_status == Status.COMPLETED
+    assert published.lpb_a.get_absolute_url() in response.text
+
+
+def test_home_counts_statuses_and_lists_gaps(client, published):
+    client.force_login(published.contributor)
+    response = client.get(reverse("home"))
+    summary, = response.context["summaries"]
+    counts = {code: count for code, _, count in summary.status_counts}
+    assert counts["completed"] == 1
+    assert counts["none"] == 1
+    assert [r.number for r in summary.gaps] == ["5"]
+
+
+def test_home_shows_approvers_what_waits_for_their_sign_off(client, world):
+    response_a = services.response_get_or_create(recommendation=world.rec_5,
+                                                 organisation=world.force_a)
+    services.response_update_create(
+        response=response_a, author=world.contributor, submit=True,
+        as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS,
+    )
+    client.force_login(world.approver)
+    response = client.get(reverse("home"))
+    assert len(response.context["awaiting_my_sign_off"]) == 1
+    client.force_login(world.other_approver)
+    response = client.get(reverse("home"))
+    assert response.context["awaiting_my_sign_off"] == []
+
+
+def test_home_shows_recent_updates_from_other_organisations_only(client, published):
+    client.force_login(published.other_contributor)
+    response = client.get(reverse("home"))
+    assert [u.response.organisation.slug for u in response.context["recent_from_others"]] == [
+        "force-a"
+    ]
+    client.force_login(published.contributor)
+    response = client.get(reverse("home"))
+    assert response.context["recent_from_others"] == []
+
+
+PAGES = {
+    "home": lambda w: reverse("home"),
+    "supercomplaint_list": lambda w: reverse("responses:supercomplaint_list"),
+    "supercomplaint_detail": lambda w: w.super_complaint.get_absolute_url(),
+    "recommendation_detail": lambda w: rec_url(w, w.rec_1),
+    "recommendation_export": lambda w: rec_url(w, w.rec_1, "responses:recommendation_export"),
+    "recommendation_compare": lambda w: rec_url(w, w.rec_1, "responses:recommendation_compare")
+    + "?organisation=force-a&organisation=force-b",
+    "matrix": lambda w: reverse("responses:matrix", args=[w.super_complaint.slug]),
+    "matrix_export": lambda w: reverse("responses:matrix_export", args=[w.super_complaint.slug]),
+    "organisation_list": lambda w: reverse("responses:organisation_list"),
+    "organisation_detail": lambda w: w.force_a.get_absolute_url(),
+}
+
+# Session + user, then the page's own queries. The same whatever the size of the data.
+QUERY_COUNTS = {
+    "home": 10,
+    "supercomplaint_list": 7,
+    "supercomplaint_detail": 9,
+    "recommendation_detail": 8,
+    "recommendation_export": 7,
+    "recommendation_compare": 7,
+    "matrix": 8,
+    "matrix_export": 7,
+    "organisation_list": 4,
+    "organisation_detail": 7,
+}
+
+
+@pytest.mark.parametrize("factor", [1, 10])
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_pages_run_a_fixed_number_of_queries(client, published, django_assert_num_queries,
+                                              page, factor):
+    grow(published, factor)
+    client.force_login(published.approver)
+    url = PAGES[page](published)
+    with django_assert_num_queries(QUERY_COUNTS[page]):
+        response = client.get(url)
+    assert response.status_code == 200
