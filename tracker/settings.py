@@ -56,7 +56,7 @@ def envsecret(name, default=None):
             return Path(path).read_text().strip()
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {exc}") from None
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 DEBUG = envbool("DEBUG", False)
@@ -91,12 +91,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Between these two: a signed-out POST keeps its text before LoginRequired redirects it.
+    "tracker.formstash.FormStashMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
+
+# A failed CSRF check on a long form shows the form again with the text kept.
+CSRF_FAILURE_VIEW = "tracker.formstash.csrf_failure"
 
 TEMPLATES = [
     {
@@ -177,7 +182,7 @@ SESSION_COOKIE_SECURE = envbool("HTTPS", False)
 CSRF_COOKIE_SECURE = envbool("HTTPS", False)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
