@@ -1,0 +1,257 @@
+"""
+Typed text survives a session that expired or a CSRF check that failed (tracker/formstash.py).
+"""
+
+import datetime
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from responses import services
+from responses.choices import Status
+from responses.models import Response, ResponseUpdate
+from tests.conftest import PASSWORD
+from tracker import formstash
+
+EXPIRED_BANNER = "You were signed out before your update was saved."
+CSRF_BANNER = "Your form expired before it was saved."
+NARRATIVE = "A long account of the work.\n\nSecond paragraph:\n- first action\n- second action"
+
+
+def create_url(world):
+    return reverse("responses:update_create",
+                   args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
+
+
+def typed(**overrides):
+    data = {
+        "as_of_day": "3", "as_of_month": "4", "as_of_year": "2022",
+        "status": Status.IN_PROGRESS, "narrative": NARRATIVE,
+        "position_provided_by": "DCI Smith", "marking": "OFFICIAL", "action": "submit",
+    }
+    data.update(overrides)
+    return data
+
+
+def expire_sessions():
+    """What the session timing out does: the browser still sends a cookie the server forgot."""
+    Session.objects.all().delete()
+
+
+def sign_in(client, user, next_url):
+    page = client.post(f"{reverse('login')}?next={next_url}",
+                       {"username": user.username, "password": PASSWORD, "next": next_url})
+    assert page.status_code == 302, page.content.decode()
+    assert page.headers["Location"] == next_url
+
+
+# Session expired
+
+
+def test_a_signed_out_post_goes_to_sign_in_and_the_text_comes_back_once(world, client):
+    client.force_login(world.contributor)
+    url = create_url(world)
+    expire_sessions()
+
+    page = client.post(url, typed())
+
+    assert page.status_code == 302
+    assert page.headers["Location"] == f"{reverse('login')}?next={url}"
+    assert not Response.objects.exists() and not ResponseUpdate.objects.exists()
+
+    sign_in(client, world.contributor, url)
+    html = client.get(url).content.decode()
+    assert EXPIRED_BANNER in html
+    assert f"{NARRATIVE}</textarea>" in html
+    assert 'value="DCI Smith"' in html
+    assert 'name="as_of_day" type="text" inputmode="numeric" value="3"' in html
+    assert 'value="in_progress" checked' in html
+    # Put back for checking, not submitted: no errors, and nothing saved.
+    assert "There is a problem" not in html
+    assert not ResponseUpdate.objects.exists()
+
+    again = client.get(url).content.decode()
+    assert EXPIRED_BANNER not in again
+    assert NARRATIVE not in again
+
+
+def test_the_text_of_a_draft_being_edited_wins_over_the_stored_draft(world, client):
+    response = services.response_get_or_create(recommendation=world.rec_1,
+                                               organisation=world.force_a)
+    update = services.response_update_create(
+        response=response, author=world.contributor, as_of=datetime.date(2021, 1, 1),
+        status=Status.NOT_STARTED, narrative="<p>Old words.</p>",
+    )
+    url = reverse("responses:update_edit", args=[update.pk])
+    client.force_login(world.contributor)
+    expire_sessions()
+
+    client.post(url, typed(narrative="New words typed for an hour."))
+    sign_in(client, world.contributor, url)
+    html = client.get(url).content.decode()
+
+    assert "New words typed for an hour.</textarea>" in html
+    assert "Old words." not in html
+    update.refresh_from_db()
+    assert update.narrative == "<p>Old words.</p>"
+
+
+def test_someone_else_signing_in_does_not_get_the_form(world, client):
+    client.force_login(world.contributor)
+    url = create_url(world)
+    expire_sessions()
+    client.post(url, typed())
+
+    sign_in(client, world.other_contributor, url)
+
+    assert client.get(url).status_code == 403
+
+
+def test_a_signed_out_post_to_an_ordinary_view_is_not_kept(world, client):
+    url = reverse("responses:response_review",
+                  args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
+
+    page = client.post(url, {"outcome": "closed", "comment": "Some text"})
+
+    assert page.status_code == 302
+    assert page.headers["Location"].startswith(reverse("login"))
+    assert formstash.SESSION_KEY not in client.session
+
+
+# CSRF failed
+
+
+def test_a_failed_csrf_check_shows_the_form_again_with_the_text(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.contributor)
+    url = create_url(world)
+
+    page = client.post(url, typed())
+
+    assert page.status_code == 303
+    assert page.headers["Location"] == url
+    assert not ResponseUpdate.objects.exists() and not Response.objects.exists()
+    html = client.get(url).content.decode()
+    assert CSRF_BANNER in html
+    assert f"{NARRATIVE}</textarea>" in html
+    assert not ResponseUpdate.objects.exists()
+    assert CSRF_BANNER not in client.get(url).content.decode()
+
+
+def test_resubmitting_the_refilled_form_saves_it(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.contributor)
+    url = create_url(world)
+    client.post(url, typed())
+
+    token = client.get(url).context["csrf_token"]
+    page = client.post(url, {**typed(), "csrfmiddlewaretoken": str(token)})
+
+    assert page.status_code == 302
+    assert ResponseUpdate.objects.get().narrative.startswith("<p>A long account")
+
+
+def test_a_failed_csrf_check_elsewhere_is_a_403_page(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.approver)
+    url = reverse("responses:response_review",
+                  args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
+
+    page = client.post(url, {"outcome": "closed"})
+
+    assert page.status_code == 403
+    assert "This form has expired" in page.content.decode()
+    assert formstash.SESSION_KEY not in client.session
+
+
+def test_a_forged_post_without_a_session_stashes_nothing(world):
+    client = Client(enforce_csrf_checks=True)
+
+    page = client.post(create_url(world), typed())
+
+    assert page.status_code == 403
+    assert not Session.objects.exists()
+
+
+# The stash itself
+
+
+def post_request(path, data, session=None):
+    request = RequestFactory().post(path, data)
+    request.session = session if session is not None else {}
+    return request
+
+
+def test_the_stash_leaves_out_the_token_and_the_button_and_keeps_repeated_values():
+    request = post_request("/form/", {"csrfmiddlewaretoken": "x", "action": "submit",
+                                      "narrative": "Text", "tag": ["a", "b"]})
+
+    assert formstash.stash(request, formstash.SIGNED_OUT)
+
+    data, banner = formstash.pop(request)
+    assert dict(data.lists()) == {"narrative": ["Text"], "tag": ["a", "b"]}
+    assert banner.startswith("You were signed out")
+    assert formstash.pop(request) == (None, "")
+    assert formstash.SESSION_KEY not in request.session
+
+
+def test_an_oversized_post_is_not_stashed():
+    request = post_request("/form/", {"narrative": "x" * (formstash.MAX_STASH_BYTES + 1)})
+
+    assert not formstash.stash(request, formstash.CSRF_FAILED)
+    assert formstash.SESSION_KEY not in request.session
+
+
+def test_a_stash_belongs_to_its_path_and_only_the_newest_few_are_kept():
+    session = {}
+    for number in range(formstash.MAX_STASHES + 2):
+        formstash.stash(post_request(f"/form/{number}/", {"n": str(number)}, session),
+                        formstash.CSRF_FAILED)
+
+    assert len(session[formstash.SESSION_KEY]) == formstash.MAX_STASHES
+    assert formstash.pop(post_request("/form/0/", {}, session)) == (None, "")
+    assert formstash.pop(post_request("/elsewhere/", {}, session)) == (None, "")
+    data, _ = formstash.pop(post_request("/form/6/", {}, session))
+    assert data["n"] == "6"
+
+
+def test_views_are_marked_by_attribute_or_decorator():
+    @formstash.keep_typed_text
+    def marked(request):
+        return HttpResponse()
+
+    def unmarked(request):
+        return HttpResponse()
+
+    class View:
+        keeps_typed_text = True
+
+    def as_view(request):
+        return HttpResponse()
+
+    as_view.view_class = View
+
+    assert formstash.keeps_typed_text(marked)
+    assert formstash.keeps_typed_text(as_view)
+    assert not formstash.keeps_typed_text(unmarked)
+
+
+@pytest.mark.parametrize("name", ["update_create", "update_edit"])
+def test_the_update_forms_keep_typed_text(name):
+    from responses.views import workflow
+
+    view = {"update_create": workflow.UpdateCreateView,
+            "update_edit": workflow.UpdateEditView}[name]
+    assert formstash.keeps_typed_text(view.as_view())
+    assert not formstash.keeps_typed_text(workflow.UpdateSignOffView.as_view())
+
+
+def test_the_middleware_sits_between_authentication_and_login_required(settings):
+    middleware = settings.MIDDLEWARE
+    position = middleware.index("tracker.formstash.FormStashMiddleware")
+    assert middleware[position - 1] == "django.contrib.auth.middleware.AuthenticationMiddleware"
+    assert middleware[position + 1] == "django.contrib.auth.middleware.LoginRequiredMiddleware"
+    assert settings.CSRF_FAILURE_VIEW == "tracker.formstash.csrf_failure"

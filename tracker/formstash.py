@@ -1,0 +1,150 @@
+"""
+Keep what a user typed when their session expired or the CSRF check failed.
+
+A long update typed over an hour must not be lost because the session ran out or the CSRF token
+went stale. For views marked with `keeps_typed_text`, the posted fields are put in the session
+(keyed by the path) and the user is sent to sign in (`FormStashMiddleware`) or straight back to
+the form (`csrf_failure`). The form then shows the text once, with a banner asking the user to
+check it and save it again.
+
+Nothing is ever saved from a stash: the user must submit the form again, with a valid session and
+token. A forged cross-site POST can therefore only pre-fill a form, never write anything.
+"""
+
+import time
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils.encoding import iri_to_uri
+
+SESSION_KEY = "formstash"
+MAX_STASH_BYTES = 100 * 1024
+MAX_STASHES = 5
+IGNORED_FIELDS = {"csrfmiddlewaretoken", "action"}
+
+SIGNED_OUT = "signed_out"
+CSRF_FAILED = "csrf_failed"
+BANNERS = {
+    SIGNED_OUT: (
+        "You were signed out before your update was saved. "
+        "Check what you typed below, then save it."
+    ),
+    CSRF_FAILED: "Your form expired before it was saved. Check what you typed below, then save it.",
+}
+
+
+def keep_typed_text(view_func):
+    """Mark a function view as one whose typed text survives a signed-out or CSRF-failed POST."""
+    view_func.keeps_typed_text = True
+    return view_func
+
+
+def keeps_typed_text(view_func):
+    """Return whether the view (function or `as_view()` of a class) keeps typed text."""
+    if getattr(view_func, "keeps_typed_text", False):
+        return True
+    return bool(getattr(getattr(view_func, "view_class", None), "keeps_typed_text", False))
+
+
+def stash(request, reason):
+    """
+    Store the posted fields of `request` in its session, keyed by path. Return whether it fit.
+
+    File uploads, the CSRF token and the submit button's value are left out. An oversized post is
+    not stored at all (sessions live in the database and must stay small).
+    """
+    data = {
+        name: values
+        for name, values in request.POST.lists()
+        if name not in IGNORED_FIELDS
+    }
+    size = sum(len(name) + sum(len(v) for v in values) for name, values in data.items())
+    if size > MAX_STASH_BYTES:
+        return False
+    stashes = dict(request.session.get(SESSION_KEY, {}))
+    stashes[request.path] = {"reason": reason, "data": data, "at": time.time()}
+    # Keep the newest few only: an abandoned stash must not grow the session for ever.
+    newest = sorted(stashes.items(), key=lambda item: item[1].get("at", 0), reverse=True)
+    request.session[SESSION_KEY] = dict(newest[:MAX_STASHES])
+    return True
+
+
+def pop(request):
+    """
+    Return (QueryDict of the stashed fields, banner text) for this path, or (None, ""), and
+    forget the stash: it is shown once.
+    """
+    stashes = request.session.get(SESSION_KEY)
+    if not stashes or request.path not in stashes:
+        return None, ""
+    stashes = dict(stashes)
+    entry = stashes.pop(request.path)
+    if stashes:
+        request.session[SESSION_KEY] = stashes
+    else:
+        del request.session[SESSION_KEY]
+    data = QueryDict(mutable=True)
+    for name, values in entry.get("data", {}).items():
+        data.setlist(name, [str(v) for v in values])
+    return data, BANNERS.get(entry.get("reason"), BANNERS[CSRF_FAILED])
+
+
+def _path_keeps_typed_text(request):
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return keeps_typed_text(match.func)
+
+
+def _has_session(request):
+    """
+    Return whether the request belongs to a live session.
+
+    A failed CSRF check may be a forged cross-site post, which arrives without the session cookie
+    (SameSite): stashing would start a new session and its cookie would replace the victim's.
+    """
+    session = getattr(request, "session", None)
+    if session is None:
+        return False
+    session.get(SESSION_KEY)  # loads the session; an expired or unknown key becomes None
+    return session.session_key is not None
+
+
+class FormStashMiddleware:
+    """
+    Catch a POST by a signed-out user to a view that keeps typed text: stash it, then send the
+    user to sign in and back to the same form.
+
+    Must sit after AuthenticationMiddleware (it needs `request.user`) and before
+    LoginRequiredMiddleware (which would otherwise redirect first and drop the POST).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or request.user.is_authenticated:
+            return None
+        if not keeps_typed_text(view_func):
+            return None
+        stash(request, SIGNED_OUT)
+        return redirect_to_login(request.get_full_path())
+
+
+def csrf_failure(request, reason=""):
+    """
+    CSRF_FAILURE_VIEW: on a form that keeps typed text, stash the post and show the form again
+    (303, so the browser fetches it with GET); anywhere else, the usual 403 page.
+    """
+    if request.method == "POST" and _path_keeps_typed_text(request) and _has_session(request):
+        stash(request, CSRF_FAILED)
+        response = HttpResponse(status=303)
+        response["Location"] = iri_to_uri(request.get_full_path())
+        return response
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)
