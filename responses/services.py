@@ -53,6 +53,21 @@ def response_get_or_create(*, recommendation, organisation):
 
 
 @transaction.atomic
+def response_details_update(*, response, editor, lead, portal_reference):
+    """Change who leads a response and its monitoring-portal reference."""
+    if not permissions.can_write_for(editor, response.organisation_id):
+        raise PermissionDenied("You cannot change responses of this organisation.")
+    lead, portal_reference = (lead or "").strip(), (portal_reference or "").strip()
+    if (response.lead, response.portal_reference) == (lead, portal_reference):
+        return response
+    response.lead = lead
+    response.portal_reference = portal_reference
+    response.full_clean(exclude=["recommendation", "organisation"], validate_unique=False)
+    response.save(update_fields=["lead", "portal_reference", "updated_at"])
+    return response
+
+
+@transaction.atomic
 def response_update_create(*, response, author, submit=False, **fields):
     """Write a new draft (or submit it straight away) for the author's organisation."""
     if not permissions.can_write_for(author, response.organisation_id):

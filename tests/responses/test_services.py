@@ -242,3 +242,29 @@ def test_narrative_is_sanitised_when_saved(world, response):
 def test_one_response_per_recommendation_and_organisation(world, response):
     with pytest.raises(IntegrityError), transaction.atomic():
         Response.objects.create(recommendation=world.rec_1, organisation=world.force_a)
+
+
+def test_writers_of_the_organisation_set_the_lead_and_portal_reference(world, response):
+    services.response_details_update(
+        response=response, editor=world.contributor, lead=" DCI Smith ", portal_reference="#17527"
+    )
+
+    response.refresh_from_db()
+    assert (response.lead, response.portal_reference) == ("DCI Smith", "#17527")
+
+
+def test_others_cannot_set_the_lead_or_portal_reference(world, response):
+    for user in (world.other_contributor, world.viewer, world.reviewer, world.outsider):
+        with pytest.raises(PermissionDenied):
+            services.response_details_update(
+                response=response, editor=user, lead="Someone", portal_reference="#1"
+            )
+    response.refresh_from_db()
+    assert (response.lead, response.portal_reference) == ("", "")
+
+
+def test_a_too_long_portal_reference_is_refused(world, response):
+    with pytest.raises(ValidationError):
+        services.response_details_update(
+            response=response, editor=world.contributor, lead="", portal_reference="#" * 51
+        )

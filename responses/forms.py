@@ -1,0 +1,265 @@
+"""
+Forms of the staff workflow. They check what was typed; the services decide who may write it.
+"""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from tracker.richtext import html_to_plain_text, plain_text_to_html
+
+from .choices import STATUS_DEFINITIONS, Marking, ReviewOutcome, Status
+
+
+class DateInputWidget(forms.MultiWidget):
+    """
+    The GOV.UK date input: day, month and year boxes named `<name>_day`, `<name>_month` and
+    `<name>_year`; partials/_date_input.html draws them, with ids `id_<name>_day`, ...
+    """
+
+    def __init__(self, attrs=None):
+        widgets = {"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput}
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+
+class DateInputField(forms.MultiValueField):
+    """
+    A date typed into three boxes, with the GOV.UK error messages for each way it can be wrong.
+
+    Every part is checked here rather than by three sub-fields, so one message describes the whole
+    date ("The date must include a month") instead of three separate complaints.
+    """
+
+    widget = DateInputWidget
+    default_error_messages = {
+        "required": "Enter the date",
+        "incomplete": "The date must include a {missing}",
+        "invalid": "The date must be a real date",
+        "future": "The date cannot be in the future",
+    }
+
+    def __init__(self, *, allow_future=True, **kwargs):
+        self.allow_future = allow_future
+        super().__init__(
+            fields=tuple(forms.CharField(required=False) for _ in range(3)),
+            require_all_fields=False,
+            **kwargs,
+        )
+
+    def compress(self, data_list):
+        # Called only when at least one box holds something (or for an optional empty date).
+        if not data_list or not any(part for part in data_list):
+            return None
+        day, month, year = (str(part or "").strip() for part in data_list)
+        missing = [name for name, part in zip(("day", "month", "year"), (day, month, year),
+                                              strict=True) if not part]
+        if missing:
+            raise forms.ValidationError(
+                self.error_messages["incomplete"].format(missing=" and ".join(missing)),
+                code="incomplete",
+            )
+        try:
+            if len(year) != 4:
+                raise ValueError
+            value = datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not self.allow_future and value > timezone.localdate():
+            raise forms.ValidationError(self.error_messages["future"], code="future")
+        return value
+
+
+class ResponseUpdateForm(forms.Form):
+    """
+    One dated update of a response, plus the response's lead and portal reference.
+
+    The narrative is plain text (blank lines between paragraphs, "- " for bullets): it is turned
+    into sanitised HTML by `update_fields()`, and back into plain text by `initial_for_update()`.
+    """
+
+    as_of = DateInputField(
+        label="Date of this position",
+        help_text="The date this position was true, for example 27 3 2025",
+        allow_future=False,
+        error_messages={"required": "Enter the date as of which this position is true"},
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the status of the response"},
+    )
+    awaiting = forms.CharField(
+        label="Which recommendation or body are you waiting for?",
+        help_text="Only if the status is Awaiting national guidance",
+        required=False,
+        max_length=300,
+    )
+    narrative = forms.CharField(
+        label="Narrative",
+        help_text=(
+            "What has been done and what is planned. Leave a blank line between paragraphs; "
+            "start a line with - to make a bulleted list."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    position_provided_by = forms.CharField(
+        label="Position provided by",
+        help_text="For example, DCI Smith, in consultation with the OPCC",
+        required=False,
+        max_length=300,
+    )
+    marking = forms.ChoiceField(
+        label="Protective marking",
+        choices=Marking.choices,
+        initial=Marking.OFFICIAL,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the protective marking"},
+    )
+    public = forms.BooleanField(
+        label="Can be shown on public pages",
+        help_text="Only once it is published, and never if it is OFFICIAL-SENSITIVE.",
+        required=False,
+    )
+    lead = forms.CharField(
+        label="Lead for this response (optional)",
+        help_text="For example, DCI Smith, Public Protection",
+        required=False,
+        max_length=300,
+    )
+    portal_reference = forms.CharField(
+        label="Monitoring portal reference (optional)",
+        help_text="For example, #17527",
+        required=False,
+        max_length=50,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        # Read by the `choice_items` filter of partials/_field.html: one hint under each radio.
+        self.fields["status"].option_hints = {str(k): v for k, v in STATUS_DEFINITIONS.items()}
+        if not self.is_bound and "as_of" not in self.initial:
+            self.initial["as_of"] = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status == Status.AWAITING_NATIONAL and not cleaned.get("awaiting", "").strip():
+            self.add_error("awaiting", "Say which recommendation or body you are waiting for")
+        if status == Status.NOT_ACCEPTED and not cleaned.get("narrative", "").strip():
+            self.add_error("narrative", "Explain why no action will be taken")
+        if cleaned.get("marking") == Marking.OFFICIAL_SENSITIVE and cleaned.get("public"):
+            self.add_error("public", "An OFFICIAL-SENSITIVE update cannot be shown on public pages")
+        return cleaned
+
+    def update_fields(self):
+        """Return the keyword arguments of the update services, from valid data."""
+        data = self.cleaned_data
+        status = data["status"]
+        return {
+            "as_of": data["as_of"],
+            "status": status,
+            "narrative": plain_text_to_html(data["narrative"]),
+            # What is awaited only means something while the status says so.
+            "awaiting": data["awaiting"].strip() if status == Status.AWAITING_NATIONAL else "",
+            "position_provided_by": data["position_provided_by"].strip(),
+            "marking": data["marking"],
+            "public": data["public"],
+        }
+
+    def response_fields(self):
+        return {
+            "lead": self.cleaned_data["lead"],
+            "portal_reference": self.cleaned_data["portal_reference"],
+        }
+
+    @staticmethod
+    def initial_for_response(response):
+        if response is None:
+            return {}
+        return {"lead": response.lead, "portal_reference": response.portal_reference}
+
+    @classmethod
+    def initial_for_update(cls, update):
+        """Initial values to edit a stored draft: the narrative goes back to plain text."""
+        return {
+            "as_of": update.as_of,
+            "status": update.status,
+            "awaiting": update.awaiting,
+            "narrative": html_to_plain_text(update.narrative),
+            "position_provided_by": update.position_provided_by,
+            "marking": update.marking,
+            "public": update.public,
+            **cls.initial_for_response(update.response),
+        }
+
+
+class ReturnUpdateForm(forms.Form):
+    """An approver's reason for sending an update back."""
+
+    comment = forms.CharField(
+        label="Why are you returning it?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why the update is being returned"},
+    )
+
+    def __init__(self, *args, update_pk, **kwargs):
+        # One of these forms per update on the page: ids must not clash, names stay "comment".
+        self.update_pk = update_pk
+        kwargs.setdefault("auto_id", f"id_return_{update_pk}_%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ResponseReviewForm(forms.Form):
+    """A national reviewer closes a response or asks for more evidence."""
+
+    outcome = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            (ReviewOutcome.CLOSED, "Close – evidence accepted"),
+            (ReviewOutcome.RETURNED, "Return – more evidence needed"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to close or return the response"},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        help_text="Required when returning: say what more evidence is needed.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_review_%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        returning = cleaned.get("outcome") == ReviewOutcome.RETURNED
+        if returning and not cleaned.get("comment", "").strip():
+            self.add_error("comment", "Say what more evidence is needed")
+        return cleaned
+
+
+def initial_from_data(form_class, data, **form_kwargs):
+    """
+    Turn posted values (a QueryDict) into `initial` for an unbound form of `form_class`.
+
+    Used to put stashed text back into a form without validating it: nothing was submitted, so
+    the page must not greet the user with errors.
+    """
+    form = form_class(**form_kwargs)
+    return {
+        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }

@@ -1,0 +1,127 @@
+"""
+Reads for one response's page and the workflow forms: the response, its visible updates and its
+reviews, and what the current user may do with each. A fixed number of queries per page.
+"""
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from recommendations.models import Organisation, Recommendation
+from recommendations.selectors import recommendation_expected_organisations
+
+from .. import permissions
+from ..choices import WorkflowState
+from ..models import Response, ResponseReview, ResponseUpdate
+
+
+@dataclass
+class ResponseTarget:
+    """A recommendation and an organisation that answers (or is expected to answer) it."""
+
+    recommendation: Recommendation
+    organisation: Organisation
+    response: Response | None
+
+
+@dataclass
+class Timeline:
+    """Everything the response page shows, filtered to what `user` may see."""
+
+    recommendation: Recommendation
+    organisation: Organisation
+    response: Response | None
+    updates: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)
+    can_write: bool = False
+    can_sign_off: bool = False
+    is_member: bool = False
+    can_review: bool = False
+
+
+def response_target_get(*, super_complaint_slug, number, organisation_slug):
+    """
+    Return the recommendation, organisation and (if any) response behind a response URL.
+
+    404 unless the organisation is expected to respond or has responded anyway (a response row
+    survives its organisation leaving a recipient group). Three or five queries.
+    """
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("super_complaint"),
+        super_complaint__slug=super_complaint_slug,
+        number=number,
+    )
+    organisation = get_object_or_404(Organisation, slug=organisation_slug)
+    response = (
+        Response.objects.filter(recommendation=recommendation, organisation=organisation)
+        .select_related("reviewed_by")
+        .first()
+    )
+    if response is None:
+        expected = recommendation_expected_organisations(recommendation=recommendation)
+        if organisation.pk not in {o.pk for o in expected}:
+            raise Http404("This organisation is not expected to respond to this recommendation.")
+    else:
+        # Spare the templates a query for what they already have.
+        response.recommendation = recommendation
+        response.organisation = organisation
+    return ResponseTarget(recommendation, organisation, response)
+
+
+def response_update_get(*, pk):
+    """Return one update with its response, recommendation and organisation (one query)."""
+    return get_object_or_404(
+        ResponseUpdate.objects.select_related(
+            "response__recommendation__super_complaint", "response__organisation", "author"
+        ),
+        pk=pk,
+    )
+
+
+def response_timeline(*, target, user):
+    """
+    Return the page of one response for `user`.
+
+    Drafts, updates awaiting sign-off and returned updates appear only to members of the
+    organisation; published ones to everyone signed in. Each update carries what the user may do
+    with it (`can_edit`, `can_sign_off`), decided with the same rules the services enforce.
+    """
+    organisation_id = target.organisation.pk
+    timeline = Timeline(
+        recommendation=target.recommendation,
+        organisation=target.organisation,
+        response=target.response,
+        can_write=permissions.can_write_for(user, organisation_id),
+        can_sign_off=permissions.can_sign_off_for(user, organisation_id),
+        is_member=organisation_id in permissions.member_organisation_ids(user),
+        # A reviewer decides on a published position, so only once there is one.
+        can_review=bool(
+            target.response
+            and target.response.current_update_id
+            and permissions.is_reviewer(user)
+        ),
+    )
+    if target.response is None:
+        return timeline
+
+    visible = ResponseUpdate.objects.visible_to(permissions.member_organisation_ids(user))
+    updates = list(
+        visible.filter(response=target.response)
+        .select_related("author", "signed_off_by")
+        .order_by("-as_of", "-created_at", "-pk")
+    )
+    for update in updates:
+        update.response = target.response
+        update.can_edit = timeline.can_write and update.is_editable
+        update.can_sign_off = (
+            timeline.can_sign_off
+            and update.state == WorkflowState.AWAITING_SIGN_OFF
+            and update.author_id != getattr(user, "pk", None)
+        )
+    timeline.updates = updates
+    timeline.reviews = list(
+        ResponseReview.objects.filter(response=target.response).select_related("reviewer")
+    )
+    return timeline
+

@@ -1,0 +1,335 @@
+"""
+The staff workflow: one response's page, writing and editing updates, signing them off,
+deleting drafts and reviewing responses.
+
+Reads come from `responses.selectors.timeline`, writes go through `responses.services` (which
+check permissions again). A refused write is a 403; a rejected value is a form error.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.views.generic import FormView, TemplateView
+
+from tracker import formstash
+
+from .. import permissions, services
+from ..choices import ReviewOutcome
+from ..forms import ResponseReviewForm, ResponseUpdateForm, ReturnUpdateForm, initial_from_data
+from ..selectors.timeline import (
+    ResponseTarget,
+    response_target_get,
+    response_timeline,
+    response_update_get,
+)
+
+NOT_EDITABLE = (
+    "This update has been submitted for sign-off or published, so it cannot be changed. "
+    "To correct a published update, add a new update."
+)
+
+
+def response_url(target):
+    return reverse(
+        "responses:response_detail",
+        args=[
+            target.recommendation.super_complaint.slug,
+            target.recommendation.number,
+            target.organisation.slug,
+        ],
+    )
+
+
+def add_service_errors(form, error):
+    """Put a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else NON_FIELD_ERRORS, errors)
+    else:
+        form.add_error(None, error)
+
+
+def organisation_label(organisation):
+    return organisation.short_name or organisation.name
+
+
+class ResponseTargetMixin:
+    """Find the recommendation and organisation of a response URL (404 when not expected)."""
+
+    def get_target(self):
+        if not hasattr(self, "_target"):
+            self._target = response_target_get(
+                super_complaint_slug=self.kwargs["slug"],
+                number=self.kwargs["number"],
+                organisation_slug=self.kwargs["organisation"],
+            )
+        return self._target
+
+
+class ResponsePageMixin(ResponseTargetMixin):
+    """Build the response page, optionally with a failed sign-off or review form on it."""
+
+    template_name = "responses/response_detail.html"
+
+    def get_page_context(self, *, return_form=None, review_form=None):
+        target = self.get_target()
+        timeline = response_timeline(target=target, user=self.request.user)
+        for update in timeline.updates:
+            if update.can_sign_off:
+                if return_form is not None and return_form.update_pk == update.pk:
+                    update.return_form = return_form
+                else:
+                    update.return_form = ReturnUpdateForm(update_pk=update.pk)
+        if timeline.can_review and review_form is None:
+            review_form = ResponseReviewForm()
+        failed = next(
+            (f for f in (return_form, review_form) if f is not None and f.errors), None
+        )
+        return {
+            "timeline": timeline,
+            "recommendation": timeline.recommendation,
+            "organisation": timeline.organisation,
+            "response": timeline.response,
+            "review_form": review_form,
+            # `form` is the one with errors: base.html prefixes the title with "Error: " and the
+            # error summary lists its fields.
+            "form": failed,
+            "response_url": response_url(target),
+        }
+
+
+class ResponseDetailView(ResponsePageMixin, TemplateView):
+    """One organisation's response to one recommendation, with its timeline and actions."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **self.get_page_context()}
+
+
+class UpdateFormMixin:
+    """
+    The update form shared by create and edit: stashed text comes back once, writes happen in
+    one transaction, and a service's refusal becomes form errors.
+    """
+
+    form_class = ResponseUpdateForm
+    template_name = "responses/responseupdate_form.html"
+    # tracker.formstash keeps what was typed if the session expires or the CSRF check fails.
+    keeps_typed_text = True
+    stashed = None
+    stash_banner = ""
+
+    def get(self, request, *args, **kwargs):
+        self.stashed, self.stash_banner = formstash.pop(request)
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = self.get_stored_initial()
+        if self.stashed is not None:
+            initial.update(initial_from_data(self.form_class, self.stashed))
+        return initial
+
+    def get_context_data(self, **kwargs):
+        target = self.get_target()
+        return super().get_context_data(
+            recommendation=target.recommendation,
+            organisation=target.organisation,
+            response=target.response,
+            response_url=response_url(target),
+            stash_banner=self.stash_banner,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        submit = self.request.POST.get("action") == "submit"
+        try:
+            with transaction.atomic():
+                self.save(form, submit=submit)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, "Update submitted for sign-off" if submit else "Draft saved"
+        )
+        return HttpResponseRedirect(response_url(self.get_target()))
+
+
+class UpdateCreateView(UpdateFormMixin, ResponseTargetMixin, FormView):
+    """Write a new update for an organisation (creating its response on the first one)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        target = self.get_target()
+        if not permissions.can_write_for(request.user, target.organisation.pk):
+            raise PermissionDenied("You cannot write updates for this organisation.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_stored_initial(self):
+        return ResponseUpdateForm.initial_for_response(self.get_target().response)
+
+    def save(self, form, *, submit):
+        target = self.get_target()
+        # Created in the caller's transaction: a refused or invalid update leaves no empty
+        # response behind.
+        response = services.response_get_or_create(
+            recommendation=target.recommendation, organisation=target.organisation
+        )
+        services.response_details_update(
+            response=response, editor=self.request.user, **form.response_fields()
+        )
+        return services.response_update_create(
+            response=response, author=self.request.user, submit=submit, **form.update_fields()
+        )
+
+
+class UpdateEditView(UpdateFormMixin, FormView):
+    """Change a draft or returned update of the user's organisation."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.update = response_update_get(pk=kwargs["pk"])
+        response = self.update.response
+        if not permissions.can_write_for(request.user, response.organisation_id):
+            raise PermissionDenied("You cannot write updates for this organisation.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if not self.update.is_editable:
+            messages.error(request, NOT_EDITABLE)
+            url = response_url(self.get_target())
+            return HttpResponseRedirect(f"{url}#update-{self.update.pk}")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.update.is_editable:
+            # Submitted or published meanwhile (by a colleague, in another tab): refuse, but give
+            # back what was typed so it can be copied into a new update.
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, NOT_EDITABLE)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        return super().post(request, *args, **kwargs)
+
+    def get_target(self):
+        response = self.update.response
+        return ResponseTarget(response.recommendation, response.organisation, response)
+
+    def get_stored_initial(self):
+        return ResponseUpdateForm.initial_for_update(self.update)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(update=self.update, **kwargs)
+
+    def save(self, form, *, submit):
+        services.response_details_update(
+            response=self.update.response, editor=self.request.user, **form.response_fields()
+        )
+        return services.response_update_edit(
+            update=self.update, editor=self.request.user, submit=submit, **form.update_fields()
+        )
+
+
+class UpdateSignOffView(ResponsePageMixin, TemplateView):
+    """An approver publishes an update awaiting sign-off, or returns it with a comment."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        update = response_update_get(pk=kwargs["pk"])
+        response = update.response
+        self._target = ResponseTarget(response.recommendation, response.organisation, response)
+        if not permissions.can_sign_off_for(request.user, response.organisation_id):
+            raise PermissionDenied("Only an approver of this organisation can sign off updates.")
+        action = request.POST.get("action")
+        if action == "approve":
+            try:
+                services.response_update_publish(update=update, approver=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Update published")
+        elif action == "return":
+            form = ReturnUpdateForm(request.POST, update_pk=update.pk)
+            if form.is_valid():
+                try:
+                    services.response_update_return(
+                        update=update, approver=request.user, comment=form.cleaned_data["comment"]
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+            if form.errors:
+                return self.render_to_response(self.get_page_context(return_form=form))
+            messages.success(
+                request, f"Update returned to {organisation_label(response.organisation)}"
+            )
+        else:
+            return HttpResponseBadRequest("Choose whether to approve or return the update.")
+        return HttpResponseRedirect(response_url(self._target))
+
+
+class ResponseReviewView(ResponsePageMixin, TemplateView):
+    """A national reviewer closes a response (evidence accepted) or returns it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        target = self.get_target()
+        if not permissions.is_reviewer(request.user):
+            raise PermissionDenied("Only a national reviewer can close or return a response.")
+        form = ResponseReviewForm(request.POST)
+        if form.is_valid():
+            if target.response is None:
+                form.add_error(None, "There is no published update to review yet.")
+            else:
+                try:
+                    services.response_review(
+                        response=target.response,
+                        reviewer=request.user,
+                        outcome=form.cleaned_data["outcome"],
+                        comment=form.cleaned_data["comment"],
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+        if form.errors:
+            return self.render_to_response(self.get_page_context(review_form=form))
+        if form.cleaned_data["outcome"] == ReviewOutcome.CLOSED:
+            messages.success(request, "Response closed")
+        else:
+            messages.success(
+                request, f"Response returned to {organisation_label(target.organisation)}"
+            )
+        return HttpResponseRedirect(response_url(target))
+
+
+class UpdateDeleteView(TemplateView):
+    """Confirm, then delete, a draft or returned update. Published updates stay for ever."""
+
+    template_name = "responses/responseupdate_confirm_delete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.update = response_update_get(pk=kwargs["pk"])
+        response = self.update.response
+        self.target = ResponseTarget(response.recommendation, response.organisation, response)
+        if not permissions.can_write_for(request.user, response.organisation_id):
+            raise PermissionDenied("You cannot delete updates of this organisation.")
+        if not self.update.is_editable:
+            raise PermissionDenied(NOT_EDITABLE)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            update=self.update,
+            recommendation=self.target.recommendation,
+            organisation=self.target.organisation,
+            response=self.target.response,
+            response_url=response_url(self.target),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.response_update_delete(update=self.update, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Draft deleted")
+        return HttpResponseRedirect(response_url(self.target))
