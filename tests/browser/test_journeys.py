@@ -1,0 +1,120 @@
+"""The journeys of the staff workflow issue, in a real browser, with axe on every page."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from recommendations.models import Organisation, Recommendation
+from responses import services
+from responses.choices import Status
+from responses.models import Response, ResponseUpdate
+
+from .conftest import sign_in, sign_out
+
+pytestmark = pytest.mark.browser
+
+NARRATIVE = (
+    "Safe reporting pathways agreed with two specialist charities.\n\n"
+    "- Third-party reporting form live on the force website\n"
+    "- Officers briefed through force orders"
+)
+
+
+def test_contributor_writes_approver_publishes_other_force_sees_it(
+    demo_data, new_page, check_accessibility
+):
+    page = new_page()
+    sign_in(page, "force.contributor")
+    check_accessibility(page, "home")
+
+    page.get_by_role("link", name="Super-complaints", exact=True).first.click()
+    check_accessibility(page, "super-complaint-list")
+    page.get_by_role("link", name="Safe to share?").first.click()
+    check_accessibility(page, "super-complaint-detail")
+    page.get_by_role("link", name="Recommendation 4", exact=False).first.click()
+    check_accessibility(page, "recommendation-comparison")
+
+    page.get_by_role("link", name="South Yorkshire Police").first.click()
+    check_accessibility(page, "response")
+    page.locator("a", has_text="Add an update").click()
+    check_accessibility(page, "update-form")
+
+    # First attempt: an impossible date. The error summary appears and the text survives.
+    page.locator("#id_as_of_day").fill("31")
+    page.locator("#id_as_of_month").fill("2")
+    page.locator("#id_as_of_year").fill("2026")
+    page.get_by_label("In progress", exact=True).check()
+    page.locator("#id_narrative").fill(NARRATIVE)
+    page.get_by_role("button", name="Save as draft").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert page.locator("#id_narrative").input_value() == NARRATIVE
+    check_accessibility(page, "update-form-error")
+
+    page.locator("#id_as_of_day").fill("20")
+    page.locator("#id_as_of_month").fill("11")
+    page.get_by_role("button", name="Save as draft").click()
+    assert page.get_by_text("Draft saved").is_visible()
+
+    page.get_by_role("link", name="Edit").first.click()
+    assert page.locator("#id_narrative").input_value() == NARRATIVE
+    page.get_by_role("button", name="Submit for sign-off").click()
+    assert page.get_by_text("submitted for sign-off").first.is_visible()
+    response_url = page.url
+    sign_out(page)
+
+    approver = new_page()
+    sign_in(approver, "force.approver")
+    approver.goto(response_url)
+    check_accessibility(approver, "response-awaiting-sign-off")
+    approver.get_by_role("button", name="Approve and publish").click()
+    assert approver.get_by_text("Update published").is_visible()
+
+    other = new_page()
+    sign_in(other, "other.contributor")
+    other.goto("/super-complaints/safe-to-share/recommendations/4/")
+    row = other.get_by_role("row").filter(has_text="South Yorkshire Police")
+    assert "In progress" in row.inner_text()
+    assert "Safe reporting pathways agreed" in row.inner_text()
+
+    other.goto("/super-complaints/safe-to-share/matrix/")
+    check_accessibility(other, "matrix")
+    cell = other.get_by_role("link", name="South Yorkshire, recommendation 4")
+    assert "In progress" in cell.inner_text()
+
+    other.goto("/organisations/south-yorkshire/")
+    check_accessibility(other, "organisation")
+
+
+def test_another_forces_contributor_cannot_reach_a_draft(demo_data, new_page):
+    User = get_user_model()
+    force = Organisation.objects.get(slug="south-yorkshire")
+    recommendation = Recommendation.objects.get(super_complaint__slug="safe-to-share", number="4")
+    response = services.response_get_or_create(recommendation=recommendation, organisation=force)
+    draft = services.response_update_create(
+        response=response, author=User.objects.get(username="force.contributor"),
+        as_of=datetime.date(2026, 11, 1), status=Status.IN_PROGRESS,
+        narrative="<p>Unsigned draft wording.</p>",
+    )
+
+    page = new_page()
+    sign_in(page, "other.contributor")
+    page.goto("/super-complaints/safe-to-share/recommendations/4/south-yorkshire/")
+    assert "Unsigned draft wording" not in page.content()
+    page.goto(f"/updates/{draft.pk}/edit/")
+    assert "Unsigned draft wording" not in page.content()
+
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    result = page.request.post(
+        f"/updates/{draft.pk}/edit/",
+        form={"csrfmiddlewaretoken": csrf, "as_of_day": "1", "as_of_month": "11",
+              "as_of_year": "2026", "status": "completed", "narrative": "Hijacked",
+              "marking": "OFFICIAL", "action": "submit"},
+        headers={"Referer": page.url},
+    )
+    assert result.status == 403
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    assert "Hijacked" not in draft.narrative
+    assert not ResponseUpdate.objects.filter(narrative__contains="Hijacked").exists()
+    assert Response.objects.get(pk=response.pk).current_status != Status.COMPLETED
