@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_manage(*args, env=None):
     environment = {**os.environ, **(env or {})}
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # deploy checks rightly refuse it
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
         capture_output=True, text=True, timeout=120,

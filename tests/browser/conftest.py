@@ -25,9 +25,15 @@ CHROMIUM_FLAGS = [
 ]
 DEMO_PASSWORD = "demo-password-2026"
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
-# browser steps are ordinary synchronous code, so Django's async-safety guard does not apply.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(autouse=True)
+def allow_orm_calls_beside_playwright(monkeypatch):
+    """
+    Playwright's sync API runs an event loop in the test's thread; the ORM calls a test makes
+    between browser steps are ordinary synchronous code, so Django's async-safety guard does not
+    apply. Scoped to the browser tests so no other test (or subprocess) inherits it.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def chromium_path():

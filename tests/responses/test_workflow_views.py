@@ -617,3 +617,18 @@ def test_the_response_page_makes_the_same_number_of_queries_whatever_its_length(
     assert page.content.decode().count('class="app-timeline-update') == (
         count if persona in {"approver", "contributor"} else (count + 1) // 2
     )
+
+
+def test_a_refusal_says_why(client, world):
+    """The 403 page carries the reason the service gave, not only a generic refusal."""
+    response = services.response_get_or_create(recommendation=world.rec_1,
+                                               organisation=world.force_a)
+    update = services.response_update_create(
+        response=response, author=world.approver, submit=True,
+        as_of=datetime.date(2021, 5, 1), status=Status.COMPLETED,
+    )
+    client.force_login(world.approver)
+    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+                       {"action": "approve"})
+    assert page.status_code == 403
+    assert "You cannot sign off an update you wrote yourself." in page.text
