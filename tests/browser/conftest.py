@@ -26,15 +26,6 @@ CHROMIUM_FLAGS = [
 DEMO_PASSWORD = "demo-password-2026"
 
 
-@pytest.fixture(autouse=True)
-def allow_orm_calls_beside_playwright(monkeypatch):
-    """
-    Playwright's sync API runs an event loop in the test's thread; the ORM calls a test makes
-    between browser steps are ordinary synchronous code, so Django's async-safety guard does not
-    apply. Scoped to the browser tests so no other test (or subprocess) inherits it.
-    """
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def chromium_path():
     configured = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -61,10 +52,21 @@ def browser():
         pytest.fail("REQUIRE_BROWSER_TESTS is set but Chromium was not found")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an event loop running in this thread while the browser is
+    # open; the ORM calls the tests make between browser steps are ordinary synchronous code,
+    # so Django's async-safety guard does not apply. Lifted again when the browser closes.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
