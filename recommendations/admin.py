@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from .models import Organisation, RecipientGroup, Recommendation, SuperComplaint
 
@@ -36,6 +38,10 @@ class SuperComplaintAdmin(admin.ModelAdmin):
     search_fields = ("title", "short_title", "complainants", "summary")
     date_hierarchy = "report_published_on"
     inlines = [RecommendationInline]
+    # A report URL typed without a scheme is an https address (Django 6's default).
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"},
+    }
 
 
 @admin.register(Recommendation)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
 
 from recommendations.models import Organisation, Recommendation
@@ -25,6 +26,8 @@ def test_contributor_writes_approver_publishes_other_force_sees_it(
     demo_data, new_page, check_accessibility
 ):
     page = new_page()
+    page.goto("/accounts/sign-in/")
+    check_accessibility(page, "sign-in")
     sign_in(page, "force.contributor")
     check_accessibility(page, "home")
 
@@ -47,19 +50,19 @@ def test_contributor_writes_approver_publishes_other_force_sees_it(
     page.get_by_label("In progress", exact=True).check()
     page.locator("#id_narrative").fill(NARRATIVE)
     page.get_by_role("button", name="Save as draft").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert page.locator("#id_narrative").input_value() == NARRATIVE
     check_accessibility(page, "update-form-error")
 
     page.locator("#id_as_of_day").fill("20")
     page.locator("#id_as_of_month").fill("11")
     page.get_by_role("button", name="Save as draft").click()
-    assert page.get_by_text("Draft saved").is_visible()
+    expect(page.get_by_text("Draft saved")).to_be_visible()
 
     page.get_by_role("link", name="Edit").first.click()
     assert page.locator("#id_narrative").input_value() == NARRATIVE
     page.get_by_role("button", name="Submit for sign-off").click()
-    assert page.get_by_text("submitted for sign-off").first.is_visible()
+    expect(page.get_by_text("submitted for sign-off").first).to_be_visible()
     response_url = page.url
     sign_out(page)
 
@@ -68,7 +71,7 @@ def test_contributor_writes_approver_publishes_other_force_sees_it(
     approver.goto(response_url)
     check_accessibility(approver, "response-awaiting-sign-off")
     approver.get_by_role("button", name="Approve and publish").click()
-    assert approver.get_by_text("Update published").is_visible()
+    expect(approver.get_by_text("Update published")).to_be_visible()
 
     other = new_page()
     sign_in(other, "other.contributor")
@@ -77,11 +80,20 @@ def test_contributor_writes_approver_publishes_other_force_sees_it(
     assert "In progress" in row.inner_text()
     assert "Safe reporting pathways agreed" in row.inner_text()
 
+    other.get_by_label("Compare South Yorkshire Police").check()
+    other.get_by_label("Compare West Mercia Police").check()
+    other.get_by_role("button", name="Compare selected organisations side by side").click()
+    expect(other.get_by_role("heading", name="Side by side")).to_be_visible()
+    assert "Safe reporting pathways agreed" in other.content()
+    check_accessibility(other, "side-by-side")
+
     other.goto("/super-complaints/safe-to-share/matrix/")
     check_accessibility(other, "matrix")
     cell = other.get_by_role("link", name="South Yorkshire, recommendation 4")
     assert "In progress" in cell.inner_text()
 
+    other.goto("/organisations/")
+    check_accessibility(other, "organisation-list")
     other.goto("/organisations/south-yorkshire/")
     check_accessibility(other, "organisation")
 

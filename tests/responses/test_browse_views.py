@@ -3,6 +3,8 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 
 from recommendations.models import Organisation, Recommendation
@@ -307,4 +309,92 @@ def test_pages_run_a_fixed_number_of_queries(client, published, django_assert_nu
     url = PAGES[page](published)
     with django_assert_num_queries(QUERY_COUNTS[page]):
         response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_a_draft_changes_nothing_other_organisations_see(client, world):
+    """Force B's unpublished 'completed' draft shows nowhere outside Force B."""
+    response_b = services.response_get_or_create(recommendation=world.rec_1,
+                                                 organisation=world.force_b)
+    services.response_update_create(
+        response=response_b, author=world.other_contributor, submit=True,
+        as_of=datetime.date(2021, 6, 1), status=Status.COMPLETED,
+        narrative="<p>Unpublished claim.</p>",
+    )
+    client.force_login(world.contributor)
+    matrix = client.get(reverse("responses:matrix", args=[world.super_complaint.slug]))
+    cells = dict(zip([o.slug for o in matrix.context["matrix"].organisations],
+                     matrix.context["matrix"].rows[0][1], strict=True))
+    assert cells["force-b"].label == "No response yet"
+
+    organisation = client.get(world.force_b.get_absolute_url())
+    assert "Unpublished claim" not in organisation.text
+    assert "Completed" not in organisation.text
+
+    home = client.get(reverse("home"))
+    assert "Unpublished claim" not in home.text
+    assert home.context["recent_from_others"] == []
+
+    listing = client.get(reverse("responses:supercomplaint_list"))
+    assert "0 of 6 expected responses completed" in listing.text
+
+
+@pytest.fixture
+def demo(db):
+    call_command(
+        "loaddata", "organisations", "recipient_groups", "super_complaints", "demo_responses",
+        "demo_accounts", verbosity=0,
+    )
+
+
+DEMO_PAGES = {
+    "home": lambda: reverse("home"),
+    "supercomplaint_list": lambda: reverse("responses:supercomplaint_list"),
+    "supercomplaint_detail": lambda: reverse("responses:supercomplaint_detail",
+                                             args=["safe-to-share"]),
+    "recommendation_detail": lambda: reverse("responses:recommendation_detail",
+                                             args=["safe-to-share", "4"]),
+    "recommendation_export": lambda: reverse("responses:recommendation_export",
+                                             args=["safe-to-share", "4"]),
+    "recommendation_compare": lambda: reverse(
+        "responses:recommendation_compare", args=["safe-to-share", "4"]
+    ) + "?organisation=south-yorkshire&organisation=west-mercia",
+    "matrix": lambda: reverse("responses:matrix", args=["safe-to-share"]),
+    "matrix_export": lambda: reverse("responses:matrix_export", args=["safe-to-share"]),
+    "organisation_list": lambda: reverse("responses:organisation_list"),
+    "organisation_detail": lambda: reverse("responses:organisation_detail",
+                                           args=["south-yorkshire"]),
+}
+
+
+def grow_demo(factor):
+    """Multiply the demo data: more recommendations, each answered by every force."""
+    forces = list(Organisation.objects.police_forces())
+    first = Recommendation.objects.get(super_complaint__slug="safe-to-share", number="1")
+    for i in range(factor):
+        rec = Recommendation.objects.create(
+            super_complaint=first.super_complaint, number=f"g{i}", order=200 + i,
+            text="<p>Generated.</p>",
+        )
+        rec.recipient_groups.add(*first.recipient_groups.all())
+        for force in forces:
+            response = Response.objects.create(recommendation=rec, organisation=force)
+            update = ResponseUpdate.objects.create(
+                response=response, as_of=datetime.date(2022, 1, 1), status=Status.IN_PROGRESS,
+                narrative="<p>Generated.</p>", state=WorkflowState.PUBLISHED,
+            )
+            Response.objects.filter(pk=response.pk).update(
+                current_update=update, current_status=update.status,
+                current_status_on=update.as_of,
+            )
+
+
+@pytest.mark.parametrize("factor", [0, 10])
+@pytest.mark.parametrize("page", sorted(DEMO_PAGES))
+def test_pages_run_the_pinned_queries_on_the_demo_data(client, demo, django_assert_num_queries,
+                                                      page, factor):
+    grow_demo(factor)
+    client.force_login(get_user_model().objects.get(username="force.approver"))
+    with django_assert_num_queries(QUERY_COUNTS[page]):
+        response = client.get(DEMO_PAGES[page]())
     assert response.status_code == 200

@@ -1,0 +1,94 @@
+"""The Django admin: every model is there, searchable, and its lists do not grow queries per row."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from recommendations.models import Organisation, RecipientGroup, Recommendation, SuperComplaint
+from responses import services
+from responses.choices import Status
+from responses.models import Response, ResponseReview, ResponseUpdate
+from tracker.models import Membership
+
+MODELS = [Organisation, RecipientGroup, SuperComplaint, Recommendation, Response, ResponseUpdate,
+          ResponseReview, Membership]
+
+
+@pytest.fixture
+def admin_client_with_data(client, db):
+    call_command(
+        "loaddata", "organisations", "recipient_groups", "super_complaints", "demo_responses",
+        "demo_accounts", verbosity=0,
+    )
+    superuser = get_user_model().objects.create_superuser("root", "root@example.com", "x")
+    client.force_login(superuser)
+    return client
+
+
+def changelist(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def test_every_model_is_registered_with_search():
+    for model in MODELS:
+        model_admin = admin.site._registry[model]
+        assert model_admin.search_fields, f"{model.__name__} admin has no search"
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_changelist_and_change_page_renders(admin_client_with_data, model):
+    response = admin_client_with_data.get(changelist(model), {"q": "a"})
+    assert response.status_code == 200
+    obj = model.objects.first()
+    if obj is not None:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
+                      args=[obj.pk])
+        assert admin_client_with_data.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("model", [Recommendation, Response, ResponseUpdate, Membership],
+                         ids=lambda m: m.__name__)
+def test_changelists_run_the_same_queries_whatever_the_number_of_rows(admin_client_with_data,
+                                                                      model):
+    with CaptureQueriesContext(connection) as before:
+        admin_client_with_data.get(changelist(model))
+    # Double the rows of the four lists.
+    force = Organisation.objects.get(slug="west-midlands")
+    author = get_user_model().objects.get(username="force.contributor")
+    Membership.objects.create(user=author, organisation=force, role=Membership.Role.CONTRIBUTOR)
+    for recommendation in Recommendation.objects.all()[:10]:
+        response = services.response_get_or_create(recommendation=recommendation,
+                                                   organisation=force)
+        services.response_update_create(response=response, author=author,
+                                        as_of=datetime.date(2022, 1, 1), status=Status.IN_PROGRESS)
+    for i, recommendation in enumerate(Recommendation.objects.all()[:10]):
+        Recommendation.objects.create(
+            super_complaint=recommendation.super_complaint, number=f"extra-{i}",
+            text="<p>x</p>",
+        ).recipient_groups.add(*recommendation.recipient_groups.all())
+    for i in range(5):
+        user = get_user_model().objects.create_user(f"member{i}")
+        Membership.objects.create(user=user, organisation=force)
+    with CaptureQueriesContext(connection) as after:
+        admin_client_with_data.get(changelist(model))
+    assert len(after) == len(before)
+
+
+def test_a_published_update_cannot_be_changed_or_deleted_in_the_admin(admin_client_with_data):
+    published = ResponseUpdate.objects.published().first()
+    original_status = published.status
+    change = reverse("admin:responses_responseupdate_change", args=[published.pk])
+    delete = reverse("admin:responses_responseupdate_delete", args=[published.pk])
+
+    page = admin_client_with_data.get(change)
+    assert 'name="_save"' not in page.text  # read-only view, no save button
+    assert admin_client_with_data.post(change, {"status": Status.NOT_STARTED}).status_code == 403
+    assert admin_client_with_data.post(delete, {"post": "yes"}).status_code == 403
+    published.refresh_from_db()
+    assert published.status == original_status
