@@ -6,7 +6,8 @@ super-complaints, 1,200 recommendations, 60,000 responses, 360,000 updates), the
 page through Django's test client and prints the median and worst time and the query count.
 
     .venv/bin/python scripts/benchmark_pages.py                    # SQLite in /tmp
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python scripts/benchmark_pages.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
+        .venv/bin/python scripts/benchmark_pages.py
 
 `--reuse` skips the build when the database already holds the data; `--runs N` sets the repeats.
 """

@@ -47,7 +47,9 @@ def plain_text_to_html(text):
         if not lines:
             continue
         if all(_BULLET.match(line) for line in lines):
-            items = "".join(f"<li>{html.escape(_BULLET.sub('', line).strip())}</li>" for line in lines)
+            items = "".join(
+                f"<li>{html.escape(_BULLET.sub('', line).strip())}</li>" for line in lines
+            )
             parts.append(f"<ul>{items}</ul>")
         else:
             body = "<br>".join(html.escape(line.strip()) for line in lines)

@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from recommendations.models import Organisation, Recommendation
 from responses import services

@@ -29,7 +29,8 @@ def publish(world, organisation, recommendation, status, narrative, as_of=None, 
 @pytest.fixture
 def published(world):
     """Force A has completed rec 1; Force B has a draft only (invisible to others)."""
-    publish(world, world.force_a, world.rec_1, Status.COMPLETED, "<p>Direction issued to staff.</p>")
+    publish(world, world.force_a, world.rec_1, Status.COMPLETED,
+            "<p>Direction issued to staff.</p>")
     response_b = services.response_get_or_create(
         recommendation=world.rec_1, organisation=world.force_b
     )
