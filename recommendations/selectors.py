@@ -1,72 +1,106 @@
-"""Reads that cross relations: recipients, progress, lists for pages."""
+"""Reads that cross relations: who is expected to respond to which recommendation."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from .models import Organisation, RecipientGroup, Recommendation
 
-
-def _organisation_ids_for_groups(groups, organisations):
-    """Expand (kind, organisation_id) pairs, excluding "all recipients", to organisation ids."""
-    ids = set()
-    for kind, organisation_id in groups:
-        if kind == RecipientGroup.Kind.POLICE_FORCES:
-            ids.update(o.pk for o in organisations if o.kind == Organisation.Kind.POLICE_FORCE)
-        elif kind == RecipientGroup.Kind.LOCAL_POLICING_BODIES:
-            ids.update(
-                o.pk for o in organisations if o.kind == Organisation.Kind.LOCAL_POLICING_BODY
-            )
-        elif kind == RecipientGroup.Kind.ORGANISATION and organisation_id is not None:
-            ids.add(organisation_id)
-    return ids
+GROUP_KIND_TO_ORGANISATION_KIND = {
+    RecipientGroup.Kind.POLICE_FORCES: Organisation.Kind.POLICE_FORCE,
+    RecipientGroup.Kind.LOCAL_POLICING_BODIES: Organisation.Kind.LOCAL_POLICING_BODY,
+}
 
 
-def expected_organisations_by_recommendation(recommendations):
+@dataclass(frozen=True)
+class Audience:
     """
-    Return {recommendation pk: [Organisation, ...]} sorted by name: who is expected to respond.
+    Who a recommendation is addressed to, without listing them: whole kinds of organisation
+    ("every police force") plus named organisations. Answers "is this organisation expected?"
+    and "how many are expected?" in constant time, which the pages that look across every
+    recommendation need (1,200 recommendations x 97 organisations at national scale).
+    """
 
-    Computed from the recipient groups of each recommendation, never stored. "All recipients" is
-    the union of the other recommendations of the same super-complaint. Two queries, whatever the
-    number of recommendations: one for the groups of every recommendation of the super-complaints
-    involved, one for the active organisations.
+    kinds: frozenset = frozenset()
+    organisation_ids: frozenset = frozenset()
+
+    def __or__(self, other):
+        return Audience(self.kinds | other.kinds, self.organisation_ids | other.organisation_ids)
+
+    def includes(self, organisation_id, kind):
+        return kind in self.kinds or organisation_id in self.organisation_ids
+
+    def count(self, active):
+        """How many of the active organisations ({id: kind}) are expected."""
+        by_kind = Counter(active.values())
+        named = sum(
+            1 for pk in self.organisation_ids if pk in active and active[pk] not in self.kinds
+        )
+        return sum(by_kind[kind] for kind in self.kinds) + named
+
+
+def audiences_by_recommendation(recommendations):
+    """
+    Return {recommendation pk: Audience}, from the recipient groups, in one query.
+
+    "All recipients" is the union of the other recommendations of the same super-complaint.
     """
     recommendations = list(recommendations)
     if not recommendations:
         return {}
-    super_complaint_ids = {r.super_complaint_id for r in recommendations}
     through = Recommendation.recipient_groups.through
     rows = through.objects.filter(
-        recommendation__super_complaint_id__in=super_complaint_ids
+        recommendation__super_complaint_id__in={r.super_complaint_id for r in recommendations}
     ).values_list(
         "recommendation_id",
         "recommendation__super_complaint_id",
         "recipientgroup__kind",
         "recipientgroup__organisation_id",
     )
-    groups_by_recommendation = defaultdict(list)
-    recommendations_by_super_complaint = defaultdict(set)
-    for recommendation_id, super_complaint_id, kind, organisation_id in rows:
-        groups_by_recommendation[recommendation_id].append((kind, organisation_id))
-        recommendations_by_super_complaint[super_complaint_id].add(recommendation_id)
+    own = defaultdict(Audience)
+    wants_all = set()
+    by_super_complaint = defaultdict(set)
+    for recommendation_id, super_complaint_id, group_kind, organisation_id in rows:
+        by_super_complaint[super_complaint_id].add(recommendation_id)
+        if group_kind == RecipientGroup.Kind.ALL_RECIPIENTS:
+            wants_all.add(recommendation_id)
+        elif group_kind in GROUP_KIND_TO_ORGANISATION_KIND:
+            kind = GROUP_KIND_TO_ORGANISATION_KIND[group_kind]
+            own[recommendation_id] |= Audience(kinds=frozenset([kind]))
+        elif organisation_id is not None:
+            own[recommendation_id] |= Audience(organisation_ids=frozenset([organisation_id]))
 
-    organisations = list(Organisation.objects.active())
-    by_id = {o.pk: o for o in organisations}
-    own_ids = {
-        rec_id: _organisation_ids_for_groups(groups, organisations)
-        for rec_id, groups in groups_by_recommendation.items()
-    }
-
-    result = {}
+    audiences = {}
     for recommendation in recommendations:
-        groups = groups_by_recommendation.get(recommendation.pk, [])
-        ids = set(own_ids.get(recommendation.pk, set()))
-        if any(kind == RecipientGroup.Kind.ALL_RECIPIENTS for kind, _ in groups):
-            for other_id in recommendations_by_super_complaint[recommendation.super_complaint_id]:
+        audience = own.get(recommendation.pk, Audience())
+        if recommendation.pk in wants_all:
+            for other_id in by_super_complaint[recommendation.super_complaint_id]:
                 if other_id != recommendation.pk:
-                    ids |= own_ids.get(other_id, set())
-        result[recommendation.pk] = sorted(
-            (by_id[i] for i in ids if i in by_id), key=lambda o: o.name
-        )
-    return result
+                    audience |= own.get(other_id, Audience())
+        audiences[recommendation.pk] = audience
+    return audiences
+
+
+def active_organisation_kinds():
+    """Return {organisation id: kind} for every active organisation (one query)."""
+    return dict(Organisation.objects.active().values_list("pk", "kind"))
+
+
+def expected_organisations_by_recommendation(recommendations):
+    """
+    Return {recommendation pk: [Organisation, ...]} sorted by name: who is expected to respond.
+
+    Computed from the recipient groups, never stored; inactive organisations are left out.
+    Two queries whatever the number of recommendations.
+    """
+    recommendations = list(recommendations)
+    audiences = audiences_by_recommendation(recommendations)
+    if not audiences:
+        return {}
+    organisations = list(Organisation.objects.active().order_by("name"))
+    return {
+        pk: [o for o in organisations if audience.includes(o.pk, o.kind)]
+        for pk, audience in audiences.items()
+    }
 
 
 def recommendation_expected_organisations(*, recommendation):

@@ -137,7 +137,11 @@ class ResponseUpdate(TimeStampedModel):
 
     class Meta:
         ordering = ["-as_of", "-created_at", "-pk"]
-        indexes = [models.Index(fields=["response", "state", "as_of"])]
+        indexes = [
+            models.Index(fields=["response", "state", "as_of"]),
+            # "Latest published positions" on the home page, across every organisation.
+            models.Index(fields=["state", "-as_of"], name="update_state_latest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="sensitive_update_is_never_public",

@@ -16,8 +16,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from tracker.richtext import html_excerpt
+
 from recommendations.models import Organisation, Recommendation, SuperComplaint
-from recommendations.selectors import expected_organisations_by_recommendation
+from recommendations.selectors import (
+    active_organisation_kinds,
+    audiences_by_recommendation,
+    expected_organisations_by_recommendation,
+)
 
 from .. import permissions
 from ..choices import STATUS_RAG, Rag, ReviewOutcome, Status, WorkflowState
@@ -46,22 +52,25 @@ def recommendation_due_on(recommendation):
     return recommendation.due_on or recommendation.super_complaint.progress_update_due_on
 
 
-def _progress_by_recommendation(recommendations, expected):
-    """Return {recommendation pk: Progress}; one query for the completed responses."""
-    completed_pairs = set(
-        Response.objects.filter(recommendation__in=[r.pk for r in recommendations])
+def _progress_by_recommendation(recommendations, audiences, active):
+    """
+    Return {recommendation pk: Progress}; one query for the completed responses.
+
+    `audiences` comes from `audiences_by_recommendation`, `active` from
+    `active_organisation_kinds`: a completed response counts only if its organisation is active
+    and still expected.
+    """
+    progress = {r.pk: Progress(expected=audiences[r.pk].count(active)) for r in recommendations}
+    completed_pairs = (
+        Response.objects.filter(recommendation__in=list(progress))
         .filter(Q(current_status=Status.COMPLETED) | Q(review_outcome=ReviewOutcome.CLOSED))
         .values_list("recommendation_id", "organisation_id")
+        .order_by()  # the default ordering joins two tables for nothing here
     )
-    progress = {}
-    for recommendation in recommendations:
-        organisation_ids = {o.pk for o in expected[recommendation.pk]}
-        progress[recommendation.pk] = Progress(
-            completed=sum(
-                1 for pk in organisation_ids if (recommendation.pk, pk) in completed_pairs
-            ),
-            expected=len(organisation_ids),
-        )
+    for recommendation_id, organisation_id in completed_pairs:
+        kind = active.get(organisation_id)
+        if kind and audiences[recommendation_id].includes(organisation_id, kind):
+            progress[recommendation_id].completed += 1
     return progress
 
 
@@ -69,8 +78,9 @@ def super_complaint_list():
     """Every super-complaint with its overall progress (4 queries)."""
     super_complaints = list(SuperComplaint.objects.all())
     recommendations = list(Recommendation.objects.only("pk", "super_complaint_id"))
-    expected = expected_organisations_by_recommendation(recommendations)
-    by_recommendation = _progress_by_recommendation(recommendations, expected)
+    by_recommendation = _progress_by_recommendation(
+        recommendations, audiences_by_recommendation(recommendations), active_organisation_kinds()
+    )
     totals = defaultdict(Progress)
     counts = Counter()
     for recommendation in recommendations:
@@ -92,12 +102,12 @@ def super_complaint_detail(*, slug):
         .prefetch_related("depends_on")
         .select_related("super_complaint")
     )
-    expected = expected_organisations_by_recommendation(recommendations)
-    progress = _progress_by_recommendation(recommendations, expected)
+    progress = _progress_by_recommendation(
+        recommendations, audiences_by_recommendation(recommendations), active_organisation_kinds()
+    )
     total = Progress()
     for recommendation in recommendations:
         recommendation.progress = progress[recommendation.pk]
-        recommendation.expected_organisations = expected[recommendation.pk]
         recommendation.due = recommendation_due_on(recommendation)
         total.completed += recommendation.progress.completed
         total.expected += recommendation.progress.expected
@@ -285,11 +295,14 @@ def organisation_list(*, filters):
 def organisation_detail(*, slug):
     """
     An organisation and every recommendation that applies to it, grouped by super-complaint,
-    each with the organisation's current status. 5 queries.
+    each with the organisation's current status, link and a short summary. 4 queries.
+
+    At national scale a force answers ~900 recommendations, so the per-row link and summary
+    are worked out here once rather than by template tags and filters in the loop.
     """
     organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
     recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
-    expected = expected_organisations_by_recommendation(recommendations)
+    audiences = audiences_by_recommendation(recommendations)
     responses = {
         r.recommendation_id: r
         for r in Response.objects.filter(organisation=organisation).only(
@@ -305,11 +318,18 @@ def organisation_detail(*, slug):
     }
     groups = defaultdict(list)
     for recommendation in recommendations:
-        applies = any(o.pk == organisation.pk for o in expected[recommendation.pk])
+        applies = organisation.active and audiences[recommendation.pk].includes(
+            organisation.pk, organisation.kind
+        )
         response = responses.get(recommendation.pk)
         if applies or response:
             recommendation.response = response
+            recommendation.status = response.current_status if response else ""
             recommendation.due = recommendation_due_on(recommendation)
+            recommendation.summary = recommendation.title or html_excerpt(recommendation.text, 16)
+            recommendation.response_url = (
+                f"{recommendation.get_absolute_url()}{organisation.slug}/"
+            )
             groups[recommendation.super_complaint].append(recommendation)
     return organisation, list(groups.items())
 
@@ -328,7 +348,7 @@ def home_summary(*, user):
     memberships = list(user.memberships.select_related("organisation"))
     organisation_ids = [m.organisation_id for m in memberships]
     recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
-    expected = expected_organisations_by_recommendation(recommendations)
+    audiences = audiences_by_recommendation(recommendations)
     answers = {
         (r.recommendation_id, r.organisation_id): r
         for r in Response.objects.filter(organisation_id__in=organisation_ids).only(
@@ -347,7 +367,11 @@ def home_summary(*, user):
         gaps = []
         applicable = 0
         for recommendation in recommendations:
-            if not any(o.pk == membership.organisation_id for o in expected[recommendation.pk]):
+            organisation = membership.organisation
+            if not (
+                organisation.active
+                and audiences[recommendation.pk].includes(organisation.pk, organisation.kind)
+            ):
                 continue
             applicable += 1
             answer = answers.get((recommendation.pk, membership.organisation_id))
@@ -398,7 +422,8 @@ def home_summary(*, user):
         ResponseUpdate.objects.published()
         .exclude(response__organisation_id__in=organisation_ids)
         .select_related(*update_related)
-        .order_by(F("signed_off_at").desc(nulls_last=True), "-as_of", "-pk")[:10]
+        # Latest positions first; walks the (state, as_of) index instead of sorting them all.
+        .order_by("-as_of", "-pk")[:10]
     )
     return {
         "summaries": summaries,

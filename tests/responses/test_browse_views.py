@@ -288,7 +288,7 @@ PAGES = {
 
 # Session + user, then the page's own queries. The same whatever the size of the data.
 QUERY_COUNTS = {
-    "home": 11,
+    "home": 10,
     "supercomplaint_list": 7,
     "supercomplaint_detail": 10,
     "recommendation_detail": 9,
@@ -297,7 +297,7 @@ QUERY_COUNTS = {
     "matrix": 9,
     "matrix_export": 9,
     "organisation_list": 4,
-    "organisation_detail": 7,
+    "organisation_detail": 6,
 }
 
 
