@@ -16,14 +16,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker.richtext import html_excerpt
-
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import (
     active_organisation_kinds,
     audiences_by_recommendation,
     expected_organisations_by_recommendation,
 )
+from tracker.richtext import html_excerpt
 
 from .. import permissions
 from ..choices import STATUS_RAG, Rag, ReviewOutcome, Status, WorkflowState
