@@ -216,6 +216,24 @@ class Recommendation(TimeStampedModel):
             "responses:recommendation_detail", args=[self.super_complaint.slug, self.number]
         )
 
+    # Reports sometimes print recommendations without numbers; they are stored as
+    # "unnumbered-<position>" so real numbers loaded later cannot collide with them.
+    UNNUMBERED_PREFIX = "unnumbered-"
+
+    @property
+    def is_unnumbered(self):
+        return self.number.startswith(self.UNNUMBERED_PREFIX)
+
     @property
     def label(self):
-        return f"Recommendation {self.number}" if self.number else "Recommendation"
+        """How people refer to it: "Recommendation 3a", or "Unnumbered recommendation (2)"."""
+        if self.is_unnumbered:
+            return f"Unnumbered recommendation ({self.number.removeprefix(self.UNNUMBERED_PREFIX)})"
+        return f"Recommendation {self.number}"
+
+    @property
+    def short_label(self):
+        """For narrow places such as matrix headings: "Rec 3a", "Unnumbered (2)"."""
+        if self.is_unnumbered:
+            return f"Unnumbered ({self.number.removeprefix(self.UNNUMBERED_PREFIX)})"
+        return f"Rec {self.number}"

@@ -262,7 +262,7 @@ def super_complaint_matrix(*, slug, filters):
         applicable_ids = {o.pk for o in expected[recommendation.pk]}
         cells = []
         for organisation in organisations:
-            where = f"{organisation.short_name}, recommendation {recommendation.number}"
+            where = f"{organisation.short_name}, {recommendation.label.lower()}"
             status, review, _ = answers.get((recommendation.pk, organisation.pk), ("", None, None))
             applicable = organisation.pk in applicable_ids or bool(status)
             if not applicable:

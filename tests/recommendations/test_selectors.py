@@ -50,3 +50,11 @@ def test_expanding_many_recommendations_takes_two_queries(world, django_assert_n
     with django_assert_num_queries(2):
         expected = expected_organisations_by_recommendation(recommendations)
     assert len(expected) == 3
+
+
+def test_unnumbered_recommendations_read_as_such(world):
+    rec = Recommendation(super_complaint=world.super_complaint, number="unnumbered-2")
+    assert rec.label == "Unnumbered recommendation (2)"
+    assert rec.short_label == "Unnumbered (2)"
+    assert world.rec_1.label == "Recommendation 1"
+    assert world.rec_1.short_label == "Rec 1"
