@@ -424,7 +424,22 @@ def home_summary(*, user):
         # Latest positions first; walks the (state, as_of) index instead of sorting them all.
         .order_by("-as_of", "-pk")[:10]
     )
+    awaiting_review, awaiting_review_count = [], 0
+    if permissions.is_reviewer(user):
+        # A reviewer's work list: organisations saying "completed" whose evidence nobody has
+        # accepted or returned yet, oldest claim first.
+        waiting = Response.objects.filter(
+            current_status=Status.COMPLETED, review_outcome=ReviewOutcome.OPEN
+        )
+        awaiting_review_count = waiting.count()
+        awaiting_review = list(
+            waiting.select_related("organisation", "recommendation__super_complaint").order_by(
+                "current_status_on", "pk"
+            )[:20]
+        )
     return {
+        "awaiting_review": awaiting_review,
+        "awaiting_review_count": awaiting_review_count,
         "summaries": summaries,
         "awaiting_my_sign_off": awaiting_my_sign_off,
         "my_open_drafts": my_open_drafts,

@@ -399,3 +399,30 @@ def test_pages_run_the_pinned_queries_on_the_demo_data(client, demo, django_asse
     with django_assert_num_queries(QUERY_COUNTS[page]):
         response = client.get(DEMO_PAGES[page]())
     assert response.status_code == 200
+
+
+def test_home_gives_reviewers_the_completed_responses_to_review(client, published):
+    client.force_login(published.reviewer)
+    response = client.get(reverse("home"))
+    assert [r.organisation.slug for r in response.context["awaiting_review"]] == ["force-a"]
+    assert "Completed responses waiting for review" in response.text
+
+    reviewed = Response.objects.get(organisation=published.force_a,
+                                    recommendation=published.rec_1)
+    services.response_review(response=reviewed, reviewer=published.reviewer,
+                             outcome="closed", comment="Evidence accepted.")
+    response = client.get(reverse("home"))
+    assert response.context["awaiting_review"] == []
+
+    client.force_login(published.approver)
+    assert "Completed responses waiting for review" not in client.get(reverse("home")).text
+
+
+def test_reviewer_home_runs_a_fixed_number_of_queries(client, published,
+                                                      django_assert_num_queries):
+    grow(published, 10)
+    client.force_login(published.reviewer)
+    # Two more for the review list, one fewer as a reviewer signs nothing off (an `__in=[]`
+    # filter never reaches the database).
+    with django_assert_num_queries(QUERY_COUNTS["home"] + 1):
+        client.get(reverse("home"))
