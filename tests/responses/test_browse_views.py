@@ -426,3 +426,10 @@ def test_reviewer_home_runs_a_fixed_number_of_queries(client, published,
     # filter never reaches the database).
     with django_assert_num_queries(QUERY_COUNTS["home"] + 1):
         client.get(reverse("home"))
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_every_page_sends_a_signed_out_visitor_to_sign_in(client, world, page):
+    response = client.get(PAGES[page](world))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login") + "?next=")

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -632,3 +634,23 @@ def test_a_refusal_says_why(client, world):
                        {"action": "approve"})
     assert page.status_code == 403
     assert "You cannot sign off an update you wrote yourself." in page.text
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_update_forms_make_the_same_number_of_queries_whatever_the_history(
+    world, client, response, count
+):
+    add_updates(world, response, count)
+    editable = draft(world, response)
+    client.force_login(world.contributor)
+
+    with CaptureQueriesContext(connection) as create_queries:
+        assert client.get(create_url(world)).status_code == 200
+    with CaptureQueriesContext(connection) as edit_queries:
+        assert client.get(reverse("responses:update_edit", args=[editable.pk])).status_code == 200
+
+    # Pinned from the first run; the same with 20 updates of history as with 1.
+    assert (len(create_queries), len(edit_queries)) == FORM_PAGE_QUERIES
+
+
+FORM_PAGE_QUERIES = (6, 4)
