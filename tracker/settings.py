@@ -6,6 +6,7 @@ Everything that differs between a laptop, CI and production comes from the envir
 instead of being silently replaced by a default.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "axes",
     "tracker",
     "recommendations",
     "responses",
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -146,6 +150,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while its username and address are locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes). Attempts live in the database, so every app server behind the
+# load balancer counts the same failures. The lock is on the pair (username, address): a
+# stranger cannot lock a colleague out from elsewhere by guessing at their username.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip_address"
+AXES_VERBOSE = False
+# Behind a load balancer that appends the client's address to X-Forwarded-For.
+USE_X_FORWARDED_FOR = envbool("USE_X_FORWARDED_FOR", False)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

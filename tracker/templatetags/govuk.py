@@ -187,3 +187,18 @@ def nav_state(context, view_name, section):
     ):
         return "true"
     return ""
+
+
+@register.filter
+def duration_in_words(value):
+    """Say a timedelta as people do: "15 minutes", "1 hour", "2 hours 30 minutes"."""
+    if not value:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes or not parts:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
