@@ -41,6 +41,21 @@ def published(world):
     return world
 
 
+def answer_in_bulk(recommendation, organisation, as_of):
+    """
+    Give `organisation` a published "in progress" answer, written straight to the tables:
+    the services would be slow for the hundreds of rows the query pins need.
+    """
+    response = Response.objects.create(recommendation=recommendation, organisation=organisation)
+    update = ResponseUpdate.objects.create(
+        response=response, as_of=as_of, status=Status.IN_PROGRESS,
+        narrative="<p>Work under way.</p>", state=WorkflowState.PUBLISHED,
+    )
+    Response.objects.filter(pk=response.pk).update(
+        current_update=update, current_status=update.status, current_status_on=update.as_of,
+    )
+
+
 def grow(world, factor):
     """Add `factor` times more forces, recommendations and published updates (for query pins)."""
     forces = Organisation.objects.bulk_create(
@@ -58,15 +73,7 @@ def grow(world, factor):
         recommendations.append(rec)
     for rec in recommendations[:factor]:
         for force in forces:
-            response = Response.objects.create(recommendation=rec, organisation=force)
-            update = ResponseUpdate.objects.create(
-                response=response, as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS,
-                narrative="<p>Work under way.</p>", state=WorkflowState.PUBLISHED,
-            )
-            Response.objects.filter(pk=response.pk).update(
-                current_update=update, current_status=update.status,
-                current_status_on=update.as_of,
-            )
+            answer_in_bulk(rec, force, datetime.date(2021, 5, 1))
 
 
 def rec_url(world, rec, name="responses:recommendation_detail"):
@@ -379,15 +386,7 @@ def grow_demo(factor):
         )
         rec.recipient_groups.add(*first.recipient_groups.all())
         for force in forces:
-            response = Response.objects.create(recommendation=rec, organisation=force)
-            update = ResponseUpdate.objects.create(
-                response=response, as_of=datetime.date(2022, 1, 1), status=Status.IN_PROGRESS,
-                narrative="<p>Generated.</p>", state=WorkflowState.PUBLISHED,
-            )
-            Response.objects.filter(pk=response.pk).update(
-                current_update=update, current_status=update.status,
-                current_status_on=update.as_of,
-            )
+            answer_in_bulk(rec, force, datetime.date(2022, 1, 1))
 
 
 @pytest.mark.parametrize("factor", [0, 10])
