@@ -10,6 +10,17 @@ from .choices import STATUS_RAG, Marking, Rag, ReviewOutcome, Status, WorkflowSt
 from .querysets import ResponseQuerySet, ResponseUpdateQuerySet
 
 
+def response_url(recommendation, organisation):
+    """
+    The page of an organisation's response to a recommendation. It exists before the Response
+    row does (an expected organisation with nothing written yet), so it is built from the pair.
+    """
+    return reverse(
+        "responses:response_detail",
+        args=[recommendation.super_complaint.slug, recommendation.number, organisation.slug],
+    )
+
+
 class ResponseManager(models.Manager.from_queryset(ResponseQuerySet)):
     def get_by_natural_key(self, super_complaint_slug, number, organisation_slug):
         return self.get(
@@ -78,14 +89,7 @@ class Response(TimeStampedModel):
     natural_key.dependencies = ["recommendations.recommendation", "recommendations.organisation"]
 
     def get_absolute_url(self):
-        return reverse(
-            "responses:response_detail",
-            args=[
-                self.recommendation.super_complaint.slug,
-                self.recommendation.number,
-                self.organisation.slug,
-            ],
-        )
+        return response_url(self.recommendation, self.organisation)
 
     @property
     def rag(self):

@@ -10,12 +10,11 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
-from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from tracker import formstash
 
-from .. import permissions, services
+from .. import models, permissions, services
 from ..choices import ReviewOutcome
 from ..forms import ResponseReviewForm, ResponseUpdateForm, ReturnUpdateForm, initial_from_data
 from ..selectors.timeline import (
@@ -32,14 +31,7 @@ NOT_EDITABLE = (
 
 
 def response_url(target):
-    return reverse(
-        "responses:response_detail",
-        args=[
-            target.recommendation.super_complaint.slug,
-            target.recommendation.number,
-            target.organisation.slug,
-        ],
-    )
+    return models.response_url(target.recommendation, target.organisation)
 
 
 def add_service_errors(form, error):
