@@ -151,6 +151,9 @@ class SuperComplaint(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("responses:supercomplaint_detail", args=[self.slug])
 
+    # The deadlines, derived from the publication date. `Recommendation.due` picks the one that
+    # applies to a recommendation.
+
     @property
     def comments_due_on(self):
         if not self.report_published_on:
@@ -215,6 +218,11 @@ class Recommendation(TimeStampedModel):
         return reverse(
             "responses:recommendation_detail", args=[self.super_complaint.slug, self.number]
         )
+
+    @property
+    def due(self):
+        """Its own deadline ("By 27 March 2025"), else the super-complaint's progress update's."""
+        return self.due_on or self.super_complaint.progress_update_due_on
 
     # Reports sometimes print recommendations without numbers; they are stored as
     # "unnumbered-<position>" so real numbers loaded later cannot collide with them.

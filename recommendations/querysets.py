@@ -7,15 +7,6 @@ class OrganisationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
 
-    def police_forces(self):
-        return self.filter(kind="police_force")
-
-    def local_policing_bodies(self):
-        return self.filter(kind="local_policing_body")
-
-    def national_bodies(self):
-        return self.filter(kind="national_body")
-
     def forces_first(self):
         """Order police forces, then local policing bodies, then national bodies, each by name."""
         rank = models.Case(

@@ -1,3 +1,8 @@
+"""
+The vocabulary of responses and the rules that read it: status words, tag colours, RAG and
+overdue. Every page, export and selector asks these, so a rule is written once.
+"""
+
 from django.db import models
 
 
@@ -28,6 +33,43 @@ STATUS_DEFINITIONS = {
 }
 
 
+class ReviewOutcome(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed – evidence accepted"
+    RETURNED = "returned", "Returned – more evidence needed"
+
+
+# A recommendation an expected organisation has published nothing on yet. Not a status a user
+# can choose: the filters, counts and exports use this code and label for the gap.
+NO_RESPONSE = "none"
+NO_RESPONSE_LABEL = "No response yet"
+
+STATUS_LABELS = dict(Status.choices)
+
+
+def status_label(code):
+    """Return a status's label; a blank or unknown status reads "No response yet"."""
+    return STATUS_LABELS.get(code, NO_RESPONSE_LABEL)
+
+
+# GOV.UK Frontend 6 tag modifiers: a plain `govuk-tag` is blue (there is no --blue modifier)
+# and teal replaces the deprecated turquoise. No response yet is grey.
+STATUS_TAG_CLASSES = {
+    Status.COMPLETED: "govuk-tag--green",
+    Status.NEARING_COMPLETION: "govuk-tag--teal",
+    Status.IN_PROGRESS: "",
+    Status.AWAITING_NATIONAL: "govuk-tag--yellow",
+    Status.NOT_STARTED: "govuk-tag--red",
+    Status.NOT_ACCEPTED: "govuk-tag--grey",
+}
+NO_RESPONSE_TAG_CLASS = "govuk-tag--grey"
+
+
+def status_tag_class(code):
+    """Return the GOV.UK tag modifier of a status ("" is blue; no response yet is grey)."""
+    return STATUS_TAG_CLASSES.get(code, NO_RESPONSE_TAG_CLASS)
+
+
 class Rag(models.TextChoices):
     GREEN = "green", "Green"
     AMBER = "amber", "Amber"
@@ -43,6 +85,33 @@ STATUS_RAG = {
     Status.COMPLETED: Rag.GREEN,
     Status.NOT_ACCEPTED: Rag.GREY,
 }
+RAG_TAG_CLASSES = {
+    Rag.GREEN: "govuk-tag--green",
+    Rag.AMBER: "govuk-tag--orange",
+    Rag.RED: "govuk-tag--red",
+    Rag.GREY: "govuk-tag--grey",
+}
+
+
+def rag(status, review_outcome):
+    """
+    Return the RAG rating of a response (DESIGN.md section 3): green once completed or closed by a
+    reviewer, amber while in progress or awaiting national guidance, grey when not accepted, and
+    red when not started or when nothing has been published (a blank status).
+    """
+    if review_outcome == ReviewOutcome.CLOSED:
+        return Rag.GREEN
+    return STATUS_RAG.get(status, Rag.RED)
+
+
+def is_overdue(status, due_on, today):
+    """
+    Return whether a response is overdue: its deadline has passed and nothing has been published.
+
+    A published "not started" is an answer, late work is not a missing answer: it is red by RAG
+    but not overdue.
+    """
+    return bool(due_on and due_on < today and not status)
 
 
 class WorkflowState(models.TextChoices):
@@ -57,7 +126,3 @@ class Marking(models.TextChoices):
     OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
 
 
-class ReviewOutcome(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed – evidence accepted"
-    RETURNED = "returned", "Returned – more evidence needed"

@@ -5,11 +5,13 @@ Forms of the staff workflow. They check what was typed; the services decide who 
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tracker.richtext import html_to_plain_text, plain_text_to_html
 
-from .choices import STATUS_DEFINITIONS, Marking, ReviewOutcome, Status
+from .choices import STATUS_DEFINITIONS, Marking, ReviewOutcome, Status, WorkflowState
+from .models import ResponseReview, ResponseUpdate
 
 
 class DateInputWidget(forms.MultiWidget):
@@ -150,30 +152,35 @@ class ResponseUpdateForm(forms.Form):
             self.initial["as_of"] = timezone.localdate()
 
     def clean(self):
+        """
+        Check the rules of a valid update as well, so every problem shows at once. They live on
+        the model (`ResponseUpdate.clean()`), which the services enforce.
+        """
         cleaned = super().clean()
-        status = cleaned.get("status")
-        if status == Status.AWAITING_NATIONAL and not cleaned.get("awaiting", "").strip():
-            self.add_error("awaiting", "Say which recommendation or body you are waiting for")
-        if status == Status.NOT_ACCEPTED and not cleaned.get("narrative", "").strip():
-            self.add_error("narrative", "Explain why no action will be taken")
-        if cleaned.get("marking") == Marking.OFFICIAL_SENSITIVE and cleaned.get("public"):
-            self.add_error("public", "An OFFICIAL-SENSITIVE update cannot be shown on public pages")
+        try:
+            ResponseUpdate(**self._update_values(cleaned)).clean()
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned
+
+    def _update_values(self, data):
+        status = data.get("status")
+        return {
+            "as_of": data.get("as_of"),
+            "status": status,
+            "narrative": plain_text_to_html(data.get("narrative", "")),
+            # What is awaited only means something while the status says so.
+            "awaiting": (
+                data.get("awaiting", "").strip() if status == Status.AWAITING_NATIONAL else ""
+            ),
+            "position_provided_by": data.get("position_provided_by", "").strip(),
+            "marking": data.get("marking", ""),
+            "public": data.get("public", False),
+        }
 
     def update_fields(self):
         """Return the keyword arguments of the update services, from valid data."""
-        data = self.cleaned_data
-        status = data["status"]
-        return {
-            "as_of": data["as_of"],
-            "status": status,
-            "narrative": plain_text_to_html(data["narrative"]),
-            # What is awaited only means something while the status says so.
-            "awaiting": data["awaiting"].strip() if status == Status.AWAITING_NATIONAL else "",
-            "position_provided_by": data["position_provided_by"].strip(),
-            "marking": data["marking"],
-            "public": data["public"],
-        }
+        return self._update_values(self.cleaned_data)
 
     def response_fields(self):
         return {
@@ -203,13 +210,18 @@ class ResponseUpdateForm(forms.Form):
 
 
 class ReturnUpdateForm(forms.Form):
-    """An approver's reason for sending an update back."""
+    """
+    An approver's reason for sending an update back. That a reason is needed is the model's rule
+    (`ResponseUpdate.clean()`), checked here too and shown on `comment`.
+    """
 
     comment = forms.CharField(
         label="Why are you returning it?",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say why the update is being returned"},
     )
+    # The model field each service error names, and the form field that shows it.
+    service_error_fields = {"return_comment": "comment"}
 
     def __init__(self, *args, update_pk, **kwargs):
         # One of these forms per update on the page: ids must not clash, names stay "comment".
@@ -217,6 +229,18 @@ class ReturnUpdateForm(forms.Form):
         kwargs.setdefault("auto_id", f"id_return_{update_pk}_%s")
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        returned = ResponseUpdate(
+            state=WorkflowState.RETURNED, return_comment=cleaned.get("comment", "").strip()
+        )
+        try:
+            returned.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(self.service_error_fields.get(name, name), messages)
+        return cleaned
 
 
 class ResponseReviewForm(forms.Form):
@@ -244,10 +268,16 @@ class ResponseReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
+        """Check the model's rule (a return needs a comment) too, so both errors show at once."""
         cleaned = super().clean()
-        returning = cleaned.get("outcome") == ReviewOutcome.RETURNED
-        if returning and not cleaned.get("comment", "").strip():
-            self.add_error("comment", "Say what more evidence is needed")
+        if cleaned.get("outcome"):
+            candidate = ResponseReview(
+                outcome=cleaned["outcome"], comment=cleaned.get("comment", "").strip()
+            )
+            try:
+                candidate.clean()
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -6,8 +7,25 @@ from recommendations.models import Organisation, Recommendation
 from tracker.models import TimeStampedModel
 from tracker.richtext import RichTextField
 
-from .choices import STATUS_RAG, Marking, Rag, ReviewOutcome, Status, WorkflowState
+from .choices import Marking, ReviewOutcome, Status, WorkflowState
 from .querysets import ResponseQuerySet, ResponseUpdateQuerySet
+
+_SLUG_PLACEHOLDER = "organisation-slug-placeholder"
+
+
+def response_urls(recommendation):
+    """
+    Return a function `organisation -> URL` of the response pages of one recommendation.
+
+    `reverse()` runs once, however many organisations: the pages that list every force (and the
+    organisation page at national scale) build hundreds of these links.
+    """
+    pattern = reverse(
+        "responses:response_detail",
+        args=[recommendation.super_complaint.slug, recommendation.number, _SLUG_PLACEHOLDER],
+    )
+    prefix, suffix = pattern.split(_SLUG_PLACEHOLDER)
+    return lambda organisation: f"{prefix}{organisation.slug}{suffix}"
 
 
 def response_url(recommendation, organisation):
@@ -15,10 +33,7 @@ def response_url(recommendation, organisation):
     The page of an organisation's response to a recommendation. It exists before the Response
     row does (an expected organisation with nothing written yet), so it is built from the pair.
     """
-    return reverse(
-        "responses:response_detail",
-        args=[recommendation.super_complaint.slug, recommendation.number, organisation.slug],
-    )
+    return response_urls(recommendation)(organisation)
 
 
 class ResponseManager(models.Manager.from_queryset(ResponseQuerySet)):
@@ -91,11 +106,8 @@ class Response(TimeStampedModel):
     def get_absolute_url(self):
         return response_url(self.recommendation, self.organisation)
 
-    @property
-    def rag(self):
-        if self.review_outcome == ReviewOutcome.CLOSED:
-            return Rag.GREEN
-        return STATUS_RAG.get(self.current_status, Rag.RED)
+
+SENSITIVE_PUBLIC_MESSAGE = "An OFFICIAL-SENSITIVE update cannot be shown on public pages"
 
 
 class ResponseUpdate(TimeStampedModel):
@@ -150,23 +162,39 @@ class ResponseUpdate(TimeStampedModel):
             models.CheckConstraint(
                 name="sensitive_update_is_never_public",
                 condition=~models.Q(marking="OFFICIAL-SENSITIVE", public=True),
+                violation_error_code="sensitive_public",
+                violation_error_message=SENSITIVE_PUBLIC_MESSAGE,
             )
         ]
 
     def __str__(self):
         return f"{self.response} as of {self.as_of:%d %B %Y} ({self.get_state_display()})"
 
-    @property
-    def is_published(self):
-        return self.state == WorkflowState.PUBLISHED
+    def clean(self):
+        """The rules of a valid update that look at several fields (DESIGN.md section 3)."""
+        errors = {}
+        if self.status == Status.AWAITING_NATIONAL and not self.awaiting.strip():
+            errors["awaiting"] = "Say which recommendation or body you are waiting for"
+        if self.status == Status.NOT_ACCEPTED and not (self.narrative or "").strip():
+            errors["narrative"] = "Explain why no action will be taken"
+        if self.marking == Marking.OFFICIAL_SENSITIVE and self.public:
+            errors["public"] = SENSITIVE_PUBLIC_MESSAGE
+        if self.state == WorkflowState.RETURNED and not self.return_comment.strip():
+            errors["return_comment"] = "Say why the update is being returned"
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        """
+        Leave the marking constraint to `clean()`, which checks the same rule without a query
+        and puts the error on the `public` box; the constraint is the database's guarantee for
+        rows that arrive any other way.
+        """
+        super().validate_constraints(exclude={*(exclude or ()), "public"})
 
     @property
     def is_editable(self):
         return self.state in {WorkflowState.DRAFT, WorkflowState.RETURNED}
-
-    @property
-    def rag(self):
-        return STATUS_RAG.get(self.status, Rag.RED)
 
 
 class ResponseReview(TimeStampedModel):
@@ -184,3 +212,9 @@ class ResponseReview(TimeStampedModel):
 
     def __str__(self):
         return f"{self.response}: {self.get_outcome_display()}"
+
+    def clean(self):
+        if self.outcome == ReviewOutcome.OPEN:
+            raise ValidationError({"outcome": "Choose whether to close or return the response"})
+        if self.outcome == ReviewOutcome.RETURNED and not self.comment.strip():
+            raise ValidationError({"comment": "Say what more evidence is needed"})

@@ -1,7 +1,13 @@
 """
-Who may do what, decided from Membership rows. Services call these before every write, so a
-view that forgets to hide a button still cannot write.
+Who may do what, decided from Membership rows.
+
+`can_...` answer a question (to show or hide an action); `require_...` refuse with the reason,
+raising PermissionDenied, whose message the 403 page shows. Views call the `require_...` helper
+before showing a form and services call the same helper before every write, so a view that
+forgets to hide a button still cannot write, and each refusal is worded once.
 """
+
+from django.core.exceptions import PermissionDenied
 
 from recommendations.models import Organisation
 from tracker.models import Membership
@@ -28,12 +34,25 @@ def member_organisation_ids(user):
     return {organisation_id for organisation_id, _, _ in _memberships(user)}
 
 
+def approver_organisation_ids(user):
+    return {
+        organisation_id
+        for organisation_id, role in roles_by_organisation(user).items()
+        if role == Membership.Role.APPROVER
+    }
+
+
 def can_write_for(user, organisation_id):
     return roles_by_organisation(user).get(organisation_id) in WRITER_ROLES
 
 
 def can_sign_off_for(user, organisation_id):
-    return roles_by_organisation(user).get(organisation_id) == Membership.Role.APPROVER
+    return organisation_id in approver_organisation_ids(user)
+
+
+def can_sign_off(user, update):
+    """An approver of the update's organisation who did not write it (four eyes)."""
+    return can_sign_off_for(user, update.response.organisation_id) and not _wrote(user, update)
 
 
 def is_reviewer(user):
@@ -42,3 +61,31 @@ def is_reviewer(user):
         role == Membership.Role.REVIEWER and kind == Organisation.Kind.NATIONAL_BODY
         for _, role, kind in _memberships(user)
     )
+
+
+def _wrote(user, update):
+    return update.author_id is not None and update.author_id == getattr(user, "pk", None)
+
+
+def require_writer(user, organisation_id):
+    """Refuse anyone but a contributor or approver of the organisation."""
+    if not can_write_for(user, organisation_id):
+        raise PermissionDenied("You cannot write updates for this organisation.")
+
+
+def require_approver(user, organisation_id):
+    """Refuse anyone but an approver of the organisation."""
+    if not can_sign_off_for(user, organisation_id):
+        raise PermissionDenied("Only an approver of this organisation can sign off its updates.")
+
+
+def require_sign_off(user, update):
+    """Refuse anyone but an approver of the update's organisation who did not write it."""
+    require_approver(user, update.response.organisation_id)
+    if _wrote(user, update):
+        raise PermissionDenied("You cannot sign off an update you wrote yourself.")
+
+
+def require_reviewer(user):
+    if not is_reviewer(user):
+        raise PermissionDenied("Only a national reviewer can close or return a response.")

@@ -1,16 +1,43 @@
 from django.db import models
 
-from .choices import WorkflowState
+from . import permissions
+from .choices import ReviewOutcome, Status, WorkflowState
 
 
 class ResponseQuerySet(models.QuerySet):
-    def for_organisation(self, organisation):
-        return self.filter(organisation=organisation)
+    def completed(self):
+        """Done, as progress counts it: the organisation says completed, or a reviewer closed it."""
+        return self.filter(
+            models.Q(current_status=Status.COMPLETED)
+            | models.Q(review_outcome=ReviewOutcome.CLOSED)
+        )
+
+    def awaiting_review(self):
+        """Said to be completed, and no reviewer has accepted or returned the evidence yet."""
+        return self.filter(current_status=Status.COMPLETED, review_outcome=ReviewOutcome.OPEN)
 
 
 class ResponseUpdateQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=WorkflowState.PUBLISHED)
+
+    def editable(self):
+        """Drafts and returned updates: the ones their organisation may still change."""
+        return self.filter(state__in=[WorkflowState.DRAFT, WorkflowState.RETURNED])
+
+    def awaiting_sign_off(self):
+        return self.filter(state=WorkflowState.AWAITING_SIGN_OFF)
+
+    def signable_by(self, user):
+        """
+        Updates awaiting sign-off that `user` may sign off: in an organisation where they are an
+        approver, and not written by them (nobody signs off their own words).
+        """
+        return (
+            self.awaiting_sign_off()
+            .filter(response__organisation_id__in=list(permissions.approver_organisation_ids(user)))
+            .exclude(author=user)
+        )
 
     def visible_to(self, organisation_ids):
         """Published updates, plus any state of the updates of the given organisations."""

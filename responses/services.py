@@ -1,14 +1,16 @@
 """
-Every write to responses and their updates. Views, the admin, importers and commands call these;
-each checks the acting user's membership first (responses/permissions.py).
+Every write to responses and their updates, one service per user action. Views, the admin,
+importers and commands call these; each checks the acting user's membership first
+(`responses.permissions.require_...`) and the rules of a valid row (`full_clean()`, which runs
+the models' `clean()` and constraints), inside one transaction.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from . import permissions
-from .choices import Marking, ReviewOutcome, Status, WorkflowState
+from .choices import WorkflowState
 from .models import Response, ResponseReview, ResponseUpdate
 
 EDITABLE_FIELDS = (
@@ -22,6 +24,13 @@ EDITABLE_FIELDS = (
 )
 
 
+NOT_EDITABLE = (
+    "This update has been submitted for sign-off or published, so it cannot be changed. "
+    "To correct a published update, add a new update."
+)
+NOTHING_TO_REVIEW = "There is no published update to review yet."
+
+
 class PublishedUpdateIsImmutable(ValidationError):
     """Raised on any attempt to change or delete a published update."""
 
@@ -32,16 +41,15 @@ class PublishedUpdateIsImmutable(ValidationError):
         )
 
 
-def _validate_update_content(update):
-    errors = {}
-    if update.status == Status.AWAITING_NATIONAL and not update.awaiting.strip():
-        errors["awaiting"] = "Say which recommendation or body you are waiting for"
-    if update.status == Status.NOT_ACCEPTED and not (update.narrative or "").strip():
-        errors["narrative"] = "Explain why no action will be taken"
-    if update.marking == Marking.OFFICIAL_SENSITIVE and update.public:
-        errors["public"] = "An OFFICIAL-SENSITIVE update cannot be made public"
-    if errors:
-        raise ValidationError(errors)
+def _check_editable_fields(fields):
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+
+
+def _submit(update):
+    update.state = WorkflowState.AWAITING_SIGN_OFF
+    update.submitted_at = timezone.now()
 
 
 def response_get_or_create(*, recommendation, organisation):
@@ -55,8 +63,7 @@ def response_get_or_create(*, recommendation, organisation):
 @transaction.atomic
 def response_details_update(*, response, editor, lead, portal_reference):
     """Change who leads a response and its monitoring-portal reference."""
-    if not permissions.can_write_for(editor, response.organisation_id):
-        raise PermissionDenied("You cannot change responses of this organisation.")
+    permissions.require_writer(editor, response.organisation_id)
     lead, portal_reference = (lead or "").strip(), (portal_reference or "").strip()
     if (response.lead, response.portal_reference) == (lead, portal_reference):
         return response
@@ -68,43 +75,59 @@ def response_details_update(*, response, editor, lead, portal_reference):
 
 
 @transaction.atomic
-def response_update_create(*, response, author, submit=False, **fields):
-    """Write a new draft (or submit it straight away) for the author's organisation."""
-    if not permissions.can_write_for(author, response.organisation_id):
-        raise PermissionDenied("You cannot write updates for this organisation.")
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+def response_update_create(
+    *, author, response=None, recommendation=None, organisation=None, submit=False,
+    lead=None, portal_reference=None, **fields,
+):
+    """
+    Write a new draft (or submit it straight away) for the author's organisation.
+
+    Give the `response`, or the `recommendation` and `organisation` whose response it is: the
+    response is then created with its first update, in the same transaction, so a refused or
+    invalid update leaves no empty response behind. `lead` and `portal_reference`, when given,
+    change the response's details in the same transaction.
+    """
+    organisation_id = response.organisation_id if response else organisation.pk
+    permissions.require_writer(author, organisation_id)
+    _check_editable_fields(fields)
+    if response is None:
+        response = response_get_or_create(recommendation=recommendation, organisation=organisation)
+    if lead is not None or portal_reference is not None:
+        response_details_update(
+            response=response, editor=author, lead=lead, portal_reference=portal_reference
+        )
     update = ResponseUpdate(response=response, author=author, state=WorkflowState.DRAFT, **fields)
     if submit:
-        update.state = WorkflowState.AWAITING_SIGN_OFF
-        update.submitted_at = timezone.now()
+        _submit(update)
     update.full_clean()
-    _validate_update_content(update)
     update.save()
     return update
 
 
 @transaction.atomic
-def response_update_edit(*, update, editor, submit=False, **fields):
-    """Change a draft or returned update; submitting sends it for sign-off."""
+def response_update_edit(
+    *, update, editor, submit=False, lead=None, portal_reference=None, **fields
+):
+    """
+    Change a draft or returned update (and, when given, its response's lead and reference);
+    submitting sends it for sign-off.
+    """
     update = ResponseUpdate.objects.select_for_update().get(pk=update.pk)
     if update.state == WorkflowState.PUBLISHED:
         raise PublishedUpdateIsImmutable()
-    if not permissions.can_write_for(editor, update.response.organisation_id):
-        raise PermissionDenied("You cannot write updates for this organisation.")
+    permissions.require_writer(editor, update.response.organisation_id)
     if not update.is_editable:
-        raise ValidationError("Only a draft or a returned update can be changed.")
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+        raise ValidationError(NOT_EDITABLE, code="not_editable")
+    _check_editable_fields(fields)
+    if lead is not None or portal_reference is not None:
+        response_details_update(
+            response=update.response, editor=editor, lead=lead, portal_reference=portal_reference
+        )
     for name, value in fields.items():
         setattr(update, name, value)
     if submit:
-        update.state = WorkflowState.AWAITING_SIGN_OFF
-        update.submitted_at = timezone.now()
+        _submit(update)
     update.full_clean()
-    _validate_update_content(update)
     update.save()
     return update
 
@@ -115,8 +138,9 @@ def response_update_delete(*, update, user):
     update = ResponseUpdate.objects.select_for_update().get(pk=update.pk)
     if update.state == WorkflowState.PUBLISHED:
         raise PublishedUpdateIsImmutable()
-    if not permissions.can_write_for(user, update.response.organisation_id):
-        raise PermissionDenied("You cannot delete updates of this organisation.")
+    permissions.require_writer(user, update.response.organisation_id)
+    if not update.is_editable:
+        raise ValidationError(NOT_EDITABLE, code="not_editable")
     update.delete()
 
 
@@ -150,10 +174,8 @@ def response_update_publish(*, update, approver):
     update = ResponseUpdate.objects.select_for_update().get(pk=update.pk)
     if update.state == WorkflowState.PUBLISHED:
         raise PublishedUpdateIsImmutable()
-    if not permissions.can_sign_off_for(approver, response.organisation_id):
-        raise PermissionDenied("Only an approver of this organisation can sign off its updates.")
-    if update.author_id is not None and update.author_id == approver.pk:
-        raise PermissionDenied("You cannot sign off an update you wrote yourself.")
+    update.response = response
+    permissions.require_sign_off(approver, update)
     if update.state != WorkflowState.AWAITING_SIGN_OFF:
         raise ValidationError("Only an update awaiting sign-off can be signed off.")
     update.state = WorkflowState.PUBLISHED
@@ -170,16 +192,14 @@ def response_update_return(*, update, approver, comment):
     update = ResponseUpdate.objects.select_for_update().select_related("response").get(pk=update.pk)
     if update.state == WorkflowState.PUBLISHED:
         raise PublishedUpdateIsImmutable()
-    if not permissions.can_sign_off_for(approver, update.response.organisation_id):
-        raise PermissionDenied("Only an approver of this organisation can return its updates.")
+    permissions.require_approver(approver, update.response.organisation_id)
     if update.state != WorkflowState.AWAITING_SIGN_OFF:
         raise ValidationError("Only an update awaiting sign-off can be returned.")
-    if not (comment or "").strip():
-        raise ValidationError({"comment": "Say why the update is being returned"})
     update.state = WorkflowState.RETURNED
-    update.return_comment = comment.strip()
+    update.return_comment = (comment or "").strip()
     update.signed_off_by = approver
     update.signed_off_at = timezone.now()
+    update.full_clean()
     update.save(update_fields=["state", "return_comment", "signed_off_by", "signed_off_at",
                                "updated_at"])
     return update
@@ -188,22 +208,20 @@ def response_update_return(*, update, approver, comment):
 @transaction.atomic
 def response_review(*, response, reviewer, outcome, comment=""):
     """A national reviewer closes a response (evidence accepted) or returns it for more."""
-    if not permissions.is_reviewer(reviewer):
-        raise PermissionDenied("Only a national reviewer can close or return a response.")
-    if outcome not in {ReviewOutcome.CLOSED, ReviewOutcome.RETURNED}:
-        raise ValidationError({"outcome": "Choose whether to close or return the response"})
-    if outcome == ReviewOutcome.RETURNED and not (comment or "").strip():
-        raise ValidationError({"comment": "Say what more evidence is needed"})
+    permissions.require_reviewer(reviewer)
+    review = ResponseReview(
+        response=response, outcome=outcome, comment=(comment or "").strip(), reviewer=reviewer
+    )
+    review.full_clean(exclude=["response"])
     response = Response.objects.select_for_update().get(pk=response.pk)
     if not response.current_update_id:
-        raise ValidationError("There is no published update to review yet.")
-    response.review_outcome = outcome
-    response.review_comment = (comment or "").strip()
+        raise ValidationError(NOTHING_TO_REVIEW)
+    response.review_outcome = review.outcome
+    response.review_comment = review.comment
     response.reviewed_by = reviewer
     response.reviewed_at = timezone.now()
     response.save(update_fields=["review_outcome", "review_comment", "reviewed_by", "reviewed_at",
                                  "updated_at"])
-    ResponseReview.objects.create(
-        response=response, outcome=outcome, comment=response.review_comment, reviewer=reviewer
-    )
+    review.response = response
+    review.save()
     return response

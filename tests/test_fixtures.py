@@ -77,7 +77,7 @@ def test_every_organisation_in_the_csv_is_loaded(loaded):
 
 
 def test_police_forces_are_the_43_territorial_forces_and_btp(loaded):
-    forces = Organisation.objects.police_forces()
+    forces = Organisation.objects.filter(kind=Organisation.Kind.POLICE_FORCE)
 
     assert forces.count() == 44
     assert forces.filter(slug="btp").exists()
@@ -87,8 +87,8 @@ def test_police_forces_are_the_43_territorial_forces_and_btp(loaded):
 def test_local_policing_bodies_are_one_per_force_including_btpa(loaded):
     # 43 PCCs or equivalents for the territorial forces, plus the British Transport Police
     # Authority, which the CSV files under local policing bodies so that BTP has a pair.
-    assert Organisation.objects.local_policing_bodies().count() == 44
-    assert Organisation.objects.national_bodies().count() == 9
+    assert Organisation.objects.filter(kind=Organisation.Kind.LOCAL_POLICING_BODY).count() == 44
+    assert Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).count() == 9
 
 
 def test_every_paired_organisation_points_back(loaded):
@@ -101,7 +101,8 @@ def test_every_paired_organisation_points_back(loaded):
 
 
 def test_every_force_is_paired_with_a_local_policing_body(loaded):
-    for force in Organisation.objects.police_forces().select_related("paired"):
+    forces = Organisation.objects.filter(kind=Organisation.Kind.POLICE_FORCE)
+    for force in forces.select_related("paired"):
         assert force.paired is not None, force.slug
         assert force.paired.kind == Organisation.Kind.LOCAL_POLICING_BODY
 

@@ -35,16 +35,8 @@ BANNERS = {
 }
 
 
-def keep_typed_text(view_func):
-    """Mark a function view as one whose typed text survives a signed-out or CSRF-failed POST."""
-    view_func.keeps_typed_text = True
-    return view_func
-
-
 def keeps_typed_text(view_func):
-    """Return whether the view (function or `as_view()` of a class) keeps typed text."""
-    if getattr(view_func, "keeps_typed_text", False):
-        return True
+    """Return whether the view (the `as_view()` of a class with `keeps_typed_text`) keeps it."""
     return bool(getattr(getattr(view_func, "view_class", None), "keeps_typed_text", False))
 
 

@@ -10,10 +10,10 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import F, FilteredRelation, Q, Subquery, Value
 from django.db.models.functions import NullIf
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.models import Organisation, Recommendation, SuperComplaint
@@ -24,10 +24,9 @@ from recommendations.selectors import (
 )
 from tracker.richtext import html_excerpt
 
-from .. import permissions
-from ..choices import STATUS_RAG, Rag, ReviewOutcome, Status, WorkflowState
+from ..choices import NO_RESPONSE, Rag, ReviewOutcome, is_overdue, rag, status_label
 from ..filtersets import ComparisonFilterSet, OrganisationFilterSet
-from ..models import Response, ResponseUpdate
+from ..models import Response, response_urls
 
 
 @dataclass
@@ -36,19 +35,6 @@ class Progress:
 
     completed: int = 0
     expected: int = 0
-
-    @property
-    def percent(self):
-        return round(100 * self.completed / self.expected) if self.expected else 0
-
-
-def is_complete(status, review_outcome):
-    return status == Status.COMPLETED or review_outcome == ReviewOutcome.CLOSED
-
-
-def recommendation_due_on(recommendation):
-    """The recommendation's own deadline, else the super-complaint's progress-update deadline."""
-    return recommendation.due_on or recommendation.super_complaint.progress_update_due_on
 
 
 def _progress_by_recommendation(recommendations, audiences, active):
@@ -62,7 +48,7 @@ def _progress_by_recommendation(recommendations, audiences, active):
     progress = {r.pk: Progress(expected=audiences[r.pk].count(active)) for r in recommendations}
     completed_pairs = (
         Response.objects.filter(recommendation__in=list(progress))
-        .filter(Q(current_status=Status.COMPLETED) | Q(review_outcome=ReviewOutcome.CLOSED))
+        .completed()
         .values_list("recommendation_id", "organisation_id")
         .order_by()  # the default ordering joins two tables for nothing here
     )
@@ -107,7 +93,6 @@ def super_complaint_detail(*, slug):
     total = Progress()
     for recommendation in recommendations:
         recommendation.progress = progress[recommendation.pk]
-        recommendation.due = recommendation_due_on(recommendation)
         total.completed += recommendation.progress.completed
         total.expected += recommendation.progress.expected
     super_complaint.progress = total
@@ -173,23 +158,19 @@ def recommendation_comparison(*, recommendation, filters):
     )
     filterset = ComparisonFilterSet(filters or None, queryset=queryset)
     rows = list(filterset.qs)
-    due_on = recommendation_due_on(recommendation)
+    due_on = recommendation.due
     today = timezone.localdate()
+    url_of = response_urls(recommendation)
     for row in rows:
-        row.rag = (
-            Rag.GREEN
-            if row.response_review == ReviewOutcome.CLOSED
-            else STATUS_RAG.get(row.response_status, Rag.RED)
-        )
-        row.overdue = bool(
-            due_on and due_on < today and row.response_status in (None, Status.NOT_STARTED)
-        )
+        row.rag = rag(row.response_status, row.response_review)
+        row.overdue = is_overdue(row.response_status, due_on, today)
+        row.response_url = url_of(row)
     return Comparison(
         recommendation=recommendation,
         filterset=filterset,
         rows=rows,
         expected_count=len(expected),
-        status_counts=Counter(row.response_status or "none" for row in rows),
+        status_counts=Counter(row.response_status or NO_RESPONSE for row in rows),
         due_on=due_on,
     )
 
@@ -200,7 +181,10 @@ def side_by_side(*, recommendation, organisation_slugs):
     queryset = comparison_queryset(
         recommendation=recommendation, expected_ids=[o.pk for o in expected]
     ).filter(slug__in=organisation_slugs)
+    url_of = response_urls(recommendation)
     by_slug = {o.slug: o for o in queryset}
+    for organisation in by_slug.values():
+        organisation.response_url = url_of(organisation)
     return [by_slug[slug] for slug in organisation_slugs if slug in by_slug]
 
 
@@ -253,12 +237,9 @@ def super_complaint_matrix(*, slug, filters):
             "current_status_on",
         )
     }
-    labels = dict(Status.choices)
     rows = []
     for recommendation in recommendations:
-        base_url = reverse(
-            "responses:recommendation_detail", args=[super_complaint.slug, recommendation.number]
-        )
+        url_of = response_urls(recommendation)
         applicable_ids = {o.pk for o in expected[recommendation.pk]}
         cells = []
         for organisation in organisations:
@@ -268,15 +249,14 @@ def super_complaint_matrix(*, slug, filters):
             if not applicable:
                 cells.append(Cell(applicable=False, where=where))
                 continue
-            closed = review == ReviewOutcome.CLOSED
             cells.append(
                 Cell(
                     applicable=True,
                     status=status or None,
-                    label=labels.get(status, "No response yet"),
-                    url=f"{base_url}{organisation.slug}/",
-                    rag=Rag.GREEN if closed else STATUS_RAG.get(status, Rag.RED),
-                    closed=closed,
+                    label=status_label(status),
+                    url=url_of(organisation),
+                    rag=rag(status, review),
+                    closed=review == ReviewOutcome.CLOSED,
                     where=where,
                 )
             )
@@ -291,13 +271,19 @@ def organisation_list(*, filters):
     return filterset, list(filterset.qs.forces_first())
 
 
-def organisation_detail(*, slug):
-    """
-    An organisation and every recommendation that applies to it, grouped by super-complaint,
-    each with the organisation's current status, link and a short summary. 4 queries.
+SUPER_COMPLAINTS_PER_PAGE = 10
 
-    At national scale a force answers ~900 recommendations, so the per-row link and summary
-    are worked out here once rather than by template tags and filters in the loop.
+
+def organisation_detail(*, slug, page=None):
+    """
+    An organisation and a page of the recommendations that apply to it, grouped by
+    super-complaint (`SUPER_COMPLAINTS_PER_PAGE` to a page), each with the organisation's current
+    status, link and a short summary. Returns (organisation, page of (super-complaint, rows)).
+    4 queries.
+
+    At national scale a force answers ~900 recommendations of 100 super-complaints: one page of
+    them is readable, and the per-row link and summary are worked out here, for that page only,
+    rather than by template tags and filters in the loop.
     """
     organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
     recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
@@ -324,124 +310,10 @@ def organisation_detail(*, slug):
         if applies or response:
             recommendation.response = response
             recommendation.status = response.current_status if response else ""
-            recommendation.due = recommendation_due_on(recommendation)
-            recommendation.summary = recommendation.title or html_excerpt(recommendation.text, 16)
-            recommendation.response_url = (
-                f"{recommendation.get_absolute_url()}{organisation.slug}/"
-            )
             groups[recommendation.super_complaint].append(recommendation)
-    return organisation, list(groups.items())
-
-
-@dataclass
-class OrganisationSummary:
-    organisation: Organisation
-    role: str
-    status_counts: list  # [(code, label, count)] including "none"
-    applicable: int
-    gaps: list  # recommendations with no published response yet, due ones first
-
-
-def home_summary(*, user):
-    """What the home page shows a signed-in user: see DESIGN.md section 4, page 2."""
-    memberships = list(user.memberships.select_related("organisation"))
-    organisation_ids = [m.organisation_id for m in memberships]
-    recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
-    audiences = audiences_by_recommendation(recommendations)
-    answers = {
-        (r.recommendation_id, r.organisation_id): r
-        for r in Response.objects.filter(organisation_id__in=organisation_ids).only(
-            "pk",
-            "recommendation_id",
-            "organisation_id",
-            "current_status",
-            "review_outcome",
-        )
-    }
-    labels = [("none", "No response yet"), *Status.choices]
-    today = timezone.localdate()
-    summaries = []
-    for membership in memberships:
-        counts = Counter()
-        gaps = []
-        applicable = 0
-        for recommendation in recommendations:
-            organisation = membership.organisation
-            if not (
-                organisation.active
-                and audiences[recommendation.pk].includes(organisation.pk, organisation.kind)
-            ):
-                continue
-            applicable += 1
-            answer = answers.get((recommendation.pk, membership.organisation_id))
-            status = answer.current_status if answer and answer.current_status else "none"
-            counts[status] += 1
-            if status == "none":
-                recommendation.due = recommendation_due_on(recommendation)
-                recommendation.overdue = bool(recommendation.due and recommendation.due < today)
-                gaps.append(recommendation)
-        gaps.sort(key=lambda r: (not r.overdue, r.due or datetime.date.max))
-        summaries.append(
-            OrganisationSummary(
-                organisation=membership.organisation,
-                role=membership.get_role_display(),
-                status_counts=[(code, label, counts[code]) for code, label in labels],
-                applicable=applicable,
-                gaps=gaps,
-            )
-        )
-
-    update_related = (
-        "response__organisation",
-        "response__recommendation__super_complaint",
-        "author",
-    )
-    approver_of = [
-        m.organisation_id
-        for m in memberships
-        if permissions.can_sign_off_for(user, m.organisation_id)
-    ]
-    awaiting_my_sign_off = list(
-        ResponseUpdate.objects.filter(
-            state=WorkflowState.AWAITING_SIGN_OFF, response__organisation_id__in=approver_of
-        )
-        .exclude(author=user)
-        .select_related(*update_related)
-        .order_by("submitted_at", "pk")[:50]
-    )
-    my_open_drafts = list(
-        ResponseUpdate.objects.filter(
-            state__in=[WorkflowState.DRAFT, WorkflowState.RETURNED],
-            response__organisation_id__in=organisation_ids,
-        )
-        .select_related(*update_related)
-        .order_by("-updated_at")[:50]
-    )
-    recent_from_others = list(
-        ResponseUpdate.objects.published()
-        .exclude(response__organisation_id__in=organisation_ids)
-        .select_related(*update_related)
-        # Latest positions first; walks the (state, as_of) index instead of sorting them all.
-        .order_by("-as_of", "-pk")[:10]
-    )
-    awaiting_review, awaiting_review_count = [], 0
-    if permissions.is_reviewer(user):
-        # A reviewer's work list: organisations saying "completed" whose evidence nobody has
-        # accepted or returned yet, oldest claim first.
-        waiting = Response.objects.filter(
-            current_status=Status.COMPLETED, review_outcome=ReviewOutcome.OPEN
-        )
-        awaiting_review_count = waiting.count()
-        awaiting_review = list(
-            waiting.select_related("organisation", "recommendation__super_complaint").order_by(
-                "current_status_on", "pk"
-            )[:20]
-        )
-    return {
-        "awaiting_review": awaiting_review,
-        "awaiting_review_count": awaiting_review_count,
-        "summaries": summaries,
-        "awaiting_my_sign_off": awaiting_my_sign_off,
-        "my_open_drafts": my_open_drafts,
-        "recent_from_others": recent_from_others,
-    }
+    page_obj = Paginator(list(groups.items()), SUPER_COMPLAINTS_PER_PAGE).get_page(page)
+    for _, rows in page_obj:
+        for recommendation in rows:
+            recommendation.summary = recommendation.title or html_excerpt(recommendation.text, 16)
+            recommendation.response_url = response_urls(recommendation)(organisation)
+    return organisation, page_obj

@@ -115,9 +115,8 @@ def response_timeline(*, target, user):
         update.response = target.response
         update.can_edit = timeline.can_write and update.is_editable
         update.can_sign_off = (
-            timeline.can_sign_off
-            and update.state == WorkflowState.AWAITING_SIGN_OFF
-            and update.author_id != getattr(user, "pk", None)
+            update.state == WorkflowState.AWAITING_SIGN_OFF
+            and permissions.can_sign_off(user, update)
         )
     timeline.updates = updates
     timeline.reviews = list(

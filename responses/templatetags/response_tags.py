@@ -1,23 +1,30 @@
+"""Template filters for responses: status words and colours come from responses/choices.py."""
+
 from django import template
 
 from tracker.richtext import html_excerpt
 
-from ..choices import STATUS_DEFINITIONS, Status
+from .. import choices
 
 register = template.Library()
-
-STATUS_LABELS = dict(Status.choices)
 
 
 @register.filter
 def status_label(code):
     """The label of a status code; a blank or missing status reads "No response yet"."""
-    return STATUS_LABELS.get(code, "No response yet")
+    return choices.status_label(code)
 
 
 @register.filter
-def status_definition(code):
-    return STATUS_DEFINITIONS.get(code, "")
+def status_tag_class(code):
+    """The GOV.UK tag modifier of a status code (grey for no response yet)."""
+    return choices.status_tag_class(code)
+
+
+@register.filter
+def rag_tag_class(rag):
+    """The GOV.UK tag modifier of a RAG rating: green, amber (orange), red or grey."""
+    return choices.RAG_TAG_CLASSES.get(rag, "")
 
 
 @register.filter

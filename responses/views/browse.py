@@ -135,5 +135,9 @@ class OrganisationDetailView(TemplateView):
     template_name = "responses/organisation_detail.html"
 
     def get_context_data(self, **kwargs):
-        organisation, groups = selectors.organisation_detail(slug=kwargs["slug"])
-        return super().get_context_data(organisation=organisation, groups=groups, **kwargs)
+        organisation, page_obj = selectors.organisation_detail(
+            slug=kwargs["slug"], page=self.request.GET.get("page")
+        )
+        return super().get_context_data(
+            organisation=organisation, groups=page_obj.object_list, page_obj=page_obj, **kwargs
+        )

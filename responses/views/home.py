@@ -1,6 +1,6 @@
 from django.views.generic import TemplateView
 
-from ..selectors.comparison import home_summary
+from ..selectors.home import home_summary
 
 
 class HomeView(TemplateView):

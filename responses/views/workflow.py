@@ -8,7 +8,6 @@ check permissions again). A refused write is a 403; a rejected value is a form e
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.views.generic import FormView, TemplateView
 
@@ -24,20 +23,20 @@ from ..selectors.timeline import (
     response_update_get,
 )
 
-NOT_EDITABLE = (
-    "This update has been submitted for sign-off or published, so it cannot be changed. "
-    "To correct a published update, add a new update."
-)
-
 
 def response_url(target):
     return models.response_url(target.recommendation, target.organisation)
 
 
 def add_service_errors(form, error):
-    """Put a service's ValidationError on the form: on its field when the form has one."""
+    """
+    Put a service's ValidationError on the form: on the field it names when the form has one
+    (through the form's `service_error_fields` where the names differ), else above the form.
+    """
+    renamed = getattr(form, "service_error_fields", {})
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
+            name = renamed.get(name, name)
             form.add_error(name if name in form.fields else NON_FIELD_ERRORS, errors)
     else:
         form.add_error(None, error)
@@ -136,8 +135,7 @@ class UpdateFormMixin:
     def form_valid(self, form):
         submit = self.request.POST.get("action") == "submit"
         try:
-            with transaction.atomic():
-                self.save(form, submit=submit)
+            self.save(form, submit=submit)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
@@ -151,9 +149,7 @@ class UpdateCreateView(UpdateFormMixin, ResponseTargetMixin, FormView):
     """Write a new update for an organisation (creating its response on the first one)."""
 
     def dispatch(self, request, *args, **kwargs):
-        target = self.get_target()
-        if not permissions.can_write_for(request.user, target.organisation.pk):
-            raise PermissionDenied("You cannot write updates for this organisation.")
+        permissions.require_writer(request.user, self.get_target().organisation.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_stored_initial(self):
@@ -161,16 +157,13 @@ class UpdateCreateView(UpdateFormMixin, ResponseTargetMixin, FormView):
 
     def save(self, form, *, submit):
         target = self.get_target()
-        # Created in the caller's transaction: a refused or invalid update leaves no empty
-        # response behind.
-        response = services.response_get_or_create(
-            recommendation=target.recommendation, organisation=target.organisation
-        )
-        services.response_details_update(
-            response=response, editor=self.request.user, **form.response_fields()
-        )
         return services.response_update_create(
-            response=response, author=self.request.user, submit=submit, **form.update_fields()
+            recommendation=target.recommendation,
+            organisation=target.organisation,
+            author=self.request.user,
+            submit=submit,
+            **form.response_fields(),
+            **form.update_fields(),
         )
 
 
@@ -179,14 +172,12 @@ class UpdateEditView(UpdateFormMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.update = response_update_get(pk=kwargs["pk"])
-        response = self.update.response
-        if not permissions.can_write_for(request.user, response.organisation_id):
-            raise PermissionDenied("You cannot write updates for this organisation.")
+        permissions.require_writer(request.user, self.update.response.organisation_id)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         if not self.update.is_editable:
-            messages.error(request, NOT_EDITABLE)
+            messages.error(request, services.NOT_EDITABLE)
             url = response_url(self.get_target())
             return HttpResponseRedirect(f"{url}#update-{self.update.pk}")
         return super().get(request, *args, **kwargs)
@@ -197,7 +188,7 @@ class UpdateEditView(UpdateFormMixin, FormView):
             # back what was typed so it can be copied into a new update.
             form = self.get_form()
             form.is_valid()
-            form.add_error(None, NOT_EDITABLE)
+            form.add_error(None, services.NOT_EDITABLE)
             return self.render_to_response(self.get_context_data(form=form), status=409)
         return super().post(request, *args, **kwargs)
 
@@ -212,11 +203,12 @@ class UpdateEditView(UpdateFormMixin, FormView):
         return super().get_context_data(update=self.update, **kwargs)
 
     def save(self, form, *, submit):
-        services.response_details_update(
-            response=self.update.response, editor=self.request.user, **form.response_fields()
-        )
         return services.response_update_edit(
-            update=self.update, editor=self.request.user, submit=submit, **form.update_fields()
+            update=self.update,
+            editor=self.request.user,
+            submit=submit,
+            **form.response_fields(),
+            **form.update_fields(),
         )
 
 
@@ -229,8 +221,7 @@ class UpdateSignOffView(ResponsePageMixin, TemplateView):
         update = response_update_get(pk=kwargs["pk"])
         response = update.response
         self._target = ResponseTarget(response.recommendation, response.organisation, response)
-        if not permissions.can_sign_off_for(request.user, response.organisation_id):
-            raise PermissionDenied("Only an approver of this organisation can sign off updates.")
+        permissions.require_approver(request.user, response.organisation_id)
         action = request.POST.get("action")
         if action == "approve":
             try:
@@ -265,12 +256,11 @@ class ResponseReviewView(ResponsePageMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         target = self.get_target()
-        if not permissions.is_reviewer(request.user):
-            raise PermissionDenied("Only a national reviewer can close or return a response.")
+        permissions.require_reviewer(request.user)
         form = ResponseReviewForm(request.POST)
         if form.is_valid():
             if target.response is None:
-                form.add_error(None, "There is no published update to review yet.")
+                form.add_error(None, services.NOTHING_TO_REVIEW)
             else:
                 try:
                     services.response_review(
@@ -301,10 +291,9 @@ class UpdateDeleteView(TemplateView):
         self.update = response_update_get(pk=kwargs["pk"])
         response = self.update.response
         self.target = ResponseTarget(response.recommendation, response.organisation, response)
-        if not permissions.can_write_for(request.user, response.organisation_id):
-            raise PermissionDenied("You cannot delete updates of this organisation.")
+        permissions.require_writer(request.user, response.organisation_id)
         if not self.update.is_editable:
-            raise PermissionDenied(NOT_EDITABLE)
+            raise PermissionDenied(services.NOT_EDITABLE)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

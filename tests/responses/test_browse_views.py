@@ -377,7 +377,7 @@ DEMO_PAGES = {
 
 def grow_demo(factor):
     """Multiply the demo data: more recommendations, each answered by every force."""
-    forces = list(Organisation.objects.police_forces())
+    forces = list(Organisation.objects.filter(kind=Organisation.Kind.POLICE_FORCE))
     first = Recommendation.objects.get(super_complaint__slug="safe-to-share", number="1")
     for i in range(factor):
         rec = Recommendation.objects.create(

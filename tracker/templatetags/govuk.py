@@ -1,32 +1,14 @@
 """
 Template helpers for the GOV.UK Design System partials in templates/partials/.
 
-They turn Django form fields, pages and status codes into the small facts the partials need
-(which component to draw, element ids, tag colours); the markup itself stays in the templates.
+They turn Django form fields and pages into the small facts the partials need (which component
+to draw, element ids, page links); the markup itself stays in the templates.
 """
 
 from django import forms
 from django.template import Library
 
 register = Library()
-
-# Modifiers that exist in govuk-frontend 6: a plain `govuk-tag` is blue (there is no --blue or
-# --light-blue modifier) and teal replaces the deprecated turquoise.
-STATUS_TAG_CLASSES = {
-    "completed": "govuk-tag--green",
-    "nearing_completion": "govuk-tag--teal",
-    "in_progress": "",
-    "awaiting_national": "govuk-tag--yellow",
-    "not_started": "govuk-tag--red",
-    "not_accepted": "govuk-tag--grey",
-}
-RAG_TAG_CLASSES = {
-    "green": "govuk-tag--green",
-    "amber": "govuk-tag--orange",
-    "red": "govuk-tag--red",
-    "grey": "govuk-tag--grey",
-}
-
 
 @register.filter
 def govuk_kind(field):
@@ -46,8 +28,6 @@ def govuk_kind(field):
         return "textarea"
     if isinstance(widget, forms.Select):
         return "select"
-    if isinstance(widget, forms.FileInput):
-        return "file"
     return "input"
 
 
@@ -76,7 +56,6 @@ WIDGET_CLASSES = {
     "input": "govuk-input",
     "textarea": "govuk-textarea",
     "select": "govuk-select",
-    "file": "govuk-file-upload",
     "checkbox": "govuk-checkboxes__input",
 }
 
@@ -149,18 +128,6 @@ def date_parts(field):
             "width": 4 if name == "year" else 2,
         })
     return parts
-
-
-@register.filter
-def status_tag_class(status):
-    """Return the GOV.UK tag modifier for a status code ("" for an unknown one: blue)."""
-    return STATUS_TAG_CLASSES.get(status, "")
-
-
-@register.filter
-def rag_tag_class(rag):
-    """Return the GOV.UK tag modifier for a RAG rating: green, amber, red or grey."""
-    return RAG_TAG_CLASSES.get(rag, "")
 
 
 @register.filter

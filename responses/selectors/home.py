@@ -1,0 +1,152 @@
+"""
+Reads for the home page (DESIGN.md section 4, page 2): one function per panel, each a fixed
+number of queries whatever the data size.
+"""
+
+import copy
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from recommendations.models import Recommendation
+from recommendations.selectors import audiences_by_recommendation
+
+from .. import permissions
+from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status, is_overdue
+from ..models import Response, ResponseUpdate, response_urls
+
+# What a list of updates on the home page shows beside each one.
+UPDATE_RELATED = ("response__organisation", "response__recommendation__super_complaint", "author")
+LIST_LIMIT = 50
+RECENT_LIMIT = 10
+REVIEW_LIMIT = 20
+
+
+@dataclass
+class OrganisationSummary:
+    organisation: object
+    role: str
+    status_counts: list  # [(code, label, count)], "No response yet" first
+    applicable: int
+    gaps: list  # recommendations with nothing published yet, overdue first (see `_gap`)
+
+
+def organisation_summaries(*, memberships):
+    """
+    For each of the user's organisations: how many recommendations apply, how many are at each
+    status, and the gaps (nothing published yet), overdue first. 3 queries.
+    """
+    organisation_ids = [m.organisation_id for m in memberships]
+    recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
+    audiences = audiences_by_recommendation(recommendations)
+    statuses = dict(
+        ((recommendation_id, organisation_id), status)
+        for recommendation_id, organisation_id, status in Response.objects.filter(
+            organisation_id__in=organisation_ids
+        )
+        .order_by()
+        .values_list("recommendation_id", "organisation_id", "current_status")
+    )
+    labels = [(NO_RESPONSE, NO_RESPONSE_LABEL), *Status.choices]
+    today = timezone.localdate()
+    summaries = []
+    for membership in memberships:
+        organisation = membership.organisation
+        counts = Counter()
+        gaps = []
+        applicable = 0
+        for recommendation in recommendations:
+            if not (
+                organisation.active
+                and audiences[recommendation.pk].includes(organisation.pk, organisation.kind)
+            ):
+                continue
+            applicable += 1
+            status = statuses.get((recommendation.pk, organisation.pk), "")
+            counts[status or NO_RESPONSE] += 1
+            if not status:
+                gaps.append(_gap(recommendation, organisation, today))
+        gaps.sort(key=lambda gap: (not gap.overdue, gap.due or datetime.date.max))
+        summaries.append(
+            OrganisationSummary(
+                organisation=organisation,
+                role=membership.get_role_display(),
+                status_counts=[(code, label, counts[code]) for code, label in labels],
+                applicable=applicable,
+                gaps=gaps,
+            )
+        )
+    return summaries
+
+
+def _gap(recommendation, organisation, today):
+    """The recommendation, with whether it is overdue and the link to the organisation's page."""
+    # A copy: a user of two organisations sees the same recommendation with two links.
+    gap = copy.copy(recommendation)
+    gap.overdue = is_overdue("", gap.due, today)
+    gap.response_url = response_urls(recommendation)(organisation)
+    return gap
+
+
+def awaiting_my_sign_off(*, user):
+    """Updates of the user's organisations that the user may sign off, oldest first."""
+    return list(
+        ResponseUpdate.objects.signable_by(user)
+        .select_related(*UPDATE_RELATED)
+        .order_by("submitted_at", "pk")[:LIST_LIMIT]
+    )
+
+
+def open_drafts(*, organisation_ids):
+    """Drafts and returned updates of the user's organisations, last changed first."""
+    return list(
+        ResponseUpdate.objects.editable()
+        .filter(response__organisation_id__in=organisation_ids)
+        .select_related(*UPDATE_RELATED)
+        .order_by("-updated_at")[:LIST_LIMIT]
+    )
+
+
+def recent_from_others(*, organisation_ids):
+    """The latest published positions of every other organisation."""
+    return list(
+        ResponseUpdate.objects.published()
+        .exclude(response__organisation_id__in=organisation_ids)
+        .select_related(*UPDATE_RELATED)
+        # Latest positions first; walks the (state, as_of) index instead of sorting them all.
+        .order_by("-as_of", "-pk")[:RECENT_LIMIT]
+    )
+
+
+def awaiting_review(*, user):
+    """
+    A reviewer's work list: organisations saying "completed" whose evidence nobody has accepted
+    or returned yet, oldest claim first. Returns (the first few, how many in all); nothing for
+    anyone but a reviewer.
+    """
+    if not permissions.is_reviewer(user):
+        return [], 0
+    waiting = Response.objects.awaiting_review()
+    responses = list(
+        waiting.select_related("organisation", "recommendation__super_complaint").order_by(
+            "current_status_on", "pk"
+        )[:REVIEW_LIMIT]
+    )
+    return responses, waiting.count()
+
+
+def home_summary(*, user):
+    """Everything the home page shows a signed-in user."""
+    memberships = list(user.memberships.select_related("organisation"))
+    organisation_ids = [m.organisation_id for m in memberships]
+    review_list, review_count = awaiting_review(user=user)
+    return {
+        "summaries": organisation_summaries(memberships=memberships),
+        "awaiting_my_sign_off": awaiting_my_sign_off(user=user),
+        "my_open_drafts": open_drafts(organisation_ids=organisation_ids),
+        "recent_from_others": recent_from_others(organisation_ids=organisation_ids),
+        "awaiting_review": review_list,
+        "awaiting_review_count": review_count,
+    }
