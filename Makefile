@@ -28,7 +28,7 @@ node_modules/.installed: package.json package-lock.json
 
 frontend: static/build/.built
 
-static/build/.built: node_modules/.installed frontend/build.mjs $(shell find frontend -type f 2>/dev/null)
+static/build/.built: node_modules/.installed frontend/build.mjs $(shell find static/images static/js static/scss -type f 2>/dev/null)
 	npm run --silent build
 	touch $@
 

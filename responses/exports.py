@@ -6,16 +6,15 @@ from django.http import HttpResponse
 
 from tracker.richtext import html_excerpt
 
-from .choices import ReviewOutcome, Status
+from .choices import ReviewOutcome, status_label
 
-STATUS_LABELS = dict(Status.choices)
 REVIEW_LABELS = dict(ReviewOutcome.choices)
 
 COMPARISON_CSV_COLUMNS = [
     ("Organisation", lambda row: row.name),
     ("Kind", lambda row: row.get_kind_display()),
     ("Region", lambda row: row.region),
-    ("Status", lambda row: STATUS_LABELS.get(row.response_status, "No response yet")),
+    ("Status", lambda row: status_label(row.response_status)),
     ("As of", lambda row: row.response_status_on.isoformat() if row.response_status_on else ""),
     ("Lead", lambda row: row.response_lead or ""),
     ("Portal reference", lambda row: row.response_reference or ""),

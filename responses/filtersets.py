@@ -3,11 +3,9 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from recommendations.models import Organisation
 
-from .choices import Status
+from .choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
 
-NO_RESPONSE = "none"
-
-STATUS_FILTER_CHOICES = [(NO_RESPONSE, "No response yet"), *Status.choices]
+STATUS_FILTER_CHOICES = [(NO_RESPONSE, NO_RESPONSE_LABEL), *Status.choices]
 
 # Sorting by status reads best from "not started" (most worrying) to "completed".
 STATUS_SORT_ORDER = [
