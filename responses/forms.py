@@ -142,6 +142,9 @@ class ResponseUpdateForm(forms.Form):
         required=False,
         max_length=50,
     )
+    # The version of the update this form was made from (editing only): saving over a newer
+    # version is refused rather than losing a colleague's text.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -176,6 +179,8 @@ class ResponseUpdateForm(forms.Form):
             "position_provided_by": data.get("position_provided_by", "").strip(),
             "marking": data.get("marking", ""),
             "public": data.get("public", False),
+            "lead": data.get("lead", "").strip(),
+            "portal_reference": data.get("portal_reference", "").strip(),
         }
 
     def update_fields(self):
@@ -183,13 +188,13 @@ class ResponseUpdateForm(forms.Form):
         return self._update_values(self.cleaned_data)
 
     def response_fields(self):
-        return {
-            "lead": self.cleaned_data["lead"],
-            "portal_reference": self.cleaned_data["portal_reference"],
-        }
+        """The response's details as this update states them (part of `update_fields()`)."""
+        fields = self.update_fields()
+        return {"lead": fields["lead"], "portal_reference": fields["portal_reference"]}
 
     @staticmethod
     def initial_for_response(response):
+        """A new update starts from the response's published lead and reference."""
         if response is None:
             return {}
         return {"lead": response.lead, "portal_reference": response.portal_reference}
@@ -205,7 +210,9 @@ class ResponseUpdateForm(forms.Form):
             "position_provided_by": update.position_provided_by,
             "marking": update.marking,
             "public": update.public,
-            **cls.initial_for_response(update.response),
+            "lead": update.lead,
+            "portal_reference": update.portal_reference,
+            "version": update.version,
         }
 
 

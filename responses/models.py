@@ -128,13 +128,30 @@ class ResponseUpdate(TimeStampedModel):
         help_text="For 'Awaiting national guidance': the recommendation or body awaited.",
     )
     position_provided_by = models.CharField(max_length=300, blank=True)
+    # The response's details as this update states them. They stay here, seen only inside the
+    # organisation, until the update is published; then they become the response's.
+    lead = models.CharField(
+        max_length=300, blank=True, help_text='"DCI ..., in consultation with OPCC".'
+    )
+    portal_reference = models.CharField(
+        max_length=50, blank=True, help_text='The HMICFRS monitoring portal reference, "#17527".'
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="response_updates",
+        help_text="Who last wrote or changed its content: they cannot sign it off.",
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="edited_response_updates",
+        help_text="Everyone who wrote or changed its content.",
+    )
+    # Goes up with every save through the workflow: an edit made on an older copy is refused.
+    version = models.PositiveIntegerField(default=1)
     state = models.CharField(
         max_length=20, choices=WorkflowState.choices, default=WorkflowState.DRAFT, db_index=True
     )

@@ -2,17 +2,25 @@
 Every write to responses and their updates, one service per user action. Views, the admin,
 importers and commands call these; each checks the acting user's membership first
 (`responses.permissions.require_...`) and the rules of a valid row (`full_clean()`, which runs
-the models' `clean()` and constraints), inside one transaction.
+the models' `clean()`), inside one transaction.
+
+Concurrency: every service that changes an existing update locks its Response row first and the
+update second (`_lock_update`), so two actions on one update queue up instead of deadlocking;
+an update deleted meanwhile is a 404, one that moved on (submitted, published, returned) is a
+ValidationError the views answer with 409, and an edit made on a stale copy is refused
+(`StaleUpdate`) rather than overwriting a colleague's text.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from . import permissions
 from .choices import WorkflowState
 from .models import Response, ResponseReview, ResponseUpdate
 
+# What a writer may set on an update; everything else is the workflow's.
 EDITABLE_FIELDS = (
     "as_of",
     "status",
@@ -21,14 +29,16 @@ EDITABLE_FIELDS = (
     "position_provided_by",
     "marking",
     "public",
+    "lead",
+    "portal_reference",
 )
-
 
 NOT_EDITABLE = (
     "This update has been submitted for sign-off or published, so it cannot be changed. "
     "To correct a published update, add a new update."
 )
 NOTHING_TO_REVIEW = "There is no published update to review yet."
+GONE = "This update no longer exists: it was deleted, perhaps by a colleague."
 
 
 class PublishedUpdateIsImmutable(ValidationError):
@@ -41,15 +51,58 @@ class PublishedUpdateIsImmutable(ValidationError):
         )
 
 
+class StaleUpdate(ValidationError):
+    """
+    Raised when an edit was made on a copy of the update that someone else has changed since.
+    `current` is the update as it is now, so the page can show both versions.
+    """
+
+    def __init__(self, current):
+        self.current = current
+        author = current.author
+        editor = (author.get_full_name() or author.username) if author else "Someone else"
+        super().__init__(
+            f"{editor} changed this update while you were editing it. Your text has not been "
+            "saved: compare it with theirs below, then save again.",
+            code="stale",
+        )
+
+
 def _check_editable_fields(fields):
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
 
 
+def _clean_details(fields):
+    for name in ("lead", "portal_reference"):
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+    return fields
+
+
 def _submit(update):
     update.state = WorkflowState.AWAITING_SIGN_OFF
     update.submitted_at = timezone.now()
+
+
+def _lock_update(pk):
+    """
+    Lock an update's Response row, then the update itself, and return (response, update).
+
+    The one lock order of every workflow write: publishing recomputes the response's status
+    while other actions change the update, and locking in opposite orders deadlocks. An update
+    that no longer exists is a 404.
+    """
+    response_id = ResponseUpdate.objects.filter(pk=pk).values_list("response_id", flat=True).first()
+    if response_id is None:
+        raise Http404(GONE)
+    response = Response.objects.select_for_update().get(pk=response_id)
+    update = ResponseUpdate.objects.select_for_update().filter(pk=pk).first()
+    if update is None:
+        raise Http404(GONE)
+    update.response = response
+    return response, update
 
 
 def response_get_or_create(*, recommendation, organisation):
@@ -61,81 +114,73 @@ def response_get_or_create(*, recommendation, organisation):
 
 
 @transaction.atomic
-def response_details_update(*, response, editor, lead, portal_reference):
-    """Change who leads a response and its monitoring-portal reference."""
-    permissions.require_writer(editor, response.organisation_id)
-    lead, portal_reference = (lead or "").strip(), (portal_reference or "").strip()
-    if (response.lead, response.portal_reference) == (lead, portal_reference):
-        return response
-    response.lead = lead
-    response.portal_reference = portal_reference
-    response.full_clean(exclude=["recommendation", "organisation"], validate_unique=False)
-    response.save(update_fields=["lead", "portal_reference", "updated_at"])
-    return response
-
-
-@transaction.atomic
 def response_update_create(
-    *, author, response=None, recommendation=None, organisation=None, submit=False,
-    lead=None, portal_reference=None, **fields,
+    *, author, response=None, recommendation=None, organisation=None, submit=False, **fields
 ):
     """
     Write a new draft (or submit it straight away) for the author's organisation.
 
     Give the `response`, or the `recommendation` and `organisation` whose response it is: the
     response is then created with its first update, in the same transaction, so a refused or
-    invalid update leaves no empty response behind. `lead` and `portal_reference`, when given,
-    change the response's details in the same transaction.
+    invalid update leaves no empty response behind. The lead and portal reference stay on the
+    update until it is published.
     """
     organisation_id = response.organisation_id if response else organisation.pk
     permissions.require_writer(author, organisation_id)
     _check_editable_fields(fields)
     if response is None:
         response = response_get_or_create(recommendation=recommendation, organisation=organisation)
-    if lead is not None or portal_reference is not None:
-        response_details_update(
-            response=response, editor=author, lead=lead, portal_reference=portal_reference
-        )
-    update = ResponseUpdate(response=response, author=author, state=WorkflowState.DRAFT, **fields)
+    update = ResponseUpdate(
+        response=response, author=author, state=WorkflowState.DRAFT, **_clean_details(fields)
+    )
     if submit:
         _submit(update)
     update.full_clean()
     update.save()
+    update.editors.add(author)
     return update
 
 
 @transaction.atomic
-def response_update_edit(
-    *, update, editor, submit=False, lead=None, portal_reference=None, **fields
-):
+def response_update_edit(*, update, editor, submit=False, expected_version=None, **fields):
     """
-    Change a draft or returned update (and, when given, its response's lead and reference);
-    submitting sends it for sign-off.
+    Change a draft or returned update; submitting sends it for sign-off.
+
+    `expected_version` is the version the editor's form was made from: if someone has saved the
+    update since, the edit is refused (StaleUpdate) and nothing is written. Whoever changes the
+    content becomes its author for the purposes of sign-off, so they cannot approve it.
     """
-    update = ResponseUpdate.objects.select_for_update().get(pk=update.pk)
+    response, update = _lock_update(update.pk)
     if update.state == WorkflowState.PUBLISHED:
         raise PublishedUpdateIsImmutable()
-    permissions.require_writer(editor, update.response.organisation_id)
+    permissions.require_writer(editor, response.organisation_id)
     if not update.is_editable:
         raise ValidationError(NOT_EDITABLE, code="not_editable")
+    if expected_version is not None and expected_version != update.version:
+        raise StaleUpdate(ResponseUpdate.objects.select_related("author").get(pk=update.pk))
     _check_editable_fields(fields)
-    if lead is not None or portal_reference is not None:
-        response_details_update(
-            response=update.response, editor=editor, lead=lead, portal_reference=portal_reference
-        )
-    for name, value in fields.items():
-        setattr(update, name, value)
+    changed = False
+    for name, value in _clean_details(fields).items():
+        if getattr(update, name) != value:
+            setattr(update, name, value)
+            changed = True
+    if changed:
+        update.author = editor
     if submit:
         _submit(update)
+    if changed or submit:
+        update.version += 1
     update.full_clean()
     update.save()
+    if changed:
+        update.editors.add(editor)
     return update
 
 
 @transaction.atomic
 def response_update_delete(*, update, user):
     """Delete a draft or returned update. Published updates are history and stay."""
-    update = ResponseUpdate.objects.select_for_update().get(pk=update.pk)
+    _, update = _lock_update(update.pk)
     if update.state == WorkflowState.PUBLISHED:
         raise PublishedUpdateIsImmutable()
     permissions.require_writer(user, update.response.organisation_id)
@@ -165,31 +210,38 @@ def _refresh_current_status(response):
 @transaction.atomic
 def response_update_publish(*, update, approver):
     """
-    Sign off an update: it becomes published and, if it is the latest, the current status.
+    Sign off an update: it becomes published and, if it is the latest, the current status, and
+    its lead and portal reference become the response's.
 
-    The approver must be an approver of the update's organisation and not its author.
+    The approver must be an approver of the update's organisation and not the last person to
+    change its content (four eyes).
     """
-    # Lock the response first: two sign-offs at once must not interleave their status refresh.
-    response = Response.objects.select_for_update().get(pk=update.response_id)
-    update = ResponseUpdate.objects.select_for_update().get(pk=update.pk)
+    response, update = _lock_update(update.pk)
     if update.state == WorkflowState.PUBLISHED:
         raise PublishedUpdateIsImmutable()
-    update.response = response
     permissions.require_sign_off(approver, update)
     if update.state != WorkflowState.AWAITING_SIGN_OFF:
         raise ValidationError("Only an update awaiting sign-off can be signed off.")
     update.state = WorkflowState.PUBLISHED
     update.signed_off_by = approver
     update.signed_off_at = timezone.now()
-    update.save(update_fields=["state", "signed_off_by", "signed_off_at", "updated_at"])
+    update.version += 1
+    update.save(update_fields=["state", "signed_off_by", "signed_off_at", "version",
+                               "updated_at"])
     _refresh_current_status(response)
+    if response.current_update_id == update.pk:
+        # Details written before sign-off reach every reader only now, and only from the
+        # position that is current: a late sign-off of an older update leaves them alone.
+        response.lead = update.lead
+        response.portal_reference = update.portal_reference
+        response.save(update_fields=["lead", "portal_reference", "updated_at"])
     return update
 
 
 @transaction.atomic
 def response_update_return(*, update, approver, comment):
     """Send an update awaiting sign-off back to its organisation's contributors, saying why."""
-    update = ResponseUpdate.objects.select_for_update().select_related("response").get(pk=update.pk)
+    _, update = _lock_update(update.pk)
     if update.state == WorkflowState.PUBLISHED:
         raise PublishedUpdateIsImmutable()
     permissions.require_approver(approver, update.response.organisation_id)
@@ -199,9 +251,10 @@ def response_update_return(*, update, approver, comment):
     update.return_comment = (comment or "").strip()
     update.signed_off_by = approver
     update.signed_off_at = timezone.now()
+    update.version += 1
     update.full_clean()
     update.save(update_fields=["state", "return_comment", "signed_off_by", "signed_off_at",
-                               "updated_at"])
+                               "version", "updated_at"])
     return update
 
 

@@ -98,6 +98,10 @@ class ResponseDetailView(ResponsePageMixin, TemplateView):
         return {**super().get_context_data(**kwargs), **self.get_page_context()}
 
 
+# A service refusal because the update moved on meanwhile: 409 Conflict, with the form kept.
+CONFLICT_CODES = {"not_editable", "published_immutable"}
+
+
 class UpdateFormMixin:
     """
     The update form shared by create and edit: stashed text comes back once, writes happen in
@@ -136,8 +140,12 @@ class UpdateFormMixin:
         submit = self.request.POST.get("action") == "submit"
         try:
             self.save(form, submit=submit)
+        except services.StaleUpdate as conflict:
+            return self.conflict(form, conflict)
         except ValidationError as error:
             add_service_errors(form, error)
+            if getattr(error, "code", None) in CONFLICT_CODES:
+                return self.render_to_response(self.get_context_data(form=form), status=409)
             return self.form_invalid(form)
         messages.success(
             self.request, "Update submitted for sign-off" if submit else "Draft saved"
@@ -162,7 +170,6 @@ class UpdateCreateView(UpdateFormMixin, ResponseTargetMixin, FormView):
             organisation=target.organisation,
             author=self.request.user,
             submit=submit,
-            **form.response_fields(),
             **form.update_fields(),
         )
 
@@ -207,9 +214,20 @@ class UpdateEditView(UpdateFormMixin, FormView):
             update=self.update,
             editor=self.request.user,
             submit=submit,
-            **form.response_fields(),
+            expected_version=form.cleaned_data["version"],
             **form.update_fields(),
         )
+
+    def conflict(self, form, conflict):
+        """
+        Someone saved the update after this form was opened: show what they saved beside what
+        this user typed (kept in the form), and let a second save knowingly replace theirs.
+        """
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = conflict.current.version
+        form.add_error(None, conflict)
+        context = self.get_context_data(form=form, their_version=conflict.current)
+        return self.render_to_response(context, status=409)
 
 
 class UpdateSignOffView(ResponsePageMixin, TemplateView):
@@ -227,11 +245,13 @@ class UpdateSignOffView(ResponsePageMixin, TemplateView):
             try:
                 services.response_update_publish(update=update, approver=request.user)
             except ValidationError as error:
+                # Signed off, returned or changed by someone else meanwhile.
                 messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, "Update published")
+                return self.render_to_response(self.get_page_context(), status=409)
+            messages.success(request, "Update published")
         elif action == "return":
             form = ReturnUpdateForm(request.POST, update_pk=update.pk)
+            status = 200
             if form.is_valid():
                 try:
                     services.response_update_return(
@@ -239,8 +259,12 @@ class UpdateSignOffView(ResponsePageMixin, TemplateView):
                     )
                 except ValidationError as error:
                     add_service_errors(form, error)
+                    # Not about the comment: the update moved on meanwhile.
+                    status = 200 if hasattr(error, "error_dict") else 409
             if form.errors:
-                return self.render_to_response(self.get_page_context(return_form=form))
+                return self.render_to_response(
+                    self.get_page_context(return_form=form), status=status
+                )
             messages.success(
                 request, f"Update returned to {organisation_label(response.organisation)}"
             )

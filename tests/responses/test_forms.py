@@ -44,6 +44,9 @@ def test_a_complete_update_is_valid_and_gives_the_services_their_fields():
         "position_provided_by": "DCC",
         "marking": Marking.OFFICIAL,
         "public": True,
+        # The response's details travel with the update until it is published.
+        "lead": "DCI Smith",
+        "portal_reference": "",
     }
     assert form.response_fields() == {"lead": "DCI Smith", "portal_reference": ""}
 
@@ -138,10 +141,9 @@ def test_each_status_carries_its_definition_as_a_hint():
 def test_editing_a_draft_starts_from_its_plain_text(world):
     response = services.response_get_or_create(recommendation=world.rec_1,
                                                organisation=world.force_a)
-    services.response_details_update(response=response, editor=world.contributor,
-                                     lead="DCI Smith", portal_reference="#1")
     update = services.response_update_create(
         response=response, author=world.contributor, as_of=datetime.date(2021, 3, 2),
+        lead="DCI Smith", portal_reference="#1",
         status=Status.AWAITING_NATIONAL, awaiting="Home Office review",
         narrative="<p>One &amp; two<br>three</p><ul><li>a</li></ul>",
     )

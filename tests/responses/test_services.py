@@ -245,9 +245,11 @@ def test_one_response_per_recommendation_and_organisation(world, response):
 
 
 def test_writers_of_the_organisation_set_the_lead_and_portal_reference(world, response):
-    services.response_details_update(
-        response=response, editor=world.contributor, lead=" DCI Smith ", portal_reference="#17527"
+    update = services.response_update_create(
+        response=response, author=world.contributor, submit=True, as_of=datetime.date(2021, 5, 1),
+        status=Status.IN_PROGRESS, lead=" DCI Smith ", portal_reference="#17527",
     )
+    services.response_update_publish(update=update, approver=world.approver)
 
     response.refresh_from_db()
     assert (response.lead, response.portal_reference) == ("DCI Smith", "#17527")
@@ -256,15 +258,18 @@ def test_writers_of_the_organisation_set_the_lead_and_portal_reference(world, re
 def test_others_cannot_set_the_lead_or_portal_reference(world, response):
     for user in (world.other_contributor, world.viewer, world.reviewer, world.outsider):
         with pytest.raises(PermissionDenied):
-            services.response_details_update(
-                response=response, editor=user, lead="Someone", portal_reference="#1"
+            services.response_update_create(
+                response=response, author=user, as_of=datetime.date(2021, 5, 1),
+                status=Status.IN_PROGRESS, lead="Someone", portal_reference="#1",
             )
     response.refresh_from_db()
     assert (response.lead, response.portal_reference) == ("", "")
+    assert not response.updates.exists()
 
 
 def test_a_too_long_portal_reference_is_refused(world, response):
     with pytest.raises(ValidationError):
-        services.response_details_update(
-            response=response, editor=world.contributor, lead="", portal_reference="#" * 51
+        services.response_update_create(
+            response=response, author=world.contributor, as_of=datetime.date(2021, 5, 1),
+            status=Status.IN_PROGRESS, lead="", portal_reference="#" * 51,
         )

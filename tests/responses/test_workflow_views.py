@@ -131,18 +131,24 @@ def test_the_first_update_creates_the_response_with_its_lead_and_reference(world
     client.force_login(world.contributor)
     assert not Response.objects.exists()
 
-    client.post(create_url(world), form_data(lead="DCI Smith", portal_reference="#17527"))
+    client.post(create_url(world), form_data(lead="DCI Smith", portal_reference="#17527",
+                                             action="submit"))
 
     response = Response.objects.get()
     assert (response.recommendation, response.organisation) == (world.rec_1, world.force_a)
-    assert (response.lead, response.portal_reference) == ("DCI Smith", "#17527")
     assert response.updates.count() == 1
+    # Unsigned details stay on the update: nobody outside sees them before sign-off.
+    assert (response.lead, response.portal_reference) == ("", "")
+    update = response.updates.get()
+    assert (update.lead, update.portal_reference) == ("DCI Smith", "#17527")
+
+    services.response_update_publish(update=update, approver=world.approver)
+    response.refresh_from_db()
+    assert (response.lead, response.portal_reference) == ("DCI Smith", "#17527")
 
 
 def test_the_form_starts_with_today_and_the_responses_lead(world, client, response):
-    services.response_details_update(
-        response=response, editor=world.contributor, lead="DCI Jones", portal_reference="#1"
-    )
+    published(world, response, lead="DCI Jones", portal_reference="#1")
     client.force_login(world.contributor)
 
     page = client.get(create_url(world)).content.decode()
@@ -482,10 +488,8 @@ def test_sign_off_and_review_only_take_posts(world, client, response):
 def test_the_response_page_shows_the_response(world, client, response):
     world.rec_1.notes = "<p>Read with recommendation 2.</p>"
     world.rec_1.save()
-    services.response_details_update(
-        response=response, editor=world.contributor, lead="DCI Smith", portal_reference="#17527"
-    )
     published(world, response, status=Status.NEARING_COMPLETION,
+              lead="DCI Smith", portal_reference="#17527",
               narrative="<p>Nearly there.</p>", position_provided_by="DCC Jones",
               marking=Marking.OFFICIAL_SENSITIVE)
     client.force_login(world.other_contributor)

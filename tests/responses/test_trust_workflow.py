@@ -1,0 +1,315 @@
+"""
+Regression tests for the workflow flaws a hostile sweep found: sign-off defeated by editing,
+unsigned details leaking, lost updates, and 500s when actions race on one update.
+
+The race tests run real threads against PostgreSQL (each thread has its own connection); SQLite's
+in-memory test database is private to one connection, so they are skipped there, while the
+sequential versions of the same rules run on both databases.
+"""
+
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
+from django.http import Http404
+from django.urls import reverse
+
+from responses import services
+from responses.choices import Status, WorkflowState
+from responses.models import Response, ResponseUpdate
+
+
+@pytest.fixture
+def response(world):
+    return services.response_get_or_create(recommendation=world.rec_1, organisation=world.force_a)
+
+
+def write(world, response, *, author=None, submit=False, **fields):
+    fields.setdefault("as_of", datetime.date(2021, 5, 1))
+    fields.setdefault("status", Status.IN_PROGRESS)
+    fields.setdefault("narrative", "<p>Contributor's words.</p>")
+    return services.response_update_create(
+        response=response, author=author or world.contributor, submit=submit, **fields
+    )
+
+
+def form_data(**overrides):
+    data = {
+        "as_of_day": "1", "as_of_month": "5", "as_of_year": "2021",
+        "status": Status.IN_PROGRESS, "awaiting": "", "narrative": "Typed text.",
+        "position_provided_by": "", "marking": "OFFICIAL", "lead": "", "portal_reference": "",
+        "action": "draft",
+    }
+    data.update(overrides)
+    return data
+
+
+# 1. Four eyes
+
+
+def test_an_approver_who_changes_a_draft_cannot_then_sign_it_off(world, response):
+    draft = write(world, response)
+
+    services.response_update_edit(
+        update=draft, editor=world.approver, submit=True, narrative="<p>Approver's words.</p>"
+    )
+    with pytest.raises(PermissionDenied, match="wrote yourself"):
+        services.response_update_publish(update=draft, approver=world.approver)
+
+    draft.refresh_from_db()
+    assert draft.state == WorkflowState.AWAITING_SIGN_OFF
+    assert draft.author == world.approver
+    assert set(draft.editors.all()) == {world.contributor, world.approver}
+
+
+def test_the_same_defeat_through_the_pages_is_refused(world, client, response):
+    draft = write(world, response)
+    client.force_login(world.approver)
+
+    edit = client.post(reverse("responses:update_edit", args=[draft.pk]),
+                       form_data(narrative="Replaced by the approver.", action="submit",
+                                 version=draft.version))
+    assert edit.status_code == 302
+    approve = client.post(reverse("responses:update_sign_off", args=[draft.pk]),
+                          {"action": "approve"})
+
+    assert approve.status_code == 403
+    assert ResponseUpdate.objects.get(pk=draft.pk).state == WorkflowState.AWAITING_SIGN_OFF
+
+
+def test_submitting_without_changing_the_content_keeps_the_author(world, response):
+    draft = write(world, response)
+
+    services.response_update_edit(
+        update=draft, editor=world.approver, submit=True, narrative=draft.narrative
+    )
+    published = services.response_update_publish(update=draft, approver=world.approver)
+
+    assert published.author == world.contributor
+    assert published.signed_off_by == world.approver
+
+
+def test_once_the_contributor_changes_it_again_the_approver_may_sign_it_off(world, response):
+    draft = write(world, response)
+    services.response_update_edit(
+        update=draft, editor=world.approver, narrative="<p>Approver's suggestion.</p>"
+    )
+    services.response_update_edit(
+        update=draft, editor=world.contributor, submit=True,
+        narrative="<p>Contributor's final words.</p>",
+    )
+
+    published = services.response_update_publish(update=draft, approver=world.approver)
+    assert published.state == WorkflowState.PUBLISHED
+
+
+# 2. Unsigned details
+
+
+def test_a_drafts_lead_and_reference_reach_nobody_before_sign_off(world, client, response):
+    first = write(world, response, submit=True, lead="DCI Published", portal_reference="#1")
+    services.response_update_publish(update=first, approver=world.approver)
+    write(world, response, lead="DCI Unsigned", portal_reference="#999",
+          as_of=datetime.date(2021, 6, 1))
+
+    response.refresh_from_db()
+    assert (response.lead, response.portal_reference) == ("DCI Published", "#1")
+    client.force_login(world.other_contributor)
+    for url in (
+        reverse("responses:response_detail", args=["safe-to-share", "1", "force-a"]),
+        world.rec_1.get_absolute_url(),
+        reverse("responses:recommendation_export", args=["safe-to-share", "1"]),
+        world.rec_1.get_absolute_url() + "?q=Unsigned",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert b"DCI Unsigned" not in page.content
+        assert b"#999" not in page.content
+
+
+def test_a_late_sign_off_of_an_older_update_keeps_the_current_details(world, response):
+    newer = write(world, response, submit=True, as_of=datetime.date(2021, 9, 1), lead="DCI New")
+    older = write(world, response, submit=True, as_of=datetime.date(2021, 3, 1), lead="DCI Old")
+    services.response_update_publish(update=newer, approver=world.approver)
+    services.response_update_publish(update=older, approver=world.approver)
+
+    response.refresh_from_db()
+    assert response.lead == "DCI New"
+
+
+# 3. Lost updates
+
+
+def test_a_save_on_a_stale_copy_is_refused_showing_both_versions(world, client, response):
+    draft = write(world, response)
+    opened_at = draft.version
+    client.force_login(world.contributor)
+    first = client.post(reverse("responses:update_edit", args=[draft.pk]),
+                        form_data(narrative="First person's text.", version=opened_at))
+    assert first.status_code == 302
+
+    client.force_login(world.approver)
+    second = client.post(reverse("responses:update_edit", args=[draft.pk]),
+                         form_data(narrative="Second person's text.", version=opened_at))
+
+    assert second.status_code == 409
+    assert "changed this update while you were editing it" in second.text
+    assert "First person&#x27;s text." in second.text or "First person's text." in second.text
+    assert "Second person&#x27;s text." in second.text or "Second person's text." in second.text
+    draft.refresh_from_db()
+    assert draft.narrative == "<p>First person's text.</p>"
+
+    # Having seen both, saving again replaces theirs deliberately.
+    version = second.context["form"].data["version"]
+    third = client.post(reverse("responses:update_edit", args=[draft.pk]),
+                        form_data(narrative="Second person's text.", version=version))
+    assert third.status_code == 302
+    draft.refresh_from_db()
+    assert draft.narrative == "<p>Second person's text.</p>"
+
+
+def test_the_service_refuses_a_stale_version(world, response):
+    draft = write(world, response)
+    services.response_update_edit(update=draft, editor=world.contributor,
+                                  expected_version=1, narrative="<p>One.</p>")
+    with pytest.raises(services.StaleUpdate) as refused:
+        services.response_update_edit(update=draft, editor=world.approver,
+                                      expected_version=1, narrative="<p>Two.</p>")
+    assert refused.value.current.narrative == "<p>One.</p>"
+
+
+# 4. Vanished or moved on: 404 and 409, never 500
+
+
+def test_an_update_deleted_meanwhile_is_not_found(world, client, response):
+    draft = write(world, response)
+    stale_copy = ResponseUpdate.objects.get(pk=draft.pk)
+    services.response_update_delete(update=draft, user=world.contributor)
+
+    for call in (
+        lambda: services.response_update_edit(update=stale_copy, editor=world.contributor,
+                                              narrative="<p>x</p>"),
+        lambda: services.response_update_publish(update=stale_copy, approver=world.approver),
+        lambda: services.response_update_return(update=stale_copy, approver=world.approver,
+                                                comment="No"),
+        lambda: services.response_update_delete(update=stale_copy, user=world.contributor),
+    ):
+        with pytest.raises(Http404):
+            call()
+
+    client.force_login(world.approver)
+    page = client.post(reverse("responses:update_sign_off", args=[draft.pk]),
+                       {"action": "approve"})
+    assert page.status_code == 404
+
+
+def test_approving_an_update_returned_meanwhile_is_a_conflict(world, client, response):
+    update = write(world, response, submit=True)
+    other_approver = _second_approver(world)
+    services.response_update_return(update=update, approver=other_approver, comment="Redo")
+    client.force_login(world.approver)
+
+    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+                       {"action": "approve"})
+
+    assert page.status_code == 409
+    assert "Only an update awaiting sign-off can be signed off." in page.text
+
+
+def _second_approver(world):
+    from tests.conftest import make_user
+    from tracker.models import Membership
+
+    return make_user("erin", world.force_a, Membership.Role.APPROVER)
+
+
+# Real races (PostgreSQL only)
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads need a shared database; SQLite's in-memory test database is per connection",
+)
+
+
+def race(*actions):
+    """Run the actions at the same moment, each in its own thread; return their results."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait()
+            results[index] = ("ok", action())
+        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
+            results[index] = ("error", error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_edits_lose_nothing_silently(world, response):
+    draft = write(world, response)
+    results = race(*(
+        lambda n=n: services.response_update_edit(
+            update=draft, editor=world.contributor, expected_version=draft.version,
+            narrative=f"<p>Editor {n}.</p>",
+        )
+        for n in range(10)
+    ))
+
+    saved = [value for kind, value in results if kind == "ok"]
+    refused = [value for kind, value in results if kind == "error"]
+    assert len(saved) == 1
+    assert len(refused) == 9
+    assert all(isinstance(error, services.StaleUpdate) for error in refused)
+    assert ResponseUpdate.objects.get(pk=draft.pk).narrative == saved[0].narrative
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_approve_and_return_racing_never_deadlock(world, response):
+    other_approver = _second_approver(world)
+    for attempt in range(10):
+        update = write(world, response, submit=True, as_of=datetime.date(2021, 5, 1 + attempt))
+        results = race(
+            lambda u=update: services.response_update_publish(update=u, approver=world.approver),
+            lambda u=update: services.response_update_return(
+                update=u, approver=other_approver, comment="Not yet"
+            ),
+        )
+        errors = [value for kind, value in results if kind == "error"]
+        assert len(errors) == 1, results
+        assert isinstance(errors[0], ValidationError), errors
+        update.refresh_from_db()
+        assert update.state in {WorkflowState.PUBLISHED, WorkflowState.RETURNED}
+    response.refresh_from_db()
+    latest = response.updates.published().order_by("-as_of", "-created_at").first()
+    assert response.current_update_id == (latest.pk if latest else None)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_delete_racing_with_edit_and_sign_off_gives_not_found_not_errors(world, response):
+    for _ in range(5):
+        draft = write(world, response, submit=True)
+        results = race(
+            lambda d=draft: services.response_update_delete(update=d, user=world.contributor),
+            lambda d=draft: services.response_update_publish(update=d, approver=world.approver),
+            lambda d=draft: services.response_update_edit(
+                update=d, editor=world.contributor, narrative="<p>Late edit.</p>"
+            ),
+        )
+        for kind, value in results:
+            if kind == "error":
+                assert isinstance(value, Http404 | ValidationError), results
+    assert Response.objects.count() == 1
