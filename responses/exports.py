@@ -20,6 +20,7 @@ COMPARISON_CSV_COLUMNS = [
     ("Portal reference", lambda row: row.response_reference or ""),
     ("Position provided by", lambda row: row.response_provided_by or ""),
     ("Review", lambda row: REVIEW_LABELS.get(row.response_review, "")),
+    ("Protective marking", lambda row: row.response_marking or ""),
     ("Latest published update", lambda row: html_excerpt(row.response_narrative, words=100000)),
 ]
 

@@ -132,6 +132,7 @@ def comparison_queryset(*, recommendation, expected_ids):
             response_review=F("answer__review_outcome"),
             response_narrative=F("answer__current_update__narrative"),
             response_provided_by=F("answer__current_update__position_provided_by"),
+            response_marking=F("answer__current_update__marking"),
         )
         .order_by("name")
     )
