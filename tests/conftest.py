@@ -9,9 +9,19 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from recommendations.models import Organisation, RecipientGroup, Recommendation, SuperComplaint
+from responses import services
+from responses.choices import Status
 from tracker.models import Membership
 
 PASSWORD = "correct-horse-battery-staple"
+
+# What an update says unless a test says otherwise.
+UPDATE_DEFAULTS = {
+    "as_of": datetime.date(2021, 5, 1),
+    "status": Status.IN_PROGRESS,
+    "narrative": "<p>Position.</p>",
+}
+UPDATE_STATES = ("draft", "submitted", "published")
 
 
 @pytest.fixture(autouse=True)
@@ -110,3 +120,42 @@ def world(db):
     w.reviewer = make_user("rita", w.hmicfrs, Membership.Role.REVIEWER)
     w.outsider = make_user("nobody")
     return w
+
+
+def write_update(world=None, response=None, *, state="draft", author=None, approver=None,
+                 **fields):
+    """
+    Write an update through the services, as the users would: a draft, a draft submitted for
+    sign-off, or one submitted and then signed off ("published").
+
+    The author defaults to `world.contributor` and the approver to `world.approver`; `fields`
+    go to `services.response_update_create` over UPDATE_DEFAULTS (give `recommendation` and
+    `organisation` instead of `response` to have the service find or create the response).
+    """
+    if state not in UPDATE_STATES:
+        raise ValueError(f"state must be one of {UPDATE_STATES}, not {state!r}")
+    update = services.response_update_create(
+        response=response, author=author or world.contributor, submit=state != "draft",
+        **{**UPDATE_DEFAULTS, **fields},
+    )
+    if state == "published":
+        update = services.response_update_publish(
+            update=update, approver=approver or world.approver
+        )
+    return update
+
+
+def draft_update(world=None, response=None, **kwargs):
+    """A draft nobody has submitted yet (see write_update)."""
+    return write_update(world, response, state="draft", **kwargs)
+
+
+def submitted_update(world=None, response=None, **kwargs):
+    """An update awaiting sign-off (see write_update)."""
+    return write_update(world, response, state="submitted", **kwargs)
+
+
+def published_update(world=None, response=None, **kwargs):
+    """An update submitted and signed off, so everyone can see it (see write_update)."""
+    return write_update(world, response, state="published", **kwargs)
+

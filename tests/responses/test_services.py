@@ -7,24 +7,12 @@ from django.db import IntegrityError, transaction
 from responses import services
 from responses.choices import Marking, ReviewOutcome, Status, WorkflowState
 from responses.models import Response, ResponseReview, ResponseUpdate
-
-
-def published_update(world, response, as_of, status, narrative="<p>Position.</p>"):
-    """Write, submit and sign off an update through the services, as the users would."""
-    update = services.response_update_create(
-        response=response, author=world.contributor, submit=True,
-        as_of=as_of, status=status, narrative=narrative,
-    )
-    return services.response_update_publish(update=update, approver=world.approver)
-
-
-@pytest.fixture
-def response(world):
-    return services.response_get_or_create(recommendation=world.rec_1, organisation=world.force_a)
+from tests.conftest import draft_update, published_update, submitted_update
 
 
 def test_publishing_sets_the_current_status_and_date(world, response):
-    published_update(world, response, datetime.date(2021, 5, 1), Status.IN_PROGRESS)
+    published_update(world, response, as_of=datetime.date(2021, 5, 1),
+                     status=Status.IN_PROGRESS)
 
     response.refresh_from_db()
     assert response.current_status == Status.IN_PROGRESS
@@ -32,8 +20,10 @@ def test_publishing_sets_the_current_status_and_date(world, response):
 
 
 def test_publishing_an_older_update_does_not_roll_the_status_back(world, response):
-    published_update(world, response, datetime.date(2022, 1, 14), Status.COMPLETED)
-    published_update(world, response, datetime.date(2021, 5, 1), Status.IN_PROGRESS)
+    published_update(world, response, as_of=datetime.date(2022, 1, 14),
+                     status=Status.COMPLETED)
+    published_update(world, response, as_of=datetime.date(2021, 5, 1),
+                     status=Status.IN_PROGRESS)
 
     response.refresh_from_db()
     assert response.current_status == Status.COMPLETED
@@ -41,25 +31,17 @@ def test_publishing_an_older_update_does_not_roll_the_status_back(world, respons
 
 
 def test_drafts_and_submitted_updates_do_not_change_the_current_status(world, response):
-    published_update(world, response, datetime.date(2021, 5, 1), Status.IN_PROGRESS)
-    services.response_update_create(
-        response=response, author=world.contributor,
-        as_of=datetime.date(2022, 1, 1), status=Status.COMPLETED,
-    )
-    services.response_update_create(
-        response=response, author=world.contributor, submit=True,
-        as_of=datetime.date(2022, 2, 1), status=Status.NOT_STARTED,
-    )
+    published_update(world, response, as_of=datetime.date(2021, 5, 1),
+                     status=Status.IN_PROGRESS)
+    draft_update(world, response, as_of=datetime.date(2022, 1, 1), status=Status.COMPLETED)
+    submitted_update(world, response, as_of=datetime.date(2022, 2, 1), status=Status.NOT_STARTED)
 
     response.refresh_from_db()
     assert response.current_status == Status.IN_PROGRESS
 
 
 def test_publishing_rolls_back_with_the_transaction(world, response):
-    update = services.response_update_create(
-        response=response, author=world.contributor, submit=True,
-        as_of=datetime.date(2021, 5, 1), status=Status.COMPLETED,
-    )
+    update = submitted_update(world, response, status=Status.COMPLETED)
     with pytest.raises(RuntimeError), transaction.atomic():
         services.response_update_publish(update=update, approver=world.approver)
         raise RuntimeError("the request failed after publishing")
@@ -71,7 +53,7 @@ def test_publishing_rolls_back_with_the_transaction(world, response):
 
 
 def test_a_published_update_cannot_be_edited(world, response):
-    update = published_update(world, response, datetime.date(2021, 5, 1), Status.IN_PROGRESS)
+    update = published_update(world, response, status=Status.IN_PROGRESS)
 
     with pytest.raises(services.PublishedUpdateIsImmutable):
         services.response_update_edit(
@@ -82,7 +64,7 @@ def test_a_published_update_cannot_be_edited(world, response):
 
 
 def test_a_published_update_cannot_be_deleted(world, response):
-    update = published_update(world, response, datetime.date(2021, 5, 1), Status.IN_PROGRESS)
+    update = published_update(world, response, status=Status.IN_PROGRESS)
 
     with pytest.raises(services.PublishedUpdateIsImmutable):
         services.response_update_delete(update=update, user=world.contributor)
@@ -90,17 +72,14 @@ def test_a_published_update_cannot_be_deleted(world, response):
 
 
 def test_a_published_update_cannot_be_published_again(world, response):
-    update = published_update(world, response, datetime.date(2021, 5, 1), Status.IN_PROGRESS)
+    update = published_update(world, response, status=Status.IN_PROGRESS)
 
     with pytest.raises(services.PublishedUpdateIsImmutable):
         services.response_update_publish(update=update, approver=world.approver)
 
 
 def test_a_draft_can_be_edited_and_deleted(world, response):
-    draft = services.response_update_create(
-        response=response, author=world.contributor,
-        as_of=datetime.date(2021, 5, 1), status=Status.NOT_STARTED,
-    )
+    draft = draft_update(world, response, status=Status.NOT_STARTED)
     services.response_update_edit(update=draft, editor=world.contributor, status=Status.IN_PROGRESS)
     draft.refresh_from_db()
     assert draft.status == Status.IN_PROGRESS
@@ -127,10 +106,7 @@ def test_a_viewer_cannot_write(world, response):
 
 
 def test_an_approver_cannot_sign_off_their_own_update(world, response):
-    update = services.response_update_create(
-        response=response, author=world.approver, submit=True,
-        as_of=datetime.date(2021, 5, 1), status=Status.COMPLETED,
-    )
+    update = submitted_update(world, response, author=world.approver, status=Status.COMPLETED)
     with pytest.raises(PermissionDenied, match="wrote yourself"):
         services.response_update_publish(update=update, approver=world.approver)
     update.refresh_from_db()
@@ -138,28 +114,19 @@ def test_an_approver_cannot_sign_off_their_own_update(world, response):
 
 
 def test_an_approver_of_another_force_cannot_sign_off(world, response):
-    update = services.response_update_create(
-        response=response, author=world.contributor, submit=True,
-        as_of=datetime.date(2021, 5, 1), status=Status.COMPLETED,
-    )
+    update = submitted_update(world, response, status=Status.COMPLETED)
     with pytest.raises(PermissionDenied):
         services.response_update_publish(update=update, approver=world.other_approver)
 
 
 def test_a_draft_cannot_be_signed_off_before_it_is_submitted(world, response):
-    draft = services.response_update_create(
-        response=response, author=world.contributor,
-        as_of=datetime.date(2021, 5, 1), status=Status.COMPLETED,
-    )
+    draft = draft_update(world, response, status=Status.COMPLETED)
     with pytest.raises(ValidationError):
         services.response_update_publish(update=draft, approver=world.approver)
 
 
 def test_returning_needs_a_comment_and_lets_the_contributor_edit_again(world, response):
-    update = services.response_update_create(
-        response=response, author=world.contributor, submit=True,
-        as_of=datetime.date(2021, 5, 1), status=Status.COMPLETED,
-    )
+    update = submitted_update(world, response, status=Status.COMPLETED)
     with pytest.raises(ValidationError):
         services.response_update_return(update=update, approver=world.approver, comment="  ")
 
@@ -202,7 +169,7 @@ def test_a_sensitive_update_cannot_be_public(world, response):
 
 
 def test_a_reviewer_closes_a_response_and_the_review_is_kept(world, response):
-    published_update(world, response, datetime.date(2021, 5, 1), Status.COMPLETED)
+    published_update(world, response, status=Status.COMPLETED)
 
     services.response_review(
         response=response, reviewer=world.reviewer, outcome=ReviewOutcome.CLOSED,
@@ -214,7 +181,7 @@ def test_a_reviewer_closes_a_response_and_the_review_is_kept(world, response):
 
 
 def test_only_a_national_reviewer_can_review(world, response):
-    published_update(world, response, datetime.date(2021, 5, 1), Status.COMPLETED)
+    published_update(world, response, status=Status.COMPLETED)
 
     for user in (world.approver, world.other_contributor, world.outsider):
         with pytest.raises(PermissionDenied):
