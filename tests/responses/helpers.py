@@ -1,0 +1,76 @@
+"""
+What the tests of the workflow pages share: their URLs, the update form's data as a browser
+posts it, and a response with a long history for the query pins.
+"""
+
+import datetime
+
+from django.urls import reverse
+
+from responses import services
+from responses.choices import Marking, ReviewOutcome, Status
+from responses.models import Response, ResponseReview, ResponseUpdate
+from tests.conftest import write_update
+
+
+def response_url(world, organisation=None, recommendation=None):
+    recommendation = recommendation or world.rec_1
+    organisation = organisation or world.force_a
+    return reverse(
+        "responses:response_detail",
+        args=[world.super_complaint.slug, recommendation.number, organisation.slug],
+    )
+
+
+def create_url(world, organisation=None, recommendation=None):
+    recommendation = recommendation or world.rec_1
+    organisation = organisation or world.force_a
+    return reverse(
+        "responses:update_create",
+        args=[world.super_complaint.slug, recommendation.number, organisation.slug],
+    )
+
+
+def review_url(world, organisation=None):
+    return reverse(
+        "responses:response_review",
+        args=[world.super_complaint.slug, world.rec_1.number, (organisation or world.force_a).slug],
+    )
+
+
+def form_data(**overrides):
+    data = {
+        "as_of_day": "1",
+        "as_of_month": "5",
+        "as_of_year": "2021",
+        "status": Status.IN_PROGRESS,
+        "awaiting": "",
+        "narrative": "Training has begun.",
+        "position_provided_by": "DCI Smith, in consultation with OPCC",
+        "marking": Marking.OFFICIAL,
+        "lead": "",
+        "portal_reference": "",
+        "action": "draft",
+    }
+    data.update(overrides)
+    return data
+
+
+def row_counts():
+    return (Response.objects.count(), ResponseUpdate.objects.count(),
+            ResponseReview.objects.count())
+
+
+def add_updates(world, response, count):
+    """Write `count` updates: odd days published, the others drafts or awaiting sign-off."""
+    for day in range(1, count + 1):
+        if day % 2 == 1:
+            state = "published"
+        elif day % 4 == 2:
+            state = "draft"
+        else:
+            state = "submitted"
+        write_update(world, response, state=state, as_of=datetime.date(2021, 1, day),
+                     narrative=f"<p>Update {day}.</p>")
+    services.response_review(response=response, reviewer=world.reviewer,
+                             outcome=ReviewOutcome.RETURNED, comment="More.")

@@ -1,0 +1,230 @@
+"""
+UpdateCreateView: the new update form of a response, from the first draft to the workflow's
+other pages, with its validation and who may use it.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from responses import services
+from responses.choices import Marking, Status, WorkflowState
+from responses.models import Response, ResponseUpdate
+from tests.conftest import draft_update, published_update
+from tests.responses.helpers import add_updates, create_url, form_data, response_url, row_counts
+
+# The whole workflow, through the pages
+
+
+def test_contributor_drafts_edits_and_submits_then_approver_publishes(world, client):
+    client.force_login(world.contributor)
+    page = client.post(create_url(world), form_data(narrative="First go."))
+    assert page.status_code == 302
+    assert page.headers["Location"] == response_url(world)
+    update = ResponseUpdate.objects.get()
+    assert update.state == WorkflowState.DRAFT
+    assert update.author == world.contributor
+    assert update.narrative == "<p>First go.</p>"
+    assert "Draft saved" in client.get(response_url(world)).content.decode()
+
+    edit_url = reverse("responses:update_edit", args=[update.pk])
+    page = client.get(edit_url)
+    assert "First go." in page.content.decode()
+    page = client.post(edit_url, form_data(narrative="Second go.", status=Status.COMPLETED,
+                                           action="submit"))
+    assert page.status_code == 302
+    update.refresh_from_db()
+    assert update.state == WorkflowState.AWAITING_SIGN_OFF
+    assert update.narrative == "<p>Second go.</p>"
+    assert "Update submitted for sign-off" in client.get(response_url(world)).content.decode()
+
+    client.force_login(world.approver)
+    page = client.get(response_url(world))
+    assert "Approve and publish" in page.content.decode()
+    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+                       {"action": "approve"})
+    assert page.status_code == 302
+    assert page.headers["Location"] == response_url(world)
+    update.refresh_from_db()
+    response = update.response
+    response.refresh_from_db()
+    assert update.state == WorkflowState.PUBLISHED
+    assert update.signed_off_by == world.approver
+    assert response.current_status == Status.COMPLETED
+    assert response.current_status_on == datetime.date(2021, 5, 1)
+    assert "Update published" in client.get(response_url(world)).content.decode()
+
+
+# The form
+
+
+def test_the_first_update_creates_the_response_with_its_lead_and_reference(world, client):
+    client.force_login(world.contributor)
+    assert not Response.objects.exists()
+
+    client.post(create_url(world), form_data(lead="DCI Smith", portal_reference="#17527",
+                                             action="submit"))
+
+    response = Response.objects.get()
+    assert (response.recommendation, response.organisation) == (world.rec_1, world.force_a)
+    assert response.updates.count() == 1
+    # Unsigned details stay on the update: nobody outside sees them before sign-off.
+    assert (response.lead, response.portal_reference) == ("", "")
+    update = response.updates.get()
+    assert (update.lead, update.portal_reference) == ("DCI Smith", "#17527")
+
+    services.response_update_publish(update=update, approver=world.approver)
+    response.refresh_from_db()
+    assert (response.lead, response.portal_reference) == ("DCI Smith", "#17527")
+
+
+def test_the_form_starts_with_today_and_the_responses_lead(world, client, response):
+    published_update(world, response, lead="DCI Jones", portal_reference="#1")
+    client.force_login(world.contributor)
+
+    page = client.get(create_url(world)).content.decode()
+
+    today = timezone.localdate()
+    assert f'name="as_of_year" type="text" inputmode="numeric" value="{today.year}"' in page
+    assert 'value="DCI Jones"' in page
+
+
+def test_sensitive_updates_cannot_be_public(world, client):
+    client.force_login(world.contributor)
+
+    page = client.post(create_url(world), form_data(marking=Marking.OFFICIAL_SENSITIVE,
+                                                    public="on"))
+
+    assert page.status_code == 200
+    assert "cannot be shown on public pages" in page.content.decode()
+    assert not ResponseUpdate.objects.exists()
+
+
+# Validation: the GOV.UK error summary, and nothing typed is lost
+
+
+def test_a_bad_date_keeps_everything_typed_and_links_to_the_day_input(world, client):
+    client.force_login(world.contributor)
+    narrative = "First paragraph\nsecond line\n\n- one\n- two"
+
+    page = client.post(create_url(world), form_data(
+        as_of_month="13", narrative=narrative, position_provided_by="DCI Brown", lead="Supt X",
+    ))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "There is a problem" in html
+    assert '<a href="#id_as_of_day">The date must be a real date</a>' in html
+    assert f"{narrative}</textarea>" in html
+    assert 'value="DCI Brown"' in html
+    assert 'value="Supt X"' in html
+    assert 'name="as_of_month" type="text" inputmode="numeric" value="13"' in html
+    assert "<title>Error: " in html
+    assert not Response.objects.exists()
+
+
+def test_a_future_date_is_refused(world, client):
+    client.force_login(world.contributor)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+
+    page = client.post(create_url(world), form_data(
+        as_of_day=str(tomorrow.day), as_of_month=str(tomorrow.month),
+        as_of_year=str(tomorrow.year),
+    ))
+
+    assert "The date cannot be in the future" in page.content.decode()
+    assert not ResponseUpdate.objects.exists()
+
+
+def test_a_missing_date_asks_for_it(world, client):
+    client.force_login(world.contributor)
+
+    page = client.post(create_url(world), form_data(as_of_day="", as_of_month="",
+                                                    as_of_year=""))
+
+    assert "Enter the date as of which this position is true" in page.content.decode()
+
+
+def test_not_accepted_needs_an_explanation(world, client):
+    client.force_login(world.contributor)
+
+    page = client.post(create_url(world), form_data(status=Status.NOT_ACCEPTED, narrative=""))
+
+    html = page.content.decode()
+    assert '<a href="#id_narrative">Explain why no action will be taken</a>' in html
+    assert not ResponseUpdate.objects.exists()
+
+
+def test_awaiting_national_guidance_needs_what_is_awaited(world, client):
+    client.force_login(world.contributor)
+
+    page = client.post(create_url(world), form_data(status=Status.AWAITING_NATIONAL))
+
+    assert '<a href="#id_awaiting">' in page.content.decode()
+    assert not ResponseUpdate.objects.exists()
+
+    client.post(create_url(world), form_data(status=Status.AWAITING_NATIONAL,
+                                             awaiting="College of Policing guidance"))
+    assert ResponseUpdate.objects.get().awaiting == "College of Policing guidance"
+
+
+def test_what_is_awaited_is_dropped_for_other_statuses(world, client):
+    client.force_login(world.contributor)
+
+    client.post(create_url(world), form_data(status=Status.IN_PROGRESS, awaiting="Leftover"))
+
+    assert ResponseUpdate.objects.get().awaiting == ""
+
+
+# Who may write
+
+
+@pytest.mark.parametrize("persona", ["other_contributor", "viewer", "reviewer", "outsider"])
+def test_only_writers_of_the_organisation_can_open_or_post_the_new_update_form(
+    world, client, persona
+):
+    client.force_login(getattr(world, persona))
+    before = row_counts()
+
+    assert client.get(create_url(world)).status_code == 403
+    assert client.post(create_url(world), form_data(action="submit")).status_code == 403
+
+    # A refused user leaves no empty response behind.
+    assert row_counts() == before == (0, 0, 0)
+
+
+def test_the_local_policing_body_cannot_write_for_its_force(world, client):
+    client.force_login(world.opcc_contributor)
+
+    assert client.post(create_url(world, recommendation=world.rec_5),
+                       form_data()).status_code == 403
+    assert not Response.objects.exists()
+
+
+# Queries
+
+
+# The new update form's queries, then the edit form's.
+FORM_PAGE_QUERIES = (6, 4)
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_update_forms_make_the_same_number_of_queries_whatever_the_history(
+    world, client, response, count
+):
+    add_updates(world, response, count)
+    editable = draft_update(world, response)
+    client.force_login(world.contributor)
+
+    with CaptureQueriesContext(connection) as create_queries:
+        assert client.get(create_url(world)).status_code == 200
+    with CaptureQueriesContext(connection) as edit_queries:
+        assert client.get(reverse("responses:update_edit", args=[editable.pk])).status_code == 200
+
+    # Pinned from the first run; the same with 20 updates of history as with 1.
+    assert (len(create_queries), len(edit_queries)) == FORM_PAGE_QUERIES
+
