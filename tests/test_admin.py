@@ -14,6 +14,7 @@ from recommendations.models import Organisation, RecipientGroup, Recommendation,
 from responses import services
 from responses.choices import Status
 from responses.models import Response, ResponseReview, ResponseUpdate
+from tests.conftest import draft_update
 from tracker.models import Membership
 
 MODELS = [Organisation, RecipientGroup, SuperComplaint, Recommendation, Response, ResponseUpdate,
@@ -65,8 +66,8 @@ def test_changelists_run_the_same_queries_whatever_the_number_of_rows(admin_clie
     for recommendation in Recommendation.objects.all()[:10]:
         response = services.response_get_or_create(recommendation=recommendation,
                                                    organisation=force)
-        services.response_update_create(response=response, author=author,
-                                        as_of=datetime.date(2022, 1, 1), status=Status.IN_PROGRESS)
+        draft_update(response=response, author=author,
+                     as_of=datetime.date(2022, 1, 1), status=Status.IN_PROGRESS)
     for i, recommendation in enumerate(Recommendation.objects.all()[:10]):
         Recommendation.objects.create(
             super_complaint=recommendation.super_complaint, number=f"extra-{i}",

@@ -10,20 +10,15 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from responses import services
 from responses.choices import Status
 from responses.models import Response, ResponseUpdate
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, draft_update
+from tests.responses.helpers import create_url
 from tracker import formstash
 
 EXPIRED_BANNER = "You were signed out before your update was saved."
 CSRF_BANNER = "Your form expired before it was saved."
 NARRATIVE = "A long account of the work.\n\nSecond paragraph:\n- first action\n- second action"
-
-
-def create_url(world):
-    return reverse("responses:update_create",
-                   args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
 
 
 def typed(**overrides):
@@ -79,12 +74,9 @@ def test_a_signed_out_post_goes_to_sign_in_and_the_text_comes_back_once(world, c
 
 
 def test_the_text_of_a_draft_being_edited_wins_over_the_stored_draft(world, client):
-    response = services.response_get_or_create(recommendation=world.rec_1,
-                                               organisation=world.force_a)
-    update = services.response_update_create(
-        response=response, author=world.contributor, as_of=datetime.date(2021, 1, 1),
-        status=Status.NOT_STARTED, narrative="<p>Old words.</p>",
-    )
+    update = draft_update(world, organisation=world.force_a, recommendation=world.rec_1,
+                          as_of=datetime.date(2021, 1, 1), status=Status.NOT_STARTED,
+                          narrative="<p>Old words.</p>")
     url = reverse("responses:update_edit", args=[update.pk])
     client.force_login(world.contributor)
     expire_sessions()

@@ -10,6 +10,7 @@ from recommendations.models import Organisation, Recommendation
 from responses import services
 from responses.choices import Status
 from responses.models import Response, ResponseUpdate
+from tests.conftest import draft_update
 
 from .conftest import sign_in, sign_out
 
@@ -105,7 +106,7 @@ def test_another_forces_contributor_cannot_reach_a_draft(demo_data, new_page):
     force = Organisation.objects.get(slug="south-yorkshire")
     recommendation = Recommendation.objects.get(super_complaint__slug="safe-to-share", number="4")
     response = services.response_get_or_create(recommendation=recommendation, organisation=force)
-    draft = services.response_update_create(
+    draft = draft_update(
         response=response, author=User.objects.get(username="force.contributor"),
         as_of=datetime.date(2026, 11, 1), status=Status.IN_PROGRESS,
         narrative="<p>Unsigned draft wording.</p>",

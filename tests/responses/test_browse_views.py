@@ -11,33 +11,17 @@ from recommendations.models import Organisation, Recommendation
 from responses import services
 from responses.choices import Status, WorkflowState
 from responses.models import Response, ResponseUpdate
-
-
-def publish(world, organisation, recommendation, status, narrative, as_of=None, author=None,
-            approver=None):
-    """Publish an update through the services, with a writer and approver of `organisation`."""
-    response = services.response_get_or_create(
-        recommendation=recommendation, organisation=organisation
-    )
-    update = services.response_update_create(
-        response=response, author=author or world.contributor, submit=True,
-        as_of=as_of or datetime.date(2021, 5, 1), status=status, narrative=narrative,
-    )
-    return services.response_update_publish(update=update, approver=approver or world.approver)
+from tests.conftest import draft_update, published_update, submitted_update
 
 
 @pytest.fixture
 def published(world):
     """Force A has completed rec 1; Force B has a draft only (invisible to others)."""
-    publish(world, world.force_a, world.rec_1, Status.COMPLETED,
-            "<p>Direction issued to staff.</p>")
-    response_b = services.response_get_or_create(
-        recommendation=world.rec_1, organisation=world.force_b
-    )
-    services.response_update_create(
-        response=response_b, author=world.other_contributor, as_of=datetime.date(2021, 6, 1),
-        status=Status.IN_PROGRESS, narrative="<p>Secret draft wording.</p>",
-    )
+    published_update(world, organisation=world.force_a, recommendation=world.rec_1,
+                     status=Status.COMPLETED, narrative="<p>Direction issued to staff.</p>")
+    draft_update(world, organisation=world.force_b, recommendation=world.rec_1,
+                 author=world.other_contributor, as_of=datetime.date(2021, 6, 1),
+                 status=Status.IN_PROGRESS, narrative="<p>Secret draft wording.</p>")
     return world
 
 
@@ -159,16 +143,19 @@ def test_export_has_exactly_the_filtered_rows(client, published):
 
 
 def test_export_neutralises_spreadsheet_formulas(client, world):
-    publish(world, world.force_a, world.rec_1, Status.COMPLETED, "<p>=HYPERLINK(1)</p>")
+    published_update(world, organisation=world.force_a, recommendation=world.rec_1,
+                     status=Status.COMPLETED, narrative="<p>=HYPERLINK(1)</p>")
     client.force_login(world.outsider)
     response = client.get(rec_url(world, world.rec_1, "responses:recommendation_export"))
     assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
 
 
 def test_side_by_side_shows_full_texts_of_the_chosen_organisations(client, world):
-    publish(world, world.force_a, world.rec_1, Status.COMPLETED, "<p>Alpha text.</p>")
-    publish(world, world.force_b, world.rec_1, Status.IN_PROGRESS, "<p>Bravo text.</p>",
-            author=world.other_contributor, approver=world.other_approver)
+    published_update(world, organisation=world.force_a, recommendation=world.rec_1,
+                     status=Status.COMPLETED, narrative="<p>Alpha text.</p>")
+    published_update(world, organisation=world.force_b, recommendation=world.rec_1,
+                     status=Status.IN_PROGRESS, narrative="<p>Bravo text.</p>",
+                     author=world.other_contributor, approver=world.other_approver)
     client.force_login(world.outsider)
     response = client.get(
         rec_url(world, world.rec_1, "responses:recommendation_compare"),
@@ -254,12 +241,8 @@ def test_home_counts_statuses_and_lists_gaps(client, published):
 
 
 def test_home_shows_approvers_what_waits_for_their_sign_off(client, world):
-    response_a = services.response_get_or_create(recommendation=world.rec_5,
-                                                 organisation=world.force_a)
-    services.response_update_create(
-        response=response_a, author=world.contributor, submit=True,
-        as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS,
-    )
+    submitted_update(world, organisation=world.force_a, recommendation=world.rec_5,
+                     as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS)
     client.force_login(world.approver)
     response = client.get(reverse("home"))
     assert len(response.context["awaiting_my_sign_off"]) == 1
@@ -322,13 +305,9 @@ def test_pages_run_a_fixed_number_of_queries(client, published, django_assert_nu
 
 def test_a_draft_changes_nothing_other_organisations_see(client, world):
     """Force B's unpublished 'completed' draft shows nowhere outside Force B."""
-    response_b = services.response_get_or_create(recommendation=world.rec_1,
-                                                 organisation=world.force_b)
-    services.response_update_create(
-        response=response_b, author=world.other_contributor, submit=True,
-        as_of=datetime.date(2021, 6, 1), status=Status.COMPLETED,
-        narrative="<p>Unpublished claim.</p>",
-    )
+    submitted_update(world, organisation=world.force_b, recommendation=world.rec_1,
+                     author=world.other_contributor, as_of=datetime.date(2021, 6, 1),
+                     status=Status.COMPLETED, narrative="<p>Unpublished claim.</p>")
     client.force_login(world.contributor)
     matrix = client.get(reverse("responses:matrix", args=[world.super_complaint.slug]))
     cells = dict(zip([o.slug for o in matrix.context["matrix"].organisations],

@@ -6,19 +6,13 @@ import io
 
 from django.urls import reverse
 
-from responses import services
 from responses.choices import Marking, Status
+from tests.conftest import published_update
 
 
-def test_the_comparison_csv_has_a_protective_marking_column(world, client):
-    response = services.response_get_or_create(
-        recommendation=world.rec_1, organisation=world.force_a
-    )
-    update = services.response_update_create(
-        response=response, author=world.contributor, submit=True, as_of=datetime.date(2021, 5, 1),
-        status=Status.IN_PROGRESS, marking=Marking.OFFICIAL_SENSITIVE,
-    )
-    services.response_update_publish(update=update, approver=world.approver)
+def test_the_comparison_csv_has_a_protective_marking_column(world, client, response):
+    published_update(world, response, as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS,
+                     marking=Marking.OFFICIAL_SENSITIVE)
     client.force_login(world.reviewer)
 
     download = client.get(reverse("responses:recommendation_export", args=["safe-to-share", "1"]))

@@ -4,7 +4,6 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from responses import services
 from responses.choices import STATUS_DEFINITIONS, Marking, ReviewOutcome, Status
 from responses.forms import (
     ResponseReviewForm,
@@ -12,6 +11,7 @@ from responses.forms import (
     ReturnUpdateForm,
     initial_from_data,
 )
+from tests.conftest import draft_update
 
 
 def data(**overrides):
@@ -138,11 +138,9 @@ def test_each_status_carries_its_definition_as_a_hint():
     assert hints[Status.NOT_ACCEPTED] == STATUS_DEFINITIONS[Status.NOT_ACCEPTED]
 
 
-def test_editing_a_draft_starts_from_its_plain_text(world):
-    response = services.response_get_or_create(recommendation=world.rec_1,
-                                               organisation=world.force_a)
-    update = services.response_update_create(
-        response=response, author=world.contributor, as_of=datetime.date(2021, 3, 2),
+def test_editing_a_draft_starts_from_its_plain_text(world, response):
+    update = draft_update(
+        world, response, as_of=datetime.date(2021, 3, 2),
         lead="DCI Smith", portal_reference="#1",
         status=Status.AWAITING_NATIONAL, awaiting="Home Office review",
         narrative="<p>One &amp; two<br>three</p><ul><li>a</li></ul>",

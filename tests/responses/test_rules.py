@@ -27,19 +27,9 @@ from responses.choices import (
 )
 from responses.models import ResponseUpdate, response_url, response_urls
 from responses.selectors import comparison
+from tests.conftest import published_update, submitted_update
 
 DUE = datetime.date(2021, 6, 17)  # Safe to share?: published 17 December 2020, six months on
-
-
-def publish(world, organisation, recommendation, status, *, author, approver):
-    response = services.response_get_or_create(
-        recommendation=recommendation, organisation=organisation
-    )
-    update = services.response_update_create(
-        response=response, author=author, submit=True,
-        as_of=datetime.date(2021, 5, 1), status=status, narrative="<p>Position.</p>",
-    )
-    return services.response_update_publish(update=update, approver=approver)
 
 
 @pytest.mark.parametrize(
@@ -85,8 +75,8 @@ def test_a_blank_status_reads_no_response_yet_in_grey():
 
 def test_the_comparison_marks_only_missing_answers_overdue(world, client):
     """Force A published "not started" (red, but answered); Force B said nothing (overdue)."""
-    publish(world, world.force_a, world.rec_1, Status.NOT_STARTED,
-            author=world.contributor, approver=world.approver)
+    published_update(world, organisation=world.force_a, recommendation=world.rec_1,
+                     status=Status.NOT_STARTED)
     client.force_login(world.outsider)
 
     with time_machine.travel(datetime.datetime(2021, 7, 1, 12, tzinfo=datetime.UTC)):
@@ -114,23 +104,17 @@ def test_the_sensitive_marking_rule_says_the_same_in_the_service_and_the_form(wo
     assert not ResponseUpdate.objects.exists()
 
 
-def test_the_service_refuses_to_delete_an_update_awaiting_sign_off(world):
+def test_the_service_refuses_to_delete_an_update_awaiting_sign_off(world, response):
     """The delete page refused it; now the service does too, whatever calls it."""
-    response = services.response_get_or_create(
-        recommendation=world.rec_1, organisation=world.force_a
-    )
-    update = services.response_update_create(
-        response=response, author=world.contributor, submit=True,
-        as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS,
-    )
+    update = submitted_update(world, response, status=Status.IN_PROGRESS)
     with pytest.raises(ValidationError):
         services.response_update_delete(update=update, user=world.contributor)
     assert ResponseUpdate.objects.filter(pk=update.pk).exists()
 
 
 def test_a_review_without_a_decision_is_refused(world):
-    publish(world, world.force_a, world.rec_1, Status.COMPLETED,
-            author=world.contributor, approver=world.approver)
+    published_update(world, organisation=world.force_a, recommendation=world.rec_1,
+                     status=Status.COMPLETED)
     response = world.rec_1.responses.get()
     with pytest.raises(ValidationError) as refused:
         services.response_review(
@@ -148,18 +132,11 @@ def test_each_refusal_is_worded_once(world):
         permissions.require_reviewer(world.approver)
 
 
-def test_only_another_approver_may_sign_off_and_the_queryset_agrees(world):
-    response = services.response_get_or_create(
-        recommendation=world.rec_1, organisation=world.force_a
-    )
-    own = services.response_update_create(
-        response=response, author=world.approver, submit=True,
-        as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS,
-    )
-    theirs = services.response_update_create(
-        response=response, author=world.contributor, submit=True,
-        as_of=datetime.date(2021, 5, 2), status=Status.IN_PROGRESS,
-    )
+def test_only_another_approver_may_sign_off_and_the_queryset_agrees(world, response):
+    own = submitted_update(world, response, author=world.approver,
+                           as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS)
+    theirs = submitted_update(world, response, author=world.contributor,
+                              as_of=datetime.date(2021, 5, 2), status=Status.IN_PROGRESS)
     assert permissions.can_sign_off(world.approver, theirs)
     assert not permissions.can_sign_off(world.approver, own)
     assert not permissions.can_sign_off(world.other_approver, theirs)

@@ -212,11 +212,8 @@ def test_one_response_per_recommendation_and_organisation(world, response):
 
 
 def test_writers_of_the_organisation_set_the_lead_and_portal_reference(world, response):
-    update = services.response_update_create(
-        response=response, author=world.contributor, submit=True, as_of=datetime.date(2021, 5, 1),
-        status=Status.IN_PROGRESS, lead=" DCI Smith ", portal_reference="#17527",
-    )
-    services.response_update_publish(update=update, approver=world.approver)
+    published_update(world, response, as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS,
+                     lead=" DCI Smith ", portal_reference="#17527")
 
     response.refresh_from_db()
     assert (response.lead, response.portal_reference) == ("DCI Smith", "#17527")

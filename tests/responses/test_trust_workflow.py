@@ -17,40 +17,16 @@ from django.http import Http404
 from django.urls import reverse
 
 from responses import services
-from responses.choices import Status, WorkflowState
+from responses.choices import WorkflowState
 from responses.models import Response, ResponseUpdate
-
-
-@pytest.fixture
-def response(world):
-    return services.response_get_or_create(recommendation=world.rec_1, organisation=world.force_a)
-
-
-def write(world, response, *, author=None, submit=False, **fields):
-    fields.setdefault("as_of", datetime.date(2021, 5, 1))
-    fields.setdefault("status", Status.IN_PROGRESS)
-    fields.setdefault("narrative", "<p>Contributor's words.</p>")
-    return services.response_update_create(
-        response=response, author=author or world.contributor, submit=submit, **fields
-    )
-
-
-def form_data(**overrides):
-    data = {
-        "as_of_day": "1", "as_of_month": "5", "as_of_year": "2021",
-        "status": Status.IN_PROGRESS, "awaiting": "", "narrative": "Typed text.",
-        "position_provided_by": "", "marking": "OFFICIAL", "lead": "", "portal_reference": "",
-        "action": "draft",
-    }
-    data.update(overrides)
-    return data
-
+from tests.conftest import draft_update, published_update, submitted_update
+from tests.responses.helpers import form_data
 
 # 1. Four eyes
 
 
 def test_an_approver_who_changes_a_draft_cannot_then_sign_it_off(world, response):
-    draft = write(world, response)
+    draft = draft_update(world, response)
 
     services.response_update_edit(
         update=draft, editor=world.approver, submit=True, narrative="<p>Approver's words.</p>"
@@ -65,7 +41,7 @@ def test_an_approver_who_changes_a_draft_cannot_then_sign_it_off(world, response
 
 
 def test_the_same_defeat_through_the_pages_is_refused(world, client, response):
-    draft = write(world, response)
+    draft = draft_update(world, response)
     client.force_login(world.approver)
 
     edit = client.post(reverse("responses:update_edit", args=[draft.pk]),
@@ -80,7 +56,7 @@ def test_the_same_defeat_through_the_pages_is_refused(world, client, response):
 
 
 def test_submitting_without_changing_the_content_keeps_the_author(world, response):
-    draft = write(world, response)
+    draft = draft_update(world, response)
 
     services.response_update_edit(
         update=draft, editor=world.approver, submit=True, narrative=draft.narrative
@@ -92,7 +68,7 @@ def test_submitting_without_changing_the_content_keeps_the_author(world, respons
 
 
 def test_once_the_contributor_changes_it_again_the_approver_may_sign_it_off(world, response):
-    draft = write(world, response)
+    draft = draft_update(world, response)
     services.response_update_edit(
         update=draft, editor=world.approver, narrative="<p>Approver's suggestion.</p>"
     )
@@ -109,10 +85,9 @@ def test_once_the_contributor_changes_it_again_the_approver_may_sign_it_off(worl
 
 
 def test_a_drafts_lead_and_reference_reach_nobody_before_sign_off(world, client, response):
-    first = write(world, response, submit=True, lead="DCI Published", portal_reference="#1")
-    services.response_update_publish(update=first, approver=world.approver)
-    write(world, response, lead="DCI Unsigned", portal_reference="#999",
-          as_of=datetime.date(2021, 6, 1))
+    published_update(world, response, lead="DCI Published", portal_reference="#1")
+    draft_update(world, response, lead="DCI Unsigned", portal_reference="#999",
+                 as_of=datetime.date(2021, 6, 1))
 
     response.refresh_from_db()
     assert (response.lead, response.portal_reference) == ("DCI Published", "#1")
@@ -130,8 +105,8 @@ def test_a_drafts_lead_and_reference_reach_nobody_before_sign_off(world, client,
 
 
 def test_a_late_sign_off_of_an_older_update_keeps_the_current_details(world, response):
-    newer = write(world, response, submit=True, as_of=datetime.date(2021, 9, 1), lead="DCI New")
-    older = write(world, response, submit=True, as_of=datetime.date(2021, 3, 1), lead="DCI Old")
+    newer = submitted_update(world, response, as_of=datetime.date(2021, 9, 1), lead="DCI New")
+    older = submitted_update(world, response, as_of=datetime.date(2021, 3, 1), lead="DCI Old")
     services.response_update_publish(update=newer, approver=world.approver)
     services.response_update_publish(update=older, approver=world.approver)
 
@@ -143,7 +118,7 @@ def test_a_late_sign_off_of_an_older_update_keeps_the_current_details(world, res
 
 
 def test_a_save_on_a_stale_copy_is_refused_showing_both_versions(world, client, response):
-    draft = write(world, response)
+    draft = draft_update(world, response)
     opened_at = draft.version
     client.force_login(world.contributor)
     first = client.post(reverse("responses:update_edit", args=[draft.pk]),
@@ -171,7 +146,7 @@ def test_a_save_on_a_stale_copy_is_refused_showing_both_versions(world, client, 
 
 
 def test_the_service_refuses_a_stale_version(world, response):
-    draft = write(world, response)
+    draft = draft_update(world, response)
     services.response_update_edit(update=draft, editor=world.contributor,
                                   expected_version=1, narrative="<p>One.</p>")
     with pytest.raises(services.StaleUpdate) as refused:
@@ -184,7 +159,7 @@ def test_the_service_refuses_a_stale_version(world, response):
 
 
 def test_an_update_deleted_meanwhile_is_not_found(world, client, response):
-    draft = write(world, response)
+    draft = draft_update(world, response)
     stale_copy = ResponseUpdate.objects.get(pk=draft.pk)
     services.response_update_delete(update=draft, user=world.contributor)
 
@@ -206,7 +181,7 @@ def test_an_update_deleted_meanwhile_is_not_found(world, client, response):
 
 
 def test_approving_an_update_returned_meanwhile_is_a_conflict(world, client, response):
-    update = write(world, response, submit=True)
+    update = submitted_update(world, response)
     other_approver = _second_approver(world)
     services.response_update_return(update=update, approver=other_approver, comment="Redo")
     client.force_login(world.approver)
@@ -258,7 +233,7 @@ def race(*actions):
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_edits_lose_nothing_silently(world, response):
-    draft = write(world, response)
+    draft = draft_update(world, response)
     results = race(*(
         lambda n=n: services.response_update_edit(
             update=draft, editor=world.contributor, expected_version=draft.version,
@@ -280,7 +255,7 @@ def test_ten_concurrent_edits_lose_nothing_silently(world, response):
 def test_approve_and_return_racing_never_deadlock(world, response):
     other_approver = _second_approver(world)
     for attempt in range(10):
-        update = write(world, response, submit=True, as_of=datetime.date(2021, 5, 1 + attempt))
+        update = submitted_update(world, response, as_of=datetime.date(2021, 5, 1 + attempt))
         results = race(
             lambda u=update: services.response_update_publish(update=u, approver=world.approver),
             lambda u=update: services.response_update_return(
@@ -301,7 +276,7 @@ def test_approve_and_return_racing_never_deadlock(world, response):
 @pytest.mark.django_db(transaction=True)
 def test_delete_racing_with_edit_and_sign_off_gives_not_found_not_errors(world, response):
     for _ in range(5):
-        draft = write(world, response, submit=True)
+        draft = submitted_update(world, response)
         results = race(
             lambda d=draft: services.response_update_delete(update=d, user=world.contributor),
             lambda d=draft: services.response_update_publish(update=d, approver=world.approver),
