@@ -3,7 +3,6 @@ The GOV.UK partials in templates/partials/, rendered on their own and read as a 
 would get them.
 """
 
-import datetime
 import re
 
 from django import forms
@@ -12,32 +11,13 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from pytest_django.asserts import assertInHTML
 
-
-class DayMonthYearWidget(forms.MultiWidget):
-    def __init__(self, attrs=None):
-        super().__init__({"day": forms.TextInput, "month": forms.TextInput,
-                          "year": forms.TextInput}, attrs)
-
-    def decompress(self, value):
-        return [value.day, value.month, value.year] if value else [None, None, None]
-
-
-class DayMonthYearField(forms.MultiValueField):
-    widget = DayMonthYearWidget
-
-    def __init__(self, **kwargs):
-        parts = (forms.IntegerField(), forms.IntegerField(), forms.IntegerField())
-        super().__init__(fields=parts, **kwargs)
-
-    def compress(self, data_list):
-        try:
-            return datetime.date(data_list[2], data_list[1], data_list[0])
-        except (TypeError, ValueError):
-            raise forms.ValidationError("The date must be a real date") from None
+from responses.forms import DateInputField
 
 
 class UpdateForm(forms.Form):
-    as_of = DayMonthYearField(label="Date of this update", help_text="For example, 27 3 2025")
+    """A small form for rendering the partials, with the project's own date field and widget."""
+
+    as_of = DateInputField(label="Date of this update", help_text="For example, 27 3 2025")
     status = forms.ChoiceField(
         choices=[("not_started", "Not started"), ("completed", "Completed")],
         widget=forms.RadioSelect,
