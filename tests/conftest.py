@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from recommendations.models import Organisation, RecipientGroup, Recommendation, SuperComplaint
 from responses import services
@@ -14,6 +15,9 @@ from responses.choices import Status
 from tracker.models import Membership
 
 PASSWORD = "correct-horse-battery-staple"
+
+REFERENCE_FIXTURES = ("organisations", "recipient_groups", "super_complaints")
+DEMO_FIXTURES = (*REFERENCE_FIXTURES, "demo_responses", "demo_accounts")
 
 # What an update says unless a test says otherwise.
 UPDATE_DEFAULTS = {
@@ -159,3 +163,33 @@ def published_update(world=None, response=None, **kwargs):
     """An update submitted and signed off, so everyone can see it (see write_update)."""
     return write_update(world, response, state="published", **kwargs)
 
+
+def loaddata(*names):
+    """Load the named fixtures from fixtures/, as `manage.py loaddata` does."""
+    call_command("loaddata", *names, verbosity=0)
+
+
+def fixtures_loaded_once_per_module(*names):
+    """
+    A module-scoped fixture that loads the named fixtures once, before the first test that asks
+    for it, and flushes the database when the module ends.
+
+    The rows are written outside any test's transaction, so each test's rollback (the `db`
+    fixture) keeps them and undoes only what the test itself changed. Tests that use it must
+    also ask for `db`. The flush at the end leaves the empty tables the other modules expect;
+    a module using it should hold no test that needs those tables empty (such as one that uses
+    `world`), since the rows stay until the module's last test has run.
+    """
+
+    @pytest.fixture(scope="module")
+    def fixtures_loaded(django_db_setup, django_db_blocker):
+        try:
+            with django_db_blocker.unblock():
+                loaddata(*names)
+            yield
+        finally:
+            # Also after a load that failed half-way, so no row leaks into the next module.
+            with django_db_blocker.unblock():
+                call_command("flush", interactive=False, verbosity=0)
+
+    return fixtures_loaded

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,19 +13,19 @@ from recommendations.models import Organisation, RecipientGroup, Recommendation,
 from responses import services
 from responses.choices import Status
 from responses.models import Response, ResponseReview, ResponseUpdate
-from tests.conftest import draft_update
+from tests.conftest import DEMO_FIXTURES, draft_update, fixtures_loaded_once_per_module
 from tracker.models import Membership
 
 MODELS = [Organisation, RecipientGroup, SuperComplaint, Recommendation, Response, ResponseUpdate,
           ResponseReview, Membership]
 
 
+demo_data = fixtures_loaded_once_per_module(*DEMO_FIXTURES)
+
+
 @pytest.fixture
-def admin_client_with_data(client, db):
-    call_command(
-        "loaddata", "organisations", "recipient_groups", "super_complaints", "demo_responses",
-        "demo_accounts", verbosity=0,
-    )
+def admin_client_with_data(client, demo_data, db):
+    """A signed-in superuser over the demo data (loaded once for the module)."""
     superuser = get_user_model().objects.create_superuser("root", "root@example.com", "x")
     client.force_login(superuser)
     return client

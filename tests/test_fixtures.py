@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from recommendations.models import Organisation, RecipientGroup, Recommendation, SuperComplaint
 from recommendations.selectors import expected_organisations_by_recommendation
 from responses.choices import Marking, WorkflowState
 from responses.models import Response, ResponseUpdate
+from tests.conftest import fixtures_loaded_once_per_module, loaddata
 from tracker.models import Membership
 from tracker.richtext import sanitise_html
 
@@ -46,7 +46,7 @@ MODELS = [
 
 
 def load_fixtures():
-    call_command("loaddata", *FIXTURES, verbosity=0)
+    loaddata(*FIXTURES)
 
 
 def row_counts():
@@ -57,9 +57,12 @@ def recommendation(number, super_complaint="safe-to-share"):
     return Recommendation.objects.get_by_natural_key(super_complaint, number)
 
 
+fixtures_loaded = fixtures_loaded_once_per_module(*FIXTURES)
+
+
 @pytest.fixture
-def loaded(db):
-    load_fixtures()
+def loaded(fixtures_loaded, db):
+    """Every fixture, loaded once for the module; what a test changes is rolled back after it."""
 
 
 def test_every_organisation_in_the_csv_is_loaded(loaded):

@@ -1,15 +1,17 @@
 """Who must respond, computed from the real reference data."""
 
 import pytest
-from django.core.management import call_command
 
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import recommendation_expected_organisations
+from tests.conftest import REFERENCE_FIXTURES, fixtures_loaded_once_per_module
+
+reference_data_loaded = fixtures_loaded_once_per_module(*REFERENCE_FIXTURES)
 
 
 @pytest.fixture
-def reference_data(db):
-    call_command("loaddata", "organisations", "recipient_groups", "super_complaints", verbosity=0)
+def reference_data(reference_data_loaded, db):
+    """The reference fixtures, loaded once for the module; each test's changes roll back."""
 
 
 def expected(number, super_complaint="safe-to-share"):

@@ -1,6 +1,6 @@
 """
-What the tests of the workflow pages share: their URLs, the update form's data as a browser
-posts it, and a response with a long history for the query pins.
+What the tests of the responses pages share: the workflow pages' URLs, the update form's data as
+a browser posts it, the data the query pins grow, and the browse pages' pinned query counts.
 """
 
 import datetime
@@ -8,7 +8,7 @@ import datetime
 from django.urls import reverse
 
 from responses import services
-from responses.choices import Marking, ReviewOutcome, Status
+from responses.choices import Marking, ReviewOutcome, Status, WorkflowState
 from responses.models import Response, ResponseReview, ResponseUpdate
 from tests.conftest import write_update
 
@@ -74,3 +74,35 @@ def add_updates(world, response, count):
                      narrative=f"<p>Update {day}.</p>")
     services.response_review(response=response, reviewer=world.reviewer,
                              outcome=ReviewOutcome.RETURNED, comment="More.")
+
+
+def answer_in_bulk(recommendation, organisation, as_of):
+    """
+    Give `organisation` a published "in progress" answer, written straight to the tables:
+    the services would be slow for the hundreds of rows the query pins need.
+    """
+    response = Response.objects.create(recommendation=recommendation, organisation=organisation)
+    update = ResponseUpdate.objects.create(
+        response=response, as_of=as_of, status=Status.IN_PROGRESS,
+        narrative="<p>Work under way.</p>", state=WorkflowState.PUBLISHED,
+    )
+    Response.objects.filter(pk=response.pk).update(
+        current_update=update, current_status=update.status, current_status_on=update.as_of,
+    )
+
+
+# The browse pages' queries: session + user, then the page's own. The same whatever the size of
+# the data, on the test world (test_browse_views.py) and on the demo data
+# (test_browse_views_on_demo_data.py).
+QUERY_COUNTS = {
+    "home": 10,
+    "supercomplaint_list": 7,
+    "supercomplaint_detail": 10,
+    "recommendation_detail": 9,
+    "recommendation_export": 9,
+    "recommendation_compare": 8,
+    "matrix": 9,
+    "matrix_export": 9,
+    "organisation_list": 4,
+    "organisation_detail": 6,
+}

@@ -3,15 +3,14 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from recommendations.models import Organisation, Recommendation
 from responses import services
-from responses.choices import Status, WorkflowState
-from responses.models import Response, ResponseUpdate
+from responses.choices import Status
+from responses.models import Response
 from tests.conftest import draft_update, published_update, submitted_update
+from tests.responses.helpers import QUERY_COUNTS, answer_in_bulk
 
 
 @pytest.fixture
@@ -23,21 +22,6 @@ def published(world):
                  author=world.other_contributor, as_of=datetime.date(2021, 6, 1),
                  status=Status.IN_PROGRESS, narrative="<p>Secret draft wording.</p>")
     return world
-
-
-def answer_in_bulk(recommendation, organisation, as_of):
-    """
-    Give `organisation` a published "in progress" answer, written straight to the tables:
-    the services would be slow for the hundreds of rows the query pins need.
-    """
-    response = Response.objects.create(recommendation=recommendation, organisation=organisation)
-    update = ResponseUpdate.objects.create(
-        response=response, as_of=as_of, status=Status.IN_PROGRESS,
-        narrative="<p>Work under way.</p>", state=WorkflowState.PUBLISHED,
-    )
-    Response.objects.filter(pk=response.pk).update(
-        current_update=update, current_status=update.status, current_status_on=update.as_of,
-    )
 
 
 def grow(world, factor):
@@ -276,21 +260,6 @@ PAGES = {
     "organisation_detail": lambda w: w.force_a.get_absolute_url(),
 }
 
-# Session + user, then the page's own queries. The same whatever the size of the data.
-QUERY_COUNTS = {
-    "home": 10,
-    "supercomplaint_list": 7,
-    "supercomplaint_detail": 10,
-    "recommendation_detail": 9,
-    "recommendation_export": 9,
-    "recommendation_compare": 8,
-    "matrix": 9,
-    "matrix_export": 9,
-    "organisation_list": 4,
-    "organisation_detail": 6,
-}
-
-
 @pytest.mark.parametrize("factor", [1, 10])
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_pages_run_a_fixed_number_of_queries(client, published, django_assert_num_queries,
@@ -324,59 +293,6 @@ def test_a_draft_changes_nothing_other_organisations_see(client, world):
 
     listing = client.get(reverse("responses:supercomplaint_list"))
     assert "0 of 6 expected responses completed" in listing.text
-
-
-@pytest.fixture
-def demo(db):
-    call_command(
-        "loaddata", "organisations", "recipient_groups", "super_complaints", "demo_responses",
-        "demo_accounts", verbosity=0,
-    )
-
-
-DEMO_PAGES = {
-    "home": lambda: reverse("home"),
-    "supercomplaint_list": lambda: reverse("responses:supercomplaint_list"),
-    "supercomplaint_detail": lambda: reverse("responses:supercomplaint_detail",
-                                             args=["safe-to-share"]),
-    "recommendation_detail": lambda: reverse("responses:recommendation_detail",
-                                             args=["safe-to-share", "4"]),
-    "recommendation_export": lambda: reverse("responses:recommendation_export",
-                                             args=["safe-to-share", "4"]),
-    "recommendation_compare": lambda: reverse(
-        "responses:recommendation_compare", args=["safe-to-share", "4"]
-    ) + "?organisation=south-yorkshire&organisation=west-mercia",
-    "matrix": lambda: reverse("responses:matrix", args=["safe-to-share"]),
-    "matrix_export": lambda: reverse("responses:matrix_export", args=["safe-to-share"]),
-    "organisation_list": lambda: reverse("responses:organisation_list"),
-    "organisation_detail": lambda: reverse("responses:organisation_detail",
-                                           args=["south-yorkshire"]),
-}
-
-
-def grow_demo(factor):
-    """Multiply the demo data: more recommendations, each answered by every force."""
-    forces = list(Organisation.objects.filter(kind=Organisation.Kind.POLICE_FORCE))
-    first = Recommendation.objects.get(super_complaint__slug="safe-to-share", number="1")
-    for i in range(factor):
-        rec = Recommendation.objects.create(
-            super_complaint=first.super_complaint, number=f"g{i}", order=200 + i,
-            text="<p>Generated.</p>",
-        )
-        rec.recipient_groups.add(*first.recipient_groups.all())
-        for force in forces:
-            answer_in_bulk(rec, force, datetime.date(2022, 1, 1))
-
-
-@pytest.mark.parametrize("factor", [0, 10])
-@pytest.mark.parametrize("page", sorted(DEMO_PAGES))
-def test_pages_run_the_pinned_queries_on_the_demo_data(client, demo, django_assert_num_queries,
-                                                      page, factor):
-    grow_demo(factor)
-    client.force_login(get_user_model().objects.get(username="force.approver"))
-    with django_assert_num_queries(QUERY_COUNTS[page]):
-        response = client.get(DEMO_PAGES[page]())
-    assert response.status_code == 200
 
 
 def test_home_gives_reviewers_the_completed_responses_to_review(client, published):
