@@ -178,7 +178,9 @@ def fixtures_loaded_once_per_module(*names):
     fixture) keeps them and undoes only what the test itself changed. Tests that use it must
     also ask for `db`. The flush at the end leaves the empty tables the other modules expect;
     a module using it should hold no test that needs those tables empty (such as one that uses
-    `world`), since the rows stay until the module's last test has run.
+    `world`), since the rows stay until the module's last test has run, and no transactional
+    test, whose flush would empty the tables under the tests after it (so the browser tests,
+    which need `transactional_db` for the live server, still load the demo data per test).
     """
 
     @pytest.fixture(scope="module")
