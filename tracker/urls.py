@@ -1,21 +1,14 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from responses.views.home import HomeView
 
-# /accounts/...
-account_urls = [
-    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("password/done/", auth_views.PasswordChangeDoneView.as_view(),
-         name="password_change_done"),
-]
-
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
-    path("accounts/", include(account_urls)),
+    path("accounts/", include("tracker.accounts.urls")),
+    # One way in: the service's sign-in (password, then two-factor), never the admin's own form.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("", include("responses.urls")),
 ]
