@@ -1,14 +1,33 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.urls import include, path
+from django.utils.decorators import method_decorator
 from django.views.generic import RedirectView
 
 from responses.views.home import HomeView
+
+
+@method_decorator(login_not_required, name="dispatch")
+class AdminLoginRedirectView(RedirectView):
+    """
+    The admin's sign-in page: send visitors to the service's sign-in; a signed-in user who is
+    sent here lacks admin rights, so gets the 403 page (a redirect would loop).
+    """
+
+    pattern_name = "login"
+    query_string = True
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            raise PermissionDenied("You need administrator rights to use the admin.")
+        return super().get(request, *args, **kwargs)
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("tracker.accounts.urls")),
     # One way in: the service's sign-in (password, then two-factor), never the admin's own form.
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/login/", AdminLoginRedirectView.as_view()),
     path("admin/", admin.site.urls),
     path("", include("responses.urls")),
 ]
