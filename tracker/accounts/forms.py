@@ -102,6 +102,15 @@ class InviteForm(forms.Form):
         return cleaned
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Ask for the account's email address (GOV.UK wording)."""
+
+    email = forms.EmailField(
+        label="Email address", max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
 class SetPasswordForm(auth_forms.SetPasswordForm):
     """Choose a password (invitation or reset): the same validators as everywhere else."""
 
@@ -110,7 +119,8 @@ class OTPTokenForm(forms.Form):
     """A six-digit code from an authenticator app, or a recovery code."""
 
     otp_token = forms.CharField(
-        label="Code",
+        label="Security code",
+        help_text="The 6-digit code your authenticator app shows, or a recovery code",
         max_length=20,
         strip=True,
         widget=forms.TextInput(attrs={

@@ -15,7 +15,13 @@ from django.views.generic import TemplateView
 from tracker.models import Membership
 
 from . import throttle, twofactor
-from .forms import OTPTokenForm, SetPasswordForm, SignInForm, ThrottledPasswordChangeForm
+from .forms import (
+    OTPTokenForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SignInForm,
+    ThrottledPasswordChangeForm,
+)
 from .tokens import invitation_token_generator
 
 
@@ -44,6 +50,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class PasswordResetView(auth_views.PasswordResetView):
     """Email a reset link; the page afterwards never says whether the address has an account."""
 
+    form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     html_email_template_name = "registration/password_reset_email.html"
     subject_template_name = "registration/password_reset_subject.txt"
@@ -151,6 +158,8 @@ class TwoFactorSetUpView(View):
         return self.render(form)
 
     def render(self, form):
+        # Recovery codes do not exist yet at this step.
+        form.fields["otp_token"].help_text = "The 6-digit code your authenticator app shows"
         device = twofactor.pending_app(self.request.user)
         return render(self.request, self.template_name, {
             "form": form,
