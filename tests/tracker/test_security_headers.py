@@ -39,7 +39,7 @@ def test_pages_carry_no_inline_script(client, world):
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag, tag
     assert 'src="/static/js-enabled.js"' in html
-    assert (ROOT / "frontend" / "js" / "js-enabled.js").read_text().count("js-enabled") == 1
+    assert (ROOT / "static" / "js" / "js-enabled.js").read_text().count("js-enabled") == 1
 
 
 def test_the_admin_has_no_inline_script(client, world):
