@@ -8,10 +8,12 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 
 from recommendations.models import Organisation, RecipientGroup, Recommendation, SuperComplaint
 from responses import services
 from responses.choices import Status
+from tracker.accounts import twofactor
 from tracker.models import Membership
 
 PASSWORD = "correct-horse-battery-staple"
@@ -35,6 +37,27 @@ def fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+# Django's own Client.force_login, before the fixture below wraps it.
+force_login_without_two_factor = Client.force_login
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_two_factor(monkeypatch):
+    """
+    `client.force_login(user)` stands for a finished sign-in, the two-factor step included, so
+    tests of pages need not enter codes. Tests of the two-factor step itself sign in with the
+    password form, or call `force_login_without_two_factor(client, user)`.
+    """
+
+    def force_login(self, user, backend=None):
+        force_login_without_two_factor(self, user, backend)
+        session = self.session
+        session[twofactor.VERIFIED] = "tests.force_login"
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 def make_user(username, organisation=None, role=None, **extra):

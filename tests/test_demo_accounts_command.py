@@ -55,3 +55,41 @@ def test_it_says_how_to_load_them_when_none_are_loaded():
     assert output.startswith(HEADING)
     assert "loaddata demo_accounts" in output
     assert "demo-password-2026" not in output
+
+
+@pytest.mark.django_db
+def test_it_prints_the_two_factor_keys_of_the_accounts_that_need_them():
+    call_command("loaddata", "organisations", "demo_accounts", verbosity=0)
+
+    output = run_command()
+
+    keyed = [line.split(":")[0].strip() for line in output.splitlines()
+             if line.startswith("  ") and ":" in line]
+    assert keyed == ["force.approver", "hmicfrs.reviewer", "admin"]
+    assert "--code USERNAME" in output
+    assert run_command() == output  # running it again keeps the same keys
+
+
+@pytest.mark.django_db
+def test_the_printed_code_signs_the_demo_approver_in(client):
+    call_command("loaddata", "organisations", "demo_accounts", verbosity=0)
+    run_command()
+    out = StringIO()
+    call_command("demo_accounts", code="force.approver", stdout=out)
+    code = out.getvalue().strip()
+    assert len(code) == 6 and code.isdigit()
+
+    client.post("/accounts/sign-in/", {"username": "force.approver",
+                                       "password": "demo-password-2026"})
+    response = client.post("/accounts/two-factor/", {"otp_token": code})
+
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_code_for_an_account_that_is_not_a_demo_one():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("demo_accounts", code="someone.real", stdout=StringIO())

@@ -36,6 +36,10 @@ def expire_sessions():
     Session.objects.all().delete()
 
 
+# What a browser sends with a form posted from one of this site's own pages.
+SAME_ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
+
+
 def sign_in(client, user, next_url):
     page = client.post(f"{reverse('login')}?next={next_url}",
                        {"username": user.username, "password": PASSWORD, "next": next_url})
@@ -121,7 +125,7 @@ def test_a_failed_csrf_check_shows_the_form_again_with_the_text(world):
     client.force_login(world.contributor)
     url = create_url(world)
 
-    page = client.post(url, typed())
+    page = client.post(url, typed(), **SAME_ORIGIN)
 
     assert page.status_code == 303
     assert page.headers["Location"] == url
@@ -137,7 +141,7 @@ def test_resubmitting_the_refilled_form_saves_it(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.contributor)
     url = create_url(world)
-    client.post(url, typed())
+    client.post(url, typed(), **SAME_ORIGIN)
 
     token = client.get(url).context["csrf_token"]
     page = client.post(url, {**typed(), "csrfmiddlewaretoken": str(token)})
@@ -152,7 +156,7 @@ def test_a_failed_csrf_check_elsewhere_is_a_403_page(world):
     url = reverse("responses:response_review",
                   args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
 
-    page = client.post(url, {"outcome": "closed"})
+    page = client.post(url, {"outcome": "closed"}, **SAME_ORIGIN)
 
     assert page.status_code == 403
     assert "This form has expired" in page.content.decode()
@@ -166,6 +170,52 @@ def test_a_forged_post_without_a_session_stashes_nothing(world):
 
     assert page.status_code == 403
     assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize("headers", [
+    {"HTTP_ORIGIN": "https://attacker.example"},
+    {"HTTP_ORIGIN": "null"},
+    {"HTTP_REFERER": "https://attacker.example/forged.html"},
+    {"HTTP_ORIGIN": "https://testserver"},  # another scheme is another origin
+    {},  # neither header: cannot be shown to come from this site
+], ids=["foreign-origin", "null-origin", "foreign-referer", "other-scheme", "no-headers"])
+def test_a_cross_site_post_in_a_live_session_prefills_nothing(world, headers):
+    """A forged post riding the victim's session gets the plain 403 and leaves no stash."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.contributor)
+    url = create_url(world)
+
+    page = client.post(url, typed(narrative="Text chosen by an attacker"), **headers)
+
+    assert page.status_code == 403
+    assert "This form has expired" in page.content.decode()
+    assert formstash.SESSION_KEY not in client.session
+    html = client.get(url).content.decode()
+    assert CSRF_BANNER not in html
+    assert "Text chosen by an attacker" not in html
+
+
+def test_a_same_site_referer_without_origin_still_rescues_the_text(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.contributor)
+    url = create_url(world)
+
+    page = client.post(url, typed(), HTTP_REFERER=f"http://testserver{url}")
+
+    assert page.status_code == 303
+    assert CSRF_BANNER in client.get(url).content.decode()
+
+
+def test_a_trusted_origin_rescues_the_text(world, settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://*.example.org"]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.contributor)
+    url = create_url(world)
+
+    page = client.post(url, typed(), HTTP_ORIGIN="https://tracker.example.org")
+
+    assert page.status_code == 303
+    assert CSRF_BANNER in client.get(url).content.decode()
 
 
 # The stash itself

@@ -1,6 +1,26 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
+from .accounts import services, twofactor
+from .accounts.forms import InviteForm
 from .models import Membership
+
+
+class TwoFactorAdminSite(admin.AdminSite):
+    """The admin site, open only to staff whose session has passed two-factor sign-in."""
+
+    def has_permission(self, request):
+        return super().has_permission(request) and twofactor.is_verified(request)
+
+
+# django-otp's documented way to guard the default site (it does the same with OTPAdminSite); a
+# subclass keeps every registration made on `admin.site` by other apps.
+admin.site.__class__ = TwoFactorAdminSite
 
 
 @admin.register(Membership)
@@ -10,3 +30,47 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__email", "organisation__name")
     list_select_related = ("user", "organisation")
     autocomplete_fields = ("user", "organisation")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class TrackerUserAdmin(UserAdmin):
+    """Users, with "Invite a user" (an emailed link to set a password) and "send it again"."""
+
+    change_list_template = "admin/auth/user/tracker_change_list.html"
+    actions = ["send_invitation_again"]
+
+    def get_urls(self):
+        return [
+            path("invite/", self.admin_site.admin_view(self.invite_view), name="auth_user_invite"),
+            *super().get_urls(),
+        ]
+
+    def invite_view(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = InviteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            user = services.user_invite(**form.cleaned_data, invited_by=request.user)
+            self.message_user(request, f"Invitation sent to {user.email}", messages.SUCCESS)
+            return redirect(reverse("admin:auth_user_change", args=[user.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Invite a user",
+            "form": form,
+            "opts": self.model._meta,
+            "invitation_days": settings.INVITATION_TIMEOUT_DAYS,
+        }
+        return TemplateResponse(request, "admin/auth/user/invite.html", context)
+
+    @admin.action(description="Send the invitation again (users who have not set a password)")
+    def send_invitation_again(self, request, queryset):
+        sent = 0
+        for user in queryset:
+            if not user.has_usable_password() and user.email and user.is_active:
+                services.invitation_send(user=user, invited_by=request.user)
+                sent += 1
+        self.message_user(request, f"{sent} invitation(s) sent", messages.SUCCESS)

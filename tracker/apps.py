@@ -7,3 +7,4 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         from tracker import checks  # noqa: F401  (registers the deploy checks)
+        from tracker.accounts import signals  # noqa: F401  (sign-in clocks, deactivation)

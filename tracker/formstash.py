@@ -8,16 +8,22 @@ the form (`csrf_failure`). The form then shows the text once, with a banner aski
 check it and save it again.
 
 Nothing is ever saved from a stash: the user must submit the form again, with a valid session and
-token. A forged cross-site POST can therefore only pre-fill a form, never write anything.
+token. A failed CSRF check is rescued only when the post came from this site (its Origin, or
+failing that its Referer, is this host or a trusted origin): a forged cross-site post gets the
+plain 403 page and stashes nothing, so it cannot even pre-fill the victim's form.
 """
 
 import time
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.encoding import iri_to_uri
+from django.utils.http import is_same_domain
 
 SESSION_KEY = "formstash"
 MAX_STASH_BYTES = 100 * 1024
@@ -105,6 +111,41 @@ def _has_session(request):
     return session.session_key is not None
 
 
+def _is_same_origin(request):
+    """
+    Return whether the POST came from a page of this site.
+
+    The Origin header is checked first; a browser that sends none (older ones, some privacy
+    settings) is judged by its Referer. Neither header, or either naming another site, means
+    "not ours". Trusted origins follow CSRF_TRUSTED_ORIGINS, wildcard subdomains included.
+    """
+    source = request.META.get("HTTP_ORIGIN")
+    if not source or source == "null":
+        referer = request.META.get("HTTP_REFERER")
+        if not referer:
+            return False
+        parts = urlsplit(referer)
+        if not parts.scheme or not parts.netloc:
+            return False
+        source = f"{parts.scheme}://{parts.netloc}"
+    try:
+        own = f"{'https' if request.is_secure() else 'http'}://{request.get_host()}"
+    except DisallowedHost:
+        return False
+    if source.lower() == own.lower():
+        return True
+    source_parts = urlsplit(source)
+    for trusted in settings.CSRF_TRUSTED_ORIGINS:
+        trusted_parts = urlsplit(trusted)
+        # "https://*.example.org" allows subdomains; is_same_domain spells that ".example.org".
+        pattern = trusted_parts.netloc.lower().lstrip("*")
+        if trusted_parts.scheme == source_parts.scheme and is_same_domain(
+            source_parts.netloc.lower(), pattern
+        ):
+            return True
+    return False
+
+
 class FormStashMiddleware:
     """
     Catch a POST by a signed-out user to a view that keeps typed text: stash it, then send the
@@ -131,10 +172,17 @@ class FormStashMiddleware:
 
 def csrf_failure(request, reason=""):
     """
-    CSRF_FAILURE_VIEW: on a form that keeps typed text, stash the post and show the form again
-    (303, so the browser fetches it with GET); anywhere else, the usual 403 page.
+    CSRF_FAILURE_VIEW: on a form that keeps typed text, posted from this site within a live
+    session (the session's own token went stale), stash the post and show the form again (303, so
+    the browser fetches it with GET); anything else, a cross-site post above all, gets the usual
+    403 page and nothing is stashed.
     """
-    if request.method == "POST" and _path_keeps_typed_text(request) and _has_session(request):
+    if (
+        request.method == "POST"
+        and _path_keeps_typed_text(request)
+        and _is_same_origin(request)
+        and _has_session(request)
+    ):
         stash(request, CSRF_FAILED)
         response = HttpResponse(status=303)
         response["Location"] = iri_to_uri(request.get_full_path())

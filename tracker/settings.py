@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -81,6 +82,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tracker",
     "recommendations",
     "responses",
@@ -88,14 +93,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Signed-in responses are never cached (static files were served above, unaffected).
+    "tracker.middleware.NoStoreMiddleware",
+    # Ends idle or too-old sessions before anything looks at the user, so a POST from an expired
+    # session reaches FormStashMiddleware as signed out and its text is kept.
+    "tracker.middleware.SessionTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Between these two: a signed-out POST keeps its text before LoginRequired redirects it.
     "tracker.formstash.FormStashMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After LoginRequired: a signed-in user owing a two-factor code goes to that step first.
+    "tracker.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
@@ -159,16 +172,28 @@ AUTHENTICATION_BACKENDS = [
 
 # Login throttling (django-axes). Attempts live in the database, so every app server behind the
 # load balancer counts the same failures. The lock is on the pair (username, address): a
-# stranger cannot lock a colleague out from elsewhere by guessing at their username.
+# stranger cannot lock a colleague out from elsewhere by guessing at their username. A second,
+# looser limit counts every username's failures from one address (password spraying); see
+# tracker.security.AddressLimitedAxesHandler.
+AXES_HANDLER = "tracker.security.AddressLimitedAxesHandler"
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip_address"
 AXES_VERBOSE = False
+# Axes keeps the posted fields of a failed attempt; never the secrets of these forms.
+AXES_SENSITIVE_PARAMETERS = [
+    "username", "ip_address", "old_password", "new_password1", "new_password2", "otp_token",
+    "token",
+]
 # Behind a load balancer that appends the client's address to X-Forwarded-For.
 USE_X_FORWARDED_FOR = envbool("USE_X_FORWARDED_FOR", False)
+
+# Two-factor sign-in (django-otp): the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = os.environ.get("SERVICE_NAME", "Super-complaint recommendations tracker")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -195,7 +220,9 @@ STORAGES = {
 # Tests and `make run` serve straight from STATICFILES_DIRS without collectstatic.
 WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
 
+# Absolute limit of a sign-in (fixed at sign-in, never extended by activity) and the idle limit.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 8)
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
@@ -212,7 +239,44 @@ X_FRAME_OPTIONS = "DENY"
 if envbool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Content-Security-Policy (django-csp): scripts, styles and images from this site only, no inline
+# script, no framing, forms post only here. The Django admin needs nothing more (its scripts are
+# files too).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Super-complaint recommendations tracker")
+
+# Email: invitations and password resets. SMTP from the environment; printed to the console when
+# DEBUG (nothing is sent from a laptop). Tests use Django's in-memory outbox.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach the service at, for absolute links in emails (never the Host header).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# How long an invitation link works; a password-reset link works for PASSWORD_RESET_TIMEOUT.
+INVITATION_TIMEOUT_DAYS = envint("INVITATION_TIMEOUT_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_HOURS", 2) * 60 * 60
 
 LOGGING = {
     "version": 1,

@@ -1,21 +1,33 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.urls import include, path
+from django.utils.decorators import method_decorator
+from django.views.generic import RedirectView
 
 from responses.views.home import HomeView
 
-# /accounts/...
-account_urls = [
-    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("password/done/", auth_views.PasswordChangeDoneView.as_view(),
-         name="password_change_done"),
-]
+
+@method_decorator(login_not_required, name="dispatch")
+class AdminLoginRedirectView(RedirectView):
+    """
+    The admin's sign-in page: send visitors to the service's sign-in; a signed-in user who is
+    sent here lacks admin rights, so gets the 403 page (a redirect would loop).
+    """
+
+    pattern_name = "login"
+    query_string = True
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            raise PermissionDenied("You need administrator rights to use the admin.")
+        return super().get(request, *args, **kwargs)
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
-    path("accounts/", include(account_urls)),
+    path("accounts/", include("tracker.accounts.urls")),
+    # One way in: the service's sign-in (password, then two-factor), never the admin's own form.
+    path("admin/login/", AdminLoginRedirectView.as_view()),
     path("admin/", admin.site.urls),
     path("", include("responses.urls")),
 ]

@@ -9,6 +9,8 @@ in which case a missing browser fails the run.
 import os
 import re
 import shutil
+import time
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,8 @@ def demo_data(transactional_db):
         "loaddata", "organisations", "recipient_groups", "super_complaints", "demo_responses",
         "demo_accounts", verbosity=0,
     )
+    # As `make run` does: gives the demo approver, reviewer and admin their authenticator keys.
+    call_command("demo_accounts", stdout=StringIO())
 
 
 @pytest.fixture
@@ -94,10 +98,32 @@ def new_page(browser, live_server):
 
 
 def sign_in(page, username, password=DEMO_PASSWORD):
+    """Sign in with the password, then with a code from the account's app when asked for one."""
     page.goto("/accounts/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/accounts/two-factor/" in page.url and "set-up" not in page.url:
+        enter_code(page, username)
+
+
+def totp_code(username):
+    """The code the user's authenticator app shows now, never one already used."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    step = max(totp.t(), device.last_t + 1)  # the app's next code if this one was just used
+    totp.time = device.t0 + step * device.step
+    return f"{totp.token():06d}"
+
+
+def enter_code(page, username):
+    page.get_by_label("Security code", exact=True).fill(totp_code(username))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
 
 

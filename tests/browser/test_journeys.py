@@ -31,7 +31,8 @@ def test_contributor_writes_approver_publishes_other_force_sees_it(
     check_accessibility(page, "sign-in")
     sign_in(page, "force.contributor")
     check_accessibility(page, "home")
-    page.get_by_role("link", name="Change password").click()
+    page.get_by_role("link", name="Your account").click()
+    page.get_by_role("link", name="Change your password").click()
     check_accessibility(page, "change-password")
 
     page.get_by_role("link", name="Super-complaints", exact=True).first.click()

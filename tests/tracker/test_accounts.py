@@ -28,11 +28,14 @@ def test_signing_out_needs_a_post_and_ends_the_session(client, world):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_the_header_offers_change_password_and_sign_out(client, world):
+def test_the_header_offers_your_account_and_sign_out(client, world):
     client.force_login(world.contributor)
     page = client.get(reverse("home")).text
-    assert reverse("password_change") in page
+    assert f'href="{reverse("account")}"' in page
+    assert "Your account" in page
     assert "Sign out" in page
+    account = client.get(reverse("account")).text
+    assert reverse("password_change") in account
 
 
 def test_changing_the_password(client, world):

@@ -1,0 +1,45 @@
+"""
+Limits on guessing secrets after sign-in: the current password on the change-password form and
+two-factor codes. Failures are recorded through django-axes (the `user_login_failed` signal), so
+they share its database rows and limits with failed sign-ins.
+"""
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+
+from tracker.security import username_failures
+from tracker.templatetags.govuk import duration_in_words
+
+
+def password_checks_locked(request, user):
+    """
+    Return whether `user` may not try another secret from this request's address.
+
+    Locked when the pair (username, address) or the address has reached django-axes' limits, or
+    when the username has reached the pair's limit from all addresses together: whoever holds the
+    session is already signed in, so locking the account's secret checks harms no one else.
+    """
+    credentials = {"username": user.get_username()}
+    AxesProxyHandler.update_request(request)
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        return True
+    return username_failures(user.get_username(), request) >= settings.AXES_FAILURE_LIMIT
+
+
+def record_failure(request, user):
+    """
+    Count a wrong secret of the signed-in `user` like a failed sign-in; return whether that
+    reached a limit. The page then says so itself (django-axes' lockout page is about signing in,
+    which this user already has).
+    """
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.get_username()}, request=request
+    )
+    locked = getattr(request, "axes_locked_out", False) or password_checks_locked(request, user)
+    request.axes_locked_out = False
+    return locked
+
+
+def cool_off_in_words():
+    return duration_in_words(settings.AXES_COOLOFF_TIME)
