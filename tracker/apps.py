@@ -7,3 +7,6 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         from tracker import checks  # noqa: F401  (registers the deploy checks)
+        from tracker.audit import register_audited_models
+
+        register_audited_models()

@@ -5,7 +5,11 @@ made each audited change.
 
 import re
 
+from auditlog.middleware import AuditlogMiddleware
+from django.conf import settings
 from django.http import HttpResponseBadRequest
+
+from .security import client_ip_address
 
 # C0 controls and DEL. Tab, line feed and carriage return are fine in a query value (a pasted
 # search), never in a path or a cookie.
@@ -50,3 +54,24 @@ class RejectControlCharactersMiddleware:
             _CONTROL.search(key) or _CONTROL.search(value)
             for key, value in request.COOKIES.items()
         )
+
+
+class AuditActorMiddleware(AuditlogMiddleware):
+    """
+    django-auditlog's middleware (the signed-in user becomes each log entry's actor), with the
+    client address taken the way login throttling takes it.
+
+    The library trusts the left-most X-Forwarded-For entry, which any client can write; behind
+    the load balancer only the entry it appended is the client's (tracker.security).
+    """
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return client_ip_address(request) or None
+
+    @staticmethod
+    def _get_remote_port(request):
+        # X-Forwarded-Port is the client's to write as well.
+        return None

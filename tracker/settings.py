@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "axes",
+    "auditlog",
     "tracker",
     "recommendations",
     "responses",
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the signed-in user becomes the actor of every audit log entry.
+    "tracker.middleware.AuditActorMiddleware",
     # Between these two: a signed-out POST keeps its text before LoginRequired redirects it.
     "tracker.formstash.FormStashMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

@@ -604,8 +604,9 @@ def add_updates(world, response, count):
                              outcome=ReviewOutcome.RETURNED, comment="More.")
 
 
-# Session, user, memberships, recommendation, organisation, response, updates, reviews.
-RESPONSE_PAGE_QUERIES = 8
+# Session, user, memberships, recommendation, organisation, response, updates, reviews, history
+# (the audit log entries with their actors and organisations, responses.selectors.history).
+RESPONSE_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [1, 20])
