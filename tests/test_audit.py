@@ -288,3 +288,16 @@ def test_admins_search_the_log_by_organisation_user_object_action_and_date(
         timestamp__year=today.year, timestamp__month=today.month, timestamp__day=today.day
     )
     assert "Force B Constabulary" not in listed(timestamp__year=today.year - 1)
+
+
+def test_auditing_never_breaks_a_save_django_accepts(world):
+    """A date given as text is saved (Django accepts it) and logged with the row's description."""
+    response = services.response_get_or_create(recommendation=world.rec_1,
+                                               organisation=world.force_a)
+
+    update = ResponseUpdate.objects.create(response=response, as_of="2022-06-01",
+                                           status=Status.IN_PROGRESS)
+
+    created = latest(ResponseUpdate, object_id=update.pk)
+    assert "as of 01 June 2022" in created.object_repr
+    assert created.serialized_data["fields"]["as_of"] == "2022-06-01"

@@ -96,11 +96,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # After authentication: the signed-in user becomes the actor of every audit log entry.
-    "tracker.middleware.AuditActorMiddleware",
     # Between these two: a signed-out POST keeps its text before LoginRequired redirects it.
     "tracker.formstash.FormStashMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After authentication: the signed-in user becomes the actor of every audit log entry.
+    "tracker.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
