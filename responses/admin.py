@@ -52,7 +52,8 @@ class ResponseUpdateAdmin(admin.ModelAdmin):
     # services, which check roles and keep the response's current status right. Setting `state`
     # here published with no signer and left the current status stale.
     workflow_fields = (
-        "state", "author", "submitted_at", "signed_off_by", "signed_off_at", "return_comment",
+        "state", "author", "editors", "version", "submitted_at", "signed_off_by",
+        "signed_off_at", "return_comment",
     )
 
     def get_readonly_fields(self, request, obj=None):

@@ -34,7 +34,10 @@ def entries(model, **filters):
 
 
 def latest(model, **filters):
-    return entries(model, **filters).last()
+    """The latest entry that changed fields of the row (not only its many-to-many links)."""
+    found = [entry for entry in entries(model, **filters)
+             if any(isinstance(value, list) for value in (entry.changes or {}).values())]
+    return found[-1] if found else None
 
 
 def form_data(**overrides):
@@ -73,10 +76,26 @@ def test_creating_a_draft_records_its_author_and_the_lead_they_set(world, client
     created = latest(ResponseUpdate, object_id=update.pk, action=LogEntry.Action.CREATE)
     assert created.actor == world.contributor
     assert created.changes["state"] == ["None", WorkflowState.DRAFT]
+    assert created.changes["lead"] == ["None", "DCI Lead"]
     assert created.serialized_data["fields"]["response"] == update.response_id
-    lead = latest(Response, object_id=update.response_id, action=LogEntry.Action.UPDATE)
-    assert lead.actor == world.contributor
-    assert lead.changes == {"lead": ["", "DCI Lead"]}
+    editors = entries(ResponseUpdate, object_id=update.pk).last()
+    assert editors.actor == world.contributor
+    assert editors.changes["editors"]["objects"] == ["alice"]
+    response = latest(Response, object_id=update.response_id)
+    assert response.action == LogEntry.Action.CREATE and response.actor == world.contributor
+
+
+def test_publishing_records_the_approver_as_who_changed_the_response_s_lead(world, client):
+    client.force_login(world.contributor)
+    client.post(create_url(world), form_data(lead="DCI Lead", action="submit"))
+    update = ResponseUpdate.objects.get()
+    client.force_login(world.approver)
+
+    client.post(reverse("responses:update_sign_off", args=[update.pk]), {"action": "approve"})
+
+    lead = latest(Response, object_id=update.response_id, changes__has_key="lead")
+    assert lead.actor == world.approver
+    assert lead.changes["lead"] == ["", "DCI Lead"]
 
 
 def test_editing_and_submitting_record_the_editor(world, client):

@@ -30,6 +30,7 @@ AUDITED = [
         "responses.ResponseUpdate",
         {
             "exclude_fields": TIMESTAMPS,
+            "m2m_fields": {"editors"},
             "serialize_data": True,
             "serialize_kwargs": {"fields": ["response", "state", "as_of"]},
         },

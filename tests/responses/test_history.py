@@ -103,11 +103,12 @@ def test_members_read_the_whole_story_in_words(world, client, story):
         "Alice Smith (Force A Police) created a draft update as of 3 May 2021",
         "Alice Smith (Force A Police) wrote an update as of 2 May 2021 and submitted it for "
         "sign-off",
-        "Alice Smith (Force A Police) changed the lead from “DCI Lead” to “DCI New”",
-        "Alice Smith (Force A Police) submitted the update as of 1 May 2021 for sign-off",
+        # The lead stays on the update until it is published; then it is the response's.
+        "Bob Jones (Force A Police) set the lead to “DCI New”",
+        "Alice Smith (Force A Police) edited and submitted the update as of 1 May 2021 for "
+        "sign-off",
         "Alice Smith (Force A Police) edited the draft update as of 1 May 2021 "
         "(narrative, status)",
-        "Alice Smith (Force A Police) set the lead to “DCI Lead”",
         "Alice Smith (Force A Police) created a draft update as of 1 May 2021",
         "Alice Smith (Force A Police) started this response",
     ]:
@@ -126,9 +127,9 @@ def test_another_organisation_sees_only_published_work_and_public_details(
 
     assert "Bob Jones (Force A Police) signed off the update as of 1 May 2021 (published)" in text
     assert "Rita (HMICFRS) closed the response (evidence accepted)" in text
-    assert "changed the lead from “DCI Lead” to “DCI New”" in text
+    assert "Bob Jones (Force A Police) set the lead to “DCI New”" in text
     for hidden in ("draft", "submitted", "returned", "deleted", "edited", "2 May 2021",
-                   "3 May 2021", "started this response", "secret", "Secret"):
+                   "3 May 2021", "started this response", "secret", "Secret", "DCI Lead"):
         assert hidden not in text, hidden
 
 
@@ -154,7 +155,10 @@ def test_typed_values_are_escaped(world, client):
     client.force_login(world.contributor)
     client.post(reverse("responses:update_create",
                         args=[world.super_complaint.slug, "1", world.force_a.slug]),
-                form_data(lead="<script>alert(1)</script>"))
+                form_data(lead="<script>alert(1)</script>", action="submit"))
+    client.force_login(world.approver)
+    client.post(reverse("responses:update_sign_off", args=[ResponseUpdate.objects.get().pk]),
+                {"action": "approve"})
 
     page = client.get(page_url(world)).content.decode()
 
@@ -171,8 +175,8 @@ def test_no_history_section_before_a_response_exists(world, client):
 def test_changes_made_by_commands_are_named_as_such(world):
     response = services.response_get_or_create(recommendation=world.rec_1,
                                                organisation=world.force_a)
-    services.response_details_update(response=response, editor=world.contributor,
-                                     lead="DCI X", portal_reference="")
+    response.lead = "DCI X"
+    response.save()
 
     history = response_history(response=response, user=world.contributor)
 
