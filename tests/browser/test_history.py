@@ -25,11 +25,10 @@ def test_the_history_reads_as_sentences_and_passes_axe(demo_data, new_page, chec
     response = services.response_get_or_create(recommendation=recommendation,
                                                organisation=organisation)
     with set_actor(contributor):
-        services.response_details_update(response=response, editor=contributor,
-                                         lead="DCI Audit", portal_reference="#42")
         update = services.response_update_create(
             response=response, author=contributor, submit=True,
             as_of=datetime.date(2025, 3, 27), status=Status.IN_PROGRESS,
+            lead="DCI Audit", portal_reference="#42",
         )
     with set_actor(approver):
         services.response_update_publish(update=update, approver=approver)
