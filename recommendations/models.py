@@ -1,6 +1,7 @@
 import calendar
 import datetime
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 
@@ -15,6 +16,19 @@ def add_months(day, months):
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# Links shown to users open web pages only: a `javascript:` or `data:` URL would run in the page.
+WEB_URL_SCHEMES = ("http", "https")
+validate_web_url = URLValidator(
+    schemes=list(WEB_URL_SCHEMES), message="Enter a web address starting with http:// or https://"
+)
+
+
+def is_web_url(value):
+    """True if `value` is an http or https address (the only kind rendered as a link)."""
+    scheme, sep, rest = (value or "").partition("://")
+    return bool(sep and rest) and scheme.lower() in WEB_URL_SCHEMES
 
 
 class SlugManager(models.Manager):
@@ -128,7 +142,7 @@ class SuperComplaint(TimeStampedModel):
     report_published_on = models.DateField(null=True, blank=True)
     investigating_bodies = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
-    report_url = models.URLField(max_length=500, blank=True)
+    report_url = models.URLField(max_length=500, blank=True, validators=[validate_web_url])
     # Reports set their own deadlines; these are the usual ones.
     comments_due_after_days = models.PositiveSmallIntegerField(
         default=56, help_text="Local policing bodies' comments and action plans are due after this."
@@ -141,9 +155,26 @@ class SuperComplaint(TimeStampedModel):
 
     class Meta:
         ordering = ["-report_published_on", "title"]
+        constraints = [
+            # Holds for every way in, including loaddata and imports, which skip full_clean().
+            models.CheckConstraint(
+                name="super_complaint_report_url_is_a_web_address",
+                condition=(
+                    models.Q(report_url="")
+                    | models.Q(report_url__istartswith="http://")
+                    | models.Q(report_url__istartswith="https://")
+                ),
+                violation_error_message="Enter a web address starting with http:// or https://",
+            )
+        ]
 
     def __str__(self):
         return self.short_title or self.title
+
+    @property
+    def report_link(self):
+        """The report's address if it is safe to render as a link (http or https), else ""."""
+        return self.report_url if is_web_url(self.report_url) else ""
 
     def natural_key(self):
         return (self.slug,)

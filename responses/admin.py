@@ -29,9 +29,13 @@ class ResponseAdmin(admin.ModelAdmin):
     )
     search_fields = ("organisation__name", "portal_reference", "lead", "recommendation__number")
     list_select_related = ("organisation", "recommendation__super_complaint")
-    raw_id_fields = ("recommendation", "organisation", "current_update", "reviewed_by")
-    # The current status mirrors the latest published update; only the publish service sets it.
-    readonly_fields = ("current_status", "current_status_on", "current_update")
+    raw_id_fields = ("recommendation", "organisation")
+    # The current status mirrors the latest published update, and the review is a national
+    # reviewer's decision: only the services (publish, review) set them, never a form here.
+    readonly_fields = (
+        "current_status", "current_status_on", "current_update",
+        "review_outcome", "review_comment", "reviewed_by", "reviewed_at",
+    )
     inlines = [ResponseUpdateInline]
 
 
@@ -42,8 +46,23 @@ class ResponseUpdateAdmin(admin.ModelAdmin):
     search_fields = ("response__organisation__name", "narrative", "position_provided_by")
     list_select_related = ("response__organisation", "response__recommendation__super_complaint",
                            "author")
-    raw_id_fields = ("response", "author", "signed_off_by")
+    raw_id_fields = ("response",)
     date_hierarchy = "as_of"
+    # The workflow (draft, submitted, signed off or returned, by whom) changes only through the
+    # services, which check roles and keep the response's current status right. Setting `state`
+    # here published with no signer and left the current status stale.
+    workflow_fields = (
+        "state", "author", "editors", "version", "submitted_at", "signed_off_by",
+        "signed_off_at", "return_comment",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # An update stays with the response it was written for.
+        return ("response", *self.workflow_fields)
+
+    def has_add_permission(self, request):
+        # New updates are written through the workflow pages, by a member of the organisation.
+        return False
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.state == WorkflowState.PUBLISHED:
@@ -68,5 +87,15 @@ class ResponseReviewAdmin(admin.ModelAdmin):
     list_filter = ("outcome",)
     list_select_related = ("response__organisation", "response__recommendation__super_complaint",
                            "reviewer")
-    raw_id_fields = ("response", "reviewer")
     search_fields = ("response__organisation__name", "comment")
+
+    # A review is a national reviewer's recorded decision (responses.services.response_review):
+    # the admin shows it and never writes one.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -36,7 +36,7 @@ def csv_response(filename, header, rows):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel needs the BOM to read UTF-8 (en dashes in status labels).
     writer = csv.writer(response)
-    writer.writerow(header)
+    writer.writerow([_neutralise(value) for value in header])
     for row in rows:
         writer.writerow([_neutralise(value) for value in row])
     return response

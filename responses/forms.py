@@ -3,6 +3,7 @@ Forms of the staff workflow. They check what was typed; the services decide who 
 """
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,6 +13,30 @@ from tracker.richtext import html_to_plain_text, plain_text_to_html
 
 from .choices import STATUS_DEFINITIONS, Marking, ReviewOutcome, Status, WorkflowState
 from .models import ResponseReview, ResponseUpdate
+
+# Bounds of the free-text boxes, in characters as typed. Generous for a real answer; they stop a
+# pasted document (or a script) from filling the database and every page that shows the text.
+NARRATIVE_MAX_LENGTH = 20_000
+COMMENT_MAX_LENGTH = 5_000
+
+
+def too_long(label, limit):
+    """The GOV.UK message for text over its limit."""
+    return f"{label} must be {limit:,} characters or fewer"
+
+
+class Textarea(forms.Textarea):
+    """
+    A textarea without the `maxlength` attribute Django adds from the field's `max_length`.
+
+    Browsers cut pasted text at `maxlength` without a word (GOV.UK advises against it): the
+    server refuses over-long text instead, with an error and everything typed kept.
+    """
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.pop("maxlength", None)
+        return attrs
 
 
 class DateInputWidget(forms.MultiWidget):
@@ -35,7 +60,9 @@ class DateInputField(forms.MultiValueField):
     A date typed into three boxes, with the GOV.UK error messages for each way it can be wrong.
 
     Every part is checked here rather than by three sub-fields, so one message describes the whole
-    date ("The date must include a month") instead of three separate complaints.
+    date ("The date must include a month") instead of three separate complaints. Only ASCII digits
+    count: `int()` would also take "+202", " 2_021" or full-width "２０２１", and a huge number
+    would overflow `datetime.date`.
     """
 
     widget = DateInputWidget
@@ -43,8 +70,15 @@ class DateInputField(forms.MultiValueField):
         "required": "Enter the date",
         "incomplete": "The date must include a {missing}",
         "invalid": "The date must be a real date",
+        "year_digits": "Year must include 4 numbers",
+        "year_range": "Year must be between {min_year} and {max_year}",
         "future": "The date cannot be in the future",
     }
+    min_year = 1900
+    max_year = 2100
+    # Day and month: one or two digits; year: digits only, its length is checked on its own.
+    _DAY_OR_MONTH = re.compile(r"[0-9]{1,2}")
+    _DIGITS = re.compile(r"[0-9]+")
 
     def __init__(self, *, allow_future=True, **kwargs):
         self.allow_future = allow_future
@@ -66,12 +100,24 @@ class DateInputField(forms.MultiValueField):
                 self.error_messages["incomplete"].format(missing=" and ".join(missing)),
                 code="incomplete",
             )
+        invalid = forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if not (self._DAY_OR_MONTH.fullmatch(day) and self._DAY_OR_MONTH.fullmatch(month)):
+            raise invalid
+        if not self._DIGITS.fullmatch(year):
+            raise invalid
+        if len(year) != 4:
+            raise forms.ValidationError(self.error_messages["year_digits"], code="year_digits")
+        if not self.min_year <= int(year) <= self.max_year:
+            raise forms.ValidationError(
+                self.error_messages["year_range"].format(
+                    min_year=self.min_year, max_year=self.max_year
+                ),
+                code="year_range",
+            )
         try:
-            if len(year) != 4:
-                raise ValueError
             value = datetime.date(int(year), int(month), int(day))
         except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+            raise invalid from None
         if not self.allow_future and value > timezone.localdate():
             raise forms.ValidationError(self.error_messages["future"], code="future")
         return value
@@ -110,7 +156,9 @@ class ResponseUpdateForm(forms.Form):
             "start a line with - to make a bulleted list."
         ),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=NARRATIVE_MAX_LENGTH,
+        widget=Textarea(attrs={"rows": 12}),
+        error_messages={"max_length": too_long("Narrative", NARRATIVE_MAX_LENGTH)},
     )
     position_provided_by = forms.CharField(
         label="Position provided by",
@@ -225,7 +273,9 @@ class ReturnUpdateForm(forms.Form):
     comment = forms.CharField(
         label="Why are you returning it?",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": too_long("The reason", COMMENT_MAX_LENGTH)},
     )
     # The model field each service error names, and the form field that shows it.
     service_error_fields = {"return_comment": "comment"}
@@ -266,7 +316,9 @@ class ResponseReviewForm(forms.Form):
         label="Comment",
         help_text="Required when returning: say what more evidence is needed.",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": too_long("Comment", COMMENT_MAX_LENGTH)},
     )
 
     def __init__(self, *args, **kwargs):

@@ -1,3 +1,5 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -9,6 +11,9 @@ from django.urls import path, reverse
 from .accounts import services, twofactor
 from .accounts.forms import InviteForm
 from .models import Membership
+
+# Replaced by the subclass below, which searches by organisation as well.
+admin.site.unregister(LogEntry)
 
 
 class TwoFactorAdminSite(admin.AdminSite):
@@ -74,3 +79,21 @@ class TrackerUserAdmin(UserAdmin):
                 services.invitation_send(user=user, invited_by=request.user)
                 sent += 1
         self.message_user(request, f"{sent} invitation(s) sent", messages.SUCCESS)
+
+
+@admin.register(LogEntry)
+class AuditLogEntryAdmin(LogEntryAdmin):
+    """
+    The audit log (django-auditlog), read-only as the library makes it: no adding, changing or
+    deleting entries. Searchable by the actor's name, username, email and organisation, by the
+    object (its description names the organisation for responses, updates and memberships), by
+    the changed values and the date; filtered by action, kind of object and date.
+    """
+
+    search_fields = [
+        *LogEntryAdmin.search_fields,
+        "actor__email",
+        "actor__memberships__organisation__name",
+        "actor__memberships__organisation__short_name",
+    ]
+    list_filter = [*LogEntryAdmin.list_filter, ("timestamp", admin.DateFieldListFilter)]

@@ -8,3 +8,6 @@ class TrackerConfig(AppConfig):
     def ready(self):
         from tracker import checks  # noqa: F401  (registers the deploy checks)
         from tracker.accounts import signals  # noqa: F401  (sign-in clocks, deactivation)
+        from tracker.audit import register_audited_models
+
+        register_audited_models()

@@ -5,11 +5,13 @@ Sanitising happens in the database field (`RichTextField`), so the admin, fixtur
 forms all go through it: there is no way in that skips it.
 """
 
+import copy
 import html
 import re
 
 import nh3
 from django.db import models
+from django.db.models import Value
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -79,14 +81,34 @@ def html_excerpt(value, words=40):
     return " ".join(tokens[:words]) + "…"
 
 
+def _sanitised(value):
+    """
+    Sanitise a value on its way to the database.
+
+    A str is sanitised, and so is the str of a `Value(...)`. Any other expression (`F("text")`,
+    `Concat(...)`, a subquery) is computed by the database, so it cannot be checked here: it is
+    passed through untouched. Only code writes expressions (bulk updates, data migrations), never
+    a user's input; copying another rich-text column copies text sanitised when it was stored.
+    """
+    if isinstance(value, Value):
+        if isinstance(value.value, str):
+            value = copy.copy(value)
+            value.value = sanitise_html(value.value)
+        return value
+    if hasattr(value, "resolve_expression") or hasattr(value, "as_sql"):
+        return value
+    return sanitise_html(value)
+
+
 class RichTextField(models.TextField):
     """A TextField whose value is sanitised with nh3 whenever it is written to the database."""
 
     def pre_save(self, model_instance, add):
-        value = sanitise_html(getattr(model_instance, self.attname))
+        value = _sanitised(getattr(model_instance, self.attname))
         setattr(model_instance, self.attname, value)
         return value
 
     def get_db_prep_save(self, value, connection):
-        # Raw saves (loaddata) skip pre_save; sanitise here as well so fixtures cannot bypass it.
-        return super().get_db_prep_save(sanitise_html(value), connection)
+        # Raw saves (loaddata) skip pre_save, and QuerySet.update() passes its values (and its
+        # expressions) straight here: sanitise here as well so neither can bypass it.
+        return super().get_db_prep_save(_sanitised(value), connection)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "auditlog",
     "tracker",
     "recommendations",
     "responses",
@@ -93,6 +94,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the path, the query or the session cookie: a NUL byte is a 400.
+    "tracker.middleware.RejectControlCharactersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After LoginRequired: a signed-in user owing a two-factor code goes to that step first.
     "tracker.middleware.TwoFactorMiddleware",
+    # After authentication: the signed-in user becomes the actor of every audit log entry.
+    "tracker.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.

@@ -16,6 +16,7 @@ from tracker import formstash
 from .. import models, permissions, services
 from ..choices import ReviewOutcome
 from ..forms import ResponseReviewForm, ResponseUpdateForm, ReturnUpdateForm, initial_from_data
+from ..selectors.history import response_history
 from ..selectors.timeline import (
     ResponseTarget,
     response_target_get,
@@ -88,6 +89,7 @@ class ResponsePageMixin(ResponseTargetMixin):
             # error summary lists its fields.
             "form": failed,
             "response_url": response_url(target),
+            "history": response_history(response=timeline.response, user=self.request.user),
         }
 
 

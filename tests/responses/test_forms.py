@@ -68,7 +68,7 @@ def test_typed_markup_is_escaped_not_interpreted():
         ("31", "2", "2022", "The date must be a real date"),
         ("1", "13", "2022", "The date must be a real date"),
         ("a", "4", "2022", "The date must be a real date"),
-        ("1", "4", "22", "The date must be a real date"),
+        ("1", "4", "22", "Year must include 4 numbers"),
     ],
 )
 def test_the_date_explains_what_is_wrong(day, month, year, message):

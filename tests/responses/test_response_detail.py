@@ -117,8 +117,9 @@ def test_the_response_page_needs_a_signed_in_user(world, client, response):
 # Queries
 
 
-# Session, user, memberships, recommendation, organisation, response, updates, reviews.
-RESPONSE_PAGE_QUERIES = 8
+# Session, user, memberships, recommendation, organisation, response, updates, reviews, history
+# (the audit log entries with their actors and organisations, responses.selectors.history).
+RESPONSE_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [1, 20])

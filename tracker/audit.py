@@ -1,0 +1,91 @@
+"""
+The audit trail: which models django-auditlog records, field by field, with the acting user.
+
+Every create, change and delete of these models writes an `auditlog.LogEntry`: through the
+services (the workflow pages), the admin, fixtures and imports alike, because the library listens
+to the models' signals rather than to particular views. `tracker.middleware.AuditActorMiddleware`
+names the signed-in user of a web request as the actor; management commands (loaddata, imports)
+record no actor.
+
+Updates and reviews also keep a snapshot of the response they belong to, their workflow state and
+their date (`serialized_data`): the response page's history (`responses.selectors.history`)
+finds them by response, even once a draft is deleted, and shows people outside the organisation
+only the entries about published updates.
+"""
+
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.signals import pre_save
+
+# Bookkeeping that changes on every save; recording it would make every save an entry.
+TIMESTAMPS = ["created_at", "updated_at"]
+
+# (model, registration options). Kept here rather than in each app so one file says what is
+# audited and how.
+AUDITED = [
+    ("responses.Response", {"exclude_fields": TIMESTAMPS}),
+    (
+        "responses.ResponseUpdate",
+        {
+            "exclude_fields": TIMESTAMPS,
+            "m2m_fields": {"editors"},
+            "serialize_data": True,
+            "serialize_kwargs": {"fields": ["response", "state", "as_of"]},
+        },
+    ),
+    (
+        "responses.ResponseReview",
+        {
+            "exclude_fields": TIMESTAMPS,
+            "serialize_data": True,
+            "serialize_kwargs": {"fields": ["response", "outcome"]},
+        },
+    ),
+    ("tracker.Membership", {"exclude_fields": TIMESTAMPS}),
+    (
+        "recommendations.Recommendation",
+        {"exclude_fields": TIMESTAMPS, "m2m_fields": {"recipient_groups", "depends_on"}},
+    ),
+    ("recommendations.SuperComplaint", {"exclude_fields": TIMESTAMPS}),
+    ("recommendations.Organisation", {"exclude_fields": TIMESTAMPS}),
+    # The password hash never goes into the log, and a sign-in is not a change of the account.
+    ("auth.User", {"exclude_fields": ["password", "last_login"]}),
+]
+
+
+def type_dates_before_logging(sender, instance, raw=False, **kwargs):
+    """
+    Turn a date or time given as text (`as_of="2022-06-01"`, which Django saves fine) into its
+    Python value before the audit log describes the row.
+
+    The log names each row with `str(instance)`, and a `__str__` that formats a date
+    (`f"{as_of:%d %B %Y}"`) fails on text: without this, auditing would break a save that works.
+    """
+    if raw:
+        return
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, (models.DateField, models.TimeField)):  # DateTimeField included
+            value = getattr(instance, field.attname)
+            if isinstance(value, str):
+                try:
+                    setattr(instance, field.attname, field.to_python(value))
+                except ValidationError:
+                    pass  # the database refuses it, as it would have without the log
+
+
+def register_audited_models():
+    """Register every audited model with django-auditlog (called once, from TrackerConfig)."""
+    for label, options in AUDITED:
+        model = apps.get_model(label)
+        if auditlog.contains(model):
+            continue
+        # Connected before the library's own pre_save receiver, so it runs first.
+        pre_save.connect(type_dates_before_logging, sender=model,
+                         dispatch_uid=f"audit-typed-dates-{label}")
+        # Reverse relations ("updates", "memberships") are not fields of the row; left in, each
+        # creation would log them as "responses.ResponseUpdate.None".
+        reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+        exclude = [*options.get("exclude_fields", []), *reverse]
+        auditlog.register(model, **{**options, "exclude_fields": exclude})
