@@ -289,6 +289,8 @@ class ReturnUpdateForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if "comment" not in cleaned:  # already refused (too long): one message is enough
+            return cleaned
         returned = ResponseUpdate(
             state=WorkflowState.RETURNED, return_comment=cleaned.get("comment", "").strip()
         )

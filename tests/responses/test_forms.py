@@ -188,3 +188,10 @@ def test_a_review_returning_a_response_needs_a_comment():
     assert returned.errors["comment"] == ["Say what more evidence is needed"]
     assert closed.is_valid()
     assert "outcome" in reopened.errors
+
+
+def test_a_too_long_return_comment_gets_one_message():
+    form = ReturnUpdateForm({"comment": "x" * 6000}, update_pk=3)
+
+    assert not form.is_valid()
+    assert len(form.errors["comment"]) == 1

@@ -17,7 +17,7 @@ from responses.models import ResponseUpdate
 from responses.selectors.history import response_history
 from tracker.models import Membership
 
-from .test_workflow_views import RESPONSE_PAGE_QUERIES
+from .test_response_detail import RESPONSE_PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
