@@ -103,7 +103,7 @@ def make_load_users():
     from recommendations.models import Organisation
     from tracker.models import Membership
 
-    force = Organisation.objects.get(slug="south-yorkshire-police")
+    force = Organisation.objects.get(slug="south-yorkshire")
     users = {}
     for username, role in [
         ("load.contributor1", Membership.Role.CONTRIBUTOR),
@@ -122,7 +122,7 @@ def make_load_users():
 class Http:
     """One keep-alive connection with a session cookie and a known CSRF token."""
 
-    CSRF = "loadscriptcsrftokenloadscriptcsrf"
+    CSRF = "loadscriptcsrftokenloadscriptcsr"  # 32 characters, as Django expects
 
     def __init__(self, port, session_key):
         self.port = port
@@ -292,7 +292,7 @@ def main():
         "/super-complaints/",
         "/super-complaints/safe-to-share/",
         "/super-complaints/safe-to-share/matrix/",
-        "/organisations/south-yorkshire-police/",
+        "/organisations/south-yorkshire/",
         *(response_url(r, force) for r in recommendations),
         *(r.get_absolute_url() for r in recommendations),
         recommendations[0].get_absolute_url() + "export.csv",
