@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from recommendations.models import Organisation, Recommendation
 from responses import services
-from responses.choices import Marking, ReviewOutcome, Status, WorkflowState
+from responses.choices import ReviewOutcome, Status, WorkflowState
 from responses.models import Response, ResponseReview, ResponseUpdate
+from tests.responses import helpers
 from tracker.models import Membership
 
 from .conftest import make_user
@@ -41,19 +42,8 @@ def latest(model, **filters):
 
 
 def form_data(**overrides):
-    data = {
-        "as_of_day": "1", "as_of_month": "5", "as_of_year": "2021",
-        "status": Status.IN_PROGRESS, "awaiting": "", "narrative": "Training has begun.",
-        "position_provided_by": "DCI Smith", "marking": Marking.OFFICIAL, "lead": "",
-        "portal_reference": "", "action": "draft",
-    }
-    data.update(overrides)
-    return data
+    return helpers.form_data(**{"position_provided_by": "DCI Smith", **overrides})
 
-
-def create_url(world):
-    return reverse("responses:update_create",
-                   args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
 
 
 @pytest.fixture
@@ -70,7 +60,7 @@ def superuser_client(client, world):
 def test_creating_a_draft_records_its_author_and_the_lead_they_set(world, client):
     client.force_login(world.contributor)
 
-    assert client.post(create_url(world), form_data(lead="DCI Lead")).status_code == 302
+    assert client.post(helpers.create_url(world), form_data(lead="DCI Lead")).status_code == 302
 
     update = ResponseUpdate.objects.get()
     created = latest(ResponseUpdate, object_id=update.pk, action=LogEntry.Action.CREATE)
@@ -87,7 +77,7 @@ def test_creating_a_draft_records_its_author_and_the_lead_they_set(world, client
 
 def test_publishing_records_the_approver_as_who_changed_the_response_s_lead(world, client):
     client.force_login(world.contributor)
-    client.post(create_url(world), form_data(lead="DCI Lead", action="submit"))
+    client.post(helpers.create_url(world), form_data(lead="DCI Lead", action="submit"))
     update = ResponseUpdate.objects.get()
     client.force_login(world.approver)
 
@@ -186,7 +176,7 @@ def test_the_client_address_is_the_one_the_load_balancer_appended(world, client,
     settings.USE_X_FORWARDED_FOR = True
     client.force_login(world.contributor)
 
-    client.post(create_url(world), form_data(), HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+    client.post(helpers.create_url(world), form_data(), HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
                 REMOTE_ADDR="10.0.0.2")
 
     assert latest(ResponseUpdate).remote_addr == "203.0.113.9"

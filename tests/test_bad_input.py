@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from responses.choices import Marking, Status
 from responses.forms import (
     COMMENT_MAX_LENGTH,
     NARRATIVE_MAX_LENGTH,
@@ -17,24 +16,17 @@ from responses.forms import (
     ReturnUpdateForm,
 )
 from responses.models import ResponseUpdate
+from tests.responses import helpers
 
 pytestmark = pytest.mark.django_db
 
 
 def update_data(**overrides):
-    data = {
+    return helpers.form_data(**{
         "as_of_day": "14", "as_of_month": "1", "as_of_year": "2022",
-        "status": Status.IN_PROGRESS, "awaiting": "", "narrative": "Training has begun.",
-        "position_provided_by": "", "marking": Marking.OFFICIAL, "lead": "",
-        "portal_reference": "", "action": "draft",
-    }
-    data.update(overrides)
-    return data
+        "position_provided_by": "", **overrides,
+    })
 
-
-def create_url(world):
-    return reverse("responses:update_create",
-                   args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
 
 
 # --- Dates -----------------------------------------------------------------------------------
@@ -75,7 +67,8 @@ def test_the_first_and_last_years_are_accepted():
 def test_a_huge_year_on_the_form_page_is_an_error_not_a_500(world, client):
     client.force_login(world.contributor)
 
-    page = client.post(create_url(world), update_data(as_of_year="9" * 40, narrative="Kept."))
+    page = client.post(helpers.create_url(world),
+                       update_data(as_of_year="9" * 40, narrative="Kept."))
 
     assert page.status_code == 200
     assert "Year must include 4 numbers" in page.text
@@ -141,7 +134,7 @@ def test_ordinary_filters_with_tabs_and_accents_still_work(world, client):
 def test_a_nul_byte_in_a_posted_field_is_a_form_error_with_the_text_kept(world, client):
     client.force_login(world.contributor)
 
-    page = client.post(create_url(world), update_data(narrative="Before\x00after",
+    page = client.post(helpers.create_url(world), update_data(narrative="Before\x00after",
                                                       position_provided_by="DCI \x00Brown"))
 
     assert page.status_code == 200
@@ -162,7 +155,7 @@ def test_a_narrative_over_the_limit_is_refused_with_everything_typed_kept(world,
     client.force_login(world.contributor)
     narrative = "word " * (NARRATIVE_MAX_LENGTH // 5) + "over"
 
-    page = client.post(create_url(world), update_data(narrative=narrative, lead="Supt X"))
+    page = client.post(helpers.create_url(world), update_data(narrative=narrative, lead="Supt X"))
 
     assert page.status_code == 200
     assert f"Narrative must be {NARRATIVE_MAX_LENGTH:,} characters or fewer" in page.text
@@ -180,7 +173,7 @@ def test_a_narrative_at_the_limit_is_accepted():
 def test_the_narrative_box_does_not_cut_pasted_text_in_the_browser(world, client):
     client.force_login(world.contributor)
 
-    page = client.get(create_url(world))
+    page = client.get(helpers.create_url(world))
 
     assert 'name="narrative"' in page.text
     assert "maxlength" not in page.text.split('name="narrative"')[1].split(">")[0]

@@ -12,9 +12,10 @@ from auditlog.context import set_actor
 from django.urls import reverse
 
 from responses import services
-from responses.choices import Marking, ReviewOutcome, Status
+from responses.choices import ReviewOutcome, Status
 from responses.models import ResponseUpdate
 from responses.selectors.history import response_history
+from tests.responses import helpers
 from tracker.models import Membership
 
 from .test_response_detail import RESPONSE_PAGE_QUERIES
@@ -29,14 +30,9 @@ def page_url(world, organisation=None):
 
 
 def form_data(**overrides):
-    data = {
-        "as_of_day": "1", "as_of_month": "5", "as_of_year": "2021",
-        "status": Status.IN_PROGRESS, "awaiting": "", "narrative": "Secret draft wording.",
-        "position_provided_by": "", "marking": Marking.OFFICIAL, "lead": "",
-        "portal_reference": "", "action": "draft",
-    }
-    data.update(overrides)
-    return data
+    return helpers.form_data(**{
+        "narrative": "Secret draft wording.", "position_provided_by": "", **overrides,
+    })
 
 
 def history_text(page):
