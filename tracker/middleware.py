@@ -143,7 +143,8 @@ class TwoFactorMiddleware:
     Send a signed-in user who still owes a two-factor code, or must set up an app, to that step
     before any other page or POST. Views open to signed-out visitors (sign-in, password reset)
     and views (or view classes) with `two_factor_exempt = True` (sign-out, the two-factor
-    pages) are let through.
+    pages) are let through; a view open to visitors that shows a signed-in user their own
+    content (`signed_in_content = True`: the home page) is not.
 
     Sits after LoginRequiredMiddleware: a signed-out visitor is sent to sign in first.
     """
@@ -162,7 +163,9 @@ class TwoFactorMiddleware:
             view_class, "two_factor_exempt", False
         ):
             return None
-        if not getattr(view_func, "login_required", True):
+        if not getattr(view_func, "login_required", True) and not getattr(
+            view_class, "signed_in_content", False
+        ):
             return None  # public pages
         state = twofactor.session_state(request)
         if state == twofactor.OPTIONAL:

@@ -164,3 +164,17 @@ def test_the_admin_works_under_the_content_security_policy(demo_data, new_page):
     page.locator("#action-toggle").check()
     assert page.locator("input.action-select:checked").count() == 6
     assert complaints == []
+
+
+def test_a_visitor_starts_at_the_start_page_and_signs_in_from_it(
+    demo_data, new_page, check_accessibility
+):
+    page = new_page()
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Track police super-complaint recommendations")
+    check_accessibility(page, "start")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    sign_in(page, "force.contributor")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Home")

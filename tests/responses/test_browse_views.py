@@ -322,7 +322,7 @@ def test_reviewer_home_runs_a_fixed_number_of_queries(client, published,
         client.get(reverse("home"))
 
 
-@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("page", sorted(set(PAGES) - {"home"}))  # home: the start page
 def test_every_page_sends_a_signed_out_visitor_to_sign_in(client, world, page):
     response = client.get(PAGES[page](world))
     assert response.status_code == 302

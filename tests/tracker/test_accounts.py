@@ -25,7 +25,7 @@ def test_signing_out_needs_a_post_and_ends_the_session(client, world):
     assert client.get(reverse("logout")).status_code == 405
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("account")).status_code == 302
 
 
 def test_the_header_offers_your_account_and_sign_out(client, world):
@@ -59,3 +59,19 @@ def test_a_weak_new_password_is_refused_with_a_message(client, world):
     assert "There is a problem" in response.text
     world.contributor.refresh_from_db()
     assert world.contributor.check_password(PASSWORD)
+
+
+def test_a_visitor_gets_the_start_page_not_a_redirect(client, world):
+    page = client.get(reverse("home"))
+    assert page.status_code == 200
+    assert "Track police super-complaint recommendations" in page.text
+    assert f'href="{reverse("login")}"' in page.text
+    assert world.force_a.name not in page.text  # nothing of any organisation's
+
+
+def test_a_signed_in_user_gets_their_home_page_at_the_same_address(client, world):
+    client.force_login(world.contributor)
+    page = client.get(reverse("home"))
+    assert page.status_code == 200
+    assert "Track police super-complaint recommendations" not in page.text
+    assert world.force_a.name in page.text

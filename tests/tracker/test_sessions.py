@@ -19,7 +19,7 @@ def sign_in(client, user):
 
 
 def is_signed_in(client):
-    return client.get(reverse("home")).status_code == 200
+    return client.get(reverse("account")).status_code == 200
 
 
 def test_a_session_ends_after_the_idle_timeout(client, world, settings):
@@ -31,7 +31,7 @@ def test_a_session_ends_after_the_idle_timeout(client, world, settings):
         clock.shift(datetime.timedelta(minutes=29))  # active 29 minutes ago: still fine
         assert is_signed_in(client)
         clock.shift(datetime.timedelta(minutes=31))
-        page = client.get(reverse("home"))
+        page = client.get(reverse("account"))
         assert page.status_code == 302
         assert page.headers["Location"].startswith(reverse("login"))
         assert "_auth_user_id" not in client.session
@@ -94,12 +94,12 @@ def test_deactivating_a_user_ends_their_sessions(client, world):
     world.contributor.save()
 
     assert not Session.objects.filter(session_key=session_key).exists()
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("account")).status_code == 302
     # Reactivating does not bring the old session back.
     world.contributor.is_active = True
     world.contributor.save()
-    assert client.get(reverse("home")).status_code == 302
-    assert other.get(reverse("home")).status_code == 200
+    assert client.get(reverse("account")).status_code == 302
+    assert other.get(reverse("account")).status_code == 200
 
 
 def test_deactivating_in_the_admin_ends_their_sessions(client, world):
@@ -125,4 +125,4 @@ def test_deactivating_in_the_admin_ends_their_sessions(client, world):
 
     world.contributor.refresh_from_db()
     assert world.contributor.is_active is False
-    assert victim.get(reverse("home")).status_code == 302
+    assert victim.get(reverse("account")).status_code == 302
