@@ -24,8 +24,8 @@ class ResponseAdmin(admin.ModelAdmin):
         "current_status_on", "review_outcome",
     )
     list_filter = (
+        "recommendation__super_complaint", ("organisation", admin.RelatedOnlyFieldListFilter),
         "current_status", "review_outcome", "organisation__kind",
-        "recommendation__super_complaint",
     )
     search_fields = ("organisation__name", "portal_reference", "lead", "recommendation__number")
     list_select_related = ("organisation", "recommendation__super_complaint")
@@ -42,7 +42,11 @@ class ResponseAdmin(admin.ModelAdmin):
 @admin.register(ResponseUpdate)
 class ResponseUpdateAdmin(admin.ModelAdmin):
     list_display = ("response", "as_of", "status", "state", "marking", "public", "author")
-    list_filter = ("state", "status", "marking", "public", "response__organisation__kind")
+    list_filter = (
+        "state", "response__recommendation__super_complaint",
+        ("response__organisation", admin.RelatedOnlyFieldListFilter),
+        "status", "marking", "public", "response__organisation__kind",
+    )
     search_fields = ("response__organisation__name", "narrative", "position_provided_by")
     list_select_related = ("response__organisation", "response__recommendation__super_complaint",
                            "author")

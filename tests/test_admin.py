@@ -92,3 +92,70 @@ def test_a_published_update_cannot_be_changed_or_deleted_in_the_admin(admin_clie
     assert admin_client_with_data.post(delete, {"post": "yes"}).status_code == 403
     published.refresh_from_db()
     assert published.status == original_status
+
+
+# Adding an organisation's people
+
+def add_user_data(**overrides):
+    return {
+        "username": "new.lead", "first_name": "Nadia", "last_name": "Khan",
+        "email": "nadia.khan@example.police.uk", "usable_password": "false",
+        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
+        "memberships-0-organisation": Organisation.objects.get(slug="south-yorkshire").pk,
+        "memberships-0-role": Membership.Role.CONTRIBUTOR,
+        **overrides,
+    }
+
+
+def test_a_user_is_added_with_their_name_email_and_membership_on_one_page(
+    admin_client_with_data,
+):
+    response = admin_client_with_data.post(reverse("admin:auth_user_add"), add_user_data())
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user = get_user_model().objects.get(username="new.lead")
+    assert user.get_full_name() == "Nadia Khan"
+    membership = user.memberships.get()
+    assert (membership.organisation.slug, membership.role) == (
+        "south-yorkshire", Membership.Role.CONTRIBUTOR)
+    change = admin_client_with_data.get(reverse("admin:auth_user_change", args=[user.pk]))
+    assert "South Yorkshire Police" in change.text  # the membership, on the user's own page
+
+
+@pytest.mark.parametrize("missing", ["first_name", "last_name", "email"])
+def test_a_user_without_a_full_name_or_email_is_refused(admin_client_with_data, missing):
+    response = admin_client_with_data.post(reverse("admin:auth_user_add"),
+                                           add_user_data(**{missing: ""}))
+    assert response.status_code == 200
+    assert missing in response.context["adminform"].form.errors
+    assert not get_user_model().objects.filter(username="new.lead").exists()
+
+
+def test_users_filter_by_organisation_and_role(admin_client_with_data):
+    south_yorkshire = Organisation.objects.get(slug="south-yorkshire")
+    page = admin_client_with_data.get(
+        changelist(get_user_model()),
+        {"memberships__organisation__id__exact": south_yorkshire.pk,
+         "memberships__role__exact": Membership.Role.APPROVER},
+    )
+    shown = {user.username for user in page.context["cl"].result_list}
+    expected = set(Membership.objects.filter(
+        organisation=south_yorkshire, role=Membership.Role.APPROVER,
+    ).values_list("user__username", flat=True))
+    assert shown == expected and shown
+
+
+def test_responses_and_updates_filter_by_organisation_and_super_complaint(admin_client_with_data):
+    south_yorkshire = Organisation.objects.get(slug="south-yorkshire")
+    page = admin_client_with_data.get(changelist(Response),
+                                      {"organisation__id__exact": south_yorkshire.pk})
+    responses = list(page.context["cl"].result_list)
+    assert responses and {r.organisation_id for r in responses} == {south_yorkshire.pk}
+    super_complaint = responses[0].recommendation.super_complaint
+    page = admin_client_with_data.get(changelist(ResponseUpdate), {
+        "response__recommendation__super_complaint__id__exact": super_complaint.pk,
+        "response__organisation__id__exact": south_yorkshire.pk,
+    })
+    updates = list(page.context["cl"].result_list)
+    assert updates and all(
+        u.response.organisation_id == south_yorkshire.pk
+        and u.response.recommendation.super_complaint_id == super_complaint.pk for u in updates)

@@ -93,3 +93,22 @@ def test_it_refuses_a_code_for_an_account_that_is_not_a_demo_one():
 
     with pytest.raises(CommandError):
         call_command("demo_accounts", code="someone.real", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_it_prints_the_organisations_and_order_the_readme_gives():
+    """A newcomer reads the README's table and then `make run`'s: the two must agree."""
+    import re
+    from pathlib import Path
+
+    call_command("loaddata", "organisations", "demo_accounts", verbosity=0)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme_table = readme.split("| user | organisation | role |", 1)[1].split("\n\n", 1)[0]
+    documented = [re.match(r"\| `([^`]+)` \| ([^|(]+?)\s*(?:\(|\|)", line).groups()
+                  for line in readme_table.splitlines()[2:]]
+    printed_table = run_command().split("-\n", 1)[1].split("\n\n", 1)[0]
+    printed = [line.split(None, 1) for line in printed_table.splitlines()]
+    assert [username for username, _ in documented] == [username for username, _ in printed]
+    for (username, organisation), (_, line) in zip(documented, printed, strict=True):
+        if organisation != "–":
+            assert line.startswith(organisation), (username, organisation, line)

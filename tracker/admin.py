@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -40,13 +41,59 @@ class MembershipAdmin(admin.ModelAdmin):
 User = get_user_model()
 admin.site.unregister(User)
 
+# Timelines, banners and emails name people by full name and reach them by email: an account
+# without them is not one the service can use.
+PERSON_FIELDS = ("first_name", "last_name", "email")
+
+
+class PersonRequiredMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PERSON_FIELDS:
+            if name in self.fields:
+                self.fields[name].required = True
+
+
+class TrackerUserCreationForm(PersonRequiredMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ("username", *PERSON_FIELDS)
+
+
+class TrackerUserChangeForm(PersonRequiredMixin, UserChangeForm):
+    pass
+
+
+class MembershipInline(admin.TabularInline):
+    """A user's organisations and roles, edited on the user's own page."""
+
+    model = Membership
+    fields = ("organisation", "role")
+    autocomplete_fields = ("organisation",)
+    extra = 1
+
 
 @admin.register(User)
 class TrackerUserAdmin(UserAdmin):
-    """Users, with "Invite a user" (an emailed link to set a password) and "send it again"."""
+    """
+    Users, with their memberships inline, "Invite a user" (an emailed link to set a password)
+    and "send it again".
+    """
 
     change_list_template = "admin/auth/user/tracker_change_list.html"
     actions = ["send_invitation_again"]
+    form = TrackerUserChangeForm
+    add_form = TrackerUserCreationForm
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", *PERSON_FIELDS, "usable_password",
+                                                  "password1", "password2")}),
+    )
+    inlines = [MembershipInline]
+    list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
+    list_filter = (
+        ("memberships__organisation", admin.RelatedOnlyFieldListFilter),
+        "memberships__role", "is_active", "is_staff", "is_superuser",
+    )
+    search_fields = (*UserAdmin.search_fields, "memberships__organisation__name")
 
     def get_urls(self):
         return [

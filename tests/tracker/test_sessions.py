@@ -113,7 +113,8 @@ def test_deactivating_in_the_admin_ends_their_sessions(client, world):
     form = change.context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.update({
-        "username": "alice", "is_active": "", "date_joined_0": "2026-01-01",
+        "username": "alice", "last_name": "Able", "email": "alice@example.com",
+        "is_active": "", "date_joined_0": "2026-01-01",
         "date_joined_1": "09:00:00", "last_login_0": "", "last_login_1": "",
         "groups": [], "user_permissions": [],
         "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
