@@ -31,6 +31,7 @@ super_complaint_urls = [
 # /updates/<pk>/...
 update_urls = [
     path("edit/", workflow.UpdateEditView.as_view(), name="update_edit"),
+    path("submit/", workflow.UpdateSubmitView.as_view(), name="update_submit"),
     path("sign-off/", workflow.UpdateSignOffView.as_view(), name="update_sign_off"),
     path("delete/", workflow.UpdateDeleteView.as_view(), name="update_delete"),
 ]

@@ -39,6 +39,13 @@ class Timeline:
     is_member: bool = False
     can_review: bool = False
 
+    @property
+    def awaiting_sign_off(self):
+        """The update of this response waiting for an approver, if the user can see one."""
+        return next(
+            (u for u in self.updates if u.state == WorkflowState.AWAITING_SIGN_OFF), None
+        )
+
 
 def response_target_get(*, super_complaint_slug, number, organisation_slug):
     """

@@ -232,6 +232,38 @@ class UpdateEditView(UpdateFormMixin, FormView):
         return self.render_to_response(context, status=409)
 
 
+class UpdateSubmitView(ResponsePageMixin, TemplateView):
+    """Send a draft or returned update for sign-off from the response page, as it stands."""
+
+    http_method_names = ["post"]
+    STALE = ("This update was changed since you opened the page. Read it again, then submit it "
+             "for sign-off.")
+
+    def post(self, request, *args, **kwargs):
+        update = response_update_get(pk=kwargs["pk"])
+        response = update.response
+        self._target = ResponseTarget(response.recommendation, response.organisation, response)
+        permissions.require_writer(request.user, response.organisation_id)
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            return HttpResponseBadRequest("The form did not say which version to submit.")
+        try:
+            services.response_update_edit(
+                update=update, editor=request.user, submit=True, expected_version=version
+            )
+        except services.StaleUpdate:
+            messages.error(request, self.STALE)
+            return self.render_to_response(self.get_page_context(), status=409)
+        except ValidationError as error:
+            # Submitted, published or deleted meanwhile; or a rule the draft does not meet yet.
+            messages.error(request, " ".join(error.messages))
+            status = 409 if getattr(error, "code", None) in CONFLICT_CODES else 200
+            return self.render_to_response(self.get_page_context(), status=status)
+        messages.success(request, "Update submitted for sign-off")
+        return HttpResponseRedirect(response_url(self._target))
+
+
 class UpdateSignOffView(ResponsePageMixin, TemplateView):
     """An approver publishes an update awaiting sign-off, or returns it with a comment."""
 

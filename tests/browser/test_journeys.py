@@ -134,3 +134,30 @@ def test_another_forces_contributor_cannot_reach_a_draft(demo_data, new_page):
     assert "Hijacked" not in draft.narrative
     assert not ResponseUpdate.objects.filter(narrative__contains="Hijacked").exists()
     assert Response.objects.get(pk=response.pk).current_status != Status.COMPLETED
+
+
+def test_a_draft_is_submitted_for_sign_off_from_the_response_page(
+    demo_data, new_page, check_accessibility
+):
+    force = Organisation.objects.get(slug="south-yorkshire")
+    recommendation = Recommendation.objects.get(super_complaint__slug="safe-to-share", number="4")
+    response = services.response_get_or_create(recommendation=recommendation, organisation=force)
+    draft = draft_update(
+        response=response, author=get_user_model().objects.get(username="force.contributor"),
+        as_of=datetime.date(2026, 11, 1), status=Status.IN_PROGRESS,
+        narrative="<p>Ready for the approver.</p>",
+    )
+
+    page = new_page()
+    sign_in(page, "force.contributor")
+    page.goto("/super-complaints/safe-to-share/recommendations/4/south-yorkshire/")
+    check_accessibility(page, "response-with-draft")
+    page.get_by_role("button", name="Submit for sign-off").click()
+
+    expect(page.get_by_text("Update submitted for sign-off")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit for sign-off")).to_have_count(0)
+    expect(page.get_by_role("button", name="Add an update")).to_have_count(0)
+    expect(page.get_by_text("Add a new update once an approver has signed it off")).to_be_visible()
+    check_accessibility(page, "response-awaiting-sign-off")
+    draft.refresh_from_db()
+    assert draft.state == "awaiting_sign_off"

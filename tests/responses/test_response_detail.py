@@ -95,7 +95,9 @@ def test_actions_follow_the_users_role(world, client, response):
 
     client.force_login(world.contributor)
     html = client.get(response_url(world)).content.decode()
-    assert "Add an update" in html and edit_url in html and "Delete draft" in html
+    assert edit_url in html and "Delete draft" in html and "Submit for sign-off" in html
+    # One update already waits for an approver, so a new one is not offered until it is decided.
+    assert "Add an update" not in html and "awaiting sign-off</a>" in html
     assert sign_off_url not in html
 
     client.force_login(world.approver)
