@@ -59,3 +59,18 @@ def test_a_malformed_setting_stops_the_app_with_a_clear_message():
     result = run_manage("check", env={"DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG must be True or False, not 'maybe'" in result.stderr
+
+
+def test_database_connections_persist_by_default_and_are_checked_before_reuse():
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_CONN_MAX_AGE"}
+    environment["DATABASE_URL"] = "postgres://app@db.example.org:5432/tracker"
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'tracker.settings');"
+         "django.setup(); from django.conf import settings; d = settings.DATABASES['default'];"
+         "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    max_age, health_checks = result.stdout.split()
+    assert int(max_age) >= 60 and health_checks == "True"
