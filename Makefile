@@ -16,14 +16,17 @@ test: install frontend
 
 install: $(VENV)/.installed
 
+# Quiet installs: errors only. -qq hides pip's warnings; PYTHONWARNINGS silences setuptools'
+# notice about editable installs; npm's packages need no install scripts (sass's optional file
+# watcher only builds itself from source, and the build never watches).
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
+	PYTHONWARNINGS=ignore $(PY) -m pip install -qq --disable-pip-version-check -e '.[dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
 frontend: static/build/.built
