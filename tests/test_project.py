@@ -74,3 +74,9 @@ def test_database_connections_persist_by_default_and_are_checked_before_reuse():
     assert result.returncode == 0, result.stderr
     max_age, health_checks = result.stdout.split()
     assert int(max_age) >= 60 and health_checks == "True"
+
+
+def test_the_benchmark_baseline_view_is_not_mounted_unless_asked_for(client, world, settings):
+    assert settings.BENCHMARK_VIEWS is False
+    client.force_login(world.contributor)
+    assert client.get("/_bench/bare/").status_code == 404

@@ -62,6 +62,8 @@ def envsecret(name, default=None):
 
 
 DEBUG = envbool("DEBUG", False)
+# Mounts /_bench/bare/, the baseline of scripts/benchmark_http.py. Benchmarks only.
+BENCHMARK_VIEWS = envbool("BENCHMARK_VIEWS", False)
 
 # The development key keeps `make run` and the tests zero-config; `manage.py check --deploy`
 # refuses it (tracker/checks.py), so a production set-up cannot ship with it.

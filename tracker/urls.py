@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -31,3 +32,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("responses.urls")),
 ]
+
+if settings.BENCHMARK_VIEWS:
+    from . import bench
+
+    urlpatterns.insert(0, path("_bench/bare/", bench.bare))

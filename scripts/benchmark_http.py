@@ -1,0 +1,245 @@
+"""
+Load-test the read pages over HTTP at national scale, each against a bare Django view.
+
+    .venv/bin/python scripts/benchmark_http.py
+    .venv/bin/python scripts/benchmark_http.py --seconds 5 --rounds 2 --connections 16
+
+What it does, in one command:
+
+1. Uses the PostgreSQL database named by DATABASE_URL (default
+   postgres://postgres@127.0.0.1:5432/bench), building the national-scale data of DESIGN.md
+   section 7 if it is missing (scripts/benchmark_pages.py's builder), then runs ANALYZE.
+2. Starts gunicorn (2 sync workers unless --workers) with production settings (DEBUG off) and
+   BENCHMARK_VIEWS=True, which mounts /_bench/bare/: a view with the same middleware, session and
+   sign-in as the pages and no work of its own.
+3. Signs in over HTTP as a contributor of South Yorkshire Police.
+4. For each page, alternates --rounds rounds of --seconds of load on the bare view and on the
+   page, with wrk (a C load generator, so the load tool takes little of the machine's CPU from
+   the server; Debian package `wrk`, installed here if missing and running as root) at
+   --connections concurrent connections. Alternating in one run means both see the same machine.
+5. Prints, per page: requests/s, its share of the bare view's requests/s, mean, p95 and p99
+   latency (the worst round's), one request alone (median of 10 sequential requests), HTML size
+   in KB uncompressed and gzipped, and the queries it makes (Django's test client in this
+   process, against the same database).
+
+Targets (issue 13): share >= 0.25, p95 < 100 ms at 16 connections, one request < 30 ms,
+HTML < 100 KB uncompressed.
+"""
+
+import argparse
+import gzip
+import http.client
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
+warnings.filterwarnings("ignore", message="No directory at")  # static files are not measured
+
+import benchmark_pages  # noqa: E402  (sets Django up on DATABASE_URL)
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from recommendations.models import Organisation, SuperComplaint  # noqa: E402
+from tracker.models import Membership  # noqa: E402
+
+USERNAME = "bench.http"
+PASSWORD = "bench-http-password-2026"
+BARE = "/_bench/bare/"
+
+# wrk prints this line at the end of a run: requests, microseconds, errors (non-2xx/3xx and
+# socket errors), then mean, p95 and p99 latency in microseconds.
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %.0f %.0f %.0f\\n", summary.requests,
+    summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
+    latency.mean, latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5, help="length of one round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per page (and bare view)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--only", help="measure only pages whose name contains this")
+    return parser.parse_args()
+
+
+def ensure_data():
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark measures production.")
+    built = "responses_response" in connection.introspection.table_names() and (
+        SuperComplaint.objects.filter(slug="bench-0").exists()
+    )
+    if not built:
+        print("building the national-scale data (a few minutes, once)...", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "benchmark_pages.py"), "--runs",
+                        "1"], check=True, cwd=ROOT)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def ensure_user():
+    user, _ = get_user_model().objects.get_or_create(
+        username=USERNAME, defaults={"first_name": "Bench", "last_name": "User",
+                                     "email": "bench@example.org"})
+    user.set_password(PASSWORD)
+    user.save()
+    Membership.objects.get_or_create(
+        user=user, organisation=Organisation.objects.get(slug="south-yorkshire"),
+        defaults={"role": Membership.Role.CONTRIBUTOR},
+    )
+    return user
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True,
+                       stdout=subprocess.DEVNULL)
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install -y wrk")
+
+
+def start_gunicorn(args):
+    env = {
+        **os.environ, "DEBUG": "False", "BENCHMARK_VIEWS": "True",
+        "SECRET_KEY": "benchmark-only-secret-" + "k" * 40, "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_MANIFEST": "False", "PYTHONWARNINGS": "ignore",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "tracker.wsgi", "--workers", str(args.workers),
+         "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            request(args.port, "GET", "/accounts/sign-in/")
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("gunicorn did not start")
+
+
+def request(port, method, path, headers=None, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    return response, response.read()
+
+
+def sign_in(port):
+    response, page = request(port, "GET", "/accounts/sign-in/")
+    cookies = dict(re.findall(r"(csrftoken)=([^;]+)", response.getheader("Set-Cookie", "")))
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    body = urllib.parse.urlencode({"username": USERNAME, "password": PASSWORD,
+                                   "csrfmiddlewaretoken": token})
+    response, _ = request(port, "POST", "/accounts/sign-in/", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={cookies['csrftoken']}",
+        "Referer": f"http://127.0.0.1:{port}/accounts/sign-in/",
+    })
+    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie", ""))
+    if response.status != 302 or not session:
+        sys.exit(f"signing in failed ({response.status})")
+    return f"sessionid={session.group(1)}; csrftoken={cookies['csrftoken']}"
+
+
+def wrk(port, path, cookie, args, script):
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "30s",
+         "-s", script, "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    fields = re.search(r"RESULT (.*)", output).group(1).split()
+    requests, duration_us, errors, mean, p95, p99 = map(float, fields)
+    return {"requests": requests, "seconds": duration_us / 1e6, "errors": errors,
+            "mean": mean / 1000, "p95": p95 / 1000, "p99": p99 / 1000}
+
+
+def one_request_ms(port, path, cookie):
+    timings = []
+    for _ in range(10):
+        started = time.perf_counter()
+        response, _ = request(port, "GET", path, headers={"Cookie": cookie})
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status != 200:
+            sys.exit(f"{path} answered {response.status}")
+    return statistics.median(timings)
+
+
+def queries(user, path):
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(path)
+    assert page.status_code == 200, (path, page.status_code)
+    return len(captured), page.content
+
+
+def main():
+    args = parse_args()
+    ensure_wrk()
+    ensure_data()
+    user = ensure_user()
+    pages = {name: url for name, url in benchmark_pages.pages().items()
+             if not args.only or args.only in name}
+    server = start_gunicorn(args)
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write(WRK_REPORT)
+    script.close()
+    try:
+        cookie = sign_in(args.port)
+        one_request_ms(args.port, BARE, cookie)  # warm both workers up
+        print(f"\n{args.connections} connections, gunicorn {args.workers} sync workers, "
+              f"{args.rounds} rounds of {args.seconds} s per page and per bare view\n")
+        header = (f"{'page':<28}{'req/s':>8}{'share':>7}{'mean ms':>9}{'p95 ms':>8}"
+                  f"{'p99 ms':>8}{'one ms':>8}{'KB':>7}{'KB gz':>7}{'queries':>8}{'errors':>7}")
+        print(header)
+        print("-" * len(header))
+        for name, path in pages.items():
+            query_count, html = queries(user, path)
+            single = one_request_ms(args.port, path, cookie)
+            bare_runs, page_runs = [], []
+            for _ in range(args.rounds):
+                bare_runs.append(wrk(args.port, BARE, cookie, args, script.name))
+                page_runs.append(wrk(args.port, path, cookie, args, script.name))
+            bare_rate = sum(r["requests"] for r in bare_runs) / sum(r["seconds"] for r in bare_runs)
+            rate = sum(r["requests"] for r in page_runs) / sum(r["seconds"] for r in page_runs)
+            total = sum(r["requests"] for r in page_runs)
+            mean = sum(r["mean"] * r["requests"] for r in page_runs) / total
+            errors = sum(r["errors"] for r in page_runs + bare_runs)
+            print(f"{name:<28}{rate:>8.0f}{rate / bare_rate:>7.2f}{mean:>9.0f}"
+                  f"{max(r['p95'] for r in page_runs):>8.0f}"
+                  f"{max(r['p99'] for r in page_runs):>8.0f}{single:>8.0f}"
+                  f"{len(html) / 1024:>7.0f}{len(gzip.compress(html)) / 1024:>7.0f}"
+                  f"{query_count:>8}{errors:>7.0f}", flush=True)
+        print(f"\nbare view ({BARE}): {bare_rate:.0f} req/s in the last page's rounds")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        os.unlink(script.name)
+
+
+if __name__ == "__main__":
+    main()
