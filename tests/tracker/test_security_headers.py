@@ -1,5 +1,6 @@
 """Content-Security-Policy on every page; signed-in responses are never cached."""
 
+import gzip
 import re
 from pathlib import Path
 
@@ -76,3 +77,15 @@ def test_signed_out_responses_and_static_files_keep_their_caching(client, world)
     static = client.get("/static/app.css")
     assert static.status_code == 200
     assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_pages_and_exports_are_compressed_for_clients_that_accept_it(client, world):
+    client.force_login(world.contributor)
+    for url in (world.super_complaint.get_absolute_url(),
+                reverse("responses:matrix_export", args=[world.super_complaint.slug])):
+        plain = client.get(url)
+        compressed = client.get(url, headers={"accept-encoding": "gzip"})
+        assert compressed.headers["Content-Encoding"] == "gzip", url
+        assert "Accept-Encoding" in compressed.headers["Vary"]
+        assert gzip.decompress(compressed.content).startswith(plain.content[:40])
+        assert "Content-Encoding" not in plain.headers
