@@ -70,6 +70,42 @@ def status_tag_class(code):
     return STATUS_TAG_CLASSES.get(code, NO_RESPONSE_TAG_CLASS)
 
 
+# Two letters per status for the matrix's heat map, where a tag must fit a narrow cell. Always
+# shown with a legend, and with the full label for assistive technology and on hover or focus.
+STATUS_SHORT_CODES = {
+    Status.NOT_STARTED: "NS",
+    Status.IN_PROGRESS: "IP",
+    Status.NEARING_COMPLETION: "NC",
+    Status.AWAITING_NATIONAL: "AN",
+    Status.COMPLETED: "C",
+    Status.NOT_ACCEPTED: "NA",
+}
+NO_RESPONSE_SHORT_CODE = "NR"
+CLOSED_SHORT_CODE = "CL"
+CLOSED_LABEL = "Closed – evidence accepted"
+
+
+def status_short_code(code):
+    """Return a status's two-letter code; a blank or unknown status is "NR" (no response)."""
+    return STATUS_SHORT_CODES.get(code, NO_RESPONSE_SHORT_CODE)
+
+
+def heat_map_entry(status, closed=False):
+    """(short code, label, tag class) of one response in the heat map; closed outranks status."""
+    if closed:
+        return CLOSED_SHORT_CODE, CLOSED_LABEL, STATUS_TAG_CLASSES[Status.COMPLETED]
+    return status_short_code(status), status_label(status), status_tag_class(status)
+
+
+def heat_map_legend():
+    """[(short code, label, tag class)] in the order the statuses are offered, then the gaps."""
+    return [
+        *((STATUS_SHORT_CODES[s], s.label, status_tag_class(s)) for s in Status),
+        (CLOSED_SHORT_CODE, CLOSED_LABEL, STATUS_TAG_CLASSES[Status.COMPLETED]),
+        (NO_RESPONSE_SHORT_CODE, NO_RESPONSE_LABEL, NO_RESPONSE_TAG_CLASS),
+    ]
+
+
 class Rag(models.TextChoices):
     GREEN = "green", "Green"
     AMBER = "amber", "Amber"

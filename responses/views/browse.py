@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from .. import exports
+from .. import choices, exports
 from ..choices import Status
 from ..selectors import comparison as selectors
 
@@ -102,8 +102,20 @@ class MatrixView(TemplateView):
         organisations_as_rows["orientation"] = "organisations"
         recommendations_as_rows = self.request.GET.copy()
         recommendations_as_rows.pop("orientation", None)
+        heat_map = self.request.GET.get("view") == "heat-map"
+        as_heat_map = self.request.GET.copy()
+        as_heat_map["view"] = "heat-map"
+        as_table = self.request.GET.copy()
+        as_table.pop("view", None)
+        keep = {"orientation": "organisations"} if by_organisation else {}
+        if heat_map:
+            keep["view"] = "heat-map"
         return super().get_context_data(
-            orientation_keep={"orientation": "organisations"},
+            heat_map=heat_map,
+            heat_map_query=as_heat_map.urlencode(),
+            table_query=as_table.urlencode(),
+            legend=choices.heat_map_legend() if heat_map else None,
+            filters_keep=keep,
             organisations_as_rows_query=organisations_as_rows.urlencode(),
             recommendations_as_rows_query=recommendations_as_rows.urlencode(),
             matrix=matrix,

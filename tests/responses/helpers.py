@@ -102,6 +102,7 @@ QUERY_COUNTS = {
     "recommendation_export": 9,
     "recommendation_compare": 8,
     "matrix": 9,
+    "matrix_heat_map": 9,
     "matrix_export": 9,
     "organisation_list": 4,
     "organisation_detail": 6,

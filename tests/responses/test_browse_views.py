@@ -255,6 +255,8 @@ PAGES = {
     "recommendation_compare": lambda w: rec_url(w, w.rec_1, "responses:recommendation_compare")
     + "?organisation=force-a&organisation=force-b",
     "matrix": lambda w: reverse("responses:matrix", args=[w.super_complaint.slug]),
+    "matrix_heat_map": lambda w: reverse("responses:matrix", args=[w.super_complaint.slug])
+    + "?view=heat-map",
     "matrix_export": lambda w: reverse("responses:matrix_export", args=[w.super_complaint.slug]),
     "organisation_list": lambda w: reverse("responses:organisation_list"),
     "organisation_detail": lambda w: w.force_a.get_absolute_url(),
@@ -327,3 +329,20 @@ def test_every_page_sends_a_signed_out_visitor_to_sign_in(client, world, page):
     response = client.get(PAGES[page](world))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login") + "?next=")
+
+
+def test_the_heat_map_gives_each_response_a_code_a_label_and_a_key(client, published):
+    client.force_login(published.contributor)
+    url = reverse("responses:matrix", args=[published.super_complaint.slug])
+    page = client.get(url, {"view": "heat-map", "kind": "police_force"})
+    html = page.text
+    assert 'class="app-heat-map-key"' in html
+    for code, label in (("NS", "Not started"), ("C", "Completed"), ("NR", "No response yet")):
+        assert f">{code}</span></dt>" in html and label in html
+    assert '<span aria-hidden="true">' in html  # the code, hidden from screen readers
+    first_cell = html.split('class="govuk-tag')[-1]
+    assert "govuk-visually-hidden" in first_cell  # ... which read the full status instead
+    # The filters keep the compact view and the switch goes back to full labels.
+    assert '<input type="hidden" name="view" value="heat-map">' in html
+    assert "Show full status labels" in html
+    assert "app-heat-map" not in client.get(url).text

@@ -1,0 +1,72 @@
+"""The comparison matrix at 1,280px: it shows that it scrolls, keeps its first column and headings
+in view, and its compact heat map fits every force of a super-complaint on the screen."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+MATRIX = "/super-complaints/safe-to-share/matrix/"
+
+
+def wrapper_of(page):
+    return page.get_by_role("region", name="Comparison matrix, scrolls sideways")
+
+
+def test_the_matrix_keeps_its_first_column_in_view_while_scrolled(
+    demo_data, new_page, check_accessibility
+):
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "opcc.contributor")
+    page.goto(MATRIX)
+    expect(page.get_by_text("scroll it sideways")).to_be_visible()
+    check_accessibility(page, "matrix-1280")
+    wrapper = wrapper_of(page)
+    assert wrapper.evaluate("el => el.scrollWidth > el.clientWidth")  # it does scroll
+    first_heading = page.locator(".app-matrix tbody tr:first-child th").first
+    left_before = first_heading.bounding_box()["x"]
+
+    wrapper.evaluate("el => el.scrollBy(600, 200)")
+    page.wait_for_timeout(100)
+
+    assert wrapper.evaluate("el => el.scrollLeft") > 0
+    assert abs(first_heading.bounding_box()["x"] - left_before) < 1  # sticky: still there
+    corner = page.locator(".app-matrix thead th").first
+    header_top = corner.bounding_box()["y"]
+    assert abs(header_top - wrapper.bounding_box()["y"]) < 2  # the heading row stays on top
+
+
+def test_the_heat_map_fits_every_force_on_a_1280px_screen(demo_data, new_page,
+                                                         check_accessibility):
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "opcc.contributor")
+    page.goto(MATRIX + "?kind=police_force&view=heat-map")
+    check_accessibility(page, "matrix-heat-map-1280")
+    wrapper = page.get_by_role("region", name="Compact comparison matrix")
+    columns = page.locator(".app-heat-map thead th")
+    assert columns.count() - 1 >= 43  # every force of England and Wales
+    assert wrapper.evaluate("el => el.scrollWidth <= el.clientWidth")  # no sideways scrolling
+
+    # Each code has a key, and its full status for assistive technology and on focus.
+    expect(page.get_by_role("term").first).to_be_visible()
+    cell = page.locator("a.app-heat-map__cell").first
+    label = cell.locator(".govuk-visually-hidden").inner_text()
+    assert " – " in label  # "In progress – South Yorkshire Police, recommendation 1"
+    cell.focus()
+    expect(cell.locator(".app-heat-map__tip")).to_be_visible()
+
+    page.get_by_role("link", name="Show full status labels").click()
+    expect(wrapper_of(page)).to_be_visible()
+
+
+def test_the_heat_map_reads_well_on_a_phone(demo_data, new_page, check_accessibility):
+    page = new_page()
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, "opcc.contributor")
+    page.goto(MATRIX + "?view=heat-map&orientation=organisations")
+    check_accessibility(page, "matrix-heat-map-375")
+    expect(page.locator(".app-heat-map")).to_be_visible()
