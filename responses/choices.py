@@ -70,6 +70,20 @@ def status_tag_class(code):
     return STATUS_TAG_CLASSES.get(code, NO_RESPONSE_TAG_CLASS)
 
 
+# Tags in tables stay on one line: the long labels get a short form on screen, with the full
+# label for assistive technology (see partials/_status_tag.html, `short`).
+STATUS_SHORT_LABELS = {
+    Status.NEARING_COMPLETION: "Nearing completion",
+    Status.AWAITING_NATIONAL: "Awaiting guidance",
+    Status.NOT_ACCEPTED: "Not accepted",
+}
+
+
+def status_short_label(code):
+    """Return the short form of a status's label (the label itself when it is short)."""
+    return STATUS_SHORT_LABELS.get(code) or status_label(code)
+
+
 # Two letters per status for the matrix's heat map, where a tag must fit a narrow cell. Always
 # shown with a legend, and with the full label for assistive technology and on hover or focus.
 STATUS_SHORT_CODES = {

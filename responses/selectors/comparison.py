@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import F, FilteredRelation, Q, Subquery, Value
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -24,9 +24,10 @@ from recommendations.selectors import (
 )
 from tracker.richtext import html_excerpt
 
+from .. import permissions
 from ..choices import NO_RESPONSE, Rag, ReviewOutcome, is_overdue, rag, status_label
 from ..filtersets import ComparisonFilterSet, OrganisationFilterSet
-from ..models import Response, response_urls
+from ..models import Response, ResponseUpdate, response_urls
 
 
 @dataclass
@@ -146,6 +147,17 @@ class Comparison:
     expected_count: int
     status_counts: Counter = field(default_factory=Counter)
     due_on: datetime.date | None = None
+    expected_ids: frozenset = frozenset()
+
+    @property
+    def responded(self):
+        """The rows with a published position: the table."""
+        return [row for row in self.rows if row.response_status]
+
+    @property
+    def not_responded(self):
+        """The rows with nothing published yet: one collapsed list, not a row each."""
+        return [row for row in self.rows if not row.response_status]
 
 
 def recommendation_comparison(*, recommendation, filters):
@@ -173,7 +185,36 @@ def recommendation_comparison(*, recommendation, filters):
         expected_count=len(expected),
         status_counts=Counter(row.response_status or NO_RESPONSE for row in rows),
         due_on=due_on,
+        expected_ids=frozenset(o.pk for o in expected),
     )
+
+
+def own_positions(*, comparison, user):
+    """
+    The rows of the user's own organisations that are expected to respond, whatever the page's
+    filters, with what the user may do: shown first, so nobody hunts through 44 rows for their
+    own (each with `awaiting_sign_off`, `can_write`, `overdue`, `response_url`). One query for
+    the user's memberships, and one more when any of them is expected.
+    """
+    own_ids = permissions.member_organisation_ids(user) & comparison.expected_ids
+    if not own_ids:
+        return []
+    recommendation = comparison.recommendation
+    waiting = ResponseUpdate.objects.awaiting_sign_off().filter(
+        response__recommendation=recommendation, response__organisation=OuterRef("pk")
+    )
+    rows = list(
+        comparison_queryset(recommendation=recommendation, expected_ids=own_ids)
+        .filter(pk__in=list(own_ids))
+        .annotate(awaiting_sign_off=Exists(waiting))
+    )
+    url_of = response_urls(recommendation)
+    today = timezone.localdate()
+    for row in rows:
+        row.response_url = url_of(row)
+        row.overdue = is_overdue(row.response_status, comparison.due_on, today)
+        row.can_write = permissions.can_write_for(user, row.pk)
+    return rows
 
 
 def side_by_side(*, recommendation, organisation_slugs):

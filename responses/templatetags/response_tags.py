@@ -16,6 +16,12 @@ def status_label(code):
 
 
 @register.filter
+def status_short_label(code):
+    """The on-screen short form of a status's label, for tags in tables."""
+    return choices.status_short_label(code)
+
+
+@register.filter
 def heat_map_entry(cell):
     """(code, label, tag class) of a matrix cell in the heat map: see choices.heat_map_entry."""
     return choices.heat_map_entry(cell.status, cell.closed)

@@ -45,6 +45,7 @@ class RecommendationDetailView(TemplateView):
         comparison = self.get_comparison()
         return super().get_context_data(
             comparison=comparison,
+            own_positions=selectors.own_positions(comparison=comparison, user=self.request.user),
             recommendation=comparison.recommendation,
             super_complaint=comparison.recommendation.super_complaint,
             filter=comparison.filterset,

@@ -98,7 +98,8 @@ QUERY_COUNTS = {
     "home": 10,
     "supercomplaint_list": 7,
     "supercomplaint_detail": 10,
-    "recommendation_detail": 9,
+    # + the user's memberships and their own organisation's row, shown first (own_positions).
+    "recommendation_detail": 11,
     "recommendation_export": 9,
     "recommendation_compare": 8,
     "matrix": 9,
