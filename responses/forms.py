@@ -133,7 +133,8 @@ class ResponseUpdateForm(forms.Form):
 
     as_of = DateInputField(
         label="Date of this position",
-        help_text="The date this position was true, for example 27 3 2025",
+        help_text="The date this position was true, not the day it is typed in, for example "
+        "27 3 2025",
         allow_future=False,
         error_messages={"required": "Enter the date as of which this position is true"},
     )
@@ -200,7 +201,15 @@ class ResponseUpdateForm(forms.Form):
         # Read by the `choice_items` filter of partials/_field.html: one hint under each radio.
         self.fields["status"].option_hints = {str(k): v for k, v in STATUS_DEFINITIONS.items()}
         if not self.is_bound and "as_of" not in self.initial:
-            self.initial["as_of"] = timezone.localdate()
+            # Positions are often collected first and typed in later: say that today is only
+            # a starting value, rather than let it pass unnoticed.
+            today = timezone.localdate()
+            self.initial["as_of"] = today
+            self.fields["as_of"].help_text = (
+                f"The date this position was true, which may be earlier than today. Today's "
+                f"date ({today.day} {today.month} {today.year}) is filled in: change it if the "
+                f"position is from an earlier date."
+            )
 
     def clean(self):
         """

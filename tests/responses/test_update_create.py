@@ -228,3 +228,15 @@ def test_the_update_forms_make_the_same_number_of_queries_whatever_the_history(
     # Pinned from the first run; the same with 20 updates of history as with 1.
     assert (len(create_queries), len(edit_queries)) == FORM_PAGE_QUERIES
 
+
+
+def test_the_form_says_that_today_is_only_filled_in_as_a_starting_date(world, client):
+    import html
+
+    import time_machine
+
+    client.force_login(world.contributor)
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 10, 0), tick=False):
+        page = html.unescape(client.get(create_url(world)).text)
+    assert "Today's date (24 11 2026) is filled in: change it if the position is from an" in page
+    assert 'value="24"' in page and 'value="11"' in page and 'value="2026"' in page
