@@ -16,6 +16,8 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from tracker.people import person_name
+
 from . import permissions
 from .choices import WorkflowState
 from .models import Response, ResponseReview, ResponseUpdate
@@ -60,7 +62,7 @@ class StaleUpdate(ValidationError):
     def __init__(self, current):
         self.current = current
         author = current.author
-        editor = (author.get_full_name() or author.username) if author else "Someone else"
+        editor = person_name(author, "Someone else")
         super().__init__(
             f"{editor} changed this update while you were editing it. Your text has not been "
             "saved: compare it with theirs below, then save again.",

@@ -18,6 +18,7 @@ from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, W
 from django.utils.dateparse import parse_date
 
 from tracker.models import Membership
+from tracker.people import person_name
 
 from .. import permissions
 from ..choices import ReviewOutcome, WorkflowState
@@ -115,7 +116,7 @@ def response_history(*, response, user):
 def _person(user):
     if user is None:
         return SYSTEM_ACTOR
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 def _changes(entry):

@@ -44,7 +44,8 @@ def add_service_errors(form, error):
 
 
 def organisation_label(organisation):
-    return organisation.short_name or organisation.name
+    """Banners name an organisation in full: "Update returned to South Yorkshire Police"."""
+    return organisation.name
 
 
 class ResponseTargetMixin:

@@ -10,6 +10,14 @@ from django.template import Library
 
 register = Library()
 
+
+@register.filter
+def person(user, default="Not recorded"):
+    """A user's full name (their email if the account has none): never a username."""
+    from tracker.people import person_name
+
+    return person_name(user, default)
+
 @register.filter
 def govuk_kind(field):
     """Name the GOV.UK component that draws this bound field's widget."""
