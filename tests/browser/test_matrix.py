@@ -70,3 +70,15 @@ def test_the_heat_map_reads_well_on_a_phone(demo_data, new_page, check_accessibi
     page.goto(MATRIX + "?view=heat-map&orientation=organisations")
     check_accessibility(page, "matrix-heat-map-375")
     expect(page.locator(".app-heat-map")).to_be_visible()
+
+
+def test_the_full_matrix_on_a_phone_scrolls_inside_its_box(demo_data, new_page,
+                                                           check_accessibility):
+    page = new_page()
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, "opcc.contributor")
+    page.goto(MATRIX + "?orientation=organisations")
+    check_accessibility(page, "matrix-375")
+    # The page itself never scrolls sideways: only the matrix's own box does.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert wrapper_of(page).evaluate("el => el.scrollWidth > el.clientWidth")
