@@ -171,6 +171,13 @@ class WorkflowState(models.TextChoices):
     RETURNED = "returned", "Returned"
 
 
+# Shown in place of OFFICIAL-SENSITIVE text to readers without a need to know.
+WITHHELD_TEXT = (
+    "OFFICIAL-SENSITIVE: the text is shown only to the organisation that wrote it, its paired "
+    "force or local policing body, and the national reviewers."
+)
+
+
 class Marking(models.TextChoices):
     OFFICIAL = "OFFICIAL", "OFFICIAL"
     OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"

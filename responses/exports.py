@@ -6,7 +6,7 @@ from django.http import HttpResponse
 
 from tracker.richtext import html_excerpt
 
-from .choices import ReviewOutcome, status_label
+from .choices import WITHHELD_TEXT, ReviewOutcome, status_label
 
 REVIEW_LABELS = dict(ReviewOutcome.choices)
 
@@ -21,7 +21,8 @@ COMPARISON_CSV_COLUMNS = [
     ("Position provided by", lambda row: row.response_provided_by or ""),
     ("Review", lambda row: REVIEW_LABELS.get(row.response_review, "")),
     ("Protective marking", lambda row: row.response_marking or ""),
-    ("Latest published update", lambda row: html_excerpt(row.response_narrative, words=100000)),
+    ("Latest published update", lambda row: WITHHELD_TEXT if getattr(row, "withheld", False)
+     else html_excerpt(row.response_narrative, words=100000)),
 ]
 
 

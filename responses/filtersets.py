@@ -3,7 +3,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from recommendations.models import Organisation
 
-from .choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
+from .choices import NO_RESPONSE, NO_RESPONSE_LABEL, Marking, Status
 
 STATUS_FILTER_CHOICES = [(NO_RESPONSE, NO_RESPONSE_LABEL), *Status.choices]
 
@@ -78,6 +78,12 @@ class ComparisonFilterSet(OrganisationFilterSet):
         model = Organisation
         fields = ("region", "kind", "status", "q", "sort")
 
+    def __init__(self, *args, sensitive_readable=frozenset(), **kwargs):
+        # Whose OFFICIAL-SENSITIVE text the reader may search (None: everyone's). The default
+        # searches none, so a caller that forgets cannot leak a word of it.
+        self.sensitive_readable = sensitive_readable
+        super().__init__(*args, **kwargs)
+
     def filter_status(self, queryset, name, value):
         if not value:
             return queryset
@@ -90,10 +96,16 @@ class ComparisonFilterSet(OrganisationFilterSet):
         value = value.strip()
         if not value:
             return queryset
+        text = Q(response_narrative__icontains=value)
+        if self.sensitive_readable is not None:
+            # A match in withheld text would tell the reader what it says.
+            text &= ~Q(response_marking=Marking.OFFICIAL_SENSITIVE) | Q(
+                pk__in=list(self.sensitive_readable)
+            )
         return queryset.filter(
             Q(name__icontains=value)
             | Q(short_name__icontains=value)
-            | Q(response_narrative__icontains=value)
+            | text
             | Q(response_lead__icontains=value)
         )
 

@@ -12,26 +12,33 @@ from django.core.exceptions import PermissionDenied
 from recommendations.models import Organisation
 from tracker.models import Membership
 
+from .choices import Marking
+
 WRITER_ROLES = {Membership.Role.CONTRIBUTOR, Membership.Role.APPROVER}
 
 
 def _memberships(user):
-    """Return [(organisation id, role, organisation kind)], cached on the user (one query)."""
+    """
+    Return [(organisation id, role, organisation kind, paired organisation id)], cached on the
+    user (one query).
+    """
     if not user or not user.is_authenticated:
         return []
     cached = getattr(user, "_membership_rows", None)
     if cached is None:
-        cached = list(user.memberships.values_list("organisation_id", "role", "organisation__kind"))
+        cached = list(user.memberships.values_list(
+            "organisation_id", "role", "organisation__kind", "organisation__paired_id"
+        ))
         user._membership_rows = cached
     return cached
 
 
 def roles_by_organisation(user):
-    return {organisation_id: role for organisation_id, role, _ in _memberships(user)}
+    return {organisation_id: role for organisation_id, role, *_ in _memberships(user)}
 
 
 def member_organisation_ids(user):
-    return {organisation_id for organisation_id, _, _ in _memberships(user)}
+    return {organisation_id for organisation_id, *_ in _memberships(user)}
 
 
 def approver_organisation_ids(user):
@@ -59,8 +66,43 @@ def is_reviewer(user):
     """A reviewer is a member of a national body with the reviewer role."""
     return any(
         role == Membership.Role.REVIEWER and kind == Organisation.Kind.NATIONAL_BODY
-        for _, role, kind in _memberships(user)
+        for _, role, kind, _ in _memberships(user)
     )
+
+
+def sensitive_readable_organisation_ids(user):
+    """
+    The organisations whose OFFICIAL-SENSITIVE text `user` may read, or None for all of them.
+
+    OFFICIAL-SENSITIVE is need-to-know: the writing organisation, its paired force or local
+    policing body, and the national reviewers read the text; everyone else sees only that a
+    sensitive update exists (its status, date and marking).
+    """
+    if is_reviewer(user):
+        return None
+    readable = set()
+    for organisation_id, _, _, paired_id in _memberships(user):
+        readable.add(organisation_id)
+        if paired_id:
+            readable.add(paired_id)
+    return readable
+
+
+def withholds(readable, organisation_id, marking):
+    """
+    Whether an update of `organisation_id` with `marking` has its text withheld from a reader
+    who may read the sensitive text of `readable` (see sensitive_readable_organisation_ids).
+    """
+    return (
+        marking == Marking.OFFICIAL_SENSITIVE
+        and readable is not None
+        and organisation_id not in readable
+    )
+
+
+def can_read_sensitive(user, organisation_id):
+    readable = sensitive_readable_organisation_ids(user)
+    return readable is None or organisation_id in readable
 
 
 def _wrote(user, update):

@@ -160,17 +160,32 @@ class Comparison:
         return [row for row in self.rows if not row.response_status]
 
 
-def recommendation_comparison(*, recommendation, filters):
+def withhold_sensitive_text(rows, readable):
+    """
+    Blank the text of OFFICIAL-SENSITIVE positions the reader may not read (need-to-know, see
+    permissions.sensitive_readable_organisation_ids) and flag them `withheld`: their status,
+    date and marking stay.
+    """
+    for row in rows:
+        row.withheld = permissions.withholds(readable, row.pk, row.response_marking)
+        if row.withheld:
+            row.response_narrative = ""
+            row.response_provided_by = ""
+    return rows
+
+
+def recommendation_comparison(*, recommendation, filters, user):
     """
     Every organisation expected to respond to the recommendation, filtered and sorted by
-    `filters` (GET parameters) through ComparisonFilterSet. 3 queries.
+    `filters` (GET parameters) through ComparisonFilterSet, as `user` may read it. 3 queries.
     """
     expected = expected_organisations_by_recommendation([recommendation])[recommendation.pk]
     queryset = comparison_queryset(
         recommendation=recommendation, expected_ids=[o.pk for o in expected]
     )
-    filterset = ComparisonFilterSet(filters or None, queryset=queryset)
-    rows = list(filterset.qs)
+    readable = permissions.sensitive_readable_organisation_ids(user)
+    filterset = ComparisonFilterSet(filters or None, queryset=queryset, sensitive_readable=readable)
+    rows = withhold_sensitive_text(list(filterset.qs), readable)
     due_on = recommendation.due
     today = timezone.localdate()
     url_of = response_urls(recommendation)
@@ -217,14 +232,15 @@ def own_positions(*, comparison, user):
     return rows
 
 
-def side_by_side(*, recommendation, organisation_slugs):
+def side_by_side(*, recommendation, organisation_slugs, user):
     """The full latest published update of 2 to 4 organisations, in the order asked for."""
     expected = expected_organisations_by_recommendation([recommendation])[recommendation.pk]
     queryset = comparison_queryset(
         recommendation=recommendation, expected_ids=[o.pk for o in expected]
     ).filter(slug__in=organisation_slugs)
     url_of = response_urls(recommendation)
-    by_slug = {o.slug: o for o in queryset}
+    readable = permissions.sensitive_readable_organisation_ids(user)
+    by_slug = {o.slug: o for o in withhold_sensitive_text(list(queryset), readable)}
     for organisation in by_slug.values():
         organisation.response_url = url_of(organisation)
     return [by_slug[slug] for slug in organisation_slugs if slug in by_slug]

@@ -109,15 +109,23 @@ def open_drafts(*, organisation_ids):
     )
 
 
-def recent_from_others(*, organisation_ids):
-    """The latest published positions of every other organisation."""
-    return list(
+def recent_from_others(*, organisation_ids, user):
+    """The latest published positions of every other organisation, as `user` may read them."""
+    updates = list(
         ResponseUpdate.objects.published()
         .exclude(response__organisation_id__in=organisation_ids)
         .select_related(*UPDATE_RELATED)
         # Latest positions first; walks the (state, as_of) index instead of sorting them all.
         .order_by("-as_of", "-pk")[:RECENT_LIMIT]
     )
+    readable = permissions.sensitive_readable_organisation_ids(user)
+    for update in updates:
+        update.withheld = permissions.withholds(
+            readable, update.response.organisation_id, update.marking
+        )
+        if update.withheld:
+            update.narrative = ""
+    return updates
 
 
 def awaiting_review(*, user):
@@ -146,7 +154,7 @@ def home_summary(*, user):
         "summaries": organisation_summaries(memberships=memberships),
         "awaiting_my_sign_off": awaiting_my_sign_off(user=user),
         "my_open_drafts": open_drafts(organisation_ids=organisation_ids),
-        "recent_from_others": recent_from_others(organisation_ids=organisation_ids),
+        "recent_from_others": recent_from_others(organisation_ids=organisation_ids, user=user),
         "awaiting_review": review_list,
         "awaiting_review_count": review_count,
     }

@@ -118,8 +118,13 @@ def response_timeline(*, target, user):
         .select_related("author", "signed_off_by")
         .order_by("-as_of", "-created_at", "-pk")
     )
+    readable = permissions.sensitive_readable_organisation_ids(user)
     for update in updates:
         update.response = target.response
+        # Need-to-know: others see that a sensitive update exists, not what it says.
+        update.withheld = permissions.withholds(readable, organisation_id, update.marking)
+        if update.withheld:
+            update.narrative = update.awaiting = update.position_provided_by = ""
         update.can_edit = timeline.can_write and update.is_editable
         update.can_sign_off = (
             update.state == WorkflowState.AWAITING_SIGN_OFF

@@ -15,6 +15,12 @@ def status_label(code):
     return choices.status_label(code)
 
 
+@register.simple_tag
+def withheld_text():
+    """What a reader without a need to know sees instead of OFFICIAL-SENSITIVE text."""
+    return choices.WITHHELD_TEXT
+
+
 @register.filter
 def status_short_label(code):
     """The on-screen short form of a status's label, for tags in tables."""

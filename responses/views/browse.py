@@ -38,7 +38,7 @@ class RecommendationDetailView(TemplateView):
             slug=self.kwargs["slug"], number=self.kwargs["number"]
         )
         return selectors.recommendation_comparison(
-            recommendation=recommendation, filters=self.request.GET
+            recommendation=recommendation, filters=self.request.GET, user=self.request.user
         )
 
     def get_context_data(self, **kwargs):
@@ -78,7 +78,7 @@ class RecommendationCompareView(TemplateView):
             )
             return redirect(recommendation.get_absolute_url() + "#comparison")
         organisations = selectors.side_by_side(
-            recommendation=recommendation, organisation_slugs=chosen
+            recommendation=recommendation, organisation_slugs=chosen, user=request.user
         )
         return self.render_to_response(
             self.get_context_data(

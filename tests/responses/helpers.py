@@ -100,8 +100,9 @@ QUERY_COUNTS = {
     "supercomplaint_detail": 10,
     # + the user's memberships and their own organisation's row, shown first (own_positions).
     "recommendation_detail": 11,
-    "recommendation_export": 9,
-    "recommendation_compare": 8,
+    # + the reader's memberships: whose OFFICIAL-SENSITIVE text they may read (need-to-know).
+    "recommendation_export": 10,
+    "recommendation_compare": 9,
     "matrix": 9,
     "matrix_heat_map": 9,
     "matrix_export": 9,

@@ -16,7 +16,8 @@ def test_the_response_page_shows_the_response(world, client, response):
                      lead="DCI Smith", portal_reference="#17527",
                      narrative="<p>Nearly there.</p>", position_provided_by="DCC Jones",
                      marking=Marking.OFFICIAL_SENSITIVE)
-    client.force_login(world.other_contributor)
+    # A national reviewer has the need to know (test_need_to_know.py: who else has).
+    client.force_login(world.reviewer)
 
     html = client.get(response_url(world)).content.decode()
 
@@ -30,7 +31,7 @@ def test_the_response_page_shows_the_response(world, client, response):
     assert "OFFICIAL-SENSITIVE" in html
     assert reverse("responses:organisation_detail", args=["force-a"]) in html
     assert reverse("responses:recommendation_detail", args=["safe-to-share", "1"]) in html
-    # Charlie writes for force B, not force A.
+    # Reviewers review; they do not write for force A.
     assert "Add an update" not in html
 
 
