@@ -17,12 +17,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import permissions
-from .choices import WorkflowState
+from .choices import DatePrecision, WorkflowState
 from .models import Response, ResponseReview, ResponseUpdate
 
 # What a writer may set on an update; everything else is the workflow's.
 EDITABLE_FIELDS = (
     "as_of",
+    "as_of_precision",
     "status",
     "narrative",
     "awaiting",
@@ -189,7 +190,7 @@ def response_update_delete(*, update, user):
     update.delete()
 
 
-def _refresh_current_status(response):
+def refresh_current_status(response):
     """
     Point the response at its published update with the latest `as_of`.
 
@@ -203,8 +204,9 @@ def _refresh_current_status(response):
     response.current_update = latest
     response.current_status = latest.status if latest else ""
     response.current_status_on = latest.as_of if latest else None
+    response.current_status_precision = latest.as_of_precision if latest else DatePrecision.DAY
     response.save(update_fields=["current_update", "current_status", "current_status_on",
-                                 "updated_at"])
+                                 "current_status_precision", "updated_at"])
 
 
 @transaction.atomic
@@ -228,7 +230,7 @@ def response_update_publish(*, update, approver):
     update.version += 1
     update.save(update_fields=["state", "signed_off_by", "signed_off_at", "version",
                                "updated_at"])
-    _refresh_current_status(response)
+    refresh_current_status(response)
     if response.current_update_id == update.pk:
         # Details written before sign-off reach every reader only now, and only from the
         # position that is current: a late sign-off of an older update leaves them alone.

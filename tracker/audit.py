@@ -32,7 +32,7 @@ AUDITED = [
             "exclude_fields": TIMESTAMPS,
             "m2m_fields": {"editors"},
             "serialize_data": True,
-            "serialize_kwargs": {"fields": ["response", "state", "as_of"]},
+            "serialize_kwargs": {"fields": ["response", "state", "as_of", "as_of_precision"]},
         },
     ),
     (

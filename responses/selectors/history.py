@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_date
 from tracker.models import Membership
 
 from .. import permissions
-from ..choices import ReviewOutcome, WorkflowState
+from ..choices import DatePrecision, ReviewOutcome, WorkflowState, format_as_of
 from ..models import ResponseUpdate
 
 # Fields of an update that the workflow sets; a change to them alone is not an "edit".
@@ -140,7 +140,8 @@ def _dated(entry):
     """' as of 1 May 2021' for an update entry, or '' if the snapshot has no date."""
     fields = (entry.serialized_data or {}).get("fields") or {}
     as_of = parse_date(fields.get("as_of") or "")
-    return f" as of {as_of.day} {as_of:%B %Y}" if as_of else ""
+    precision = fields.get("as_of_precision") or DatePrecision.DAY
+    return f" as of {format_as_of(as_of, precision)}" if as_of else ""
 
 
 def _the(state, dated):

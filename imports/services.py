@@ -1,0 +1,150 @@
+"""
+The writes of imports: applying a plan that `imports.portal` or `imports.recommendations_sheet`
+made from the whole file. Each service checks who is importing, plans again from the file's bytes
+inside its transaction (so what is written matches the database as it is now), refuses the file
+if anything is wrong, and writes everything or nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from responses import permissions
+from responses.choices import WorkflowState
+from responses.models import Response, ResponseUpdate
+from responses.services import refresh_current_status
+
+from .models import ImportFile
+from .portal import file_sha256, portal_plan
+
+
+class ImportRefused(ValidationError):
+    """The file has problems; `plan.problems` lists them by row and column. Nothing was written."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        super().__init__([str(problem) for problem in plan.problems], code="import_refused")
+
+
+class FileChanged(ValidationError):
+    def __init__(self):
+        super().__init__(
+            "The file is not the one previewed. Upload it again and check the preview.",
+            code="file_changed",
+        )
+
+
+@dataclass
+class PortalImportResult:
+    plan: object
+    created_responses: int = 0
+    created_updates: int = 0
+
+    @property
+    def skipped(self):
+        return len(self.plan.skipped_rows)
+
+
+@transaction.atomic
+def portal_import(*, content, organisation, super_complaint, user, expected_sha256=None,
+                  dry_run=False, by_command=False):
+    """
+    Import a monitoring-portal export for `organisation`: every new row becomes a published
+    update of the organisation's response to its recommendation (the response is created if
+    needed), marked as imported by `user` from a file with this SHA-256, dated as the file says.
+    Each response takes the reference and lead of its newest imported position.
+
+    Rows already published (the same date and text) are skipped, so importing a file again
+    changes nothing, and no published update is ever edited. `expected_sha256` is the hash of
+    the file that was previewed: other bytes are refused. `by_command` is for
+    `manage.py import_portal`, run by whoever operates the server (`user` may then be None);
+    anyone else must be an admin or an approver of the organisation.
+    """
+    if not by_command:
+        permissions.require_importer(user, organisation.pk)
+    if expected_sha256 is not None and file_sha256(content) != expected_sha256:
+        raise FileChanged()
+    # Serialise imports of one organisation: two at once would both see a row as new.
+    type(organisation).objects.select_for_update().filter(pk=organisation.pk).first()
+    plan = portal_plan(content=content, organisation=organisation,
+                       super_complaint=super_complaint)
+    if not plan.is_valid:
+        raise ImportRefused(plan)
+    result = PortalImportResult(plan=plan)
+    if dry_run:
+        return result
+
+    now = timezone.now()
+    changes = plan.changes
+    responses = {}
+    for change in changes:
+        response = change.response
+        if response is None:
+            response = Response.objects.create(
+                recommendation=change.recommendation, organisation=organisation
+            )
+            result.created_responses += 1
+        responses[change.recommendation.pk] = response
+
+    for row in plan.new_rows:
+        update = ResponseUpdate(
+            response=responses[row.recommendation.pk],
+            as_of=row.as_of,
+            as_of_precision=row.as_of_precision,
+            status=row.status,
+            narrative=row.narrative,
+            position_provided_by=row.lead,
+            lead=row.lead,
+            portal_reference=row.reference,
+            state=WorkflowState.PUBLISHED,
+            signed_off_at=now,
+            imported_by=user,
+            imported_at=now,
+            imported_sha256=plan.sha256,
+        )
+        # The foreign keys were just looked up: checking them again would cost a query a row.
+        update.full_clean(exclude=["response", "imported_by"])
+        update.save()
+        result.created_updates += 1
+
+    for change in changes:
+        response = responses[change.recommendation.pk]
+        if change.new_updates:
+            refresh_current_status(response)
+        if change.reference_changes or change.lead_changes:
+            response.portal_reference = change.reference
+            response.lead = change.lead
+            response.full_clean(exclude=["recommendation", "organisation", "current_update",
+                                         "reviewed_by"], validate_unique=False)
+            response.save(update_fields=["portal_reference", "lead", "updated_at"])
+    return result
+
+
+def import_file_store(*, kind, content, filename, user, super_complaint, organisation=None):
+    """Keep an uploaded file until its preview is confirmed (or abandoned)."""
+    return ImportFile.objects.create(
+        kind=kind, content=content, filename=filename[:255], uploaded_by=user,
+        super_complaint=super_complaint, organisation=organisation, sha256=file_sha256(content),
+    )
+
+
+@transaction.atomic
+def portal_import_confirm(*, import_file, user, sha256):
+    """Apply a previewed portal upload, once: the confirmation names the previewed file's hash."""
+    import_file = ImportFile.objects.select_for_update().get(pk=import_file.pk)
+    if import_file.uploaded_by_id != user.pk or import_file.kind != ImportFile.Kind.PORTAL:
+        raise PermissionDenied("This upload is someone else's.")
+    if import_file.sha256 != sha256:
+        raise FileChanged()
+    result = portal_import(
+        content=bytes(import_file.content), organisation=import_file.organisation,
+        super_complaint=import_file.super_complaint, user=user, expected_sha256=sha256,
+    )
+    import_file.applied_at = timezone.now()
+    import_file.summary = (
+        f"{result.created_updates} updates published, {result.skipped} rows already there"
+    )
+    import_file.save(update_fields=["applied_at", "summary", "updated_at"])
+    return result
