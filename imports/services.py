@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from recommendations.models import Recommendation
 from responses import permissions
 from responses.choices import WorkflowState
 from responses.models import Response, ResponseUpdate
@@ -18,6 +19,7 @@ from responses.services import refresh_current_status
 
 from .models import ImportFile
 from .portal import file_sha256, portal_plan
+from .recommendations_sheet import recommendations_plan
 
 
 class ImportRefused(ValidationError):
@@ -146,5 +148,74 @@ def portal_import_confirm(*, import_file, user, sha256):
     import_file.summary = (
         f"{result.created_updates} updates published, {result.skipped} rows already there"
     )
+    import_file.save(update_fields=["applied_at", "summary", "updated_at"])
+    return result
+
+
+@dataclass
+class RecommendationsImportResult:
+    plan: object
+    created: int = 0
+    updated: int = 0
+
+
+@transaction.atomic
+def recommendations_import(*, content, super_complaint, user, expected_sha256=None,
+                           dry_run=False, by_command=False):
+    """
+    Create or update `super_complaint`'s recommendations from a spreadsheet, all or nothing.
+    Only an admin may (or `manage.py import_recommendations`, with `by_command`).
+    """
+    if not by_command:
+        permissions.require_admin(user)
+    if expected_sha256 is not None and file_sha256(content) != expected_sha256:
+        raise FileChanged()
+    type(super_complaint).objects.select_for_update().filter(pk=super_complaint.pk).first()
+    plan = recommendations_plan(content=content, super_complaint=super_complaint)
+    if not plan.is_valid:
+        raise ImportRefused(plan)
+    result = RecommendationsImportResult(plan=plan)
+    if dry_run:
+        return result
+    saved = {}
+    for row in plan.rows:
+        recommendation = row.existing or Recommendation(super_complaint=super_complaint)
+        if row.action != "No change":
+            recommendation.number = row.number
+            recommendation.order = row.order
+            recommendation.title = row.title
+            recommendation.text = row.text
+            recommendation.notes = row.notes
+            recommendation.due_on = row.due_on
+            recommendation.full_clean(exclude=["super_complaint"], validate_unique=False)
+            recommendation.save()
+            if row.existing is None:
+                result.created += 1
+            else:
+                result.updated += 1
+            recommendation.recipient_groups.set(row.groups)
+        saved[row.number.lower()] = recommendation
+    numbers = {r.number.lower(): r for r in Recommendation.objects.filter(
+        super_complaint=super_complaint)}
+    for row in plan.rows_to_write:
+        saved[row.number.lower()].depends_on.set([numbers[n] for n in row.depends_on])
+    return result
+
+
+@transaction.atomic
+def recommendations_import_confirm(*, import_file, user, sha256):
+    """Apply a previewed recommendations upload."""
+    import_file = ImportFile.objects.select_for_update().get(pk=import_file.pk)
+    if (import_file.uploaded_by_id != user.pk
+            or import_file.kind != ImportFile.Kind.RECOMMENDATIONS):
+        raise PermissionDenied("This upload is someone else's.")
+    if import_file.sha256 != sha256:
+        raise FileChanged()
+    result = recommendations_import(
+        content=bytes(import_file.content), super_complaint=import_file.super_complaint,
+        user=user, expected_sha256=sha256,
+    )
+    import_file.applied_at = timezone.now()
+    import_file.summary = f"{result.created} created, {result.updated} updated"
     import_file.save(update_fields=["applied_at", "summary", "updated_at"])
     return result
