@@ -1,5 +1,6 @@
 from django.views.generic import TemplateView
 
+from .. import permissions
 from ..selectors.home import home_summary
 
 
@@ -9,4 +10,10 @@ class HomeView(TemplateView):
     template_name = "responses/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**home_summary(user=self.request.user), **kwargs)
+        user = self.request.user
+        return super().get_context_data(
+            **home_summary(user=user),
+            # After the summary, which has read the user's memberships: no extra query.
+            can_import=permissions.can_import_anything(user),
+            **kwargs,
+        )

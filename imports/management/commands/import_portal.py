@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             raise CommandError("Nothing was imported: the file has the problems above.") from None
         plan = result.plan
-        for row in plan.rows:
+        for row in plan.rows if options["verbosity"] >= 2 or options["dry_run"] else []:
             what = row.skip_reason or f"publish ({row.status_label})"
             self.stdout.write(
                 f"Row {row.row}: recommendation {row.recommendation.number}, {row.reference}, "

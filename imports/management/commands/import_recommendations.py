@@ -38,7 +38,8 @@ class Command(BaseCommand):
             for problem in error.plan.problems:
                 self.stderr.write(str(problem))
             raise CommandError("Nothing was loaded: the file has the problems above.") from None
-        for row in result.plan.rows:
+        for row in (result.plan.rows
+                    if options["verbosity"] >= 2 or options["dry_run"] else []):
             changed = f" ({', '.join(row.changed)})" if row.changed else ""
             self.stdout.write(f"Row {row.row}: recommendation {row.number}: {row.action}{changed}")
         if options["dry_run"]:
