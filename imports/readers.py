@@ -81,7 +81,10 @@ def _raw_rows_xlsx(content):
         raise UnreadableFile(NOT_A_TABLE) from None
     try:
         sheet = workbook.worksheets[0]
-        return [[cell_text(value).strip() for value in row] for row in sheet.iter_rows(values_only=True)]
+        return [
+            [cell_text(value).strip() for value in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
     finally:
         workbook.close()
 

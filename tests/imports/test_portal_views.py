@@ -1,0 +1,157 @@
+"""The portal import pages: who may upload, the preview, the confirmation, and query counts."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from imports.models import ImportFile
+from responses.models import Response, ResponseUpdate
+
+from .helpers import portal_file, portal_row
+
+MAY = "<p>DCI Smith</p><p>May 2021</p>"
+UPLOAD = reverse("imports:portal_upload")
+
+# Session + user, then the page's own queries; the same whatever the number of rows.
+QUERY_COUNTS = {
+    "upload_form": 5,  # + memberships, organisations, super-complaints
+    "upload_refused": 12,
+    "preview": 9,
+}
+
+
+def upload(client, world, content, organisation=None, name="export.txt"):
+    return client.post(UPLOAD, {
+        "organisation": (organisation or world.force_a).pk,
+        "super_complaint": world.super_complaint.pk,
+        "file": SimpleUploadedFile(name, content),
+    })
+
+
+def rows(count):
+    return [portal_row(1 if i % 2 else 5, f"#{i}", f"<p>Lead {i}</p><p>{i % 12 + 1}/2020</p>",
+                       f"<p>Update {i}.</p>") for i in range(count)]
+
+
+def test_an_admin_uploads_previews_and_confirms(client, world, admin_user):
+    client.force_login(admin_user)
+    page = upload(client, world, portal_file([portal_row(1, "#1", MAY), portal_row(5, "#5", "")]))
+    import_file = ImportFile.objects.get()
+    assert page.status_code == 302
+    assert page["Location"] == reverse("imports:portal_preview", args=[import_file.pk])
+    assert not Response.objects.exists()
+
+    preview = client.get(page["Location"])
+    text = preview.content.decode()
+    assert "Check what will be imported" in text
+    assert "#1" in text and "#5" in text and "May 2021" in text and "from row 4" in text
+    assert "Publish 2 updates" in text
+
+    done = client.post(page["Location"], {"sha256": import_file.sha256})
+    assert done.status_code == 302
+    assert done["Location"] == world.force_a.get_absolute_url()
+    assert ResponseUpdate.objects.filter(imported_by=admin_user).count() == 2
+    followed = client.get(done["Location"])
+    assert "2 updates published from the monitoring-portal export" in followed.content.decode()
+
+    # Confirming twice writes nothing more.
+    client.post(page["Location"], {"sha256": import_file.sha256})
+    assert ResponseUpdate.objects.count() == 2
+
+
+def test_an_approver_imports_for_their_own_organisation(client, world):
+    client.force_login(world.approver)
+    page = upload(client, world, portal_file([portal_row(1, "#1", MAY)]))
+    import_file = ImportFile.objects.get()
+    client.post(page["Location"], {"sha256": import_file.sha256})
+    assert ResponseUpdate.objects.get().imported_by == world.approver
+
+
+def test_an_approver_cannot_import_for_another_organisation(client, world):
+    client.force_login(world.other_approver)
+    page = upload(client, world, portal_file([portal_row(1, "#1", MAY)]),
+                  organisation=world.force_a)
+    assert page.status_code == 200
+    assert "Select a valid choice" in page.content.decode()
+    assert not ImportFile.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["contributor", "viewer", "reviewer", "outsider"])
+def test_others_cannot_upload(client, world, persona):
+    client.force_login(getattr(world, persona))
+    assert client.get(UPLOAD).status_code == 403
+    assert upload(client, world, portal_file([portal_row(1, "#1", MAY)])).status_code == 403
+    assert not ImportFile.objects.exists()
+
+
+def test_someone_elses_upload_cannot_be_previewed_or_confirmed(client, world, admin_user):
+    client.force_login(world.approver)
+    page = upload(client, world, portal_file([portal_row(1, "#1", MAY)]))
+    import_file = ImportFile.objects.get()
+    client.force_login(admin_user)
+    assert client.get(page["Location"]).status_code == 404
+    assert client.post(page["Location"], {"sha256": import_file.sha256}).status_code == 404
+    assert not ResponseUpdate.objects.exists()
+
+
+def test_a_confirmation_naming_another_file_writes_nothing(client, world):
+    client.force_login(world.approver)
+    page = upload(client, world, portal_file([portal_row(1, "#1", MAY)]))
+    answer = client.post(page["Location"], {"sha256": "0" * 64})
+    assert answer.status_code == 200
+    assert "The file is not the one previewed" in answer.content.decode()
+    assert not ResponseUpdate.objects.exists()
+
+
+def test_a_bad_row_shows_the_error_summary_naming_it(client, world):
+    client.force_login(world.approver)
+    bad = rows(30)
+    bad[20] = portal_row(9, "#9", MAY)
+    page = upload(client, world, portal_file(bad))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "There is a problem" in text
+    assert ('<a href="#id_file">Row 24, column SUPER-COMPLAINT RECOMMENDATION: Safe to share? '
+            "has no recommendation 9</a>") in text
+    assert not ImportFile.objects.exists()
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(client, world):
+    client.force_login(world.approver)
+    page = upload(client, world, b"%PDF-1.4\x00\x01", name="export.pdf")
+    assert "The selected file must be a CSV, a tab-separated text file" in page.content.decode()
+    page = upload(client, world, b"\x89PNG\r\n\x1a\n\x00\x00", name="export.csv")
+    assert "The file must be a spreadsheet" in page.content.decode()
+
+
+def test_a_file_over_the_size_limit_is_refused(client, world, settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    client.force_login(world.approver)
+    page = upload(client, world, b"x" * (1024 * 1024 + 1))
+    assert "The selected file must be smaller than 1 MB" in page.content.decode()
+
+
+def test_query_counts_are_pinned(client, world, django_assert_num_queries):
+    client.force_login(world.approver)
+    with django_assert_num_queries(QUERY_COUNTS["upload_form"]):
+        assert client.get(UPLOAD).status_code == 200
+    bad = rows(5)
+    bad[2] = portal_row(9, "#9", MAY)
+    with django_assert_num_queries(QUERY_COUNTS["upload_refused"]):
+        assert upload(client, world, portal_file(bad)).status_code == 200
+    bad = rows(50)
+    bad[2] = portal_row(9, "#9", MAY)
+    with django_assert_num_queries(QUERY_COUNTS["upload_refused"]):
+        assert upload(client, world, portal_file(bad)).status_code == 200
+
+    for count in (5, 50):
+        page = upload(client, world, portal_file(rows(count)))
+        with django_assert_num_queries(QUERY_COUNTS["preview"]):
+            assert client.get(page["Location"]).status_code == 200
+
+
+def test_the_home_page_links_importers_to_the_imports(client, world):
+    client.force_login(world.approver)
+    assert reverse("imports:home") in client.get("/").content.decode()
+    client.force_login(world.contributor)
+    assert reverse("imports:home") not in client.get("/").content.decode()
