@@ -106,7 +106,7 @@ def test_the_command_loads_and_dry_runs(world, tmp_path):
     call_command("import_recommendations", str(path), super_complaint="safe-to-share",
                  verbosity=0)
     assert Recommendation.objects.filter(number="3a").exists()
-    path.write_bytes(csv_file([["", "", "", "", "", "", "", ""], ["x", "", "", "", "", "", "", ""]]))
+    path.write_bytes(csv_file([["x", "", "", "", "", "", "", ""]]))
     with pytest.raises(CommandError, match="Nothing was loaded"):
         call_command("import_recommendations", str(path), super_complaint="safe-to-share",
                      verbosity=0)
