@@ -8,7 +8,8 @@ if anything is wrong, and writes everything or nothing.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from recommendations.models import Recommendation
@@ -90,6 +91,7 @@ def portal_import(*, content, organisation, super_complaint, user, expected_sha2
             result.created_responses += 1
         responses[change.recommendation.pk] = response
 
+    new_updates = []
     for row in plan.new_rows:
         update = ResponseUpdate(
             response=responses[row.recommendation.pk],
@@ -107,9 +109,13 @@ def portal_import(*, content, organisation, super_complaint, user, expected_sha2
             imported_sha256=plan.sha256,
         )
         # The foreign keys were just looked up: checking them again would cost a query a row.
-        update.full_clean(exclude=["response", "imported_by"])
-        update.save()
-        result.created_updates += 1
+        # The one database constraint (sensitive is never public) is `clean()`'s rule too, and
+        # an import writes neither; Django's check of it in Python costs a millisecond a row.
+        update.full_clean(exclude=["response", "imported_by"], validate_unique=False,
+                          validate_constraints=False)
+        new_updates.append(update)
+    _insert_with_signals(ResponseUpdate, new_updates)
+    result.created_updates = len(new_updates)
 
     for change in changes:
         response = responses[change.recommendation.pk]
@@ -122,6 +128,22 @@ def portal_import(*, content, organisation, super_complaint, user, expected_sha2
                                          "reviewed_by"], validate_unique=False)
             response.save(update_fields=["portal_reference", "lead", "updated_at"])
     return result
+
+
+def _insert_with_signals(model, instances, batch_size=500):
+    """
+    Insert rows in batches, sending the pre_save and post_save signals that `save()` would, so
+    the audit trail (django-auditlog listens to them) records each row as if saved one by one.
+    A 5,000-row import then costs 10 inserts instead of 5,000.
+    """
+    using = router.db_for_write(model)
+    for instance in instances:
+        pre_save.send(sender=model, instance=instance, raw=False, using=using,
+                      update_fields=None)
+    model.objects.bulk_create(instances, batch_size=batch_size)
+    for instance in instances:
+        post_save.send(sender=model, instance=instance, created=True, update_fields=None,
+                       raw=False, using=using)
 
 
 def import_file_store(*, kind, content, filename, user, super_complaint, organisation=None):
