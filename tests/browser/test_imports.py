@@ -41,7 +41,8 @@ def test_an_admin_imports_seed_000_after_reading_the_preview(demo_data, new_page
 
     page.get_by_role("button", name="Publish 3 updates").click()
     page.wait_for_load_state()
-    expect(page.get_by_text("3 updates published from the monitoring-portal export")).to_be_visible()
+    banner = page.get_by_text("3 updates published from the monitoring-portal export")
+    expect(banner).to_be_visible()
     expect(page.get_by_role("heading", name="South Yorkshire Police", level=1)).to_be_visible()
     check_accessibility(page, "portal-imported-organisation")
 
