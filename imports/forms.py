@@ -50,7 +50,10 @@ class PortalUploadForm(forms.Form):
         label="Organisation",
         queryset=Organisation.objects.none(),
         empty_label="Choose the organisation",
-        error_messages={"required": "Select the organisation whose export this is"},
+        error_messages={
+            "required": "Select the organisation whose export this is",
+            "invalid_choice": "Select an organisation you can import for",
+        },
     )
     super_complaint = SuperComplaintChoiceField(
         label="Super-complaint",

@@ -310,7 +310,10 @@ def portal_plan(*, content, organisation, super_complaint):
 
     recommendations = {
         r.number.lower(): r
-        for r in Recommendation.objects.filter(super_complaint=super_complaint)
+        # With the super-complaint: the audit log names each new response by it.
+        for r in Recommendation.objects.filter(super_complaint=super_complaint).select_related(
+            "super_complaint"
+        )
     }
     audiences = audiences_by_recommendation(recommendations.values())
     responses = {

@@ -165,6 +165,8 @@ def _describe_update(entry):
     if entry.action == Action.CREATE:
         if state == WorkflowState.AWAITING_SIGN_OFF:
             return f"wrote an update{dated} and submitted it for sign-off"
+        if state == WorkflowState.PUBLISHED and "imported_sha256" in changes:
+            return f"imported a published update{dated} from the monitoring portal"
         if state == WorkflowState.PUBLISHED:
             return f"added a published update{dated}"
         return f"created a draft update{dated}"

@@ -1,7 +1,10 @@
 """The portal import pages: who may upload, the preview, the confirmation, and query counts."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from imports.models import ImportFile
@@ -17,6 +20,7 @@ QUERY_COUNTS = {
     "upload_form": 5,  # + memberships, organisations, super-complaints
     "upload_refused": 12,
     "preview": 9,
+    "confirm": 42,
 }
 
 
@@ -54,6 +58,11 @@ def test_an_admin_uploads_previews_and_confirms(client, world, admin_user):
     followed = client.get(done["Location"])
     assert "2 updates published from the monitoring-portal export" in followed.content.decode()
 
+    # The response's history names the import and its user.
+    history = client.get(Response.objects.get(recommendation=world.rec_1).get_absolute_url())
+    assert ("imported a published update as of May 2021 from the monitoring portal"
+            in history.content.decode())
+
     # Confirming twice writes nothing more.
     client.post(page["Location"], {"sha256": import_file.sha256})
     assert ResponseUpdate.objects.count() == 2
@@ -72,7 +81,7 @@ def test_an_approver_cannot_import_for_another_organisation(client, world):
     page = upload(client, world, portal_file([portal_row(1, "#1", MAY)]),
                   organisation=world.force_a)
     assert page.status_code == 200
-    assert "Select a valid choice" in page.content.decode()
+    assert "Select an organisation you can import for" in page.content.decode()
     assert not ImportFile.objects.exists()
 
 
@@ -155,3 +164,32 @@ def test_the_home_page_links_importers_to_the_imports(client, world):
     assert reverse("imports:home") in client.get("/").content.decode()
     client.force_login(world.contributor)
     assert reverse("imports:home") not in client.get("/").content.decode()
+
+
+def test_the_confirmation_costs_a_fixed_number_of_queries_plus_one_audit_entry_per_update(
+    client, world, django_assert_num_queries
+):
+    client.force_login(world.approver)
+    for count in (4, 40):
+        Response.objects.all().delete()
+        page = upload(client, world, portal_file(rows(count)))
+        sha256 = ImportFile.objects.get(pk=page["Location"].split("/")[-2]).sha256
+        ContentType.objects.clear_cache()  # as in a fresh process: the log looks its types up
+        # The rows touch the same two responses. The updates are inserted in one batch, but
+        # django-auditlog writes one entry for each.
+        with django_assert_num_queries(QUERY_COUNTS["confirm"] + count):
+            assert client.post(page["Location"], {"sha256": sha256}).status_code == 302
+        assert ResponseUpdate.objects.count() == count
+
+
+def test_old_uploads_are_cleared(client, world, time_machine):
+    from django.core.management import call_command
+
+    client.force_login(world.approver)
+    page = upload(client, world, portal_file([portal_row(1, "#1", MAY)]))
+    client.post(page["Location"], {"sha256": ImportFile.objects.get().sha256})
+    upload(client, world, portal_file([portal_row(5, "#5", MAY)]))
+    time_machine.move_to(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=8))
+    call_command("clear_import_files", verbosity=0)
+    applied = ImportFile.objects.get()
+    assert applied.applied_at and bytes(applied.content) == b""
