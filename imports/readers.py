@@ -75,18 +75,22 @@ def _raw_rows_text(content):
 
 
 def _raw_rows_xlsx(content):
+    """
+    The first sheet's rows. XML entities are refused, not expanded (openpyxl parses with
+    defusedxml when it is installed), so a "billion laughs" file cannot exhaust the memory.
+    """
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        try:
+            return [
+                [cell_text(value).strip() for value in row]
+                for row in workbook.worksheets[0].iter_rows(values_only=True)
+            ]
+        finally:
+            workbook.close()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, SyntaxError):
+        # defusedxml's refusals are ValueErrors; a broken XML part is a SyntaxError (ParseError).
         raise UnreadableFile(NOT_A_TABLE) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [
-            [cell_text(value).strip() for value in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    finally:
-        workbook.close()
 
 
 def read_table(content, *, normalise_header):

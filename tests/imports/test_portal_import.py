@@ -236,3 +236,22 @@ def test_the_service_refuses_anyone_but_an_admin_or_an_approver_of_the_organisat
             run(world, content, user=user)
     assert not ResponseUpdate.objects.exists()
 
+
+
+def test_an_xlsx_with_an_xml_entity_bomb_is_refused_not_expanded(world):
+    import zipfile
+    from io import BytesIO
+
+    content = BytesIO(xlsx_file([HEADERS, portal_row(1, "#1", MAY)]))
+    bomb = BytesIO()
+    with zipfile.ZipFile(content) as source, zipfile.ZipFile(bomb, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+                    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><worksheet', 1)
+            target.writestr(item, data)
+    with pytest.raises(ImportRefused) as refused:
+        run(world, bomb.getvalue())
+    assert refused.value.messages[0].startswith("The file must be a spreadsheet")
