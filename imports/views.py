@@ -212,7 +212,8 @@ class RecommendationsPreviewView(PreviewView):
         return f"Save {count} recommendation{'s' if count != 1 else ''}"
 
     def success_message(self, result):
-        return f"{result.created} recommendations created and {result.updated} updated"
+        plural = "" if result.created == 1 else "s"
+        return f"{result.created} recommendation{plural} created and {result.updated} updated"
 
     def done_url(self):
         return self.import_file.super_complaint.get_absolute_url()

@@ -77,3 +77,27 @@ def test_an_upload_with_a_bad_row_shows_the_error_summary_naming_it(demo_data, n
         page.get_by_label("Super-complaint").input_value())
     check_accessibility(page, "portal-upload-error")
     assert not ResponseUpdate.objects.filter(imported_at__isnull=False).exists()
+
+
+def test_an_admin_loads_recommendations_from_a_spreadsheet(demo_data, new_page,
+                                                           check_accessibility, tmp_path):
+    path = tmp_path / "recommendations.csv"
+    path.write_text(
+        "number,order,title,text,notes,recipient groups,depends on,due date\n"
+        '99,99,A new one,"Do the new thing.",,Chief constables,1,27/03/2027\n',
+        encoding="utf-8",
+    )
+    page = new_page()
+    sign_in(page, "admin")
+    page.goto("/imports/recommendations/")
+    check_accessibility(page, "recommendations-upload")
+    page.get_by_label("Super-complaint").select_option(label="Safe to share?")
+    page.get_by_label("Upload the recommendations").set_input_files(str(path))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="Check the recommendations")).to_be_visible()
+    expect(page.locator("tbody tr")).to_contain_text("Create")
+    check_accessibility(page, "recommendations-preview")
+    page.get_by_role("button", name="Save 1 recommendation").click()
+    expect(page.get_by_text("1 recommendation created and 0 updated")).to_be_visible()
+    expect(page.get_by_role("link", name="Recommendation 99", exact=False)).to_be_visible()
+    check_accessibility(page, "recommendations-loaded")
