@@ -9,6 +9,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -24,6 +25,7 @@ from .models import ImportFile
 from .portal import portal_plan
 from .recommendations_sheet import COLUMNS, EXAMPLE, recommendations_plan
 
+ROWS_PER_PAGE = 100
 # The error summary lists at most this many problems, then says how many more there are.
 PROBLEMS_SHOWN = 50
 
@@ -140,8 +142,10 @@ class PreviewView(TemplateView):
 
     def get_context_data(self, *, form=None, **kwargs):
         plan = self.plan()
+        # Every row is shown, a page at a time: a 5,000-row export would be a 5 MB page.
+        page_obj = Paginator(plan.rows, ROWS_PER_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            import_file=self.import_file, plan=plan,
+            import_file=self.import_file, plan=plan, page_obj=page_obj,
             form=form or ConfirmForm(initial={"sha256": self.import_file.sha256}),
             problems=problem_messages(plan.problems), button=self.button(plan), **kwargs,
         )

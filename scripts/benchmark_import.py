@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/tracker-benchmark-import.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
 import django  # noqa: E402
 
@@ -37,8 +38,12 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from imports.models import ImportFile  # noqa: E402
 from imports.portal import portal_plan  # noqa: E402
-from imports.services import portal_import  # noqa: E402
+from imports.services import import_file_store, portal_import  # noqa: E402
 from recommendations.models import (  # noqa: E402
     Organisation,
     RecipientGroup,
@@ -46,6 +51,7 @@ from recommendations.models import (  # noqa: E402
     SuperComplaint,
 )
 from responses.models import ResponseUpdate  # noqa: E402
+from tracker.accounts import twofactor  # noqa: E402
 
 RECOMMENDATIONS = 100
 MONTHS = 50
@@ -111,6 +117,21 @@ def main():
     print(f"Plan only (read and check every row): {time.perf_counter() - started:.2f} s")
     assert plan.is_valid, plan.problems[:5]
     del plan
+
+    # The preview page a person reads before confirming (first page of rows).
+    admin = get_user_model().objects.create_user("bench-admin", is_staff=True)
+    import_file = import_file_store(kind=ImportFile.Kind.PORTAL, content=content,
+                                    filename="export.txt", user=admin,
+                                    organisation=organisation, super_complaint=super_complaint)
+    client = Client()
+    client.force_login(admin)
+    session = client.session
+    session[twofactor.VERIFIED] = "benchmark"  # as the tests' force_login: signed in fully
+    session.save()
+    started = time.perf_counter()
+    page = client.get(f"/imports/portal/{import_file.pk}/")
+    print(f"Preview page: HTTP {page.status_code}, {len(page.content) / 1024:.0f} KB, "
+          f"{time.perf_counter() - started:.2f} s")
 
     if profile:
         import cProfile

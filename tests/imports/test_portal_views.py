@@ -193,3 +193,14 @@ def test_old_uploads_are_cleared(client, world, time_machine):
     call_command("clear_import_files", verbosity=0)
     applied = ImportFile.objects.get()
     assert applied.applied_at and bytes(applied.content) == b""
+
+
+def test_a_long_preview_shows_its_rows_a_page_at_a_time(client, world):
+    client.force_login(world.approver)
+    page = upload(client, world, portal_file(rows(250)))
+    first = client.get(page["Location"]).content.decode()
+    assert "Rows 1 to 100 of 250" in first
+    assert "Publish 250 updates" in first
+    last = client.get(page["Location"] + "?page=3").content.decode()
+    assert "Rows 201 to 250 of 250" in last
+    assert ">253<" in last  # the file's last line
