@@ -190,7 +190,7 @@ def response_update_delete(*, update, user):
     update.delete()
 
 
-def refresh_current_status(response):
+def _refresh_current_status(response):
     """
     Point the response at its published update with the latest `as_of`.
 
@@ -207,6 +207,14 @@ def refresh_current_status(response):
     response.current_status_precision = latest.as_of_precision if latest else DatePrecision.DAY
     response.save(update_fields=["current_update", "current_status", "current_status_on",
                                  "current_status_precision", "updated_at"])
+
+
+def refresh_current_status(response):
+    """
+    Point the response at its latest published update: for imports (imports.services), which
+    publish updates of their own and must leave the response as publishing would.
+    """
+    _refresh_current_status(response)
 
 
 @transaction.atomic
@@ -230,7 +238,7 @@ def response_update_publish(*, update, approver):
     update.version += 1
     update.save(update_fields=["state", "signed_off_by", "signed_off_at", "version",
                                "updated_at"])
-    refresh_current_status(response)
+    _refresh_current_status(response)
     if response.current_update_id == update.pk:
         # Details written before sign-off reach every reader only now, and only from the
         # position that is current: a late sign-off of an older update leaves them alone.
