@@ -159,7 +159,9 @@ def recommendations_plan(*, content, super_complaint):
                     f"{in_file[rec_number.lower()]}", NUMBER)
 
         order_text = cells.get(ORDER, "").strip()
-        order = index
+        # No order given: an existing recommendation keeps its place, a new one takes its row's.
+        current = existing.get(rec_number.lower())
+        order = current.order if current is not None else index
         if order_text:
             if order_text.isascii() and order_text.isdigit():
                 order = int(order_text)
@@ -214,7 +216,6 @@ def recommendations_plan(*, content, super_complaint):
         problems.extend(row_problems)
         if row_problems:
             continue
-        current = existing.get(rec_number.lower())
         planned = RecommendationRow(
             row=number, number=rec_number, order=order, title=title, text=text, notes=notes,
             groups=row_groups, depends_on=depends_on, due_on=due_on, existing=current,

@@ -153,3 +153,10 @@ def test_query_counts_are_pinned(client, world, admin_user, django_assert_num_qu
         # the recipient groups.
         with django_assert_num_queries(7):
             assert client.get(page["Location"]).status_code == 200
+
+
+def test_a_blank_order_keeps_an_existing_recommendations_place(world, admin_user):
+    load(world, csv_file([["5", "", "", "<p>Together.</p>", "", "Chief constables; Police and "
+                           "crime commissioners (or equivalents)", "", ""]]), user=admin_user)
+    world.rec_5.refresh_from_db()
+    assert world.rec_5.order == 5
