@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -58,6 +59,10 @@ def test_an_admin_uploads_previews_and_confirms(client, world, admin_user):
     followed = client.get(done["Location"])
     assert "2 updates published from the monitoring-portal export" in followed.content.decode()
 
+    # The audit trail names who imported each update, and the upload's confirmation.
+    update = ResponseUpdate.objects.first()
+    assert LogEntry.objects.get_for_object(update).get().actor == admin_user
+    assert LogEntry.objects.get_for_object(import_file).filter(actor=admin_user).count() == 2
     # The response's history names the import and its user.
     history = client.get(Response.objects.get(recommendation=world.rec_1).get_absolute_url())
     assert ("imported a published update as of May 2021 from the monitoring portal"
