@@ -14,11 +14,12 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import audiences_by_recommendation
-from responses.choices import Status, format_as_of
+from responses.choices import Status, WorkflowState, format_as_of
 from responses.models import Response, ResponseUpdate
 from tracker.richtext import sanitise_html
 
@@ -29,6 +30,7 @@ REF = "REF"
 RECOMMENDATION = "SUPER-COMPLAINT RECOMMENDATION"
 POSITION = "FORCE POSITION PROVIDED BY"
 STATUS = "STATUS"
+AWAITING = "AWAITING"
 ORGANISATION = "FORCE"
 RESPONSE_SUFFIX = "RESPONSE"
 # Other names the same columns go by in older exports.
@@ -106,6 +108,7 @@ class PortalRow:
     as_of_precision: str
     narrative: str
     status: str
+    awaiting: str
     response: Response | None
     # Why nothing is written for this row ("" when an update will be published).
     skip_reason: str = ""
@@ -403,6 +406,20 @@ def portal_plan(*, content, organisation, super_complaint):
             if status is None:
                 problem("Use one of the statuses: " + ", ".join(Status.labels), STATUS)
 
+        awaiting = " ".join(html_lines(cells.get(AWAITING, "")))
+        if not row_problems:
+            # The rules of a valid update (the model's clean()), checked now rather than when
+            # writing, so they are reported with the rest.
+            try:
+                ResponseUpdate(as_of=as_of, as_of_precision=precision, status=status,
+                               narrative=narrative, awaiting=awaiting,
+                               state=WorkflowState.PUBLISHED).clean()
+            except ValidationError as error:
+                columns = {"awaiting": AWAITING, "narrative": response_column}
+                for name, messages in error.message_dict.items():
+                    for message in messages:
+                        problem(message, columns.get(name, STATUS))
+
         problems.extend(row_problems)
         if row_problems:
             continue
@@ -410,7 +427,7 @@ def portal_plan(*, content, organisation, super_complaint):
         planned = PortalRow(
             row=number, reference=reference, recommendation=recommendation, lead=lead or "",
             as_of=as_of, as_of_precision=precision, narrative=narrative, status=status,
-            response=response, position_from_row=position_from,
+            awaiting=awaiting, response=response, position_from_row=position_from,
         )
         key = (recommendation.pk, as_of, precision, narrative)
         if response is not None and (response.pk, as_of, precision, narrative) in published:

@@ -98,6 +98,7 @@ def portal_import(*, content, organisation, super_complaint, user, expected_sha2
             as_of=row.as_of,
             as_of_precision=row.as_of_precision,
             status=row.status,
+            awaiting=row.awaiting,
             narrative=row.narrative,
             position_provided_by=row.lead,
             lead=row.lead,

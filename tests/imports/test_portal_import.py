@@ -255,3 +255,29 @@ def test_an_xlsx_with_an_xml_entity_bomb_is_refused_not_expanded(world):
     with pytest.raises(ImportRefused) as refused:
         run(world, bomb.getvalue())
     assert refused.value.messages[0].startswith("The file must be a spreadsheet")
+
+
+def test_a_status_column_sets_each_rows_status_with_the_update_rules(world):
+    headers = [*HEADERS, "STATUS", "AWAITING"]
+    rows = [
+        [*portal_row(1, "#1", MAY), "Completed", ""],
+        [*portal_row(5, "#5", MAY), "Awaiting national guidance", "College of Policing"],
+    ]
+    run(world, portal_file(rows, headers=headers))
+    assert sorted(ResponseUpdate.objects.values_list("status", "awaiting")) == [
+        (Status.AWAITING_NATIONAL, "College of Policing"), (Status.COMPLETED, ""),
+    ]
+
+
+def test_a_status_the_update_rules_refuse_is_a_row_problem(world):
+    headers = [*HEADERS, "STATUS"]
+    rows = [[*portal_row(1, "#1", MAY), "Awaiting national guidance"],
+            [*portal_row(5, "#5", MAY), "Finished"]]
+    with pytest.raises(ImportRefused) as refused:
+        run(world, portal_file(rows, headers=headers))
+    assert refused.value.messages == [
+        "Row 4, column AWAITING: Say which recommendation or body you are waiting for",
+        "Row 5, column STATUS: Use one of the statuses: Not started, In progress, In progress – "
+        "nearing completion, Awaiting national guidance, Completed, Not accepted – no action to "
+        "be taken",
+    ]
