@@ -411,11 +411,16 @@ def portal_plan(*, content, organisation, super_complaint):
             # The rules of a valid update (the model's clean()), checked now rather than when
             # writing, so they are reported with the rest.
             try:
-                ResponseUpdate(as_of=as_of, as_of_precision=precision, status=status,
-                               narrative=narrative, awaiting=awaiting,
-                               state=WorkflowState.PUBLISHED).clean()
+                ResponseUpdate(
+                    as_of=as_of, as_of_precision=precision, status=status, narrative=narrative,
+                    awaiting=awaiting, lead=lead or "", position_provided_by=lead or "",
+                    portal_reference=reference, state=WorkflowState.PUBLISHED,
+                ).full_clean(exclude=["response"], validate_unique=False,
+                             validate_constraints=False)
             except ValidationError as error:
-                columns = {"awaiting": AWAITING, "narrative": response_column}
+                columns = {"awaiting": AWAITING, "narrative": response_column, "lead": POSITION,
+                           "position_provided_by": POSITION, "as_of": POSITION,
+                           "portal_reference": REF}
                 for name, messages in error.message_dict.items():
                     for message in messages:
                         problem(message, columns.get(name, STATUS))

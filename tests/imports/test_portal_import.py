@@ -281,3 +281,12 @@ def test_a_status_the_update_rules_refuse_is_a_row_problem(world):
         "nearing completion, Awaiting national guidance, Completed, Not accepted – no action to "
         "be taken",
     ]
+
+
+def test_an_over_long_awaiting_cell_is_a_row_problem(world):
+    rows = [[*portal_row(1, "#1", MAY), "Awaiting national guidance", "x" * 301]]
+    with pytest.raises(ImportRefused) as refused:
+        run(world, portal_file(rows, headers=[*HEADERS, "STATUS", "AWAITING"]))
+    assert refused.value.messages == [
+        "Row 4, column AWAITING: Ensure this value has at most 300 characters (it has 301)."
+    ]
