@@ -4,12 +4,11 @@ import pytest
 from playwright.sync_api import expect
 
 from responses.models import ResponseUpdate
+from tests.imports.helpers import SEED_000
 
 from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
-
-SEED_000 = "/work/shared/seeds/000_dd9dd8bc5c1c113c.txt"
 
 
 def choose_and_upload(page, path):

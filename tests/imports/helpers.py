@@ -1,10 +1,12 @@
 """Portal exports and recommendation spreadsheets built for the import tests."""
 
 import io
+from pathlib import Path
 
 from openpyxl import Workbook
 
-SEED_000 = "/work/shared/seeds/000_dd9dd8bc5c1c113c.txt"
+# A copy of ../shared/seeds/000_dd9dd8bc5c1c113c.txt: South Yorkshire Police's real export.
+SEED_000 = str(Path(__file__).parent / "data" / "portal_export_000.txt")
 HEADERS = ["REF", "SUPER-COMPLAINT RECOMMENDATION", "FORCE POSITION PROVIDED BY", "FA RESPONSE"]
 
 
