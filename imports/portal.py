@@ -180,19 +180,21 @@ class PortalPlan:
                 )
             if not row.skip_reason:
                 change.new_updates += 1
-        for row in self._rows_setting_details():
+        for row, is_current in self._newest_rows():
             change = changes[row.recommendation.pk]
-            change.reference = row.reference
-            if row.lead:
+            # The newest position sets the details; an older one only fills an empty one.
+            if is_current or not change.reference:
+                change.reference = row.reference
+            if row.lead and (is_current or not change.lead):
                 change.lead = row.lead
         return sorted(changes.values(), key=lambda c: (c.recommendation.order,
                                                        c.recommendation.number))
 
-    def _rows_setting_details(self):
+    def _newest_rows(self):
         """
-        The rows whose reference and lead become their response's: each response's newest
-        imported position, if it is at least as new as the response's current one (an old
-        export never overwrites what a newer update said), else one that fills an empty detail.
+        Each response's newest imported row, and whether it will be the response's current
+        position (at least as new as the current one): an old export never overwrites what a
+        newer update said.
         """
         newest = {}
         for row in self.rows:
@@ -203,13 +205,8 @@ class PortalPlan:
                 newest[row.recommendation.pk] = row
         for row in newest.values():
             response = row.response
-            if (
-                response is None
-                or response.current_status_on is None
-                or row.as_of >= response.current_status_on
-                or not response.portal_reference
-            ):
-                yield row
+            current_on = response.current_status_on if response else None
+            yield row, current_on is None or row.as_of >= current_on
 
 
 def file_sha256(content):

@@ -290,3 +290,13 @@ def test_an_over_long_awaiting_cell_is_a_row_problem(world):
     assert refused.value.messages == [
         "Row 4, column AWAITING: Ensure this value has at most 300 characters (it has 301)."
     ]
+
+
+def test_an_older_position_fills_an_empty_reference_but_keeps_the_current_lead(world):
+    published_update(world, recommendation=world.rec_1, organisation=world.force_a,
+                     as_of=datetime.date(2022, 1, 10), lead="DCS Jones")
+
+    run(world, portal_file([portal_row(1, "#1", MAY)]))
+
+    response = Response.objects.get()
+    assert (response.portal_reference, response.lead) == ("#1", "DCS Jones")
