@@ -69,8 +69,13 @@ def portal_import(*, content, organisation, super_complaint, user, expected_sha2
         permissions.require_importer(user, organisation.pk)
     if expected_sha256 is not None and file_sha256(content) != expected_sha256:
         raise FileChanged()
-    # Serialise imports of one organisation: two at once would both see a row as new.
+    # Serialise imports of one organisation: two at once would both see a row as new. Then
+    # lock its responses, as every workflow write does first, so a sign-off meanwhile queues
+    # behind the import instead of computing the current status from half of it.
     type(organisation).objects.select_for_update().filter(pk=organisation.pk).first()
+    list(Response.objects.select_for_update().filter(
+        organisation=organisation, recommendation__super_complaint=super_complaint,
+    ).values_list("pk", flat=True))
     plan = portal_plan(content=content, organisation=organisation,
                        super_complaint=super_complaint)
     if not plan.is_valid:
