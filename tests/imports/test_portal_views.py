@@ -209,3 +209,17 @@ def test_a_long_preview_shows_its_rows_a_page_at_a_time(client, world):
     last = client.get(page["Location"] + "?page=3").content.decode()
     assert "Rows 201 to 250 of 250" in last
     assert ">253<" in last  # the file's last line
+
+
+def test_the_imports_page_offers_what_the_user_may_import(client, world, admin_user,
+                                                          django_assert_num_queries):
+    client.force_login(world.approver)
+    with django_assert_num_queries(3):  # session, user, memberships
+        text = client.get(reverse("imports:home")).content.decode()
+    assert UPLOAD in text
+    assert reverse("imports:recommendations_upload") not in text
+    client.force_login(admin_user)
+    assert reverse("imports:recommendations_upload") in client.get(
+        reverse("imports:home")).content.decode()
+    client.force_login(world.contributor)
+    assert client.get(reverse("imports:home")).status_code == 403
