@@ -33,7 +33,7 @@ class ResponseAdmin(admin.ModelAdmin):
     # The current status mirrors the latest published update, and the review is a national
     # reviewer's decision: only the services (publish, review) set them, never a form here.
     readonly_fields = (
-        "current_status", "current_status_on", "current_update",
+        "current_status", "current_status_on", "current_status_precision", "current_update",
         "review_outcome", "review_comment", "reviewed_by", "reviewed_at",
     )
     inlines = [ResponseUpdateInline]
@@ -59,10 +59,12 @@ class ResponseUpdateAdmin(admin.ModelAdmin):
         "state", "author", "editors", "version", "submitted_at", "signed_off_by",
         "signed_off_at", "return_comment",
     )
+    # Set by the update form (day or month) and by imports (who, when, from which file).
+    source_fields = ("as_of_precision", "imported_by", "imported_at", "imported_sha256")
 
     def get_readonly_fields(self, request, obj=None):
         # An update stays with the response it was written for.
-        return ("response", *self.workflow_fields)
+        return ("response", *self.workflow_fields, *self.source_fields)
 
     def has_add_permission(self, request):
         # New updates are written through the workflow pages, by a member of the organisation.

@@ -183,3 +183,33 @@ class Marking(models.TextChoices):
     OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
 
 
+
+
+class DatePrecision(models.TextChoices):
+    """How much of an update's date is known: the day, or only the month ("May 2021")."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+
+
+def format_as_of(value, precision=DatePrecision.DAY, *, short=False):
+    """
+    Return an update's date as people read it: "27 May 2021", or "May 2021" when only the month
+    is known (the monitoring portal gives months). `short` abbreviates the month ("27 May 2021"
+    becomes "27 May 2021", "September" "Sep"). Every page and export formats update dates here.
+    """
+    if not value:
+        return ""
+    month = f"{value:%b}" if short else f"{value:%B}"
+    if precision == DatePrecision.MONTH:
+        return f"{month} {value.year}"
+    return f"{value.day} {month} {value.year}"
+
+
+def iso_as_of(value, precision=DatePrecision.DAY):
+    """An update's date for machines: "2021-05-27", or "2021-05" when only the month is known."""
+    if not value:
+        return ""
+    if precision == DatePrecision.MONTH:
+        return f"{value:%Y-%m}"
+    return value.isoformat()

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 
 from tracker.richtext import html_excerpt
 
-from .choices import WITHHELD_TEXT, ReviewOutcome, status_label
+from .choices import WITHHELD_TEXT, ReviewOutcome, iso_as_of, status_label
 
 REVIEW_LABELS = dict(ReviewOutcome.choices)
 
@@ -15,7 +15,7 @@ COMPARISON_CSV_COLUMNS = [
     ("Kind", lambda row: row.get_kind_display()),
     ("Region", lambda row: row.region),
     ("Status", lambda row: status_label(row.response_status)),
-    ("As of", lambda row: row.response_status_on.isoformat() if row.response_status_on else ""),
+    ("As of", lambda row: iso_as_of(row.response_status_on, row.response_status_precision)),
     ("Lead", lambda row: row.response_lead or ""),
     ("Portal reference", lambda row: row.response_reference or ""),
     ("Position provided by", lambda row: row.response_provided_by or ""),

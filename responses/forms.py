@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from tracker.richtext import html_to_plain_text, plain_text_to_html
 
-from .choices import STATUS_DEFINITIONS, Marking, ReviewOutcome, Status, WorkflowState
+from .choices import (
+    STATUS_DEFINITIONS,
+    DatePrecision,
+    Marking,
+    ReviewOutcome,
+    Status,
+    WorkflowState,
+)
 from .models import ResponseReview, ResponseUpdate
 
 # Bounds of the free-text boxes, in characters as typed. Generous for a real answer; they stop a
@@ -39,6 +46,20 @@ class Textarea(forms.Textarea):
         return attrs
 
 
+class MonthOnlyDate(datetime.date):
+    """A date of which only the month is known ("May 2021"): the first day of that month."""
+
+    precision = DatePrecision.MONTH
+
+
+def date_with_precision(value):
+    """Split a date from DateInputField into (a plain date, its precision)."""
+    if value is None:
+        return None, DatePrecision.DAY
+    precision = getattr(value, "precision", DatePrecision.DAY)
+    return datetime.date(value.year, value.month, value.day), precision
+
+
 class DateInputWidget(forms.MultiWidget):
     """
     The GOV.UK date input: day, month and year boxes named `<name>_day`, `<name>_month` and
@@ -50,6 +71,8 @@ class DateInputWidget(forms.MultiWidget):
         super().__init__(widgets, attrs)
 
     def decompress(self, value):
+        if isinstance(value, MonthOnlyDate):
+            return [None, str(value.month), str(value.year)]
         if isinstance(value, datetime.date):
             return [str(value.day), str(value.month), str(value.year)]
         return [None, None, None]
@@ -80,8 +103,10 @@ class DateInputField(forms.MultiValueField):
     _DAY_OR_MONTH = re.compile(r"[0-9]{1,2}")
     _DIGITS = re.compile(r"[0-9]+")
 
-    def __init__(self, *, allow_future=True, **kwargs):
+    def __init__(self, *, allow_future=True, allow_month_only=False, **kwargs):
         self.allow_future = allow_future
+        # A month and year with the day left empty is a MonthOnlyDate ("May 2021").
+        self.allow_month_only = allow_month_only
         super().__init__(
             fields=tuple(forms.CharField(required=False) for _ in range(3)),
             require_all_fields=False,
@@ -95,13 +120,18 @@ class DateInputField(forms.MultiValueField):
         day, month, year = (str(part or "").strip() for part in data_list)
         missing = [name for name, part in zip(("day", "month", "year"), (day, month, year),
                                               strict=True) if not part]
-        if missing:
+        month_only = self.allow_month_only and missing == ["day"]
+        if missing and not month_only:
+            if self.allow_month_only and "day" in missing:
+                missing.remove("day")
             raise forms.ValidationError(
                 self.error_messages["incomplete"].format(missing=" and ".join(missing)),
                 code="incomplete",
             )
         invalid = forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if not (self._DAY_OR_MONTH.fullmatch(day) and self._DAY_OR_MONTH.fullmatch(month)):
+        if not (month_only or self._DAY_OR_MONTH.fullmatch(day)):
+            raise invalid
+        if not self._DAY_OR_MONTH.fullmatch(month):
             raise invalid
         if not self._DIGITS.fullmatch(year):
             raise invalid
@@ -114,8 +144,9 @@ class DateInputField(forms.MultiValueField):
                 ),
                 code="year_range",
             )
+        date_class = MonthOnlyDate if month_only else datetime.date
         try:
-            value = datetime.date(int(year), int(month), int(day))
+            value = date_class(int(year), int(month), 1 if month_only else int(day))
         except ValueError:
             raise invalid from None
         if not self.allow_future and value > timezone.localdate():
@@ -133,9 +164,12 @@ class ResponseUpdateForm(forms.Form):
 
     as_of = DateInputField(
         label="Date of this position",
-        help_text="The date this position was true, not the day it is typed in, for example "
-        "27 3 2025",
+        help_text=(
+            "The date this position was true, not the day it is typed in, for example 27 3 2025. "
+            "If you only know the month, leave the day empty: 3 2025"
+        ),
         allow_future=False,
+        allow_month_only=True,
         error_messages={"required": "Enter the date as of which this position is true"},
     )
     status = forms.ChoiceField(
@@ -225,8 +259,10 @@ class ResponseUpdateForm(forms.Form):
 
     def _update_values(self, data):
         status = data.get("status")
+        as_of, as_of_precision = date_with_precision(data.get("as_of"))
         return {
-            "as_of": data.get("as_of"),
+            "as_of": as_of,
+            "as_of_precision": as_of_precision,
             "status": status,
             "narrative": plain_text_to_html(data.get("narrative", "")),
             # What is awaited only means something while the status says so.
@@ -259,8 +295,11 @@ class ResponseUpdateForm(forms.Form):
     @classmethod
     def initial_for_update(cls, update):
         """Initial values to edit a stored draft: the narrative goes back to plain text."""
+        as_of = update.as_of
+        if as_of and update.as_of_precision == DatePrecision.MONTH:
+            as_of = MonthOnlyDate(as_of.year, as_of.month, 1)
         return {
-            "as_of": update.as_of,
+            "as_of": as_of,
             "status": update.status,
             "awaiting": update.awaiting,
             "narrative": html_to_plain_text(update.narrative),

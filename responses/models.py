@@ -7,7 +7,7 @@ from recommendations.models import Organisation, Recommendation
 from tracker.models import TimeStampedModel
 from tracker.richtext import RichTextField
 
-from .choices import Marking, ReviewOutcome, Status, WorkflowState
+from .choices import DatePrecision, Marking, ReviewOutcome, Status, WorkflowState, format_as_of
 from .querysets import ResponseQuerySet, ResponseUpdateQuerySet
 
 _SLUG_PLACEHOLDER = "organisation-slug-placeholder"
@@ -67,6 +67,10 @@ class Response(TimeStampedModel):
     )
     current_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
     current_status_on = models.DateField(null=True, blank=True)
+    current_status_precision = models.CharField(
+        max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY,
+        help_text="Whether the current status's date is known to the day or only to the month.",
+    )
     current_update = models.ForeignKey(
         "ResponseUpdate",
         null=True,
@@ -120,6 +124,10 @@ class ResponseUpdate(TimeStampedModel):
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="updates")
     as_of = models.DateField(help_text="The date this position was true.")
+    as_of_precision = models.CharField(
+        max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY,
+        help_text='"month": only the month is known ("May 2021"); `as_of` is its first day.',
+    )
     status = models.CharField(max_length=30, choices=Status.choices)
     narrative = RichTextField(blank=True)
     awaiting = models.CharField(
@@ -165,6 +173,13 @@ class ResponseUpdate(TimeStampedModel):
     public = models.BooleanField(
         default=False, help_text="May appear on public pages once published (never if sensitive)."
     )
+    # Set only on updates brought in from the HMICFRS monitoring portal (imports/): who ran the
+    # import, when, and the SHA-256 of the file the row came from.
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_sha256 = models.CharField(max_length=64, blank=True)
 
     objects = ResponseUpdateQuerySet.as_manager()
 
@@ -185,7 +200,10 @@ class ResponseUpdate(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.response} as of {self.as_of:%d %B %Y} ({self.get_state_display()})"
+        return (
+            f"{self.response} as of {format_as_of(self.as_of, self.as_of_precision)} "
+            f"({self.get_state_display()})"
+        )
 
     def clean(self):
         """The rules of a valid update that look at several fields (DESIGN.md section 3)."""
@@ -196,6 +214,13 @@ class ResponseUpdate(TimeStampedModel):
             errors["narrative"] = "Explain why no action will be taken"
         if self.marking == Marking.OFFICIAL_SENSITIVE and self.public:
             errors["public"] = SENSITIVE_PUBLIC_MESSAGE
+        if (
+            self.as_of_precision == DatePrecision.MONTH
+            and self.as_of
+            and not isinstance(self.as_of, str)
+            and self.as_of.day != 1
+        ):
+            errors["as_of"] = "A date known only to the month is stored as its first day"
         if self.state == WorkflowState.RETURNED and not self.return_comment.strip():
             errors["return_comment"] = "Say why the update is being returned"
         if errors:
@@ -208,6 +233,15 @@ class ResponseUpdate(TimeStampedModel):
         rows that arrive any other way.
         """
         super().validate_constraints(exclude={*(exclude or ()), "public"})
+
+    @property
+    def is_imported(self):
+        return self.imported_at is not None
+
+    @property
+    def as_of_display(self):
+        """"27 May 2021", or "May 2021" when only the month is known."""
+        return format_as_of(self.as_of, self.as_of_precision)
 
     @property
     def is_editable(self):

@@ -131,3 +131,44 @@ def require_sign_off(user, update):
 def require_reviewer(user):
     if not is_reviewer(user):
         raise PermissionDenied("Only a national reviewer can close or return a response.")
+
+
+def is_admin(user):
+    """An administrator: staff who use the Django admin and load reference data."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def importable_organisation_ids(user):
+    """
+    The organisations whose monitoring-portal export `user` may import: every one for an admin
+    (None stands for all), else those where they are an approver (an import publishes at once,
+    so it needs the right to sign off).
+    """
+    if is_admin(user):
+        return None
+    return approver_organisation_ids(user)
+
+
+def can_import_for(user, organisation_id):
+    allowed = importable_organisation_ids(user)
+    return allowed is None or organisation_id in allowed
+
+
+def can_import_anything(user):
+    allowed = importable_organisation_ids(user)
+    return allowed is None or bool(allowed)
+
+
+def require_importer(user, organisation_id):
+    """Refuse anyone but an admin or an approver of the organisation."""
+    if not can_import_for(user, organisation_id):
+        raise PermissionDenied(
+            "Only an administrator, or an approver of this organisation, can import its "
+            "monitoring-portal export."
+        )
+
+
+def require_admin(user):
+    """Refuse anyone but an administrator."""
+    if not is_admin(user):
+        raise PermissionDenied("Only an administrator can load recommendations.")

@@ -19,12 +19,13 @@ from django.utils import timezone
 from tracker.people import person_name
 
 from . import permissions
-from .choices import WorkflowState
+from .choices import DatePrecision, WorkflowState
 from .models import Response, ResponseReview, ResponseUpdate
 
 # What a writer may set on an update; everything else is the workflow's.
 EDITABLE_FIELDS = (
     "as_of",
+    "as_of_precision",
     "status",
     "narrative",
     "awaiting",
@@ -205,8 +206,17 @@ def _refresh_current_status(response):
     response.current_update = latest
     response.current_status = latest.status if latest else ""
     response.current_status_on = latest.as_of if latest else None
+    response.current_status_precision = latest.as_of_precision if latest else DatePrecision.DAY
     response.save(update_fields=["current_update", "current_status", "current_status_on",
-                                 "updated_at"])
+                                 "current_status_precision", "updated_at"])
+
+
+def refresh_current_status(response):
+    """
+    Point the response at its latest published update: for imports (imports.services), which
+    publish updates of their own and must leave the response as publishing would.
+    """
+    _refresh_current_status(response)
 
 
 @transaction.atomic

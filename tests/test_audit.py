@@ -308,5 +308,5 @@ def test_auditing_never_breaks_a_save_django_accepts(world):
                                            status=Status.IN_PROGRESS)
 
     created = latest(ResponseUpdate, object_id=update.pk)
-    assert "as of 01 June 2022" in created.object_repr
+    assert "as of 1 June 2022" in created.object_repr
     assert created.serialized_data["fields"]["as_of"] == "2022-06-01"

@@ -32,7 +32,7 @@ AUDITED = [
             "exclude_fields": TIMESTAMPS,
             "m2m_fields": {"editors"},
             "serialize_data": True,
-            "serialize_kwargs": {"fields": ["response", "state", "as_of"]},
+            "serialize_kwargs": {"fields": ["response", "state", "as_of", "as_of_precision"]},
         },
     ),
     (
@@ -50,6 +50,8 @@ AUDITED = [
     ),
     ("recommendations.SuperComplaint", {"exclude_fields": TIMESTAMPS}),
     ("recommendations.Organisation", {"exclude_fields": TIMESTAMPS}),
+    # Who uploaded which file for import, and when it was applied; never the file's bytes.
+    ("imports.ImportFile", {"exclude_fields": [*TIMESTAMPS, "content"]}),
     # The password hash never goes into the log, and a sign-in is not a change of the account.
     ("auth.User", {"exclude_fields": ["password", "last_login"]}),
 ]

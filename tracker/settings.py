@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tracker",
     "recommendations",
     "responses",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +293,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # How long an invitation link works; a password-reset link works for PASSWORD_RESET_TIMEOUT.
 INVITATION_TIMEOUT_DAYS = envint("INVITATION_TIMEOUT_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_HOURS", 2) * 60 * 60
+
+# Imports (imports/): the largest file an admin or approver may upload, in megabytes. A 5,000-row
+# monitoring-portal export is about 15 MB.
+IMPORT_MAX_UPLOAD_MB = envint("IMPORT_MAX_UPLOAD_MB", 20)
 
 LOGGING = {
     "version": 1,

@@ -128,6 +128,7 @@ def comparison_queryset(*, recommendation, expected_ids):
             # A response row with nothing published yet reads as "no response yet".
             response_status=NullIf(F("answer__current_status"), Value("")),
             response_status_on=F("answer__current_status_on"),
+            response_status_precision=F("answer__current_status_precision"),
             response_lead=F("answer__lead"),
             response_reference=F("answer__portal_reference"),
             response_review=F("answer__review_outcome"),
@@ -354,6 +355,7 @@ def organisation_detail(*, slug, page=None):
             "organisation_id",
             "current_status",
             "current_status_on",
+            "current_status_precision",
             "review_outcome",
             "lead",
             "portal_reference",

@@ -21,7 +21,7 @@ from tracker.models import Membership
 from tracker.people import person_name
 
 from .. import permissions
-from ..choices import ReviewOutcome, WorkflowState
+from ..choices import DatePrecision, ReviewOutcome, WorkflowState, format_as_of
 from ..models import ResponseUpdate
 
 # Fields of an update that the workflow sets; a change to them alone is not an "edit".
@@ -141,7 +141,8 @@ def _dated(entry):
     """' as of 1 May 2021' for an update entry, or '' if the snapshot has no date."""
     fields = (entry.serialized_data or {}).get("fields") or {}
     as_of = parse_date(fields.get("as_of") or "")
-    return f" as of {as_of.day} {as_of:%B %Y}" if as_of else ""
+    precision = fields.get("as_of_precision") or DatePrecision.DAY
+    return f" as of {format_as_of(as_of, precision)}" if as_of else ""
 
 
 def _the(state, dated):
@@ -165,6 +166,8 @@ def _describe_update(entry):
     if entry.action == Action.CREATE:
         if state == WorkflowState.AWAITING_SIGN_OFF:
             return f"wrote an update{dated} and submitted it for sign-off"
+        if state == WorkflowState.PUBLISHED and "imported_sha256" in changes:
+            return f"imported a published update{dated} from the monitoring portal"
         if state == WorkflowState.PUBLISHED:
             return f"added a published update{dated}"
         return f"created a draft update{dated}"

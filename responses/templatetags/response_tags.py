@@ -49,3 +49,15 @@ def rag_tag_class(rag):
 def excerpt(value, words=40):
     """The first `words` words of rich text, as plain text."""
     return html_excerpt(value, words=int(words))
+
+
+@register.filter
+def as_of(value, precision="day"):
+    """An update's date, "27 May 2021" or "May 2021" when only the month is known."""
+    return choices.format_as_of(value, precision)
+
+
+@register.filter
+def as_of_short(value, precision="day"):
+    """An update's date with the month abbreviated, "27 May 2021" or "May 2021"."""
+    return choices.format_as_of(value, precision, short=True)

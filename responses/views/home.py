@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from .. import permissions
 from ..selectors.home import home_summary
 
 
@@ -24,4 +25,10 @@ class HomeView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**home_summary(user=self.request.user), **kwargs)
+        user = self.request.user
+        return super().get_context_data(
+            **home_summary(user=user),
+            # After the summary, which has read the user's memberships: no extra query.
+            can_import=permissions.can_import_anything(user),
+            **kwargs,
+        )

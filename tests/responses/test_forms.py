@@ -38,6 +38,7 @@ def test_a_complete_update_is_valid_and_gives_the_services_their_fields():
     assert form.is_valid(), form.errors
     assert form.update_fields() == {
         "as_of": datetime.date(2022, 1, 14),
+        "as_of_precision": "day",
         "status": Status.IN_PROGRESS,
         "narrative": "<p>One<br>two</p><ul><li>a</li><li>b</li></ul>",
         "awaiting": "",
@@ -63,7 +64,9 @@ def test_typed_markup_is_escaped_not_interpreted():
     ("day", "month", "year", "message"),
     [
         ("", "", "", "Enter the date as of which this position is true"),
-        ("", "4", "2022", "The date must include a day"),
+        # A month and year alone is a month-only date; a day without its month is not.
+        ("", "", "2022", "The date must include a month"),
+        ("1", "", "2022", "The date must include a month"),
         ("1", "", "", "The date must include a month and year"),
         ("31", "2", "2022", "The date must be a real date"),
         ("1", "13", "2022", "The date must be a real date"),
@@ -195,3 +198,30 @@ def test_a_too_long_return_comment_gets_one_message():
 
     assert not form.is_valid()
     assert len(form.errors["comment"]) == 1
+
+
+def test_a_month_and_year_without_a_day_is_a_month_only_date():
+    from responses.forms import ResponseUpdateForm
+
+    form = ResponseUpdateForm(data={
+        "as_of_day": "", "as_of_month": "5", "as_of_year": "2021",
+        "status": "in_progress", "marking": "OFFICIAL",
+    })
+    assert form.is_valid(), form.errors
+    fields = form.update_fields()
+    assert (fields["as_of"], fields["as_of_precision"]) == (datetime.date(2021, 5, 1), "month")
+    assert type(fields["as_of"]) is datetime.date
+
+
+@pytest.mark.parametrize(("day", "month", "year", "message"), [
+    ("", "13", "2021", "The date must be a real date"),
+    ("", "5", "21", "Year must include 4 numbers"),
+])
+def test_a_month_only_date_still_needs_a_real_month_and_year(day, month, year, message):
+    from responses.forms import ResponseUpdateForm
+
+    form = ResponseUpdateForm(data={
+        "as_of_day": day, "as_of_month": month, "as_of_year": year,
+        "status": "in_progress", "marking": "OFFICIAL",
+    })
+    assert form.errors["as_of"] == [message]

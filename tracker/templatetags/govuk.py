@@ -32,6 +32,8 @@ def govuk_kind(field):
         return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
+    if isinstance(widget, forms.FileInput):
+        return "file"
     if isinstance(widget, forms.Textarea):
         return "textarea"
     if isinstance(widget, forms.Select):
@@ -65,6 +67,7 @@ WIDGET_CLASSES = {
     "textarea": "govuk-textarea",
     "select": "govuk-select",
     "checkbox": "govuk-checkboxes__input",
+    "file": "govuk-file-upload",
 }
 
 

@@ -1,0 +1,249 @@
+"""
+The writes of imports: applying a plan that `imports.portal` or `imports.recommendations_sheet`
+made from the whole file. Each service checks who is importing, plans again from the file's bytes
+inside its transaction (so what is written matches the database as it is now), refuses the file
+if anything is wrong, and writes everything or nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
+
+from recommendations.models import Recommendation
+from responses import permissions
+from responses.choices import WorkflowState
+from responses.models import Response, ResponseUpdate
+from responses.services import refresh_current_status
+
+from .models import ImportFile
+from .portal import file_sha256, portal_plan
+from .recommendations_sheet import recommendations_plan
+
+
+class ImportRefused(ValidationError):
+    """The file has problems; `plan.problems` lists them by row and column. Nothing was written."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        super().__init__([str(problem) for problem in plan.problems], code="import_refused")
+
+
+class FileChanged(ValidationError):
+    def __init__(self):
+        super().__init__(
+            "The file is not the one previewed. Upload it again and check the preview.",
+            code="file_changed",
+        )
+
+
+@dataclass
+class PortalImportResult:
+    plan: object
+    created_responses: int = 0
+    created_updates: int = 0
+
+    @property
+    def skipped(self):
+        return len(self.plan.skipped_rows)
+
+
+@transaction.atomic
+def portal_import(*, content, organisation, super_complaint, user, expected_sha256=None,
+                  dry_run=False, by_command=False):
+    """
+    Import a monitoring-portal export for `organisation`: every new row becomes a published
+    update of the organisation's response to its recommendation (the response is created if
+    needed), marked as imported by `user` from a file with this SHA-256, dated as the file says.
+    Each response takes the reference and lead of its newest imported position.
+
+    Rows already published (the same date and text) are skipped, so importing a file again
+    changes nothing, and no published update is ever edited. `expected_sha256` is the hash of
+    the file that was previewed: other bytes are refused. `by_command` is for
+    `manage.py import_portal`, run by whoever operates the server (`user` may then be None);
+    anyone else must be an admin or an approver of the organisation.
+    """
+    if not by_command:
+        permissions.require_importer(user, organisation.pk)
+    if expected_sha256 is not None and file_sha256(content) != expected_sha256:
+        raise FileChanged()
+    # Serialise imports of one organisation: two at once would both see a row as new. Then
+    # lock its responses, as every workflow write does first, so a sign-off meanwhile queues
+    # behind the import instead of computing the current status from half of it.
+    type(organisation).objects.select_for_update().filter(pk=organisation.pk).first()
+    list(Response.objects.select_for_update().filter(
+        organisation=organisation, recommendation__super_complaint=super_complaint,
+    ).values_list("pk", flat=True))
+    plan = portal_plan(content=content, organisation=organisation,
+                       super_complaint=super_complaint)
+    if not plan.is_valid:
+        raise ImportRefused(plan)
+    result = PortalImportResult(plan=plan)
+    if dry_run:
+        return result
+
+    now = timezone.now()
+    changes = plan.changes
+    responses = {}
+    for change in changes:
+        response = change.response
+        if response is None:
+            response = Response.objects.create(
+                recommendation=change.recommendation, organisation=organisation
+            )
+            result.created_responses += 1
+        responses[change.recommendation.pk] = response
+
+    new_updates = []
+    for row in plan.new_rows:
+        update = ResponseUpdate(
+            response=responses[row.recommendation.pk],
+            as_of=row.as_of,
+            as_of_precision=row.as_of_precision,
+            status=row.status,
+            awaiting=row.awaiting,
+            narrative=row.narrative,
+            position_provided_by=row.lead,
+            lead=row.lead,
+            portal_reference=row.reference,
+            state=WorkflowState.PUBLISHED,
+            signed_off_at=now,
+            imported_by=user,
+            imported_at=now,
+            imported_sha256=plan.sha256,
+        )
+        # The foreign keys were just looked up: checking them again would cost a query a row.
+        # The one database constraint (sensitive is never public) is `clean()`'s rule too, and
+        # an import writes neither; Django's check of it in Python costs a millisecond a row.
+        update.full_clean(exclude=["response", "imported_by"], validate_unique=False,
+                          validate_constraints=False)
+        new_updates.append(update)
+    _insert_with_signals(ResponseUpdate, new_updates)
+    result.created_updates = len(new_updates)
+
+    for change in changes:
+        response = responses[change.recommendation.pk]
+        if change.new_updates:
+            refresh_current_status(response)
+        if change.reference_changes or change.lead_changes:
+            response.portal_reference = change.reference
+            response.lead = change.lead
+            response.full_clean(exclude=["recommendation", "organisation", "current_update",
+                                         "reviewed_by"], validate_unique=False)
+            response.save(update_fields=["portal_reference", "lead", "updated_at"])
+    return result
+
+
+def _insert_with_signals(model, instances, batch_size=500):
+    """
+    Insert rows in batches, sending the pre_save and post_save signals that `save()` would, so
+    the audit trail (django-auditlog listens to them) records each row as if saved one by one.
+    A 5,000-row import then costs 10 inserts instead of 5,000.
+    """
+    using = router.db_for_write(model)
+    for instance in instances:
+        pre_save.send(sender=model, instance=instance, raw=False, using=using,
+                      update_fields=None)
+    model.objects.bulk_create(instances, batch_size=batch_size)
+    for instance in instances:
+        post_save.send(sender=model, instance=instance, created=True, update_fields=None,
+                       raw=False, using=using)
+
+
+def import_file_store(*, kind, content, filename, user, super_complaint, organisation=None):
+    """Keep an uploaded file until its preview is confirmed (or abandoned)."""
+    return ImportFile.objects.create(
+        kind=kind, content=content, filename=filename[:255], uploaded_by=user,
+        super_complaint=super_complaint, organisation=organisation, sha256=file_sha256(content),
+    )
+
+
+@transaction.atomic
+def portal_import_confirm(*, import_file, user, sha256):
+    """Apply a previewed portal upload, once: the confirmation names the previewed file's hash."""
+    import_file = ImportFile.objects.select_for_update().get(pk=import_file.pk)
+    if import_file.uploaded_by_id != user.pk or import_file.kind != ImportFile.Kind.PORTAL:
+        raise PermissionDenied("This upload is someone else's.")
+    if import_file.sha256 != sha256:
+        raise FileChanged()
+    result = portal_import(
+        content=bytes(import_file.content), organisation=import_file.organisation,
+        super_complaint=import_file.super_complaint, user=user, expected_sha256=sha256,
+    )
+    import_file.applied_at = timezone.now()
+    import_file.summary = (
+        f"{result.created_updates} updates published, {result.skipped} rows already there"
+    )
+    import_file.save(update_fields=["applied_at", "summary", "updated_at"])
+    return result
+
+
+@dataclass
+class RecommendationsImportResult:
+    plan: object
+    created: int = 0
+    updated: int = 0
+
+
+@transaction.atomic
+def recommendations_import(*, content, super_complaint, user, expected_sha256=None,
+                           dry_run=False, by_command=False):
+    """
+    Create or update `super_complaint`'s recommendations from a spreadsheet, all or nothing.
+    Only an admin may (or `manage.py import_recommendations`, with `by_command`).
+    """
+    if not by_command:
+        permissions.require_admin(user)
+    if expected_sha256 is not None and file_sha256(content) != expected_sha256:
+        raise FileChanged()
+    type(super_complaint).objects.select_for_update().filter(pk=super_complaint.pk).first()
+    plan = recommendations_plan(content=content, super_complaint=super_complaint)
+    if not plan.is_valid:
+        raise ImportRefused(plan)
+    result = RecommendationsImportResult(plan=plan)
+    if dry_run:
+        return result
+    saved = {}
+    for row in plan.rows:
+        recommendation = row.existing or Recommendation(super_complaint=super_complaint)
+        if row.action != "No change":
+            recommendation.number = row.number
+            recommendation.order = row.order
+            recommendation.title = row.title
+            recommendation.text = row.text
+            recommendation.notes = row.notes
+            recommendation.due_on = row.due_on
+            recommendation.full_clean(exclude=["super_complaint"], validate_unique=False)
+            recommendation.save()
+            if row.existing is None:
+                result.created += 1
+            else:
+                result.updated += 1
+            recommendation.recipient_groups.set(row.groups)
+        saved[row.number.lower()] = recommendation
+    numbers = {r.number.lower(): r for r in Recommendation.objects.filter(
+        super_complaint=super_complaint)}
+    for row in plan.rows_to_write:
+        saved[row.number.lower()].depends_on.set([numbers[n] for n in row.depends_on])
+    return result
+
+
+@transaction.atomic
+def recommendations_import_confirm(*, import_file, user, sha256):
+    """Apply a previewed recommendations upload."""
+    import_file = ImportFile.objects.select_for_update().get(pk=import_file.pk)
+    if (import_file.uploaded_by_id != user.pk
+            or import_file.kind != ImportFile.Kind.RECOMMENDATIONS):
+        raise PermissionDenied("This upload is someone else's.")
+    if import_file.sha256 != sha256:
+        raise FileChanged()
+    result = recommendations_import(
+        content=bytes(import_file.content), super_complaint=import_file.super_complaint,
+        user=user, expected_sha256=sha256,
+    )
+    import_file.applied_at = timezone.now()
+    import_file.summary = f"{result.created} created, {result.updated} updated"
+    import_file.save(update_fields=["applied_at", "summary", "updated_at"])
+    return result

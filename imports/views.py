@@ -1,0 +1,254 @@
+"""
+Upload, preview and confirm: the monitoring-portal import (admins, or approvers for their own
+organisation) and the recommendations spreadsheet (admins). Planning and writing live in
+`imports.portal`, `imports.recommendations_sheet` and `imports.services`.
+"""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from openpyxl import Workbook
+
+from responses import permissions
+
+from . import services
+from .forms import ConfirmForm, PortalUploadForm, RecommendationsUploadForm
+from .models import ImportFile
+from .portal import portal_plan
+from .recommendations_sheet import COLUMNS, EXAMPLE, recommendations_plan
+
+ROWS_PER_PAGE = 100
+# The error summary lists at most this many problems, then says how many more there are.
+PROBLEMS_SHOWN = 50
+
+
+def problem_messages(problems):
+    shown = [str(problem) for problem in problems[:PROBLEMS_SHOWN]]
+    if len(problems) > PROBLEMS_SHOWN:
+        shown.append(f"… and {len(problems) - PROBLEMS_SHOWN} more problems")
+    return shown
+
+
+class ImportsHomeView(TemplateView):
+    """What the user may import."""
+
+    template_name = "imports/imports_home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        if not permissions.can_import_anything(user):
+            raise PermissionDenied("Only administrators and approvers can import data.")
+        return super().get_context_data(
+            can_load_recommendations=permissions.is_admin(user), **kwargs
+        )
+
+
+class UploadView(FormView):
+    """Check an uploaded file whole; keep it and show its preview, or list its problems."""
+
+    kind = None
+
+    def plan(self, form, content):
+        raise NotImplementedError
+
+    def store(self, form, content):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        plan = self.plan(form, content)
+        if not plan.is_valid:
+            form.add_error("file", problem_messages(plan.problems))
+            return self.form_invalid(form)
+        import_file = self.store(form, content)
+        return HttpResponseRedirect(reverse(f"imports:{self.kind}_preview", args=[import_file.pk]))
+
+
+class PortalUploadView(UploadView):
+    template_name = "imports/portal_upload.html"
+    form_class = PortalUploadForm
+    kind = "portal"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_import_anything(request.user):
+            raise PermissionDenied(
+                "Only an administrator, or an approver of an organisation, can import a "
+                "monitoring-portal export."
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def plan(self, form, content):
+        organisation = form.cleaned_data["organisation"]
+        permissions.require_importer(self.request.user, organisation.pk)
+        return portal_plan(content=content, organisation=organisation,
+                           super_complaint=form.cleaned_data["super_complaint"])
+
+    def store(self, form, content):
+        return services.import_file_store(
+            kind=ImportFile.Kind.PORTAL, content=content, filename=form.cleaned_data["file"].name,
+            user=self.request.user, organisation=form.cleaned_data["organisation"],
+            super_complaint=form.cleaned_data["super_complaint"],
+        )
+
+
+class RecommendationsUploadView(UploadView):
+    template_name = "imports/recommendations_upload.html"
+    form_class = RecommendationsUploadForm
+    kind = "recommendations"
+
+    def dispatch(self, request, *args, **kwargs):
+        permissions.require_admin(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def plan(self, form, content):
+        return recommendations_plan(content=content,
+                                    super_complaint=form.cleaned_data["super_complaint"])
+
+    def store(self, form, content):
+        return services.import_file_store(
+            kind=ImportFile.Kind.RECOMMENDATIONS, content=content,
+            filename=form.cleaned_data["file"].name, user=self.request.user,
+            super_complaint=form.cleaned_data["super_complaint"],
+        )
+
+
+class PreviewView(TemplateView):
+    """
+    Show exactly what a kept upload will write, planned afresh from its bytes; POST confirms it.
+    Only the person who uploaded it sees it.
+    """
+
+    kind = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.import_file = get_object_or_404(
+            ImportFile.objects.select_related("organisation", "super_complaint"),
+            pk=kwargs["pk"], kind=self.kind, uploaded_by=request.user,
+        )
+        self.authorise()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, *, form=None, **kwargs):
+        plan = self.plan()
+        # Every row is shown, a page at a time: a 5,000-row export would be a 5 MB page.
+        page_obj = Paginator(plan.rows, ROWS_PER_PAGE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            import_file=self.import_file, plan=plan, page_obj=page_obj,
+            form=form or ConfirmForm(initial={"sha256": self.import_file.sha256}),
+            problems=problem_messages(plan.problems), button=self.button(plan), **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
+            raise Http404("Nothing to confirm")
+        if self.import_file.applied_at:
+            messages.info(request, "This file has already been imported.")
+            return HttpResponseRedirect(self.done_url())
+        try:
+            result = self.confirm(form.cleaned_data["sha256"])
+        except ValidationError as error:
+            form.add_error(None, error.messages[:PROBLEMS_SHOWN])
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, self.success_message(result))
+        return HttpResponseRedirect(self.done_url())
+
+
+class PortalPreviewView(PreviewView):
+    template_name = "imports/portal_preview.html"
+    kind = ImportFile.Kind.PORTAL
+
+    def authorise(self):
+        permissions.require_importer(self.request.user, self.import_file.organisation_id)
+
+    def plan(self):
+        return portal_plan(content=bytes(self.import_file.content),
+                           organisation=self.import_file.organisation,
+                           super_complaint=self.import_file.super_complaint)
+
+    def confirm(self, sha256):
+        return services.portal_import_confirm(import_file=self.import_file,
+                                              user=self.request.user, sha256=sha256)
+
+    def button(self, plan):
+        count = len(plan.new_rows)
+        return f"Publish {count} update{'s' if count != 1 else ''}"
+
+    def success_message(self, result):
+        return (
+            f"{result.created_updates} updates published from the monitoring-portal export"
+            + (f"; {result.skipped} rows were already there" if result.skipped else "")
+        )
+
+    def done_url(self):
+        return self.import_file.organisation.get_absolute_url()
+
+
+class RecommendationsPreviewView(PreviewView):
+    template_name = "imports/recommendations_preview.html"
+    kind = ImportFile.Kind.RECOMMENDATIONS
+
+    def authorise(self):
+        permissions.require_admin(self.request.user)
+
+    def plan(self):
+        return recommendations_plan(content=bytes(self.import_file.content),
+                                    super_complaint=self.import_file.super_complaint)
+
+    def confirm(self, sha256):
+        return services.recommendations_import_confirm(import_file=self.import_file,
+                                                       user=self.request.user, sha256=sha256)
+
+    def button(self, plan):
+        count = len(plan.rows_to_write)
+        return f"Save {count} recommendation{'s' if count != 1 else ''}"
+
+    def success_message(self, result):
+        plural = "" if result.created == 1 else "s"
+        return f"{result.created} recommendation{plural} created and {result.updated} updated"
+
+    def done_url(self):
+        return self.import_file.super_complaint.get_absolute_url()
+
+
+class RecommendationsTemplateView(View):
+    """The recommendations spreadsheet's columns and one example row, as CSV or XLSX."""
+
+    def get(self, request, *args, file_format, **kwargs):
+        permissions.require_admin(request.user)
+        example = [EXAMPLE[column] for column in COLUMNS]
+        if file_format == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="recommendations.csv"'
+            writer = csv.writer(response)
+            writer.writerow(COLUMNS)
+            writer.writerow(example)
+            return response
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Recommendations"
+        sheet.append(COLUMNS)
+        sheet.append(example)
+        sheet.freeze_panes = "A2"
+        for letter, width in zip("ABCDEFGH", (10, 8, 40, 60, 40, 30, 12, 12), strict=True):
+            sheet.column_dimensions[letter].width = width
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="recommendations.xlsx"'
+        return response
