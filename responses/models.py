@@ -165,6 +165,11 @@ class ResponseUpdate(TimeStampedModel):
     public = models.BooleanField(
         default=False, help_text="May appear on public pages once published (never if sensitive)."
     )
+    # Evidence sent to HMICFRS another way (email, the portal): the update says so without a file.
+    evidence_submitted = models.BooleanField(
+        default=False,
+        help_text="Evidence was submitted to HMICFRS for review, with or without a file here.",
+    )
 
     objects = ResponseUpdateQuerySet.as_manager()
 

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from recommendations.models import Organisation
 from tracker.models import Membership
 
+from .choices import Marking, WorkflowState
+
 WRITER_ROLES = {Membership.Role.CONTRIBUTOR, Membership.Role.APPROVER}
 
 
@@ -89,3 +91,44 @@ def require_sign_off(user, update):
 def require_reviewer(user):
     if not is_reviewer(user):
         raise PermissionDenied("Only a national reviewer can close or return a response.")
+
+
+def can_read_update(user, update):
+    """
+    Whether `user` may read an update (and its evidence files): a published update, anyone
+    signed in; a draft, one awaiting sign-off or a returned one, only members of its
+    organisation. Never anyone signed out. The same rule as `ResponseUpdateQuerySet.visible_to`.
+    """
+    if not user or not user.is_authenticated:
+        return False
+    return (
+        update.state == WorkflowState.PUBLISHED
+        or update.response.organisation_id in member_organisation_ids(user)
+    )
+
+
+def can_read_sensitive_for(user, organisation):
+    """
+    Whether `user` needs to know an organisation's OFFICIAL-SENSITIVE material (DESIGN.md
+    section 2): a member of the organisation or of its paired body, or a national reviewer.
+    """
+    member_of = member_organisation_ids(user)
+    return (
+        organisation.pk in member_of
+        or (organisation.paired_id is not None and organisation.paired_id in member_of)
+        or is_reviewer(user)
+    )
+
+
+def can_read_evidence(user, evidence):
+    """
+    Whether `user` may open an evidence file: they may read its update, and, when the file or
+    its update is OFFICIAL-SENSITIVE, they need to know (`can_read_sensitive_for`). Others may
+    see that a sensitive file exists, never open it.
+    """
+    update = evidence.update
+    if not can_read_update(user, update):
+        return False
+    if Marking.OFFICIAL_SENSITIVE in (evidence.marking, update.marking):
+        return can_read_sensitive_for(user, update.response.organisation)
+    return True

@@ -29,6 +29,7 @@ EDITABLE_FIELDS = (
     "position_provided_by",
     "marking",
     "public",
+    "evidence_submitted",
     "lead",
     "portal_reference",
 )

@@ -30,4 +30,5 @@ urlpatterns = [
     path("admin/login/", AdminLoginRedirectView.as_view()),
     path("admin/", admin.site.urls),
     path("", include("responses.urls")),
+    path("", include("evidence.urls")),
 ]

@@ -28,6 +28,8 @@ def govuk_kind(field):
         return "textarea"
     if isinstance(widget, forms.Select):
         return "select"
+    if isinstance(widget, forms.FileInput):
+        return "file"
     return "input"
 
 
@@ -56,6 +58,7 @@ WIDGET_CLASSES = {
     "input": "govuk-input",
     "textarea": "govuk-textarea",
     "select": "govuk-select",
+    "file": "govuk-file-upload",
     "checkbox": "govuk-checkboxes__input",
 }
 

@@ -1,0 +1,99 @@
+"""Reads of evidence files: for a response's page, for a download, and for the dashboards."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+
+from responses import permissions
+from responses.choices import ReviewOutcome, WorkflowState
+from responses.models import Response, ResponseUpdate
+
+from .models import EvidenceFile
+
+
+def evidence_for_timeline(*, timeline, user):
+    """
+    Give each update of a response page's timeline its files (`update.evidence`) and each review
+    the files it considered (`review.considered`); return the files of the published updates,
+    the ones a reviewer can cite, oldest first.
+
+    Only the updates the user may already see are asked for, so their files follow the same
+    rule; each file says whether `user` may open it (`can_open`: OFFICIAL-SENSITIVE files only
+    for those who need to know). One query for the files (when there are updates) and one for
+    the reviews' choices (when there are reviews), whatever the number of files.
+    """
+    updates = {update.pk: update for update in timeline.updates}
+    for update in updates.values():
+        update.evidence = []
+    files = []
+    if updates:
+        files = list(
+            EvidenceFile.objects.filter(update_id__in=list(updates))
+            .select_related("uploaded_by")
+            .order_by("created_at", "pk")
+        )
+    for evidence in files:
+        evidence.update = updates[evidence.update_id]
+        evidence.update.evidence.append(evidence)
+        evidence.can_open = permissions.can_read_evidence(user, evidence)
+    published = [f for f in files if f.update.state == WorkflowState.PUBLISHED]
+
+    by_pk = {evidence.pk: evidence for evidence in published}
+    reviews = {review.pk: review for review in timeline.reviews}
+    for review in reviews.values():
+        review.considered = []
+    if reviews:
+        pairs = EvidenceFile.reviews.through.objects.filter(
+            responsereview_id__in=list(reviews)
+        ).values_list("responsereview_id", "evidencefile_id")
+        for review_id, file_id in pairs.order_by("evidencefile_id"):
+            if file_id in by_pk:
+                reviews[review_id].considered.append(by_pk[file_id])
+    return published
+
+
+def published_evidence_files(*, response):
+    """The files of a response's published updates, with their updates, oldest first."""
+    return list(
+        EvidenceFile.objects.filter(
+            update__response=response, update__state=WorkflowState.PUBLISHED
+        )
+        .select_related("update")
+        .order_by("created_at", "pk")
+    )
+
+
+def evidence_file_get(*, pk):
+    """One file with its update, response and organisation (one query), or 404."""
+    return get_object_or_404(
+        EvidenceFile.objects.select_related("update__response__organisation"), pk=pk
+    )
+
+
+def evidence_file_list(*, update):
+    """The files of one update, oldest first."""
+    return list(update.evidence_files.select_related("uploaded_by").order_by("created_at", "pk"))
+
+
+def evidence_awaiting_review(*, organisation_ids=None):
+    """
+    Responses with evidence awaiting review: a published update attached files or said
+    "evidence submitted to HMICFRS", after the last review decision (or with none yet), and no
+    reviewer has closed the response. A queryset, to count (`.count()`) or list; narrowed to
+    `organisation_ids` when given (an OPCC's dashboard of its force and office).
+
+    For the reviewers' work list and the dashboards: `evidence_awaiting_review().count()`.
+    """
+    with_evidence = ResponseUpdate.objects.published().filter(
+        Q(evidence_submitted=True) | Exists(EvidenceFile.objects.filter(update=OuterRef("pk")))
+    )
+    responses = Response.objects.exclude(review_outcome=ReviewOutcome.CLOSED).filter(
+        Q(reviewed_at__isnull=True, pk__in=with_evidence.values("response_id"))
+        | Exists(
+            with_evidence.filter(
+                response=OuterRef("pk"), signed_off_at__gt=OuterRef("reviewed_at")
+            )
+        )
+    )
+    if organisation_ids is not None:
+        responses = responses.filter(organisation_id__in=list(organisation_ids))
+    return responses
