@@ -228,7 +228,7 @@ def evidence_storage():
         return {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             # MEDIA_ROOT, read when used (tests point it at a temporary folder).
-            "OPTIONS": {"base_url": None},
+            "OPTIONS": {},
         }
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
