@@ -237,3 +237,16 @@ def test_the_upload_stops_being_read_past_the_limit(settings, rf):
     with pytest.raises(SkipFile):
         handler.receive_data_chunk(b"a", 1024 * 1024)
     assert upload_was_too_large(request)
+
+
+def test_the_delete_page_names_the_files_that_go_with_the_draft(world, client, response):
+    from django.urls import reverse
+
+    update = draft_update(world, response)
+    attach(world, update, title="Training figures", name="figures.csv", content=CSV)
+    client.force_login(world.contributor)
+
+    html = client.get(reverse("responses:update_delete", args=[update.pk])).content.decode()
+
+    assert "Its attached file will be deleted too" in html
+    assert "Training figures (figures.csv)" in html
