@@ -160,7 +160,7 @@ class UpdateFormMixin:
             self.request, "Update submitted for sign-off" if submit else "Draft saved"
         )
         if action == "attach":
-            # "Save as draft and attach files": on to the draft's evidence page.
+            # "Save draft and attach files": on to the draft's evidence page.
             return HttpResponseRedirect(reverse("evidence:files", args=[update.pk]))
         return HttpResponseRedirect(response_url(self.get_target()))
 

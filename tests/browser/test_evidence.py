@@ -38,7 +38,7 @@ def test_evidence_is_attached_published_downloaded_and_cited(
     page.get_by_label("Completed", exact=True).check()
     page.locator("#id_narrative").fill("Policy rewritten and every officer trained.")
     page.get_by_label("Evidence has been submitted to HMICFRS for review").check()
-    page.get_by_role("button", name="Save as draft and attach files").click()
+    page.get_by_role("button", name="Save draft and attach files").click()
     expect(page.get_by_role("heading", name="Evidence files")).to_be_visible()
     check_accessibility(page, "evidence-files")
 
