@@ -103,10 +103,11 @@ def evidence_file_add(*, update, user, uploaded_file, title, marking):
     evidence.file.save(original_name, uploaded_file, save=False)
     try:
         evidence.save()
+        _changed_by(update, user)
     except Exception:
+        # No row will point at the stored file: do not leave it behind.
         evidence.file.storage.delete(evidence.file.name)
         raise
-    _changed_by(update, user)
     return evidence
 
 

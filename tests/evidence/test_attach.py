@@ -250,3 +250,23 @@ def test_the_delete_page_names_the_files_that_go_with_the_draft(world, client, r
 
     assert "Its attached file will be deleted too" in html
     assert "Training figures (figures.csv)" in html
+
+
+# Queries: session, user, the update with its response (one query), memberships, the files (with
+# their uploaders).
+FILES_PAGE_QUERIES = 5
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_files_page_makes_the_same_number_of_queries_whatever_the_files(
+    world, client, response, django_assert_num_queries, count
+):
+    update = draft_update(world, response)
+    for number in range(count):
+        attach(world, update, title=f"File {number}")
+    client.force_login(world.contributor)
+
+    with django_assert_num_queries(FILES_PAGE_QUERIES):
+        page = client.get(files_url(update))
+
+    assert page.content.decode().count(">Remove<") == count

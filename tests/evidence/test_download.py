@@ -149,3 +149,19 @@ def test_a_missing_file_is_not_found(world, client):
     client.force_login(world.contributor)
 
     assert client.get("/evidence/999999/download/").status_code == 404
+
+
+# Session, user, the file with its update, response and organisation, memberships.
+DOWNLOAD_QUERIES = 4
+
+
+@pytest.mark.parametrize("persona", ["contributor", "reviewer"])
+def test_a_download_makes_a_fixed_number_of_queries(world, client, response, persona,
+                                                   django_assert_num_queries):
+    update = draft_update(world, response, marking=Marking.OFFICIAL_SENSITIVE)
+    evidence = attach(world, update)
+    publish(world, update)
+    client.force_login(getattr(world, persona))
+
+    with django_assert_num_queries(DOWNLOAD_QUERIES):
+        assert body(client.get(download_url(evidence))) == PDF
