@@ -1,6 +1,9 @@
 """Reads of evidence files: for a response's page, for a download, and for the dashboards."""
 
-from django.db.models import Exists, OuterRef, Q
+import datetime
+
+from django.db.models import DateTimeField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from responses import permissions
@@ -8,6 +11,9 @@ from responses.choices import ReviewOutcome, WorkflowState
 from responses.models import Response, ResponseUpdate
 
 from .models import EvidenceFile
+
+# Before any sign-off: what a response never reviewed counts as its last review.
+NEVER = Value(datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC), output_field=DateTimeField())
 
 
 def evidence_for_timeline(*, timeline, user):
@@ -83,16 +89,21 @@ def evidence_awaiting_review(*, organisation_ids=None):
 
     For the reviewers' work list and the dashboards: `evidence_awaiting_review().count()`.
     """
-    with_evidence = ResponseUpdate.objects.published().filter(
-        Q(evidence_submitted=True) | Exists(EvidenceFile.objects.filter(update=OuterRef("pk")))
+    evidence_since_review = (
+        ResponseUpdate.objects.published()
+        .filter(response=OuterRef("pk"))
+        # Published after the last review decision. Never reviewed: any evidence counts (a NULL
+        # reviewed_at reads as the distant past); an update published without a recorded
+        # sign-off (loaded data) counts from when it was written.
+        .alias(published_at=Coalesce("signed_off_at", "created_at"))
+        .filter(published_at__gt=Coalesce(OuterRef("reviewed_at"), NEVER))
+        .filter(
+            Q(evidence_submitted=True)
+            | Exists(EvidenceFile.objects.filter(update=OuterRef("pk")))
+        )
     )
     responses = Response.objects.exclude(review_outcome=ReviewOutcome.CLOSED).filter(
-        Q(reviewed_at__isnull=True, pk__in=with_evidence.values("response_id"))
-        | Exists(
-            with_evidence.filter(
-                response=OuterRef("pk"), signed_off_at__gt=OuterRef("reviewed_at")
-            )
-        )
+        Exists(evidence_since_review)
     )
     if organisation_ids is not None:
         responses = responses.filter(organisation_id__in=list(organisation_ids))
