@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import DateTimeField, Exists, OuterRef, Q, Value
+from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -89,21 +89,26 @@ def evidence_awaiting_review(*, organisation_ids=None):
 
     For the reviewers' work list and the dashboards: `evidence_awaiting_review().count()`.
     """
-    evidence_since_review = (
+    # Driven from the few updates with evidence (the flagged ones through their partial index,
+    # and the files), each compared with its own response's last review: no pass over every
+    # response's updates at national scale.
+    flagged = (
         ResponseUpdate.objects.published()
-        .filter(response=OuterRef("pk"))
-        # Published after the last review decision. Never reviewed: any evidence counts (a NULL
-        # reviewed_at reads as the distant past); an update published without a recorded
-        # sign-off (loaded data) counts from when it was written.
+        .filter(evidence_submitted=True)
+        # An update published without a recorded sign-off (loaded data) counts from when it was
+        # written; a response never reviewed takes any evidence (NEVER is the distant past).
         .alias(published_at=Coalesce("signed_off_at", "created_at"))
-        .filter(published_at__gt=Coalesce(OuterRef("reviewed_at"), NEVER))
-        .filter(
-            Q(evidence_submitted=True)
-            | Exists(EvidenceFile.objects.filter(update=OuterRef("pk")))
-        )
+        .filter(published_at__gt=Coalesce(F("response__reviewed_at"), NEVER))
+        .values("response_id")
+    )
+    with_files = (
+        EvidenceFile.objects.filter(update__state=WorkflowState.PUBLISHED)
+        .alias(published_at=Coalesce("update__signed_off_at", "update__created_at"))
+        .filter(published_at__gt=Coalesce(F("update__response__reviewed_at"), NEVER))
+        .values("update__response_id")
     )
     responses = Response.objects.exclude(review_outcome=ReviewOutcome.CLOSED).filter(
-        Exists(evidence_since_review)
+        Q(pk__in=flagged) | Q(pk__in=with_files)
     )
     if organisation_ids is not None:
         responses = responses.filter(organisation_id__in=list(organisation_ids))

@@ -179,6 +179,13 @@ class ResponseUpdate(TimeStampedModel):
             models.Index(fields=["response", "state", "as_of"]),
             # "Latest published positions" on the home page, across every organisation.
             models.Index(fields=["state", "-as_of"], name="update_state_latest_idx"),
+            # Updates saying "evidence submitted to HMICFRS": few, found without a scan
+            # (evidence.selectors.evidence_awaiting_review).
+            models.Index(
+                fields=["response"],
+                condition=models.Q(evidence_submitted=True),
+                name="update_evidence_submitted_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
