@@ -146,8 +146,13 @@ class EvidenceDownloadView(View):
         evidence = evidence_file_get(pk=pk)
         if not permissions.can_read_evidence(request.user, evidence):
             raise Http404("No such file.")
+        try:
+            stored = evidence.file.open("rb")
+        except FileNotFoundError:
+            # Lost from the storage (a restore without the media folder): say so, not a 500.
+            raise Http404("This file is missing from the store. Ask an administrator.") from None
         download = FileResponse(
-            evidence.file.open("rb"),
+            stored,
             as_attachment=True,
             filename=download_name(evidence),
             content_type=evidence.content_type,

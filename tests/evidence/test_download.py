@@ -165,3 +165,11 @@ def test_a_download_makes_a_fixed_number_of_queries(world, client, response, per
 
     with django_assert_num_queries(DOWNLOAD_QUERIES):
         assert body(client.get(download_url(evidence))) == PDF
+
+
+def test_a_file_lost_from_the_store_is_not_found_rather_than_an_error(world, client, response):
+    evidence = attach(world, draft_update(world, response))
+    evidence.file.storage.delete(evidence.file.name)
+    client.force_login(world.contributor)
+
+    assert client.get(download_url(evidence)).status_code == 404
