@@ -270,3 +270,23 @@ def test_the_files_page_makes_the_same_number_of_queries_whatever_the_files(
         page = client.get(files_url(update))
 
     assert page.content.decode().count(">Remove<") == count
+
+
+def test_the_upload_form_still_checks_the_csrf_token(world, response):
+    """The view turns Django's CSRF middleware off only to check the token itself, later."""
+    from django.test import Client
+
+    update = draft_update(world, response)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.contributor)
+
+    refused = post_file(client, update)
+    client.get(files_url(update))  # sets the CSRF cookie
+    accepted = client.post(files_url(update), {
+        "title": "Policy", "marking": "OFFICIAL", "file": upload(),
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+    })
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 302
+    assert EvidenceFile.objects.count() == 1
