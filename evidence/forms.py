@@ -8,7 +8,7 @@ from responses.choices import Marking
 from responses.forms import ResponseReviewForm
 
 from . import services
-from .filetypes import ALLOWED_DESCRIPTION, ALLOWED_TYPES
+from .filetypes import ALLOWED_DESCRIPTION, ALLOWED_TYPES, EXTENSION_ALIASES
 
 
 class EvidenceUploadForm(forms.Form):
@@ -42,7 +42,7 @@ class EvidenceUploadForm(forms.Form):
             "invalid": "Select a file",
         },
         widget=forms.FileInput(
-            attrs={"accept": ",".join(f".{extension}" for extension in ALLOWED_TYPES)}
+            attrs={"accept": ",".join(f".{ext}" for ext in [*ALLOWED_TYPES, *EXTENSION_ALIASES])}
         ),
     )
 
