@@ -290,3 +290,15 @@ def test_the_upload_form_still_checks_the_csrf_token(world, response):
     assert refused.status_code == 403
     assert accepted.status_code == 302
     assert EvidenceFile.objects.count() == 1
+
+
+def test_a_returned_update_takes_files_again(world, client, response):
+    update = submitted_update(world, response)
+    response_services.response_update_return(update=update, approver=world.approver,
+                                             comment="Attach the policy.")
+    client.force_login(world.contributor)
+
+    page = post_file(client, update)
+
+    assert page.status_code == 302
+    assert EvidenceFile.objects.get().update == update
