@@ -213,6 +213,13 @@ class ResponseUpdateForm(forms.Form):
         help_text="Only once it is published, and never if it is OFFICIAL-SENSITIVE.",
         required=False,
     )
+    evidence_submitted = forms.BooleanField(
+        label="Evidence has been submitted to HMICFRS for review",
+        help_text=(
+            "Tick this even if the evidence was sent another way and no file is attached here."
+        ),
+        required=False,
+    )
     lead = forms.CharField(
         label="Lead for this response (optional)",
         help_text="For example, DCI Smith, Public Protection",
@@ -272,6 +279,7 @@ class ResponseUpdateForm(forms.Form):
             "position_provided_by": data.get("position_provided_by", "").strip(),
             "marking": data.get("marking", ""),
             "public": data.get("public", False),
+            "evidence_submitted": data.get("evidence_submitted", False),
             "lead": data.get("lead", "").strip(),
             "portal_reference": data.get("portal_reference", "").strip(),
         }
@@ -306,6 +314,7 @@ class ResponseUpdateForm(forms.Form):
             "position_provided_by": update.position_provided_by,
             "marking": update.marking,
             "public": update.public,
+            "evidence_submitted": update.evidence_submitted,
             "lead": update.lead,
             "portal_reference": update.portal_reference,
             "version": update.version,

@@ -180,6 +180,11 @@ class ResponseUpdate(TimeStampedModel):
     )
     imported_at = models.DateTimeField(null=True, blank=True)
     imported_sha256 = models.CharField(max_length=64, blank=True)
+    # Evidence sent to HMICFRS another way (email, the portal): the update says so without a file.
+    evidence_submitted = models.BooleanField(
+        default=False,
+        help_text="Evidence was submitted to HMICFRS for review, with or without a file here.",
+    )
 
     objects = ResponseUpdateQuerySet.as_manager()
 
@@ -189,6 +194,13 @@ class ResponseUpdate(TimeStampedModel):
             models.Index(fields=["response", "state", "as_of"]),
             # "Latest published positions" on the home page, across every organisation.
             models.Index(fields=["state", "-as_of"], name="update_state_latest_idx"),
+            # Updates saying "evidence submitted to HMICFRS": few, found without a scan
+            # (evidence.selectors.evidence_awaiting_review).
+            models.Index(
+                fields=["response"],
+                condition=models.Q(evidence_submitted=True),
+                name="update_evidence_submitted_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

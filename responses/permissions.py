@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from recommendations.models import Organisation
 from tracker.models import Membership
 
-from .choices import Marking
+from .choices import Marking, WorkflowState
 
 WRITER_ROLES = {Membership.Role.CONTRIBUTOR, Membership.Role.APPROVER}
 
@@ -172,3 +172,37 @@ def require_admin(user):
     """Refuse anyone but an administrator."""
     if not is_admin(user):
         raise PermissionDenied("Only an administrator can load recommendations.")
+def can_read_update(user, update):
+    """
+    Whether `user` may read an update (and its evidence files): a published update, anyone
+    signed in; a draft, one awaiting sign-off or a returned one, only members of its
+    organisation. Never anyone signed out. The same rule as `ResponseUpdateQuerySet.visible_to`.
+    """
+    if not user or not user.is_authenticated:
+        return False
+    return (
+        update.state == WorkflowState.PUBLISHED
+        or update.response.organisation_id in member_organisation_ids(user)
+    )
+
+
+def can_read_sensitive_for(user, organisation):
+    """
+    Whether `user` needs to know an organisation's OFFICIAL-SENSITIVE material (DESIGN.md
+    section 2): the rule of `sensitive_readable_organisation_ids`, for one organisation.
+    """
+    return can_read_sensitive(user, organisation.pk)
+
+
+def can_read_evidence(user, evidence):
+    """
+    Whether `user` may open an evidence file: they may read its update, and, when the file or
+    its update is OFFICIAL-SENSITIVE, they need to know (`can_read_sensitive_for`). Others may
+    see that a sensitive file exists, never open it.
+    """
+    update = evidence.update
+    if not can_read_update(user, update):
+        return False
+    if Marking.OFFICIAL_SENSITIVE in (evidence.marking, update.marking):
+        return can_read_sensitive_for(user, update.response.organisation)
+    return True

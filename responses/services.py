@@ -32,6 +32,7 @@ EDITABLE_FIELDS = (
     "position_provided_by",
     "marking",
     "public",
+    "evidence_submitted",
     "lead",
     "portal_reference",
 )

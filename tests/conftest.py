@@ -39,6 +39,12 @@ def fast_password_hashing(settings):
     ]
 
 
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded evidence goes to a folder of the test's own, never to the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 # Django's own Client.force_login, before the fixture below wraps it.
 force_login_without_two_factor = Client.force_login
 

@@ -43,6 +43,14 @@ AUDITED = [
             "serialize_kwargs": {"fields": ["response", "outcome"]},
         },
     ),
+    (
+        "evidence.EvidenceFile",
+        {
+            "exclude_fields": TIMESTAMPS,
+            "serialize_data": True,
+            "serialize_kwargs": {"fields": ["update", "title", "sha256"]},
+        },
+    ),
     ("tracker.Membership", {"exclude_fields": TIMESTAMPS}),
     (
         "recommendations.Recommendation",

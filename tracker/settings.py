@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "recommendations",
     "responses",
     "imports",
+    "evidence",
 ]
 
 MIDDLEWARE = [
@@ -223,8 +224,48 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static" / "build"]
+# Uploaded files (evidence) live in MEDIA_ROOT by default. Nothing serves that folder: there is
+# no MEDIA_URL route, and every download goes through evidence.views, which checks who asks.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+
+
+def evidence_storage():
+    """
+    Where evidence files are kept: the local media folder, or an S3-compatible bucket
+    (django-storages) when EVIDENCE_S3_BUCKET is set, so app servers keep nothing on disk.
+    """
+    bucket = os.environ.get("EVIDENCE_S3_BUCKET")
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            # MEDIA_ROOT, read when used (tests point it at a temporary folder).
+            "OPTIONS": {},
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("EVIDENCE_S3_REGION") or None,
+            # Empty: the SDK finds credentials itself (instance role, AWS_* variables).
+            "access_key": os.environ.get("EVIDENCE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": envsecret("EVIDENCE_S3_SECRET_ACCESS_KEY"),
+            # Private objects, never overwritten, read only through the app.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+
+
+# Largest evidence file accepted, in MiB. Django's own request limit
+# (DATA_UPLOAD_MAX_MEMORY_SIZE) counts the form's fields, not its files, so it lets such a file
+# through; the upload view stops reading a larger one (evidence.uploads) and says so in the form.
+EVIDENCE_MAX_FILE_MB = envint("EVIDENCE_MAX_FILE_MB", 20)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": evidence_storage(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -32,6 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("imports/", include("imports.urls")),
     path("", include("responses.urls")),
+    path("", include("evidence.urls")),
 ]
 
 if settings.BENCHMARK_VIEWS:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from evidence.selectors import evidence_awaiting_review
 from recommendations.models import Recommendation
 from recommendations.selectors import audiences_by_recommendation
 
@@ -145,11 +146,29 @@ def awaiting_review(*, user):
     return responses, waiting.count()
 
 
+def evidence_to_review(*, user):
+    """
+    A reviewer's second work list: responses whose published evidence (files, or "evidence
+    submitted to HMICFRS") nobody has reviewed since, whatever their status. Returns (the first
+    few, how many in all); nothing for anyone but a reviewer.
+    """
+    if not permissions.is_reviewer(user):
+        return [], 0
+    waiting = evidence_awaiting_review()
+    responses = list(
+        waiting.select_related("organisation", "recommendation__super_complaint").order_by(
+            "current_status_on", "pk"
+        )[:REVIEW_LIMIT]
+    )
+    return responses, waiting.count()
+
+
 def home_summary(*, user):
     """Everything the home page shows a signed-in user."""
     memberships = list(user.memberships.select_related("organisation"))
     organisation_ids = [m.organisation_id for m in memberships]
     review_list, review_count = awaiting_review(user=user)
+    evidence_list, evidence_count = evidence_to_review(user=user)
     return {
         "summaries": organisation_summaries(memberships=memberships),
         "awaiting_my_sign_off": awaiting_my_sign_off(user=user),
@@ -157,4 +176,8 @@ def home_summary(*, user):
         "recent_from_others": recent_from_others(organisation_ids=organisation_ids, user=user),
         "awaiting_review": review_list,
         "awaiting_review_count": review_count,
+        # Responses whose published evidence (files, or "submitted to HMICFRS") nobody has
+        # reviewed since: reviewers only.
+        "evidence_awaiting_review": evidence_list,
+        "evidence_awaiting_review_count": evidence_count,
     }

@@ -9,13 +9,17 @@ check permissions again). A refused write is a 403; a rejected value is a form e
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
+from evidence import services as evidence_services
+from evidence.forms import ReviewWithEvidenceForm
+from evidence.selectors import evidence_for_timeline, published_evidence_files
 from tracker import formstash
 
 from .. import models, permissions, services
 from ..choices import ReviewOutcome
-from ..forms import ResponseReviewForm, ResponseUpdateForm, ReturnUpdateForm, initial_from_data
+from ..forms import ResponseUpdateForm, ReturnUpdateForm, initial_from_data
 from ..selectors.history import response_history
 from ..selectors.timeline import (
     ResponseTarget,
@@ -69,6 +73,8 @@ class ResponsePageMixin(ResponseTargetMixin):
     def get_page_context(self, *, return_form=None, review_form=None):
         target = self.get_target()
         timeline = response_timeline(target=target, user=self.request.user)
+        # Each update's files and each review's cited files; the published ones can be cited.
+        published_evidence = evidence_for_timeline(timeline=timeline, user=self.request.user)
         for update in timeline.updates:
             if update.can_sign_off:
                 if return_form is not None and return_form.update_pk == update.pk:
@@ -76,7 +82,7 @@ class ResponsePageMixin(ResponseTargetMixin):
                 else:
                     update.return_form = ReturnUpdateForm(update_pk=update.pk)
         if timeline.can_review and review_form is None:
-            review_form = ResponseReviewForm()
+            review_form = ReviewWithEvidenceForm(evidence_files=published_evidence)
         failed = next(
             (f for f in (return_form, review_form) if f is not None and f.errors), None
         )
@@ -140,9 +146,10 @@ class UpdateFormMixin:
         )
 
     def form_valid(self, form):
-        submit = self.request.POST.get("action") == "submit"
+        action = self.request.POST.get("action")
+        submit = action == "submit"
         try:
-            self.save(form, submit=submit)
+            update = self.save(form, submit=submit)
         except services.StaleUpdate as conflict:
             return self.conflict(form, conflict)
         except ValidationError as error:
@@ -153,6 +160,9 @@ class UpdateFormMixin:
         messages.success(
             self.request, "Update submitted for sign-off" if submit else "Draft saved"
         )
+        if action == "attach":
+            # "Save draft and attach files": on to the draft's evidence page.
+            return HttpResponseRedirect(reverse("evidence:files", args=[update.pk]))
         return HttpResponseRedirect(response_url(self.get_target()))
 
 
@@ -316,17 +326,21 @@ class ResponseReviewView(ResponsePageMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         target = self.get_target()
         permissions.require_reviewer(request.user)
-        form = ResponseReviewForm(request.POST)
+        evidence_files = []
+        if target.response is not None:
+            evidence_files = published_evidence_files(response=target.response)
+        form = ReviewWithEvidenceForm(request.POST, evidence_files=evidence_files)
         if form.is_valid():
             if target.response is None:
                 form.add_error(None, services.NOTHING_TO_REVIEW)
             else:
                 try:
-                    services.response_review(
+                    evidence_services.response_review_with_evidence(
                         response=target.response,
                         reviewer=request.user,
                         outcome=form.cleaned_data["outcome"],
                         comment=form.cleaned_data["comment"],
+                        considered=form.considered(),
                     )
                 except ValidationError as error:
                     add_service_errors(form, error)

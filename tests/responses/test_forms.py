@@ -33,7 +33,7 @@ def errors(**overrides):
 
 def test_a_complete_update_is_valid_and_gives_the_services_their_fields():
     form = ResponseUpdateForm(data(narrative="One\ntwo\n\n- a\n- b", position_provided_by=" DCC ",
-                                   public="on", lead="DCI Smith"))
+                                   public="on", lead="DCI Smith", evidence_submitted="on"))
 
     assert form.is_valid(), form.errors
     assert form.update_fields() == {
@@ -45,6 +45,7 @@ def test_a_complete_update_is_valid_and_gives_the_services_their_fields():
         "position_provided_by": "DCC",
         "marking": Marking.OFFICIAL,
         "public": True,
+        "evidence_submitted": True,
         # The response's details travel with the update until it is published.
         "lead": "DCI Smith",
         "portal_reference": "",

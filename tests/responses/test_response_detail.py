@@ -120,9 +120,10 @@ def test_the_response_page_needs_a_signed_in_user(world, client, response):
 # Queries
 
 
-# Session, user, memberships, recommendation, organisation, response, updates, reviews, history
-# (the audit log entries with their actors and organisations, responses.selectors.history).
-RESPONSE_PAGE_QUERIES = 9
+# Session, user, memberships, recommendation, organisation, response, updates, reviews, the
+# updates' evidence files, the files each review considered (evidence.selectors), history (the
+# audit log entries with their actors and organisations, responses.selectors.history).
+RESPONSE_PAGE_QUERIES = 11
 
 
 @pytest.mark.parametrize("count", [1, 20])

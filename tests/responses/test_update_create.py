@@ -208,8 +208,8 @@ def test_the_local_policing_body_cannot_write_for_its_force(world, client):
 # Queries
 
 
-# The new update form's queries, then the edit form's.
-FORM_PAGE_QUERIES = (6, 4)
+# The new update form's queries, then the edit form's (which lists the draft's evidence files).
+FORM_PAGE_QUERIES = (6, 5)
 
 
 @pytest.mark.parametrize("count", [1, 20])

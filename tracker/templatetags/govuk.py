@@ -66,8 +66,8 @@ WIDGET_CLASSES = {
     "input": "govuk-input",
     "textarea": "govuk-textarea",
     "select": "govuk-select",
-    "checkbox": "govuk-checkboxes__input",
     "file": "govuk-file-upload",
+    "checkbox": "govuk-checkboxes__input",
 }
 
 

@@ -1,0 +1,109 @@
+"""Forms for evidence: attaching a file to an update, and the files a reviewer considered."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+from responses.choices import Marking
+from responses.forms import ResponseReviewForm
+
+from . import services
+from .filetypes import ALLOWED_DESCRIPTION, ALLOWED_TYPES, EXTENSION_ALIASES
+
+
+class EvidenceUploadForm(forms.Form):
+    """
+    One file with its title and protective marking. The file is checked here (size and type,
+    through evidence.services.check_upload) so every problem shows at once; the service checks
+    it again before storing it.
+    """
+
+    title = forms.CharField(
+        label="Title",
+        help_text="What the file shows, for example Training completion figures, March 2025",
+        max_length=200,
+        error_messages={
+            "required": "Enter a title for the file",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    marking = forms.ChoiceField(
+        label="Protective marking of the file",
+        choices=Marking.choices,
+        initial=Marking.OFFICIAL,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the protective marking of the file"},
+    )
+    file = forms.FileField(
+        label="File",
+        error_messages={
+            "required": "Select a file",
+            "empty": "The selected file is empty",
+            "invalid": "Select a file",
+        },
+        widget=forms.FileInput(
+            attrs={"accept": ",".join(f".{ext}" for ext in [*ALLOWED_TYPES, *EXTENSION_ALIASES])}
+        ),
+    )
+
+    def __init__(self, *args, too_large=False, **kwargs):
+        # The upload handler stopped reading a file over the limit (evidence.uploads).
+        self.too_large = too_large
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"{ALLOWED_DESCRIPTION}, up to {services.max_file_size() // (1024 * 1024)} MB"
+        )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        services.check_upload(uploaded)
+        return uploaded
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.too_large:
+            self.errors.pop("file", None)
+            self.add_error("file", ValidationError(services.too_large_message()))
+        return cleaned
+
+
+def evidence_label(evidence):
+    """How a file is named in the reviewer's list."""
+    return (
+        f"{evidence.title} ({evidence.original_name}, {filesizeformat(evidence.size)}), "
+        f"update as of {evidence.update.as_of.day} {evidence.update.as_of:%B %Y}"
+    )
+
+
+class ReviewWithEvidenceForm(ResponseReviewForm):
+    """The reviewer's decision, plus which of the response's published files they considered."""
+
+    evidence = forms.TypedMultipleChoiceField(
+        label="Evidence you considered",
+        help_text="Select every file you read before deciding.",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select only files of this response's updates"},
+    )
+    field_order = ["outcome", "evidence", "comment"]
+
+    def __init__(self, *args, evidence_files=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The files already read for the page: no query of their own.
+        self.evidence_files = list(evidence_files)
+        if not self.evidence_files:
+            del self.fields["evidence"]
+            return
+        field = self.fields["evidence"]
+        field.choices = [(f.pk, evidence_label(f)) for f in self.evidence_files]
+        # Read by the `choice_items` filter of partials/_field.html: one hint under each box.
+        field.option_hints = {
+            str(f.pk): f"{f.type_label}, {f.marking}, SHA-256 {f.sha256}"
+            for f in self.evidence_files
+        }
+
+    def considered(self):
+        """The ids of the files ticked (valid data only)."""
+        return self.cleaned_data.get("evidence", [])
