@@ -2,11 +2,18 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from .models import Organisation, RecipientGroup, Recommendation, SuperComplaint
+from .models import OfficeHolder, Organisation, RecipientGroup, Recommendation, SuperComplaint
+
+
+class OfficeHolderInline(admin.TabularInline):
+    model = OfficeHolder
+    fields = ("name", "title", "started_on", "ended_on", "source")
+    extra = 0
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    inlines = [OfficeHolderInline]
     list_display = ("name", "short_name", "kind", "region", "paired", "active")
     list_filter = ("kind", "region", "active")
     search_fields = ("name", "short_name", "slug")

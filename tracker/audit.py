@@ -50,6 +50,7 @@ AUDITED = [
     ),
     ("recommendations.SuperComplaint", {"exclude_fields": TIMESTAMPS}),
     ("recommendations.Organisation", {"exclude_fields": TIMESTAMPS}),
+    ("recommendations.OfficeHolder", {"exclude_fields": TIMESTAMPS}),
     # The password hash never goes into the log, and a sign-in is not a change of the account.
     ("auth.User", {"exclude_fields": ["password", "last_login"]}),
 ]

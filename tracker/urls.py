@@ -29,5 +29,7 @@ urlpatterns = [
     # One way in: the service's sign-in (password, then two-factor), never the admin's own form.
     path("admin/login/", AdminLoginRedirectView.as_view()),
     path("admin/", admin.site.urls),
+    path("public/", include("public.urls")),
+    path("documents/", include("public.document_urls")),
     path("", include("responses.urls")),
 ]

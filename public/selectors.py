@@ -1,0 +1,200 @@
+"""
+Reads for the public pages and feeds. Only `ResponseUpdate.objects.public()` reaches them:
+published, marked public and not OFFICIAL-SENSITIVE. A response's `current_status` is never used
+here, because it may come from an update the public must not see; the public position is the
+latest public update. Each function runs a fixed number of queries whatever the data size.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from recommendations.models import Organisation, Recommendation, SuperComplaint
+from recommendations.selectors import (
+    audiences_by_recommendation,
+    expected_organisations_by_recommendation,
+)
+from responses.models import Response, ResponseUpdate
+from tracker.richtext import html_excerpt
+
+FEED_LENGTH = 50
+SUPER_COMPLAINTS_PER_PAGE = 10
+
+
+def latest_updates(responses, updates):
+    """
+    Return the latest of `updates` (a ResponseUpdate queryset) for each of `responses` (a
+    Response queryset), with response, organisation and recommendation loaded. One query.
+    """
+    latest = (
+        updates.filter(response=OuterRef("pk"))
+        .order_by("-as_of", "-created_at", "-pk")
+        .values("pk")
+    )
+    ids = responses.annotate(latest_id=Subquery(latest[:1])).filter(latest_id__isnull=False)
+    return list(
+        ResponseUpdate.objects.filter(pk__in=Subquery(ids.values("latest_id")))
+        .select_related("response__organisation", "response__recommendation__super_complaint")
+        .order_by("response__organisation__name")
+    )
+
+
+def super_complaint_list():
+    """Every super-complaint with how many recommendations it made (2 queries)."""
+    super_complaints = list(SuperComplaint.objects.all())
+    counts = defaultdict(int)
+    for super_complaint_id in Recommendation.objects.values_list("super_complaint_id", flat=True):
+        counts[super_complaint_id] += 1
+    for super_complaint in super_complaints:
+        super_complaint.recommendation_count = counts[super_complaint.pk]
+    return super_complaints
+
+
+def super_complaint_detail(*, slug):
+    """A super-complaint and its recommendations with their recipients (3 queries)."""
+    super_complaint = get_object_or_404(SuperComplaint, slug=slug)
+    recommendations = list(super_complaint.recommendations.with_recipients())
+    for recommendation in recommendations:
+        recommendation.super_complaint = super_complaint
+    return super_complaint, recommendations
+
+
+def recommendation_get(*, slug, number):
+    return get_object_or_404(
+        Recommendation.objects.select_related("super_complaint").with_recipients(),
+        super_complaint__slug=slug,
+        number=number,
+    )
+
+
+@dataclass
+class PublicPosition:
+    organisation: Organisation
+    update: ResponseUpdate | None  # the latest public update; None: "No public response yet"
+
+
+def recommendation_positions(*, recommendation):
+    """
+    Every expected organisation's latest public update on `recommendation` (None for a gap),
+    plus any organisation that answered publicly without being expected. 3 queries.
+    """
+    expected = expected_organisations_by_recommendation([recommendation])[recommendation.pk]
+    updates = latest_updates(
+        Response.objects.filter(recommendation=recommendation), ResponseUpdate.objects.public()
+    )
+    by_organisation = {u.response.organisation_id: u for u in updates}
+    organisations = {o.pk: o for o in expected}
+    for update in updates:
+        organisations.setdefault(update.response.organisation_id, update.response.organisation)
+    return [
+        PublicPosition(organisation, by_organisation.get(organisation.pk))
+        for organisation in sorted(organisations.values(), key=lambda o: o.name)
+    ]
+
+
+def organisation_list():
+    return list(Organisation.objects.active().forces_first())
+
+
+@dataclass
+class OrganisationAnswers:
+    organisation: Organisation
+    office_holders: list
+    page_obj: object  # a page of (super-complaint, [recommendation with .update])
+    groups: list = field(default_factory=list)
+
+
+def organisation_answers(*, slug, page=None):
+    """
+    An organisation, who held its office, and a page of the recommendations that apply to it
+    (or that it answered publicly), each with its latest public update. 5 queries.
+    """
+    organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
+    office_holders = list(organisation.office_holders.all())
+    recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
+    audiences = audiences_by_recommendation(recommendations)
+    updates = {
+        u.response.recommendation_id: u
+        for u in latest_updates(
+            Response.objects.filter(organisation=organisation), ResponseUpdate.objects.public()
+        )
+    }
+    groups = defaultdict(list)
+    for recommendation in recommendations:
+        applies = organisation.active and audiences[recommendation.pk].includes(
+            organisation.pk, organisation.kind
+        )
+        update = updates.get(recommendation.pk)
+        if applies or update:
+            recommendation.update = update
+            groups[recommendation.super_complaint].append(recommendation)
+    page_obj = Paginator(list(groups.items()), SUPER_COMPLAINTS_PER_PAGE).get_page(page)
+    for _, rows in page_obj:
+        for recommendation in rows:
+            recommendation.summary = recommendation.title or html_excerpt(recommendation.text, 16)
+    return OrganisationAnswers(organisation, office_holders, page_obj, list(page_obj))
+
+
+@dataclass
+class PublicResponse:
+    recommendation: Recommendation
+    organisation: Organisation
+    updates: list  # public updates, newest first
+    paired: Organisation | None = None
+    paired_updates: list = field(default_factory=list)
+
+
+def response_history(*, slug, number, organisation_slug):
+    """
+    One organisation's public updates on one recommendation, newest first, and beside them its
+    paired body's (a force and its PCC answering the same recommendation, read together).
+
+    404 unless the organisation has at least one public update on it: a response with only
+    drafts, sensitive or unpublished updates does not exist publicly. 4 queries.
+    """
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("super_complaint"),
+        super_complaint__slug=slug,
+        number=number,
+    )
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("paired"), slug=organisation_slug
+    )
+    organisation_ids = [organisation.pk]
+    if organisation.paired_id:
+        organisation_ids.append(organisation.paired_id)
+    updates = list(
+        ResponseUpdate.objects.public()
+        .filter(
+            response__recommendation=recommendation,
+            response__organisation_id__in=organisation_ids,
+        )
+        .select_related("response")
+        .order_by("-as_of", "-created_at", "-pk")
+    )
+    own = [u for u in updates if u.response.organisation_id == organisation.pk]
+    if not own:
+        raise Http404("No public response")
+    return PublicResponse(
+        recommendation=recommendation,
+        organisation=organisation,
+        updates=own,
+        paired=organisation.paired,
+        paired_updates=[u for u in updates if u.response.organisation_id != organisation.pk],
+    )
+
+
+def feed_updates(*, organisation=None, super_complaint=None):
+    """The newest public updates of an organisation or a super-complaint (one query)."""
+    updates = ResponseUpdate.objects.public().select_related(
+        "response__organisation", "response__recommendation__super_complaint"
+    )
+    if organisation is not None:
+        updates = updates.filter(response__organisation=organisation)
+    if super_complaint is not None:
+        updates = updates.filter(response__recommendation__super_complaint=super_complaint)
+    return list(updates.order_by("-signed_off_at", "-as_of", "-pk")[:FEED_LENGTH])
