@@ -147,7 +147,8 @@ def response_page(*, organisation_slug, super_complaint_slug, updates, for_publi
     Seed 001's shape: every recommendation of the super-complaint, in order; under each that
     applies to the organisation or its paired body, each one's first update as the response,
     later ones as dated "Update:" paragraphs and the status; others are listed as addressed to
-    other bodies, without a response. 6 queries.
+    other bodies, without a response. A fixed number of queries
+    (tests/public/test_public_queries.py).
     """
     organisation = _organisation(organisation_slug)
     super_complaint = get_object_or_404(SuperComplaint, slug=super_complaint_slug)
@@ -206,7 +207,7 @@ def overview(*, organisation_slug, updates, for_publication, member_organisation
     Seed 002's shape: for one organisation, every super-complaint that applies to it (date and
     title), a STATUS line, then each recommendation with its latest position. Updates awaiting
     sign-off count only for a reader who is a member of the organisation (they alone see them),
-    never in a document made for publication. 6 or 7 queries.
+    never in a document made for publication. A fixed number of queries.
     """
     organisation = _organisation(organisation_slug)
     show_sign_off = organisation.pk in member_organisation_ids
@@ -281,7 +282,7 @@ def letter(*, organisation_slug, super_complaint_slug, updates, for_publication,
     Seed 003's shape: a local policing body's letter to the Home Secretary on one
     super-complaint, dated `date`: the position of its force (and its own) on each
     recommendation addressed to them, as of that date, with its status, signed by whoever held
-    the office on that date. 8 queries.
+    the office on that date. A fixed number of queries.
     """
     organisation = _organisation(organisation_slug)
     if organisation.kind != Organisation.Kind.LOCAL_POLICING_BODY:
