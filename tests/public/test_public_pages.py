@@ -1,4 +1,4 @@
-"""The public pages and feeds: what a visitor reads without signing in, and what never reaches them."""
+"""The public pages and feeds: what visitors read without signing in, and what never does."""
 
 import datetime
 
