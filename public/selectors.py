@@ -106,12 +106,16 @@ class OrganisationAnswers:
     office_holders: list
     page_obj: object  # a page of (super-complaint, [recommendation with .update])
     groups: list = field(default_factory=list)
+    # The documents worth offering: those with something public in them.
+    has_public_update: bool = False
+    document_super_complaint_ids: set = field(default_factory=set)
 
 
 def organisation_answers(*, slug, page=None):
     """
     An organisation, who held its office, and a page of the recommendations that apply to it
-    (or that it answered publicly), each with its latest public update. 5 queries.
+    (or that it answered publicly), each with its latest public update; and the super-complaints
+    on which it or its paired body said something public (its documents). 6 queries.
     """
     organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
     office_holders = list(organisation.office_holders.all())
@@ -136,7 +140,18 @@ def organisation_answers(*, slug, page=None):
     for _, rows in page_obj:
         for recommendation in rows:
             recommendation.summary = recommendation.title or html_excerpt(recommendation.text, 16)
-    return OrganisationAnswers(organisation, office_holders, page_obj, list(page_obj))
+    pair = [organisation.pk] + ([organisation.paired_id] if organisation.paired_id else [])
+    documents = set(
+        ResponseUpdate.objects.public()
+        .filter(response__organisation_id__in=pair)
+        .order_by()
+        .values_list("response__recommendation__super_complaint_id", flat=True)
+        .distinct()
+    )
+    return OrganisationAnswers(
+        organisation, office_holders, page_obj, list(page_obj),
+        has_public_update=bool(updates), document_super_complaint_ids=documents,
+    )
 
 
 @dataclass

@@ -205,3 +205,18 @@ def test_a_redacted_update_shows_where_words_were_withheld(world, client, force_
     assert "We met <span class=\"app-redacted\">[text withheld]</span> on Tuesday." in html
     assert "OFFICIAL - REDACTED" in html
     assert "[redacted]" not in html
+
+
+def test_the_organisation_page_offers_only_documents_with_something_public(world, client,
+                                                                           force_a_response):
+    url = public_urls(world)["organisation"]
+    overview = reverse("public:overview", args=["force-a"])
+    response_page = reverse("public:response_page", args=["safe-to-share", "force-a"])
+    write_secrets(world, force_a_response)
+
+    html = client.get(url).content.decode()
+    assert overview not in html and response_page not in html
+
+    published_update(world, force_a_response, narrative="<p>Done.</p>", public=True)
+    html = client.get(url).content.decode()
+    assert overview in html and response_page in html
