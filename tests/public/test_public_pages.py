@@ -220,3 +220,14 @@ def test_the_organisation_page_offers_only_documents_with_something_public(world
     published_update(world, force_a_response, narrative="<p>Done.</p>", public=True)
     html = client.get(url).content.decode()
     assert overview in html and response_page in html
+
+
+def test_the_staff_organisation_page_links_to_its_documents(world, client):
+    client.force_login(world.other_contributor)
+
+    page = client.get(reverse("responses:organisation_detail", args=["force-a-pcc"]))
+    html = page.content.decode()
+
+    assert reverse("documents:overview", args=["force-a-pcc"]) in html
+    assert reverse("documents:response_page", args=["safe-to-share", "force-a-pcc"]) in html
+    assert reverse("documents:letter", args=["safe-to-share", "force-a-pcc"]) in html
