@@ -289,6 +289,17 @@ class Recommendation(TimeStampedModel):
     due_on = models.DateField(
         null=True, blank=True, help_text="Overrides the super-complaint's deadline when set."
     )
+    # Sub-parts a./b. of one recommendation can be addressed to different bodies: each part is a
+    # recommendation of its own (number: the whole's number and its letter, "3a"), with its own
+    # recipients, pointing at the whole, whose own text is the heading printed above the parts.
+    part_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="parts",
+        help_text='The recommendation this is part a., b., ... of ("3a" is part of "3").',
+    )
 
     objects = RecommendationManager()
 
@@ -335,11 +346,19 @@ class Recommendation(TimeStampedModel):
         return self.number.startswith(self.ACTION_PREFIX)
 
     @property
+    def part_letter(self):
+        """A part's letter as printed ("a"), or "" for a whole recommendation."""
+        return self.number[-1] if self.part_of_id and self.number[-1:].isalpha() else ""
+
+    @property
     def label(self):
         """
-        How people refer to it: "Recommendation 3a", "Unnumbered recommendation (2)" or
-        "Action 1".
+        How people refer to it: "Recommendation 3a", "Unnumbered recommendation (2)",
+        "Unnumbered recommendation (1), part a" or "Action 1".
         """
+        if self.is_unnumbered and self.part_letter:
+            position = self.number.removeprefix(self.UNNUMBERED_PREFIX)[:-1]
+            return f"Unnumbered recommendation ({position}), part {self.part_letter}"
         if self.is_unnumbered:
             return f"Unnumbered recommendation ({self.number.removeprefix(self.UNNUMBERED_PREFIX)})"
         if self.is_action:

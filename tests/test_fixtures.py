@@ -141,7 +141,7 @@ def test_loading_fixtures_twice_does_not_duplicate_rows(loaded):
 
     assert row_counts() == first
     assert first["recommendations.Organisation"] == 97
-    assert first["recommendations.Recommendation"] == 28
+    assert first["recommendations.Recommendation"] == 30
     assert first["responses.Response"] == 15
     assert first["responses.ResponseUpdate"] == 19
 
@@ -245,7 +245,7 @@ def test_stalking_recommendations_are_due_by_27_march_2025(loaded):
 def test_unnumbered_recommendations_say_their_number_is_not_printed(loaded):
     unnumbered = Recommendation.objects.filter(number__startswith="unnumbered-")
 
-    assert unnumbered.filter(super_complaint__slug="a-duty-to-protect").count() == 7
+    assert unnumbered.filter(super_complaint__slug="a-duty-to-protect").count() == 9
     assert unnumbered.filter(super_complaint__slug="hestia-modern-slavery").count() == 2
     for rec in unnumbered:
         assert "does not print this recommendation’s number" in rec.notes
@@ -258,7 +258,7 @@ def test_rich_text_is_already_clean_and_has_no_script(loaded):
         for value in (text, notes)
     ] + list(ResponseUpdate.objects.values_list("narrative", flat=True))
 
-    assert len(values) == 28 * 2 + 19
+    assert len(values) == 30 * 2 + 19
     for value in values:
         assert "<script" not in value.lower()
         assert sanitise_html(value) == value

@@ -231,3 +231,29 @@ def test_the_staff_organisation_page_links_to_its_documents(world, client):
     assert reverse("documents:overview", args=["force-a-pcc"]) in html
     assert reverse("documents:response_page", args=["safe-to-share", "force-a-pcc"]) in html
     assert reverse("documents:letter", args=["safe-to-share", "force-a-pcc"]) in html
+
+
+def test_parts_of_a_recommendation_addressed_to_different_bodies(world, client):
+    whole = world.super_complaint.recommendations.create(
+        number="unnumbered-1", order=20, title="Monitoring of recommendations",
+        text="<p>a. The Home Office to report. b. The NPCC to collate.</p>",
+    )
+    part_a = world.super_complaint.recommendations.create(
+        number="unnumbered-1a", order=20, part_of=whole, text="<p>a. The Home Office to report.</p>"
+    )
+    part_a.recipient_groups.add(world.home_office_group)
+    part_b = world.super_complaint.recommendations.create(
+        number="unnumbered-1b", order=20, part_of=whole, text="<p>b. The NPCC to collate.</p>"
+    )
+    part_b.recipient_groups.add(world.chief_constables)
+
+    html = client.get(public_urls(world)["super-complaint"]).content.decode()
+
+    assert "Unnumbered recommendation (1): Monitoring of recommendations" in html
+    assert "each of its parts (a, b), below, to its own bodies" in html
+    assert html.index("Unnumbered recommendation (1), part a") < html.index(
+        "Unnumbered recommendation (1), part b")
+    part_a_html = html.split("Unnumbered recommendation (1), part a")[1].split("part b")[0]
+    assert "To:</strong> Home Office</p>" in part_a_html
+    part_b_html = html.split("Unnumbered recommendation (1), part b")[1]
+    assert "To:</strong> Chief constables</p>" in part_b_html
