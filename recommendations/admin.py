@@ -57,7 +57,7 @@ class RecommendationAdmin(admin.ModelAdmin):
     list_filter = ("super_complaint", "recipient_groups")
     search_fields = ("number", "title", "text", "notes")
     list_select_related = ("super_complaint",)
-    autocomplete_fields = ("depends_on",)
+    autocomplete_fields = ("depends_on", "part_of")
     filter_horizontal = ("recipient_groups",)
 
     def get_queryset(self, request):
