@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -220,4 +220,6 @@ def feed_updates(*, organisation=None, super_complaint=None):
         updates = updates.filter(response__organisation=organisation)
     if super_complaint is not None:
         updates = updates.filter(response__recommendation__super_complaint=super_complaint)
-    return list(updates.order_by("-signed_off_at", "-as_of", "-pk")[:FEED_LENGTH])
+    # Updates loaded without a sign-off (fixtures, imports) go last on every database.
+    newest_first = (F("signed_off_at").desc(nulls_last=True), "-as_of", "-pk")
+    return list(updates.order_by(*newest_first)[:FEED_LENGTH])

@@ -257,3 +257,16 @@ def test_parts_of_a_recommendation_addressed_to_different_bodies(world, client):
     assert "To:</strong> Home Office</p>" in part_a_html
     part_b_html = html.split("Unnumbered recommendation (1), part b")[1]
     assert "To:</strong> Chief constables</p>" in part_b_html
+
+
+def test_a_feed_lists_the_newest_sign_off_first_and_unsigned_ones_last(world, client,
+                                                                       force_a_response):
+    first = published_update(world, force_a_response, narrative="<p>First.</p>", public=True,
+                             as_of=datetime.date(2021, 6, 1))
+    published_update(world, force_a_response, narrative="<p>Second.</p>", public=True,
+                     as_of=datetime.date(2021, 5, 1))
+    ResponseUpdate.objects.filter(pk=first.pk).update(signed_off_at=None)
+
+    feed = client.get(public_urls(world)["organisation feed"]).content.decode()
+
+    assert feed.index("Second.") < feed.index("First.")
