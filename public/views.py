@@ -146,11 +146,14 @@ def _document_view(kind, *, for_publication, word=False):
             name = slugify(f"{document.organisation.short_name} {document.title}")[:80]
             response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
             return response
+        for_publication_query = request.GET.copy()
+        for_publication_query["for"] = "publication"
         return TemplateResponse(
             request,
             f"public/document_{kind}.html",
             {
                 "document": document,
+                "for_publication_url": f"{request.path}?{for_publication_query.urlencode()}",
                 "word_url": request.path.rstrip("/") + ".docx"
                 + (f"?{request.GET.urlencode()}" if request.GET else ""),
                 "nav_section": "public" if for_publication else "",

@@ -179,6 +179,8 @@ def test_a_sensitive_update_marks_the_document_and_stays_out_of_one_for_publicat
                       + "?date=2022-06-01").content.decode()
     assert html.count('class="app-marking app-marking--') == 2
     assert html.count(">OFFICIAL-SENSITIVE</p>") == 2
+    # The way to the version for publication keeps the letter's date.
+    assert "?date=2022-06-01&amp;for=publication" in html
 
 
 def test_a_visitor_cannot_make_a_document_that_is_not_for_publication(demo, client):
