@@ -270,3 +270,25 @@ def test_a_feed_lists_the_newest_sign_off_first_and_unsigned_ones_last(world, cl
     feed = client.get(public_urls(world)["organisation feed"]).content.decode()
 
     assert feed.index("Second.") < feed.index("First.")
+
+
+def test_the_staff_response_page_shows_a_redacted_update_as_withheld(world, client,
+                                                                     force_a_response):
+    published_update(world, force_a_response, marking=Marking.OFFICIAL_REDACTED,
+                     narrative="<p>Met [REDACTED] twice.</p>")
+    client.force_login(world.other_contributor)
+
+    html = client.get(force_a_response.get_absolute_url()).content.decode()
+
+    assert "<strong>OFFICIAL - REDACTED</strong> – some words were withheld" in html
+    assert 'Met <span class="app-redacted">[text withheld]</span> twice.' in html
+
+
+def test_the_update_form_offers_the_redacted_marking(world, client):
+    client.force_login(world.contributor)
+
+    html = client.get(reverse("responses:update_create",
+                              args=["safe-to-share", "1", "force-a"])).content.decode()
+
+    assert 'value="OFFICIAL-REDACTED"' in html and "OFFICIAL - REDACTED" in html
+    assert "type [redacted] where they were taken out" in html
