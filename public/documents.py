@@ -28,7 +28,9 @@ from responses.choices import (
     most_sensitive_marking,
     status_label,
 )
-from responses.models import ResponseUpdate
+from responses.models import Response, ResponseUpdate
+
+from .selectors import latest_updates
 
 PUBLICATION_NOTE = (
     "Made for publication: only published updates cleared for public pages are included. "
@@ -215,8 +217,10 @@ def overview(*, organisation_slug, updates, for_publication, member_organisation
         Recommendation.objects.select_related("super_complaint").with_recipients().in_order()
     )
     audiences = audiences_by_recommendation(recommendations)
+    # The latest update of each response only: a force answers ~900 recommendations, six
+    # updates each, at national scale.
     answers = _answers(
-        updates.filter(response__organisation=organisation).select_related("response"),
+        latest_updates(Response.objects.filter(organisation=organisation), updates),
         [organisation],
     )
     awaiting = set()
@@ -239,10 +243,8 @@ def overview(*, organisation_slug, updates, for_publication, member_organisation
             organisation.pk, organisation.kind
         )
         if applies or answer:
-            # The overview shows the latest position only.
-            shown = [Answer(answer.organisation, [answer.latest])] if answer else []
             by_super_complaint[recommendation.super_complaint].append(
-                Item(recommendation, True, shown)
+                Item(recommendation, True, [answer] if answer else [])
             )
     sections = []
     for super_complaint, items in by_super_complaint.items():

@@ -4,6 +4,7 @@ letterhead and edit. The marking is in the header and the footer, so it is on ev
 """
 
 import io
+import zipfile
 from html.parser import HTMLParser
 
 from docx import Document as WordDocument
@@ -213,4 +214,20 @@ def document_docx(document):
     WRITERS[document.kind](word, document)
     out = io.BytesIO()
     word.save(out)
-    return out.getvalue()
+    return _stable_zip(out.getvalue())
+
+
+def _stable_zip(content):
+    """
+    The same .docx for the same document: zip entries carry the time they were written, which
+    would give each download a new ETag (and defeat caching); write them with a fixed one.
+    """
+    stable = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(
+        stable, "w", zipfile.ZIP_DEFLATED
+    ) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(entry.filename))
+    return stable.getvalue()

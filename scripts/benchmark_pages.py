@@ -47,6 +47,7 @@ from recommendations.models import (  # noqa: E402
 )
 from responses.choices import Status, WorkflowState  # noqa: E402
 from responses.models import Response, ResponseUpdate  # noqa: E402
+from tracker.accounts import twofactor  # noqa: E402
 from tracker.models import Membership  # noqa: E402
 
 SUPER_COMPLAINTS = 100
@@ -194,6 +195,10 @@ def measure(runs):
     )
     client = Client()
     client.force_login(user)
+    # An approver owes a two-factor code: the benchmark stands for a finished sign-in.
+    session = client.session
+    session[twofactor.VERIFIED] = "benchmark"
+    session.save()
     print(f"\n{'page':<28}{'median ms':>10}{'worst ms':>10}{'queries':>9}{'KB':>9}")
     for name, url in pages().items():
         _time(client, name, url, runs)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from recommendations.models import Organisation
@@ -292,3 +293,17 @@ def test_the_update_form_offers_the_redacted_marking(world, client):
 
     assert 'value="OFFICIAL-REDACTED"' in html and "OFFICIAL - REDACTED" in html
     assert "type [redacted] where they were taken out" in html
+
+
+def test_the_same_word_document_is_the_same_file_a_second_later(world, client,
+                                                                 force_a_response):
+    published_update(world, force_a_response, narrative="<p>Done.</p>", public=True)
+    url = public_urls(world)["response page docx"]
+
+    with time_machine.travel("2026-01-01 10:00:00", tick=False):
+        first = client.get(url)
+    with time_machine.travel("2026-01-01 10:00:05", tick=False):
+        second = client.get(url)
+
+    assert first.content == second.content
+    assert first["ETag"] == second["ETag"]
