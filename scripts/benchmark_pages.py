@@ -226,6 +226,11 @@ def main():
         started = time.perf_counter()
         build()
         print(f"built in {time.perf_counter() - started:.0f} s")
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum keeps them in production: right after a bulk load
+        # the planner would still think the tables nearly empty.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(f"{SuperComplaint.objects.count()} super-complaints, "
           f"{Recommendation.objects.count()} recommendations, "
           f"{Organisation.objects.count()} organisations, {Response.objects.count()} responses, "

@@ -22,7 +22,7 @@ PUBLIC_QUERY_COUNTS = {
     "super-complaint": 4,
     "recommendation": 5,
     "organisations": 1,
-    "organisation": 6,
+    "organisation": 5,
     "response": 4,
     "organisation feed": 2,
     "super-complaint feed": 2,
