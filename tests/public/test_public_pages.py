@@ -307,3 +307,15 @@ def test_the_same_word_document_is_the_same_file_a_second_later(world, client,
 
     assert first.content == second.content
     assert first["ETag"] == second["ETag"]
+
+
+def test_only_a_local_policing_body_writes_a_letter_and_its_date_must_be_a_date(
+    world, client, force_a_response
+):
+    published_update(world, force_a_response, narrative="<p>Done.</p>", public=True)
+
+    assert client.get(reverse("public:letter", args=["safe-to-share", "force-a"])).status_code \
+        == 404
+    letter = reverse("public:letter", args=["safe-to-share", "force-a-pcc"])
+    assert client.get(letter + "?date=2022-13-01").status_code == 404
+    assert client.get(letter + "?date=2022-06-01").status_code == 200
