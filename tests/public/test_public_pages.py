@@ -319,3 +319,16 @@ def test_only_a_local_policing_body_writes_a_letter_and_its_date_must_be_a_date(
     letter = reverse("public:letter", args=["safe-to-share", "force-a-pcc"])
     assert client.get(letter + "?date=2022-13-01").status_code == 404
     assert client.get(letter + "?date=2022-06-01").status_code == 200
+
+
+def test_a_change_of_office_holder_is_in_the_audit_trail(world):
+    from auditlog.models import LogEntry
+
+    holder = world.lpb_a.office_holders.create(name="Ann Example", title="Force A PCC",
+                                               started_on=datetime.date(2016, 5, 12))
+    holder.ended_on = datetime.date(2024, 5, 6)
+    holder.save()
+
+    entries = LogEntry.objects.get_for_object(holder)
+    assert entries.count() == 2
+    assert "ended_on" in entries.first().changes_dict
