@@ -40,7 +40,7 @@ migrate: install
 
 # Reference data is real and safe everywhere; loading it twice updates rows in place.
 reference-data: migrate
-	$(PY) manage.py loaddata organisations recipient_groups super_complaints
+	$(PY) manage.py loaddata organisations recipient_groups super_complaints office_holders
 
 # Demo responses and accounts: for `make run` and tests only, never for a production set-up.
 demo-data: reference-data

@@ -2,11 +2,18 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from .models import Organisation, RecipientGroup, Recommendation, SuperComplaint
+from .models import OfficeHolder, Organisation, RecipientGroup, Recommendation, SuperComplaint
+
+
+class OfficeHolderInline(admin.TabularInline):
+    model = OfficeHolder
+    fields = ("name", "title", "started_on", "ended_on", "source")
+    extra = 0
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    inlines = [OfficeHolderInline]
     list_display = ("name", "short_name", "kind", "region", "paired", "active")
     list_filter = ("kind", "region", "active")
     search_fields = ("name", "short_name", "slug")
@@ -50,7 +57,7 @@ class RecommendationAdmin(admin.ModelAdmin):
     list_filter = ("super_complaint", "recipient_groups")
     search_fields = ("number", "title", "text", "notes")
     list_select_related = ("super_complaint",)
-    autocomplete_fields = ("depends_on",)
+    autocomplete_fields = ("depends_on", "part_of")
     filter_horizontal = ("recipient_groups",)
 
     def get_queryset(self, request):

@@ -76,6 +76,70 @@ class Organisation(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("responses:organisation_detail", args=[self.slug])
 
+    def office_holder_on(self, day):
+        """Who held the office on `day` (None if nobody is recorded). One query."""
+        return (
+            self.office_holders.filter(started_on__lte=day)
+            .filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=day))
+            .order_by("-started_on")
+            .first()
+        )
+
+
+class OfficeHolderManager(models.Manager):
+    def get_by_natural_key(self, organisation_slug, name, started_on):
+        return self.get(organisation__slug=organisation_slug, name=name, started_on=started_on)
+
+
+class OfficeHolder(TimeStampedModel):
+    """
+    Who held an organisation's office (a PCC, a mayor with PCC functions) and when.
+
+    Offices change hands while the organisation, and everything it answered, stays: South
+    Yorkshire's PCC functions passed to the Mayor on 7 May 2024. A letter is signed by whoever
+    held the office on its date (`Organisation.office_holder_on`).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="office_holders"
+    )
+    name = models.CharField(max_length=200, help_text='As signed: "Dr Alan Billings".')
+    title = models.CharField(
+        max_length=200, help_text='"South Yorkshire Police and Crime Commissioner".'
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True, help_text="Blank while in office.")
+    source = models.CharField(
+        max_length=500, blank=True, help_text="Where the name and dates come from."
+    )
+
+    objects = OfficeHolderManager()
+
+    class Meta:
+        ordering = ["organisation", "-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name", "started_on"], name="unique_office_holder_term"
+            ),
+            models.CheckConstraint(
+                name="office_holder_ends_after_it_starts",
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                violation_error_message="The end date must be on or after the start date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.title}"
+
+    def natural_key(self):
+        return (self.organisation.slug, self.name, self.started_on.isoformat())
+
+    natural_key.dependencies = ["recommendations.organisation"]
+
+    def held_office_on(self, day):
+        return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
+
 
 class RecipientGroup(TimeStampedModel):
     """
@@ -225,6 +289,17 @@ class Recommendation(TimeStampedModel):
     due_on = models.DateField(
         null=True, blank=True, help_text="Overrides the super-complaint's deadline when set."
     )
+    # Sub-parts a./b. of one recommendation can be addressed to different bodies: each part is a
+    # recommendation of its own (number: the whole's number and its letter, "3a"), with its own
+    # recipients, pointing at the whole, whose own text is the heading printed above the parts.
+    part_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="parts",
+        help_text='The recommendation this is part a., b., ... of ("3a" is part of "3").',
+    )
 
     objects = RecommendationManager()
 
@@ -258,21 +333,43 @@ class Recommendation(TimeStampedModel):
     # Reports sometimes print recommendations without numbers; they are stored as
     # "unnumbered-<position>" so real numbers loaded later cannot collide with them.
     UNNUMBERED_PREFIX = "unnumbered-"
+    # Reports also set "actions" for the investigating bodies themselves (HMICFRS, the College
+    # of Policing), numbered apart from the recommendations: stored as "action-<number>".
+    ACTION_PREFIX = "action-"
 
     @property
     def is_unnumbered(self):
         return self.number.startswith(self.UNNUMBERED_PREFIX)
 
     @property
+    def is_action(self):
+        return self.number.startswith(self.ACTION_PREFIX)
+
+    @property
+    def part_letter(self):
+        """A part's letter as printed ("a"), or "" for a whole recommendation."""
+        return self.number[-1] if self.part_of_id and self.number[-1:].isalpha() else ""
+
+    @property
     def label(self):
-        """How people refer to it: "Recommendation 3a", or "Unnumbered recommendation (2)"."""
+        """
+        How people refer to it: "Recommendation 3a", "Unnumbered recommendation (2)",
+        "Unnumbered recommendation (1), part a" or "Action 1".
+        """
+        if self.is_unnumbered and self.part_letter:
+            position = self.number.removeprefix(self.UNNUMBERED_PREFIX)[:-1]
+            return f"Unnumbered recommendation ({position}), part {self.part_letter}"
         if self.is_unnumbered:
             return f"Unnumbered recommendation ({self.number.removeprefix(self.UNNUMBERED_PREFIX)})"
+        if self.is_action:
+            return f"Action {self.number.removeprefix(self.ACTION_PREFIX)}"
         return f"Recommendation {self.number}"
 
     @property
     def short_label(self):
-        """For narrow places such as matrix headings: "Rec 3a", "Unnumbered (2)"."""
+        """For narrow places such as matrix headings: "Rec 3a", "Unnumbered (2)", "Action 1"."""
         if self.is_unnumbered:
             return f"Unnumbered ({self.number.removeprefix(self.UNNUMBERED_PREFIX)})"
+        if self.is_action:
+            return self.label
         return f"Rec {self.number}"

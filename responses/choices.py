@@ -179,7 +179,14 @@ WITHHELD_TEXT = (
 
 
 class Marking(models.TextChoices):
+    """
+    Protective markings, least sensitive first. "OFFICIAL - REDACTED" is an OFFICIAL text from
+    which some words were withheld (West Mercia's response, seed 004): it may be published, and
+    shows where the words were taken out (`REDACTION_MARK`).
+    """
+
     OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_REDACTED = "OFFICIAL-REDACTED", "OFFICIAL - REDACTED"
     OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
 
 
@@ -213,3 +220,20 @@ def iso_as_of(value, precision=DatePrecision.DAY):
     if precision == DatePrecision.MONTH:
         return f"{value:%Y-%m}"
     return value.isoformat()
+MARKING_RANK = {marking: rank for rank, marking in enumerate(Marking.values)}
+
+# Typed into a redacted update's narrative where words were withheld; pages and documents show
+# it as "[text withheld]".
+REDACTION_MARK = "[redacted]"
+REDACTION_SHOWN_AS = "[text withheld]"
+
+
+def most_sensitive_marking(markings):
+    """The marking a document carries: that of the most sensitive content it includes."""
+    return max(markings, key=lambda m: MARKING_RANK.get(m, 0), default=Marking.OFFICIAL)
+
+
+def marking_label(code):
+    return dict(Marking.choices).get(code, code)
+
+

@@ -203,6 +203,10 @@ class ResponseUpdateForm(forms.Form):
     )
     marking = forms.ChoiceField(
         label="Protective marking",
+        help_text=(
+            "OFFICIAL - REDACTED: some words were withheld; type [redacted] where they were "
+            "taken out."
+        ),
         choices=Marking.choices,
         initial=Marking.OFFICIAL,
         widget=forms.RadioSelect,

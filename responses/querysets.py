@@ -1,7 +1,7 @@
 from django.db import models
 
 from . import permissions
-from .choices import ReviewOutcome, Status, WorkflowState
+from .choices import Marking, ReviewOutcome, Status, WorkflowState
 
 
 class ResponseQuerySet(models.QuerySet):
@@ -20,6 +20,15 @@ class ResponseQuerySet(models.QuerySet):
 class ResponseUpdateQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=WorkflowState.PUBLISHED)
+
+    def public(self):
+        """
+        What the public may read: published, marked public and not OFFICIAL-SENSITIVE. The one
+        definition every public page, feed and document made for publication uses.
+        """
+        return self.filter(state=WorkflowState.PUBLISHED, public=True).exclude(
+            marking=Marking.OFFICIAL_SENSITIVE
+        )
 
     def editable(self):
         """Drafts and returned updates: the ones their organisation may still change."""

@@ -18,7 +18,7 @@ from tracker.models import Membership
 
 PASSWORD = "correct-horse-battery-staple"
 
-REFERENCE_FIXTURES = ("organisations", "recipient_groups", "super_complaints")
+REFERENCE_FIXTURES = ("organisations", "recipient_groups", "super_complaints", "office_holders")
 DEMO_FIXTURES = (*REFERENCE_FIXTURES, "demo_responses", "demo_accounts")
 
 # What an update says unless a test says otherwise.

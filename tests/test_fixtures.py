@@ -25,6 +25,7 @@ FIXTURES = [
     "organisations",
     "recipient_groups",
     "super_complaints",
+    "office_holders",
     "demo_responses",
     "demo_accounts",
 ]
@@ -140,7 +141,7 @@ def test_loading_fixtures_twice_does_not_duplicate_rows(loaded):
 
     assert row_counts() == first
     assert first["recommendations.Organisation"] == 97
-    assert first["recommendations.Recommendation"] == 26
+    assert first["recommendations.Recommendation"] == 30
     assert first["responses.Response"] == 15
     assert first["responses.ResponseUpdate"] == 19
 
@@ -244,7 +245,7 @@ def test_stalking_recommendations_are_due_by_27_march_2025(loaded):
 def test_unnumbered_recommendations_say_their_number_is_not_printed(loaded):
     unnumbered = Recommendation.objects.filter(number__startswith="unnumbered-")
 
-    assert unnumbered.filter(super_complaint__slug="a-duty-to-protect").count() == 7
+    assert unnumbered.filter(super_complaint__slug="a-duty-to-protect").count() == 9
     assert unnumbered.filter(super_complaint__slug="hestia-modern-slavery").count() == 2
     for rec in unnumbered:
         assert "does not print this recommendation’s number" in rec.notes
@@ -257,7 +258,7 @@ def test_rich_text_is_already_clean_and_has_no_script(loaded):
         for value in (text, notes)
     ] + list(ResponseUpdate.objects.values_list("narrative", flat=True))
 
-    assert len(values) == 26 * 2 + 19
+    assert len(values) == 30 * 2 + 19
     for value in values:
         assert "<script" not in value.lower()
         assert sanitise_html(value) == value
@@ -282,10 +283,10 @@ def test_every_response_shows_its_latest_published_update(loaded):
         assert response.current_status_on == latest.as_of
 
 
-def test_every_demo_update_is_published_official_and_unattributed(loaded):
+def test_every_demo_update_is_published_and_unattributed(loaded):
     for update in ResponseUpdate.objects.all():
         assert update.state == WorkflowState.PUBLISHED
-        assert update.marking == Marking.OFFICIAL
+        assert update.marking in {Marking.OFFICIAL, Marking.OFFICIAL_REDACTED}
         assert update.author_id is None
         assert update.signed_off_by_id is None
 
@@ -296,6 +297,11 @@ def test_redacted_west_mercia_updates_stay_off_public_pages(loaded):
     )
 
     assert updates.count() == 5
+    # Seed 004 is marked "OFFICIAL - REDACTED" on every page; the rest is plain OFFICIAL.
+    assert set(updates.values_list("marking", flat=True)) == {Marking.OFFICIAL_REDACTED}
+    assert not ResponseUpdate.objects.exclude(pk__in=updates).exclude(
+        marking=Marking.OFFICIAL
+    ).exists()
     assert not updates.filter(public=True).exists()
     assert not ResponseUpdate.objects.exclude(pk__in=updates).filter(public=False).exists()
 

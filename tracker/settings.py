@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "responses",
     "imports",
     "evidence",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,8 @@ WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
 # Absolute limit of a sign-in (fixed at sign-in, never extended by activity) and the idle limit.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 30 * 60)
+# How long browsers and shared caches may keep a public page (signed-in pages are never kept).
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 300)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 

@@ -31,6 +31,8 @@ urlpatterns = [
     path("admin/login/", AdminLoginRedirectView.as_view()),
     path("admin/", admin.site.urls),
     path("imports/", include("imports.urls")),
+    path("public/", include("public.urls")),
+    path("documents/", include("public.document_urls")),
     path("", include("responses.urls")),
     path("", include("evidence.urls")),
 ]

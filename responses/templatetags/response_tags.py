@@ -1,6 +1,9 @@
 """Template filters for responses: status words and colours come from responses/choices.py."""
 
+import re
+
 from django import template
+from django.utils.safestring import mark_safe
 
 from tracker.richtext import html_excerpt
 
@@ -61,3 +64,26 @@ def as_of(value, precision="day"):
 def as_of_short(value, precision="day"):
     """An update's date with the month abbreviated, "27 May 2021" or "May 2021"."""
     return choices.format_as_of(value, precision, short=True)
+
+
+@register.filter
+def marking_label(code):
+    """How a protective marking is printed: "OFFICIAL - REDACTED" for the redacted one."""
+    return choices.marking_label(code)
+
+
+_REDACTION = re.compile(re.escape(choices.REDACTION_MARK), re.IGNORECASE)
+
+
+@register.filter(is_safe=True)
+def show_redactions(value):
+    """
+    Sanitised rich text with each redaction mark shown as a visible "[text withheld]", so a
+    reader sees where words were taken out. The text is already sanitised HTML (the field
+    sanitises it), and the replacement is fixed markup.
+    """
+    return mark_safe(
+        _REDACTION.sub(
+            f'<span class="app-redacted">{choices.REDACTION_SHOWN_AS}</span>', value or ""
+        )
+    )

@@ -74,8 +74,8 @@ def browser():
 @pytest.fixture
 def demo_data(transactional_db):
     call_command(
-        "loaddata", "organisations", "recipient_groups", "super_complaints", "demo_responses",
-        "demo_accounts", verbosity=0,
+        "loaddata", "organisations", "recipient_groups", "super_complaints", "office_holders",
+        "demo_responses", "demo_accounts", verbosity=0,
     )
     # As `make run` does: gives the demo approver, reviewer and admin their authenticator keys.
     call_command("demo_accounts", stdout=StringIO())

@@ -1,0 +1,21 @@
+"""/documents/...: the documents a signed-in user makes from everything they may read."""
+
+from django.urls import path
+
+from .urls import LETTER, OVERVIEW, RESPONSE_PAGE
+
+app_name = "documents"
+
+urlpatterns = [
+    path("super-complaints/<slug:slug>/organisations/<slug:organisation>/response/",
+         RESPONSE_PAGE["signed_in"], name="response_page"),
+    path("super-complaints/<slug:slug>/organisations/<slug:organisation>/response.docx",
+         RESPONSE_PAGE["signed_in_docx"], name="response_page_docx"),
+    path("super-complaints/<slug:slug>/organisations/<slug:organisation>/letter/",
+         LETTER["signed_in"], name="letter"),
+    path("super-complaints/<slug:slug>/organisations/<slug:organisation>/letter.docx",
+         LETTER["signed_in_docx"], name="letter_docx"),
+    path("organisations/<slug:organisation>/overview/", OVERVIEW["signed_in"], name="overview"),
+    path("organisations/<slug:organisation>/overview.docx", OVERVIEW["signed_in_docx"],
+         name="overview_docx"),
+]

@@ -1,0 +1,174 @@
+"""
+Public pages (no sign-in) and the generated documents. Reads come from public.selectors and
+public.documents; every public view shows `ResponseUpdate.objects.public()` only.
+"""
+
+import datetime
+
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from responses import permissions
+from responses.models import ResponseUpdate
+from responses.selectors.reading import published_updates_readable_by
+
+from . import documents, selectors
+from .caching import public_page
+from .docx import DOCX_CONTENT_TYPE, document_docx
+
+
+@public_page
+def super_complaint_list(request):
+    return TemplateResponse(
+        request,
+        "public/supercomplaint_list.html",
+        {"super_complaints": selectors.super_complaint_list(), "nav_section": "public"},
+    )
+
+
+@public_page
+def super_complaint_detail(request, slug):
+    super_complaint, recommendations = selectors.super_complaint_detail(slug=slug)
+    return TemplateResponse(
+        request,
+        "public/supercomplaint_detail.html",
+        {"super_complaint": super_complaint, "recommendations": recommendations,
+         "nav_section": "public"},
+    )
+
+
+@public_page
+def recommendation_detail(request, slug, number):
+    recommendation = selectors.recommendation_get(slug=slug, number=number)
+    return TemplateResponse(
+        request,
+        "public/recommendation_detail.html",
+        {
+            "recommendation": recommendation,
+            "super_complaint": recommendation.super_complaint,
+            "positions": selectors.recommendation_positions(recommendation=recommendation),
+            "nav_section": "public",
+        },
+    )
+
+
+@public_page
+def organisation_list(request):
+    return TemplateResponse(
+        request,
+        "public/organisation_list.html",
+        {"organisations": selectors.organisation_list(), "nav_section": "public_organisations"},
+    )
+
+
+@public_page
+def organisation_detail(request, slug):
+    answers = selectors.organisation_answers(slug=slug, page=request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "public/organisation_detail.html",
+        {
+            "answers": answers,
+            "organisation": answers.organisation,
+            "page_obj": answers.page_obj,
+            "nav_section": "public_organisations",
+        },
+    )
+
+
+@public_page
+def response_detail(request, slug, number, organisation):
+    history = selectors.response_history(slug=slug, number=number, organisation_slug=organisation)
+    return TemplateResponse(
+        request,
+        "public/response_detail.html",
+        {
+            "history": history,
+            "recommendation": history.recommendation,
+            "super_complaint": history.recommendation.super_complaint,
+            "organisation": history.organisation,
+            "nav_section": "public",
+        },
+    )
+
+
+# Documents. The same views serve the public ones (under /public/, made for publication) and,
+# under /documents/, the ones a signed-in user makes from everything they may read.
+
+
+def _letter_date(request):
+    """The letter's date: ?date=YYYY-MM-DD, else today. A malformed date is a 404."""
+    value = request.GET.get("date", "")
+    if not value:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise Http404("Not a date") from error
+
+
+BUILDERS = {
+    "response_page": lambda request, kwargs, common: documents.response_page(
+        organisation_slug=kwargs["organisation"],
+        super_complaint_slug=kwargs["slug"],
+        **common,
+    ),
+    "overview": lambda request, kwargs, common: documents.overview(
+        organisation_slug=kwargs["organisation"],
+        member_organisation_ids=permissions.member_organisation_ids(request.user),
+        **common,
+    ),
+    "letter": lambda request, kwargs, common: documents.letter(
+        organisation_slug=kwargs["organisation"],
+        super_complaint_slug=kwargs["slug"],
+        date=_letter_date(request),
+        reference=request.GET.get("reference", "")[:100],
+        **common,
+    ),
+}
+
+
+def _document_view(kind, *, for_publication, word=False):
+    def view(request, **kwargs):
+        publication = for_publication or request.GET.get("for") == "publication"
+        updates = (
+            ResponseUpdate.objects.public()
+            if publication
+            else published_updates_readable_by(request.user)
+        )
+        document = BUILDERS[kind](
+            request, kwargs, {"updates": updates, "for_publication": publication}
+        )
+        if word:
+            response = HttpResponse(document_docx(document), content_type=DOCX_CONTENT_TYPE)
+            name = slugify(f"{document.organisation.short_name} {document.title}")[:80]
+            response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+            return response
+        for_publication_query = request.GET.copy()
+        for_publication_query["for"] = "publication"
+        return TemplateResponse(
+            request,
+            f"public/document_{kind}.html",
+            {
+                "document": document,
+                "for_publication_url": f"{request.path}?{for_publication_query.urlencode()}",
+                "word_url": request.path.rstrip("/") + ".docx"
+                + (f"?{request.GET.urlencode()}" if request.GET else ""),
+                "nav_section": "public" if for_publication else "",
+            },
+        )
+
+    view.__name__ = f"{kind}_{'public' if for_publication else 'document'}"
+    return public_page(view) if for_publication else view
+
+
+def document_views(kind):
+    """(HTML view, Word view) for the public and the signed-in routes."""
+    return {
+        "public": _document_view(kind, for_publication=True),
+        "public_docx": _document_view(kind, for_publication=True, word=True),
+        "signed_in": _document_view(kind, for_publication=False),
+        "signed_in_docx": _document_view(kind, for_publication=False, word=True),
+    }

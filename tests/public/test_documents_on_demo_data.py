@@ -1,0 +1,199 @@
+"""
+The three documents, generated from the fixtures' real Safe to share? data, carry the seeds'
+facts: read back from the .docx with python-docx (recommendation text, statuses, dates, marking).
+The demo fixtures are loaded once for the module.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from recommendations.models import Organisation
+from responses import services
+from responses.choices import Marking, Status
+from tests.conftest import DEMO_FIXTURES, fixtures_loaded_once_per_module
+from tests.public.helpers import docx_text
+
+demo_data = fixtures_loaded_once_per_module(*DEMO_FIXTURES)
+
+
+@pytest.fixture
+def demo(demo_data, db):
+    """The reference and demo fixtures, loaded once for the module; each test's rows roll back."""
+
+
+def _word(client, name, *args, query=""):
+    page = client.get(reverse(name, args=args) + query)
+    assert page.status_code == 200, page.status_code
+    assert page["Content-Disposition"].startswith("attachment; filename=")
+    return docx_text(page.content)
+
+
+def test_the_opcc_response_page_carries_seed_001s_facts(demo, client):
+    word = _word(client, "public:response_page_docx", "safe-to-share", "warwickshire-pcc")
+    body = word["body"]
+
+    assert word["header"] == word["footer"] == "OFFICIAL"
+    assert "Response to super-complaint by Liberty and Southall Black Sisters" in body
+    # Recommendation 1, to chief constables: Warwickshire Police's answer, Completed.
+    assert "Recommendation 1. To Chief constables" in body
+    assert "As an interim measure, pending the outcome of recommendation 2" in body
+    assert "Pending the outcome of Recommendation 2, Warwickshire Police has issued" in body
+    assert "Status: Completed (as of 1 December 2021)" in body
+    # Recommendation 4: the response, then the later dated update, then the status.
+    rec_4 = body[body.index("Recommendation 4."):body.index("Recommendation 5.")]
+    assert "All victims of crime in Warwickshire are provided" in rec_4
+    assert "Update (1 December 2021): " in rec_4
+    assert "Following the recent NCA Director General Sec 5 tasking" in rec_4
+    assert rec_4.index("All victims of crime") < rec_4.index("Update (1 December 2021)")
+    assert "Status: In progress – nearing completion (as of 1 December 2021)" in rec_4
+    # Recommendation 6, to PCCs: the office's own answer, In progress.
+    rec_6 = body[body.index("Recommendation 6."):body.index("Recommendation 7.")]
+    assert "The OPCC has commissioned a new Victim Needs Assessment" in rec_6
+    assert "Status: In progress (as of 1 December 2021)" in rec_6
+    # Recommendations 2, 3 and 7 are to other bodies: listed, without a response.
+    rec_2 = body[body.index("Recommendation 2."):body.index("Recommendation 3.")]
+    assert "Review the legal framework and policy" in rec_2
+    assert "Addressed to other bodies" in rec_2 and "Status:" not in rec_2
+    rec_8 = body[body.index("Recommendation 8."):]
+    assert "APCC received several queries" in rec_8 and "Status: Completed" in rec_8
+
+
+def test_the_force_and_its_office_answer_recommendation_5_together(demo, client):
+    body = _word(client, "public:response_page_docx", "safe-to-share", "warwickshire-pcc")["body"]
+    rec_5 = body[body.index("Recommendation 5."):body.index("Recommendation 6.")]
+
+    assert "Warwickshire Police response:" in rec_5
+    assert "Warwickshire Police have reviewed their Domestic Abuse communications plan" in rec_5
+    assert "Office of the Warwickshire Police and Crime Commissioner response:" in rec_5
+    assert "OPCC Warwickshire will provide ongoing support to force communications" in rec_5
+    assert rec_5.count("Status: Completed (as of 1 December 2021)") == 2
+
+
+def test_the_pcc_letter_carries_seed_003s_facts(demo, client):
+    word = _word(client, "public:letter_docx", "safe-to-share", "south-yorkshire-mayor",
+                 query="?date=2022-01-14&reference=PCC/SC/1")
+    body = word["body"]
+
+    assert word["header"] == word["footer"] == "OFFICIAL"
+    assert "To: The Home Secretary" in body
+    assert "14 January 2022" in body
+    assert "Our reference: PCC/SC/1" in body
+    assert "Dear Home Secretary" in body
+    assert ("Response from Dr Alan Billings, South Yorkshire Police and Crime Commissioner, to "
+            "the HMICFRS Report: Safe to share?") in body
+    assert "update from South Yorkshire Police" in body
+    assert "South Yorkshire Police are still awaiting the College of Policing guidance." in body
+    assert "Once the College of Policing guidance is received South Yorkshire Police" in body
+    assert "Both South Yorkshire Police and the Office of the Police and Crime Commissioner" in body
+    assert body.count("Status: Awaiting national guidance (as of 14 January 2022)") == 2
+    assert "Status: In progress (as of 14 January 2022)" in body
+    # Only the recommendations the force or the office answered: 1, 4 and 5.
+    for number in ("1", "4", "5"):
+        assert f"Recommendation {number} – To" in body
+    assert "Recommendation 2 – To" not in body and "Recommendation 6 – To" not in body
+    assert body.rstrip().endswith("Dr Alan Billings\nSouth Yorkshire Police and Crime Commissioner")
+
+
+def test_a_letter_gives_the_position_on_its_date(demo, client):
+    body = _word(client, "public:letter_docx", "safe-to-share", "south-yorkshire-mayor",
+                 query="?date=2021-06-01")["body"]
+
+    assert "We are still awaiting the CoP guidance" in body  # the May 2021 update
+    assert "South Yorkshire Police are still awaiting the College of Policing" not in body
+
+
+def test_the_office_passed_to_the_mayor_keeps_its_history(demo, client):
+    body = _word(client, "public:letter_docx", "safe-to-share", "south-yorkshire-mayor",
+                 query="?date=2024-06-01")["body"]
+
+    assert "Response from Oliver Coppard, Mayor of South Yorkshire" in body
+    assert "South Yorkshire Police are still awaiting the College of Policing guidance." in body
+    assert body.rstrip().endswith("Oliver Coppard\nMayor of South Yorkshire")
+    holder = Organisation.objects.get(slug="south-yorkshire-mayor").office_holder_on(
+        datetime.date(2022, 1, 14)
+    )
+    assert holder.name == "Dr Alan Billings"
+
+
+def test_the_overview_carries_seed_002s_shape(demo, client):
+    word = _word(client, "public:overview_docx", "warwickshire")
+    body = word["body"]
+
+    assert word["header"] == word["footer"] == "OFFICIAL"
+    assert "Super-complaints current overview" in body
+    assert "17 December 2020: Safe to share?" in body
+    assert "STATUS – In progress: 2 of 4 recommendations completed." in body
+    assert "Status: In progress – nearing completion (as of 1 December 2021)" in body
+    # Every super-complaint addressed to the force, with its date and title.
+    assert "26 May 2021: The hidden victims" in body
+    assert "24 August 2021: A duty to protect" in body
+    # Unnumbered recommendations and sub-parts a./b. as printed.
+    assert "Unnumbered recommendation (3). To Chief constables" in body
+    assert "a. their officers are fully supported" in body
+
+
+def test_west_mercias_documents_are_marked_official_redacted(demo, client):
+    user = get_user_model().objects.get(username="other.contributor")
+    client.force_login(user)
+
+    word = _word(client, "documents:response_page_docx", "safe-to-share", "west-mercia-pcc")
+
+    assert word["header"] == word["footer"] == "OFFICIAL - REDACTED"
+    assert "West Mercia Police response:" in word["body"]
+    assert "Some words of this response were withheld (OFFICIAL - REDACTED)." in word["body"]
+    # Not cleared for the public: no public document.
+    client.logout()
+    assert client.get(reverse("public:response_page", args=["safe-to-share",
+                                                            "west-mercia-pcc"])).status_code == 404
+
+
+def test_a_sensitive_update_marks_the_document_and_stays_out_of_one_for_publication(demo, client):
+    users = get_user_model().objects
+    contributor, approver = users.get(username="force.contributor"), users.get(
+        username="force.approver")
+    update = services.response_update_create(
+        author=contributor, submit=True,
+        recommendation=Organisation.objects.get(slug="south-yorkshire").responses.get(
+            recommendation__number="1").recommendation,
+        organisation=Organisation.objects.get(slug="south-yorkshire"),
+        as_of=datetime.date(2022, 3, 1), status=Status.COMPLETED,
+        narrative="<p>Sensitive operational detail.</p>", marking=Marking.OFFICIAL_SENSITIVE,
+    )
+    services.response_update_publish(update=update, approver=approver)
+    # The Mayor's office is the force's paired body: it needs to know.
+    client.force_login(users.get(username="opcc.contributor"))
+
+    full = _word(client, "documents:letter_docx", "safe-to-share", "south-yorkshire-mayor",
+                 query="?date=2022-06-01")
+    published = _word(client, "documents:letter_docx", "safe-to-share", "south-yorkshire-mayor",
+                      query="?date=2022-06-01&for=publication")
+
+    assert full["header"] == full["footer"] == "OFFICIAL-SENSITIVE"
+    assert "Sensitive operational detail." in full["body"]
+    assert published["header"] == published["footer"] == "OFFICIAL"
+    assert "Sensitive operational detail." not in published["body"]
+    assert "OFFICIAL-SENSITIVE content is left out" in published["body"]
+    html = client.get(reverse("documents:letter", args=["safe-to-share", "south-yorkshire-mayor"])
+                      + "?date=2022-06-01").content.decode()
+    assert html.count('class="app-marking app-marking--') == 2
+    assert html.count(">OFFICIAL-SENSITIVE</p>") == 2
+    # The way to the version for publication keeps the letter's date.
+    assert "?date=2022-06-01&amp;for=publication" in html
+
+    # Another force has no need to know: its copy leaves the sensitive text out.
+    client.force_login(users.get(username="other.contributor"))
+    other = _word(client, "documents:letter_docx", "safe-to-share", "south-yorkshire-mayor",
+                  query="?date=2022-06-01")
+    assert "Sensitive operational detail." not in other["body"]
+
+
+def test_a_visitor_cannot_make_a_document_that_is_not_for_publication(demo, client):
+    for name, args in (("documents:overview", ["south-yorkshire"]),
+                       ("documents:overview_docx", ["south-yorkshire"]),
+                       ("documents:response_page", ["safe-to-share", "south-yorkshire"]),
+                       ("documents:letter_docx", ["safe-to-share", "south-yorkshire-mayor"])):
+        page = client.get(reverse(name, args=args))
+        assert page.status_code == 302 and "/accounts/sign-in/" in page["Location"], name
