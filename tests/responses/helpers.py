@@ -106,8 +106,8 @@ QUERY_COUNTS = {
     "matrix_export": 9,
     "organisation_list": 4,
     "organisation_detail": 6,
-    "dashboard": 13,
-    "dashboard_organisation": 12,
+    "dashboard": 15,
+    "dashboard_organisation": 14,
     "dashboard_export": 9,
-    "overview": 10,
+    "overview": 11,
 }
