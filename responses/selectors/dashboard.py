@@ -9,7 +9,7 @@ visit. A fixed number of queries whatever the data size (pinned in the tests).
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Case, IntegerField, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -70,6 +70,7 @@ class Area:
     overall: Figures = field(default_factory=Figures)
     by_super_complaint: dict = field(default_factory=dict)  # {super_complaint pk: Figures}
     trend: list = field(default_factory=list)  # [share completed (%) or None] by month
+    trend_by_super_complaint: dict = field(default_factory=dict)  # {pk: the same, for one}
     colour: str = ""
     marker: str = ""
 
@@ -84,6 +85,7 @@ class Dashboard:
     last_visit: datetime.datetime | None = None
     changes: list = field(default_factory=list)
     trend_months: list = field(default_factory=list)
+    focus: object = None  # the one super-complaint the charts show, or None for all
 
     @property
     def shown_areas(self):
@@ -142,14 +144,19 @@ def _trend(area, source, completions):
     }
     cumulative = Counter()
     trend = []
+    area.trend_by_super_complaint = {sc: [] for sc in area.by_super_complaint}
     for month in range(TREND_MONTHS + 1):
         expected = completed = 0
         for sc, figures in area.by_super_complaint.items():
             if ages.get(sc, -1) < month:
+                area.trend_by_super_complaint[sc].append(None)
                 continue
             expected += figures.expected
             cumulative[sc] += by_offset[sc][month]
             completed += cumulative[sc]
+            area.trend_by_super_complaint[sc].append(
+                round(100 * cumulative[sc] / figures.expected) if figures.expected else None
+            )
         trend.append(round(100 * completed / expected) if expected else None)
     area.trend = trend
 
@@ -230,6 +237,23 @@ def changes_since(*, organisations, since, limit=CHANGES_LIMIT):
     if since is not None:
         updates = updates.filter(published_at__gt=since)
     return list(updates.order_by("-published_at", "-pk")[:limit])
+
+
+def focus_on(dashboard, super_complaint):
+    """
+    The same dashboard with its charts and area tables narrowed to one super-complaint
+    (every figure stays in the CSV and the per-super-complaint table).
+    """
+    empty = [None] * len(dashboard.trend_months)
+    areas = [
+        replace(
+            area,
+            overall=area.by_super_complaint.get(super_complaint.pk, Figures()),
+            trend=area.trend_by_super_complaint.get(super_complaint.pk, empty),
+        )
+        for area in dashboard.areas
+    ]
+    return replace(dashboard, areas=areas, focus=super_complaint)
 
 
 def dashboard_get(*, slug, today, last_visit=None, with_changes=True):
@@ -352,7 +376,8 @@ def dashboard_charts(dashboard):
         comparison = "the same share"
     summary_title = (
         f"{first.short_name} has completed {_percent(first.overall.share_completed)} of what is "
-        f"asked of it: {comparison}"
+        f"asked of it{' by ' + dashboard.focus.short_title if dashboard.focus else ''}: "
+        f"{comparison}"
         f"{' as' if comparison == 'the same share' else ' than'} {nation.name} "
         f"({_percent(nation.overall.share_completed)})"
     )
@@ -379,6 +404,7 @@ def dashboard_charts(dashboard):
     )
     comparators = areas[len(dashboard.organisations):]
     return {
+        "scope": dashboard.focus.short_title if dashboard.focus else "all super-complaints",
         "shown": shown,
         "against": " and ".join(a.name for a in comparators),
         "status_rows": [

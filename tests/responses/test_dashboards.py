@@ -106,6 +106,28 @@ def test_the_dashboard_lists_each_super_complaint(client, answered):
     ]
 
 
+def test_the_charts_can_show_one_super_complaint(client, answered):
+    other = answered.super_complaint.__class__.objects.create(
+        slug="other", title="Other", short_title="Other report", complainants="Someone",
+        report_published_on=datetime.date(2021, 6, 1),
+    )
+    Recommendation.objects.create(super_complaint=other, number="1", text="<p>x</p>") \
+        .recipient_groups.add(answered.chief_constables)
+    client.force_login(answered.contributor)
+    with at(TODAY):
+        everything = client.get(dashboard_url(answered.force_a))
+        one = client.get(dashboard_url(answered.force_a) + "?super_complaint=other")
+        wrong = client.get(dashboard_url(answered.force_a) + "?super_complaint=nope")
+    assert areas_of(everything)["Force A Police"].overall.expected == 3
+    force = areas_of(one)["Force A Police"]
+    assert (force.overall.expected, force.overall.due, force.overall.completed) == (1, 1, 0)
+    assert force.trend[:3] == [0, 0, None]  # published a month ago
+    assert "Share of the answers expected of each area, Other report, as of" in one.text
+    assert '<option value="other" selected>Other report</option>' in one.text
+    assert "Choose a super-complaint from the list" in wrong.text
+    assert areas_of(wrong)["Force A Police"].overall.expected == 3
+
+
 def test_the_figures_download_as_csv(client, answered):
     client.force_login(answered.opcc_contributor)
     with at(TODAY):
