@@ -30,6 +30,7 @@ from .figures import (
 )
 
 ENGLAND_AND_WALES = "England and Wales"
+ALL_NATIONAL_BODIES = "All national bodies"
 TREND_MONTHS = 24  # the trend follows each report for its first two years
 CHANGES_LIMIT = 20
 
@@ -183,8 +184,11 @@ def _build_areas(organisations, source):
              if kind in kinds and source.regions.get(pk) == region},
             kinds=kinds, region=region,
         ))
+    # National bodies have no region; their comparison is every national body.
+    national = kinds == {Organisation.Kind.NATIONAL_BODY}
+    nation = ALL_NATIONAL_BODIES if national else ENGLAND_AND_WALES
     areas.append(Area(
-        ENGLAND_AND_WALES, ENGLAND_AND_WALES,
+        nation, nation,
         {pk for pk, kind in source.kinds.items() if kind in kinds}, kinds=kinds,
     ))
     shown = _shown(organisations)

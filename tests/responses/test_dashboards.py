@@ -193,6 +193,14 @@ def test_a_user_without_an_organisation_is_sent_to_the_overview(client, world):
     assert "You are not a member of any organisation" in page.text
 
 
+def test_a_national_body_is_compared_with_every_national_body(client, world):
+    client.force_login(world.reviewer)
+    with at(TODAY):
+        page = client.get(dashboard_url(world.home_office))
+    assert list(areas_of(page)) == ["Home Office", "All national bodies"]
+    assert areas_of(page)["All national bodies"].overall.expected == 1
+
+
 def test_an_unknown_organisation_has_no_dashboard(client, world):
     client.force_login(world.contributor)
     assert client.get(reverse("responses:dashboard_organisation", args=["nope"])).status_code \
