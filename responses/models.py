@@ -51,6 +51,8 @@ class Response(TimeStampedModel):
 
     `current_status` and `current_status_on` mirror the published update with the latest `as_of`;
     only `responses.services.response_update_publish` sets them, in the publishing transaction.
+    It also records `first_published_on` the first time, which the deadlines read
+    (`responses.deadlines`) and which never changes afterwards.
     """
 
     recommendation = models.ForeignKey(
@@ -70,6 +72,12 @@ class Response(TimeStampedModel):
     current_status_precision = models.CharField(
         max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY,
         help_text="Whether the current status's date is known to the day or only to the month.",
+    )
+    first_published_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day its first update was signed off: recorded once, never changed.",
     )
     current_update = models.ForeignKey(
         "ResponseUpdate",
@@ -281,3 +289,26 @@ class ResponseReview(TimeStampedModel):
             raise ValidationError({"outcome": "Choose whether to close or return the response"})
         if self.outcome == ReviewOutcome.RETURNED and not self.comment.strip():
             raise ValidationError({"comment": "Say what more evidence is needed"})
+
+
+class DashboardVisit(models.Model):
+    """
+    When a user last opened an organisation's dashboard: "what changed since your last visit"
+    starts there. One row per user and dashboard, moved on at each visit.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dashboard_visits"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_dashboard_visit_per_user_and_dashboard"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} saw {self.organisation}'s dashboard at {self.seen_at:%Y-%m-%d %H:%M}"

@@ -20,7 +20,7 @@ from tracker.people import person_name
 
 from . import permissions
 from .choices import DatePrecision, WorkflowState
-from .models import Response, ResponseReview, ResponseUpdate
+from .models import DashboardVisit, Response, ResponseReview, ResponseUpdate
 
 # What a writer may set on an update; everything else is the workflow's.
 EDITABLE_FIELDS = (
@@ -224,7 +224,8 @@ def refresh_current_status(response):
 def response_update_publish(*, update, approver):
     """
     Sign off an update: it becomes published and, if it is the latest, the current status, and
-    its lead and portal reference become the response's.
+    its lead and portal reference become the response's. The first sign-off of a response also
+    records the day it first answered (`first_published_on`), never changed afterwards.
 
     The approver must be an approver of the update's organisation and not the last person to
     change its content (four eyes).
@@ -242,6 +243,10 @@ def response_update_publish(*, update, approver):
     update.save(update_fields=["state", "signed_off_by", "signed_off_at", "version",
                                "updated_at"])
     _refresh_current_status(response)
+    if response.first_published_on is None:
+        # When the organisation first answered: the deadlines read it, so it is set once.
+        response.first_published_on = timezone.localdate(update.signed_off_at)
+        response.save(update_fields=["first_published_on", "updated_at"])
     if response.current_update_id == update.pk:
         # Details written before sign-off reach every reader only now, and only from the
         # position that is current: a late sign-off of an older update leaves them alone.
@@ -291,3 +296,23 @@ def response_review(*, response, reviewer, outcome, comment=""):
     review.response = response
     review.save()
     return response
+
+
+def dashboard_visit_record(*, user, organisation):
+    """
+    Record that `user` opened `organisation`'s dashboard now and return when they last did
+    before (None the first time). Any signed-in user may read any dashboard; the visit is only
+    their own bookmark. One query to read, one upsert to write, so two tabs cannot collide.
+    """
+    previous = (
+        DashboardVisit.objects.filter(user=user, organisation=organisation)
+        .values_list("seen_at", flat=True)
+        .first()
+    )
+    DashboardVisit.objects.bulk_create(
+        [DashboardVisit(user=user, organisation=organisation, seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "organisation"],
+        update_fields=["seen_at"],
+    )
+    return previous

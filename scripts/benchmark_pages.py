@@ -130,8 +130,10 @@ def build():
                 response.current_update_id = update.pk
                 response.current_status = update.status
                 response.current_status_on = update.as_of
+                response.first_published_on = base + datetime.timedelta(days=60)
             Response.objects.bulk_update(
-                responses, ["current_update", "current_status", "current_status_on"]
+                responses,
+                ["current_update", "current_status", "current_status_on", "first_published_on"],
             )
         print(f"  responses {start + len(chunk):>6}/{len(pairs)}", flush=True)
 
@@ -149,6 +151,12 @@ def pages():
         "matrix": reverse("responses:matrix", args=[sc.slug]),
         "organisation": reverse("responses:organisation_detail", args=["south-yorkshire"]),
         "response": reverse("responses:response_detail", args=[sc.slug, "1", "south-yorkshire"]),
+        "dashboard (own)": reverse("responses:dashboard"),
+        "dashboard (other)": reverse("responses:dashboard_organisation", args=["west-mercia"]),
+        "dashboard CSV": reverse("responses:dashboard_export", args=["south-yorkshire"]),
+        "overview": reverse("responses:overview"),
+        "overview filtered": reverse("responses:overview")
+        + "?super_complaint=bench-0&kind=police_force",
     }
 
 

@@ -6,7 +6,6 @@ Only published positions appear here: `Response.current_*` are set from publishe
 so drafts cannot leak into lists, the matrix or exports.
 """
 
-import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -25,8 +24,16 @@ from recommendations.selectors import (
 from tracker.richtext import html_excerpt
 
 from .. import permissions
-from ..choices import NO_RESPONSE, Rag, ReviewOutcome, is_overdue, rag, status_label
-from ..filtersets import ComparisonFilterSet, OrganisationFilterSet
+from ..choices import NO_RESPONSE, Rag, ReviewOutcome, rag, status_label
+from ..deadlines import (
+    DeadlineState,
+    deadline_matches,
+    deadline_state,
+    due_date,
+    due_dates_by_kind,
+    response_deadline_state,
+)
+from ..filtersets import ComparisonFilterSet, DeadlineFilterSet, OrganisationFilterSet
 from ..models import Response, ResponseUpdate, response_urls
 
 
@@ -88,12 +95,17 @@ def super_complaint_detail(*, slug):
         .prefetch_related("depends_on")
         .select_related("super_complaint")
     )
-    progress = _progress_by_recommendation(
-        recommendations, audiences_by_recommendation(recommendations), active_organisation_kinds()
-    )
+    audiences = audiences_by_recommendation(recommendations)
+    active = active_organisation_kinds()
+    progress = _progress_by_recommendation(recommendations, audiences, active)
     total = Progress()
     for recommendation in recommendations:
         recommendation.progress = progress[recommendation.pk]
+        audience = audiences[recommendation.pk]
+        recommendation.due_dates = due_dates_by_kind(
+            recommendation=recommendation,
+            kinds=audience.kinds | {active[pk] for pk in audience.organisation_ids if pk in active},
+        )
         total.completed += recommendation.progress.completed
         total.expected += recommendation.progress.expected
     super_complaint.progress = total
@@ -129,6 +141,7 @@ def comparison_queryset(*, recommendation, expected_ids):
             response_status=NullIf(F("answer__current_status"), Value("")),
             response_status_on=F("answer__current_status_on"),
             response_status_precision=F("answer__current_status_precision"),
+            response_first_published_on=F("answer__first_published_on"),
             response_lead=F("answer__lead"),
             response_reference=F("answer__portal_reference"),
             response_review=F("answer__review_outcome"),
@@ -147,7 +160,7 @@ class Comparison:
     rows: list
     expected_count: int
     status_counts: Counter = field(default_factory=Counter)
-    due_on: datetime.date | None = None
+    due_dates: list = field(default_factory=list)  # [(date, "police forces"), ...]
     expected_ids: frozenset = frozenset()
 
     @property
@@ -187,21 +200,38 @@ def recommendation_comparison(*, recommendation, filters, user):
     readable = permissions.sensitive_readable_organisation_ids(user)
     filterset = ComparisonFilterSet(filters or None, queryset=queryset, sensitive_readable=readable)
     rows = withhold_sensitive_text(list(filterset.qs), readable)
-    due_on = recommendation.due
     today = timezone.localdate()
     url_of = response_urls(recommendation)
     for row in rows:
         row.rag = rag(row.response_status, row.response_review)
-        row.overdue = is_overdue(row.response_status, due_on, today)
+        row.due_on = due_date(recommendation=recommendation, kind=row.kind)
+        row.deadline = row_deadline_state(row, today=today)
+        row.overdue = row.deadline.is_overdue
         row.response_url = url_of(row)
+    wanted = filterset.form.cleaned_data.get("deadline", "") if filterset.is_valid() else ""
+    rows = [row for row in rows if deadline_matches(row.deadline, wanted)]
     return Comparison(
         recommendation=recommendation,
         filterset=filterset,
         rows=rows,
         expected_count=len(expected),
         status_counts=Counter(row.response_status or NO_RESPONSE for row in rows),
-        due_on=due_on,
         expected_ids=frozenset(o.pk for o in expected),
+        due_dates=due_dates_by_kind(
+            recommendation=recommendation, kinds={o.kind for o in expected}
+        ),
+    )
+
+
+def row_deadline_state(row, *, today):
+    """The DeadlineState of a row of `comparison_queryset` (an annotated organisation)."""
+    return deadline_state(
+        due_on=row.due_on,
+        first_published_on=row.response_first_published_on,
+        last_published_on=row.response_status_on,
+        status=row.response_status,
+        closed=row.response_review == ReviewOutcome.CLOSED,
+        today=today,
     )
 
 
@@ -209,7 +239,7 @@ def own_positions(*, comparison, user):
     """
     The rows of the user's own organisations that are expected to respond, whatever the page's
     filters, with what the user may do: shown first, so nobody hunts through 44 rows for their
-    own (each with `awaiting_sign_off`, `can_write`, `overdue`, `response_url`). One query for
+    own (each with `awaiting_sign_off`, `can_write`, `deadline`, `response_url`). One query for
     the user's memberships, and one more when any of them is expected.
     """
     own_ids = permissions.member_organisation_ids(user) & comparison.expected_ids
@@ -228,7 +258,9 @@ def own_positions(*, comparison, user):
     today = timezone.localdate()
     for row in rows:
         row.response_url = url_of(row)
-        row.overdue = is_overdue(row.response_status, comparison.due_on, today)
+        row.due_on = due_date(recommendation=recommendation, kind=row.kind)
+        row.deadline = row_deadline_state(row, today=today)
+        row.overdue = row.deadline.is_overdue
         row.can_write = permissions.can_write_for(user, row.pk)
     return rows
 
@@ -272,6 +304,7 @@ class Cell:
     rag: str = Rag.GREY
     closed: bool = False
     where: str = ""  # "Force A, recommendation 4": the link text for screen readers
+    deadline: DeadlineState | None = None
 
 
 def super_complaint_matrix(*, slug, filters):
@@ -285,17 +318,18 @@ def super_complaint_matrix(*, slug, filters):
     )
     organisations = list(filterset.qs.forces_first())
     answers = {
-        (recommendation_id, organisation_id): (status, review, updated)
-        for recommendation_id, organisation_id, status, review, updated in Response.objects.filter(
-            recommendation__super_complaint=super_complaint
-        ).values_list(
+        (recommendation_id, organisation_id): (status, review, updated, first)
+        for recommendation_id, organisation_id, status, review, updated, first
+        in Response.objects.filter(recommendation__super_complaint=super_complaint).values_list(
             "recommendation_id",
             "organisation_id",
             "current_status",
             "review_outcome",
             "current_status_on",
+            "first_published_on",
         )
     }
+    today = timezone.localdate()
     rows = []
     for recommendation in recommendations:
         url_of = response_urls(recommendation)
@@ -303,7 +337,9 @@ def super_complaint_matrix(*, slug, filters):
         cells = []
         for organisation in organisations:
             where = f"{organisation.short_name}, {recommendation.label.lower()}"
-            status, review, _ = answers.get((recommendation.pk, organisation.pk), ("", None, None))
+            status, review, updated, first = answers.get(
+                (recommendation.pk, organisation.pk), ("", None, None, None)
+            )
             applicable = organisation.pk in applicable_ids or bool(status)
             if not applicable:
                 cells.append(Cell(applicable=False, where=where))
@@ -317,6 +353,11 @@ def super_complaint_matrix(*, slug, filters):
                     rag=rag(status, review),
                     closed=review == ReviewOutcome.CLOSED,
                     where=where,
+                    deadline=deadline_state(
+                        due_on=due_date(recommendation=recommendation, kind=organisation.kind),
+                        first_published_on=first, last_published_on=updated, status=status,
+                        closed=review == ReviewOutcome.CLOSED, today=today,
+                    ),
                 )
             )
         rows.append((recommendation, cells))
@@ -333,12 +374,13 @@ def organisation_list(*, filters):
 SUPER_COMPLAINTS_PER_PAGE = 10
 
 
-def organisation_detail(*, slug, page=None):
+def organisation_detail(*, slug, page=None, filters=None):
     """
     An organisation and a page of the recommendations that apply to it, grouped by
     super-complaint (`SUPER_COMPLAINTS_PER_PAGE` to a page), each with the organisation's current
-    status, link and a short summary. Returns (organisation, page of (super-complaint, rows)).
-    4 queries.
+    status, deadline state, link and a short summary, narrowed by the deadline filter in
+    `filters` (DeadlineFilterSet). Returns (organisation, page of (super-complaint, rows),
+    filterset). 4 queries.
 
     At national scale a force answers ~900 recommendations of 100 super-complaints: one page of
     them is readable, and the per-row link and summary are worked out here, for that page only,
@@ -356,12 +398,16 @@ def organisation_detail(*, slug, page=None):
             "current_status",
             "current_status_on",
             "current_status_precision",
+            "first_published_on",
             "review_outcome",
             "lead",
             "portal_reference",
         )
     }
+    filterset = DeadlineFilterSet(filters or None, queryset=Organisation.objects.none())
+    wanted = filterset.form.cleaned_data.get("deadline", "") if filterset.is_valid() else ""
     groups = defaultdict(list)
+    today = timezone.localdate()
     for recommendation in recommendations:
         applies = organisation.active and audiences[recommendation.pk].includes(
             organisation.pk, organisation.kind
@@ -370,10 +416,16 @@ def organisation_detail(*, slug, page=None):
         if applies or response:
             recommendation.response = response
             recommendation.status = response.current_status if response else ""
-            groups[recommendation.super_complaint].append(recommendation)
+            recommendation.due = due_date(recommendation=recommendation, kind=organisation.kind)
+            recommendation.deadline = response_deadline_state(
+                recommendation=recommendation, organisation=organisation, response=response,
+                today=today,
+            )
+            if deadline_matches(recommendation.deadline, wanted):
+                groups[recommendation.super_complaint].append(recommendation)
     page_obj = Paginator(list(groups.items()), SUPER_COMPLAINTS_PER_PAGE).get_page(page)
     for _, rows in page_obj:
         for recommendation in rows:
             recommendation.summary = recommendation.title or html_excerpt(recommendation.text, 16)
             recommendation.response_url = response_urls(recommendation)(organisation)
-    return organisation, page_obj
+    return organisation, page_obj, filterset

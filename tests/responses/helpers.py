@@ -88,6 +88,7 @@ def answer_in_bulk(recommendation, organisation, as_of):
     )
     Response.objects.filter(pk=response.pk).update(
         current_update=update, current_status=update.status, current_status_on=update.as_of,
+        first_published_on=update.as_of,
     )
 
 
@@ -108,4 +109,8 @@ QUERY_COUNTS = {
     "matrix_export": 9,
     "organisation_list": 4,
     "organisation_detail": 6,
+    "dashboard": 15,
+    "dashboard_organisation": 14,
+    "dashboard_export": 9,
+    "overview": 11,
 }

@@ -1,0 +1,456 @@
+"""
+Reads for the dashboards (DESIGN.md section 4, page 9) and the national overview: an
+organisation with its paired force or body, against its region and England and Wales.
+
+Figures come from `selectors.figures` (SQL aggregates); this module groups them into areas,
+builds the completion trend and the charts' geometry, and lists what changed since the last
+visit. A fixed number of queries whatever the data size (pinned in the tests).
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
+from django.db.models import Case, IntegerField, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from recommendations.models import Organisation
+
+from ..charts import grouped_bars, line_chart, stacked_bars
+from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
+from ..models import Response, ResponseUpdate
+from .figures import (
+    Figures,
+    answer_counts,
+    cached_figures,
+    completions_by_month,
+    figure_source,
+    months_old,
+)
+
+ENGLAND_AND_WALES = "England and Wales"
+ALL_NATIONAL_BODIES = "All national bodies"
+TREND_MONTHS = 24  # the trend follows each report for its first two years
+CHANGES_LIMIT = 20
+
+# The Analysis Function's categorical palette, in order; adjacent colours differ by 3:1 or
+# more against white and each other in this order, and each series also has its own marker
+# shape and a direct label, so colour is never the only cue.
+AREA_STYLES = [
+    ("#12436D", "circle"),
+    ("#28A197", "square"),
+    ("#801650", "triangle"),
+    ("#F46A25", "diamond"),
+]
+
+# Status order in the distribution, with the colours of the status tags' text (dark enough
+# for 3:1 against white) so the chart reads like the tags.
+STATUS_ORDER = [
+    (NO_RESPONSE, NO_RESPONSE_LABEL, "#505a5f"),
+    (Status.NOT_STARTED, Status.NOT_STARTED.label, "#942514"),
+    (Status.AWAITING_NATIONAL, Status.AWAITING_NATIONAL.label, "#594d00"),
+    (Status.IN_PROGRESS, Status.IN_PROGRESS.label, "#0c2d4a"),
+    (Status.NEARING_COMPLETION, Status.NEARING_COMPLETION.label, "#10403c"),
+    (Status.COMPLETED, Status.COMPLETED.label, "#005a30"),
+    (Status.NOT_ACCEPTED, Status.NOT_ACCEPTED.label, "#383f43"),
+]
+
+
+@dataclass
+class Area:
+    """One column of the dashboard: an organisation, its region, or England and Wales."""
+
+    name: str
+    short_name: str
+    organisation_ids: set
+    organisation_pk: int | None = None  # an area of one organisation shown
+    kinds: set = field(default_factory=set)  # a region's or the nation's kinds of organisation
+    region: str | None = None
+    expected_overall: Counter = field(default_factory=Counter)
+    overall: Figures = field(default_factory=Figures)
+    by_super_complaint: dict = field(default_factory=dict)  # {super_complaint pk: Figures}
+    trend: list = field(default_factory=list)  # [share completed (%) or None] by month
+    trend_by_super_complaint: dict = field(default_factory=dict)  # {pk: the same, for one}
+    colour: str = ""
+    marker: str = ""
+
+
+@dataclass
+class Dashboard:
+    organisation: Organisation
+    organisations: list  # shown together: the organisation and its paired force or body
+    areas: list  # the organisations shown, then region, then England and Wales
+    super_complaints: list  # those the organisations shown must answer, newest first
+    today: datetime.date
+    last_visit: datetime.datetime | None = None
+    changes: list = field(default_factory=list)
+    trend_months: list = field(default_factory=list)
+    focus: object = None  # the one super-complaint the charts show, or None for all
+
+    @property
+    def shown_areas(self):
+        return self.areas[: len(self.organisations)]
+
+
+# The rows of the aggregates: grouped by super-complaint, kind and region of organisation, and
+# the organisation itself only when it is one of those shown (so a few thousand rows at most).
+GROUP_BY = ["recommendation__super_complaint_id", "organisation__kind", "organisation__region",
+            "shown"]
+
+
+def _shown(organisations):
+    return {"shown": Case(
+        *(When(organisation_id=o.pk, then=Value(o.pk)) for o in organisations),
+        default=Value(None), output_field=IntegerField(),
+    )}
+
+
+def _in_area(area, kind, region, shown):
+    """Whether an aggregate row (by kind, region and shown organisation) belongs to `area`."""
+    if area.organisation_pk is not None:
+        return shown == area.organisation_pk
+    return kind in area.kinds and (area.region is None or region == area.region)
+
+
+def _area_figures(area, source, counts):
+    totals = defaultdict(Counter)
+    for (sc, kind, region, shown), row in counts.items():
+        if _in_area(area, kind, region, shown):
+            totals[sc].update(row)
+    overall = Counter()
+    for sc in source.super_complaints:
+        expected = source.expected(area.organisation_ids, sc)
+        if not expected:
+            continue
+        area.expected_overall.update(expected)
+        overall.update(totals[sc])
+        area.by_super_complaint[sc] = Figures.assemble(expected, totals[sc])
+    area.overall = Figures.assemble(area.expected_overall, overall)
+
+
+def _trend(area, source, completions):
+    """
+    The share of expected answers completed within m months of each report's publication, for
+    m = 0..TREND_MONTHS; only reports at least m months old count at month m.
+    """
+    by_offset = defaultdict(Counter)
+    for (kind, region, shown, sc), months in completions.items():
+        if _in_area(area, kind, region, shown):
+            by_offset[sc].update(months)
+    ages = {
+        pk: months_old(sc.report_published_on, source.today)
+        for pk, sc in source.super_complaints.items()
+        if sc.report_published_on
+    }
+    cumulative = Counter()
+    trend = []
+    area.trend_by_super_complaint = {sc: [] for sc in area.by_super_complaint}
+    for month in range(TREND_MONTHS + 1):
+        expected = completed = 0
+        for sc, figures in area.by_super_complaint.items():
+            if ages.get(sc, -1) < month:
+                area.trend_by_super_complaint[sc].append(None)
+                continue
+            expected += figures.expected
+            cumulative[sc] += by_offset[sc][month]
+            completed += cumulative[sc]
+            area.trend_by_super_complaint[sc].append(
+                round(100 * cumulative[sc] / figures.expected) if figures.expected else None
+            )
+        trend.append(round(100 * completed / expected) if expected else None)
+    area.trend = trend
+
+
+def build_areas(*, organisations, source):
+    """
+    The areas of a dashboard of `organisations` (1 or 2, a force and its body). 2 queries, none
+    when cached (under the figures' key: see `selectors.figures`).
+    """
+    key = "-".join(str(o.pk) for o in organisations)
+    return cached_figures(
+        ("areas", *source.cache_key, key), lambda: _build_areas(organisations, source)
+    )
+
+
+def _build_areas(organisations, source):
+    kinds = {o.kind for o in organisations}
+    areas = [Area(o.name, o.short_name, {o.pk}, organisation_pk=o.pk) for o in organisations]
+    region = organisations[0].region
+    if region:
+        areas.append(Area(
+            region, region,
+            {pk for pk, kind in source.kinds.items()
+             if kind in kinds and source.regions.get(pk) == region},
+            kinds=kinds, region=region,
+        ))
+    # National bodies have no region; their comparison is every national body.
+    national = kinds == {Organisation.Kind.NATIONAL_BODY}
+    nation = ALL_NATIONAL_BODIES if national else ENGLAND_AND_WALES
+    areas.append(Area(
+        nation, nation,
+        {pk for pk, kind in source.kinds.items() if kind in kinds}, kinds=kinds,
+    ))
+    shown = _shown(organisations)
+    counts = answer_counts(source, group_by=GROUP_BY, annotations=shown)
+    completions = completions_by_month(source, group_by=GROUP_BY[1:], annotations=shown)
+    for area, (colour, marker) in zip(areas, AREA_STYLES, strict=False):
+        area.colour, area.marker = colour, marker
+        _area_figures(area, source, counts)
+        _trend(area, source, completions)
+    return areas
+
+
+def changes_since(*, organisations, since, limit=CHANGES_LIMIT):
+    """
+    Published updates since `since` (the latest ones when None) from the organisations shown,
+    and from national bodies on the super-complaints where one of them awaits national guidance.
+    Newest first, at most `limit`. Two queries.
+    """
+    shown = [o.pk for o in organisations]
+    awaited = (
+        Response.objects.filter(organisation_id__in=shown, current_status=Status.AWAITING_NATIONAL)
+        .order_by()
+        .values("recommendation__super_complaint_id")
+    )
+    # The responses concerned first (a few thousand at most, each side of the union by an
+    # index), then their published updates by the (response, state, as_of) index: one OR over
+    # both made the database read every update.
+    own = Response.objects.filter(organisation_id__in=shown).order_by().values("pk")
+    national = (
+        Response.objects.filter(
+            organisation__kind=Organisation.Kind.NATIONAL_BODY,
+            recommendation__super_complaint_id__in=Subquery(awaited),
+        )
+        .order_by()
+        .values("pk")
+    )
+    response_ids = [row["pk"] for row in own.union(national)]
+    updates = (
+        ResponseUpdate.objects.published()
+        .filter(response_id__in=response_ids)
+        .annotate(published_at=Coalesce("signed_off_at", "created_at"))
+        .select_related("response__organisation", "response__recommendation__super_complaint")
+        .only(
+            "pk", "as_of", "status", "signed_off_at", "created_at",
+            "response__organisation__name", "response__organisation__slug",
+            "response__recommendation__number", "response__recommendation__super_complaint__slug",
+            "response__recommendation__super_complaint__short_title",
+        )
+    )
+    if since is not None:
+        updates = updates.filter(published_at__gt=since)
+    return list(updates.order_by("-published_at", "-pk")[:limit])
+
+
+def focus_on(dashboard, super_complaint):
+    """
+    The same dashboard with its charts and area tables narrowed to one super-complaint
+    (every figure stays in the CSV and the per-super-complaint table).
+    """
+    empty = [None] * len(dashboard.trend_months)
+    areas = [
+        replace(
+            area,
+            overall=area.by_super_complaint.get(super_complaint.pk, Figures()),
+            trend=area.trend_by_super_complaint.get(super_complaint.pk, empty),
+        )
+        for area in dashboard.areas
+    ]
+    return replace(dashboard, areas=areas, focus=super_complaint)
+
+
+def dashboard_get(*, slug, today, last_visit=None, with_changes=True):
+    """
+    The dashboard of the organisation `slug` and its paired force or body. 9 queries (the
+    organisation, the figures' source 4, the counts, the completions, the changes 2); 4 when
+    the figures are cached.
+    """
+    organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
+    organisations = [organisation]
+    if organisation.paired and organisation.paired.active:
+        organisations.append(organisation.paired)
+    source = figure_source(today=today)
+    areas = build_areas(organisations=organisations, source=source)
+    shown_super_complaints = set()
+    for area in areas[: len(organisations)]:
+        shown_super_complaints.update(area.by_super_complaint)
+    super_complaints = sorted(
+        (source.super_complaints[pk] for pk in shown_super_complaints),
+        key=lambda sc: (sc.report_published_on or datetime.date.min, sc.pk),
+        reverse=True,
+    )
+    return Dashboard(
+        organisation=organisation,
+        organisations=organisations,
+        areas=areas,
+        super_complaints=super_complaints,
+        today=today,
+        last_visit=last_visit,
+        changes=(
+            changes_since(organisations=organisations, since=last_visit) if with_changes else []
+        ),
+        trend_months=list(range(TREND_MONTHS + 1)),
+    )
+
+
+# --- the figures as rows (CSV now; other formats can reuse them) -----------------------------
+
+FIGURE_MEASURES = [
+    ("Expected answers", lambda f: f.expected),
+    ("Completed", lambda f: f.completed),
+    ("Share completed (%)", lambda f: f.share_completed),
+    ("Overdue", lambda f: f.overdue),
+    ("Due", lambda f: f.due),
+    ("Answered on time", lambda f: f.on_time),
+    ("Answered late", lambda f: f.late),
+    ("Stale", lambda f: f.stale),
+    ("No deadline", lambda f: f.no_deadline),
+    *((f"Status: {label}", lambda f, code=code: f.statuses[code])
+      for code, label, _ in STATUS_ORDER),
+]
+ALL_SUPER_COMPLAINTS = "All super-complaints"
+
+
+def dashboard_rows(dashboard):
+    """
+    Return (header, rows): every figure on the dashboard, one per row (area, super-complaint,
+    measure, value), "All super-complaints" first, then the completion trend by month.
+    """
+    header = ["Area", "Super-complaint", "Measure", "Value"]
+    rows = []
+    for area in dashboard.areas:
+        scopes = [(ALL_SUPER_COMPLAINTS, area.overall)] + [
+            (sc.short_title, area.by_super_complaint[sc.pk])
+            for sc in dashboard.super_complaints
+            if sc.pk in area.by_super_complaint
+        ]
+        for scope, figures in scopes:
+            rows.extend([area.name, scope, name, value(figures)] for name, value in FIGURE_MEASURES)
+        rows.extend(
+            [area.name, ALL_SUPER_COMPLAINTS,
+             f"Share completed within {month} months of publication (%)", share]
+            for month, share in zip(dashboard.trend_months, area.trend, strict=True)
+        )
+    return header, rows
+
+
+# --- the charts ---------------------------------------------------------------------------------
+
+SUMMARY_MEASURES = [
+    ("Completed", "share_completed"),
+    ("Answered on time", "share_on_time"),
+    ("Overdue", "share_overdue"),
+    ("Stale", "share_stale"),
+]
+
+
+def _share_of(area, super_complaint):
+    figures = area.by_super_complaint.get(super_complaint.pk)
+    return figures.share_completed if figures else None
+
+
+def _own_counts(area, super_complaint):
+    figures = area.by_super_complaint.get(super_complaint.pk)
+    return (figures.overdue, figures.stale) if figures else (None, None)
+
+
+def _cell(value, unit=""):
+    return "–" if value is None else f"{value}{unit}"
+
+
+def _percent(value):
+    return "no figure" if value is None else f"{value}%"
+
+
+def dashboard_charts(dashboard):
+    """The three charts of a dashboard, with the title stating each chart's main finding."""
+    areas = dashboard.areas
+    first, nation = areas[0], areas[-1]
+    shown = " and ".join(a.name for a in dashboard.shown_areas)
+    summary = grouped_bars(
+        [
+            (title, [(a.short_name, getattr(a.overall, attribute), a.colour) for a in areas])
+            for title, attribute in SUMMARY_MEASURES
+        ]
+    )
+    comparison = "more" if (first.overall.share_completed or 0) > (
+        nation.overall.share_completed or 0) else "less"
+    if first.overall.share_completed == nation.overall.share_completed:
+        comparison = "the same share"
+    summary_title = (
+        f"{first.short_name} has completed {_percent(first.overall.share_completed)} of what is "
+        f"asked of it{' by ' + dashboard.focus.short_title if dashboard.focus else ''}: "
+        f"{comparison}"
+        f"{' as' if comparison == 'the same share' else ' than'} {nation.name} "
+        f"({_percent(nation.overall.share_completed)})"
+    )
+    statuses = stacked_bars(
+        [(a.short_name, a.overall.statuses) for a in areas], STATUS_ORDER
+    )
+    most = max(
+        STATUS_ORDER, key=lambda status: first.overall.statuses.get(status[0], 0)
+    )
+    status_title = (
+        f"The most common position of {first.short_name} is “{most[1]}” "
+        f"({first.overall.statuses.get(most[0], 0)} of {first.overall.expected})"
+    )
+    trend = line_chart(
+        [(a.short_name, a.colour, a.marker, a.trend) for a in areas], dashboard.trend_months
+    )
+    # The finding reads at a year, or at the oldest age every report shown has reached.
+    known = [m for m in dashboard.trend_months if m <= 12 and nation.trend[m] is not None]
+    year = known[-1] if known else 0
+    trend_title = (
+        f"Within {year} month{'s' if year != 1 else ''} of a report, {first.short_name} had "
+        "completed "
+        f"{_percent(first.trend[year])}, against {_percent(nation.trend[year])} in {nation.name}"
+    )
+    comparators = areas[len(dashboard.organisations):]
+    return {
+        "scope": dashboard.focus.short_title if dashboard.focus else "all super-complaints",
+        "shown": shown,
+        "against": " and ".join(a.name for a in comparators),
+        "status_rows": [
+            (label, [a.overall.statuses.get(code, 0) for a in areas])
+            for code, label, _ in STATUS_ORDER
+        ],
+        "trend_rows": [
+            (month, [_cell(a.trend[month], "%") for a in areas])
+            for month in dashboard.trend_months
+        ],
+        # Formatted here: the table has a row per super-complaint (100 at national scale).
+        "per_super_complaint": [
+            (
+                sc,
+                [_cell(_share_of(a, sc), "%") for a in areas]
+                + [_cell(count) for a in dashboard.shown_areas for count in _own_counts(a, sc)],
+            )
+            for sc in dashboard.super_complaints
+        ],
+        "summary": summary,
+        "summary_title": summary_title,
+        "statuses": statuses,
+        "status_title": status_title,
+        "trend": trend,
+        "trend_title": trend_title,
+        "summary_text": " ".join(
+            f"{title}: " + ", ".join(
+                f"{a.short_name} {_percent(getattr(a.overall, attribute))}" for a in areas
+            ) + "."
+            for title, attribute in SUMMARY_MEASURES
+        ),
+        "status_text": " ".join(
+            f"{a.short_name}: " + ", ".join(
+                f"{a.overall.statuses.get(code, 0)} {label.lower()}"
+                for code, label, _ in STATUS_ORDER if a.overall.statuses.get(code, 0)
+            ) + "."
+            for a in areas
+        ),
+        "trend_text": " ".join(
+            f"Within {month} months: " + ", ".join(
+                f"{a.short_name} {_percent(a.trend[month])}" for a in areas
+            ) + "."
+            for month in dashboard.trend_months if month % 6 == 0
+        ),
+    }
