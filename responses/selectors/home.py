@@ -16,6 +16,7 @@ from recommendations.selectors import audiences_by_recommendation
 from .. import permissions
 from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status, is_overdue
 from ..models import Response, ResponseUpdate, response_urls
+from .guidance import guidance_landed
 
 # What a list of updates on the home page shows beside each one.
 UPDATE_RELATED = ("response__organisation", "response__recommendation__super_complaint", "author")
@@ -149,4 +150,5 @@ def home_summary(*, user):
         "recent_from_others": recent_from_others(organisation_ids=organisation_ids),
         "awaiting_review": review_list,
         "awaiting_review_count": review_count,
+        "guidance_landed": guidance_landed(organisation_ids=organisation_ids),
     }

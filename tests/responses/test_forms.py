@@ -41,6 +41,8 @@ def test_a_complete_update_is_valid_and_gives_the_services_their_fields():
         "status": Status.IN_PROGRESS,
         "narrative": "<p>One<br>two</p><ul><li>a</li><li>b</li></ul>",
         "awaiting": "",
+        "awaited_recommendation": None,
+        "awaited_organisation": None,
         "position_provided_by": "DCC",
         "marking": Marking.OFFICIAL,
         "public": True,
