@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tracker",
     "recommendations",
     "responses",
+    "reminders",
 ]
 
 MIDDLEWARE = [
