@@ -152,8 +152,9 @@ class AwaitedRecommendationField(forms.ModelChoiceField):
     iterator = GroupedRecommendationIterator
 
     def label_from_instance(self, recommendation):
+        # The super-complaint is in each label, not only in the group: the search matches labels.
         words = f": {recommendation.title}" if recommendation.title else ""
-        return f"{recommendation.label}{words}"
+        return f"{recommendation.super_complaint.short_title} – {recommendation.label}{words}"
 
 
 class ResponseUpdateForm(forms.Form):
@@ -178,7 +179,7 @@ class ResponseUpdateForm(forms.Form):
     )
     awaited_recommendation = AwaitedRecommendationField(
         label="Which recommendation are you waiting for?",
-        help_text="Search by its number or words, for example 3a or guidance",
+        help_text="Choose it from the list, or type its number or words to find it",
         queryset=Recommendation.objects.all(),
         required=False,
         empty_label="No recommendation",

@@ -104,7 +104,7 @@ def test_the_select_groups_recommendations_by_super_complaint(world, client):
     client.force_login(world.contributor)
     page = client.get(create_url(world)).text
     assert '<optgroup label="Safe to share?">' in page
-    assert f'<option value="{world.rec_2.pk}">Recommendation 2</option>' in page
+    assert f'<option value="{world.rec_2.pk}">Safe to share? – Recommendation 2</option>' in page
 
 
 def test_the_form_suggests_the_recommendation_it_depends_on(world, client):
