@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from tracker.richtext import html_excerpt
 
 from .choices import ReviewOutcome, status_label
+from .selectors.dashboard import dashboard_rows
 
 REVIEW_LABELS = dict(ReviewOutcome.choices)
 
@@ -16,6 +17,8 @@ COMPARISON_CSV_COLUMNS = [
     ("Region", lambda row: row.region),
     ("Status", lambda row: status_label(row.response_status)),
     ("As of", lambda row: row.response_status_on.isoformat() if row.response_status_on else ""),
+    ("Due date", lambda row: row.due_on.isoformat() if row.due_on else ""),
+    ("Deadline", lambda row: row.deadline.label),
     ("Lead", lambda row: row.response_lead or ""),
     ("Portal reference", lambda row: row.response_reference or ""),
     ("Position provided by", lambda row: row.response_provided_by or ""),
@@ -61,3 +64,10 @@ def matrix_csv(*, matrix):
         for recommendation, cells in matrix.rows
     )
     return csv_response(f"{matrix.super_complaint.slug}-matrix.csv", header, rows)
+
+
+def dashboard_csv(*, dashboard):
+    """Every figure of a dashboard, as `selectors.dashboard.dashboard_rows` lays them out."""
+    header, rows = dashboard_rows(dashboard)
+    day = dashboard.today.isoformat()
+    return csv_response(f"{dashboard.organisation.slug}-dashboard-{day}.csv", header, rows)

@@ -135,9 +135,10 @@ class OrganisationDetailView(TemplateView):
     template_name = "responses/organisation_detail.html"
 
     def get_context_data(self, **kwargs):
-        organisation, page_obj = selectors.organisation_detail(
-            slug=kwargs["slug"], page=self.request.GET.get("page")
+        organisation, page_obj, filterset = selectors.organisation_detail(
+            slug=kwargs["slug"], page=self.request.GET.get("page"), filters=self.request.GET
         )
         return super().get_context_data(
-            organisation=organisation, groups=page_obj.object_list, page_obj=page_obj, **kwargs
+            organisation=organisation, groups=page_obj.object_list, page_obj=page_obj,
+            filter=filterset, **kwargs
         )

@@ -108,4 +108,8 @@ QUERY_COUNTS = {
     "matrix_export": 9,
     "organisation_list": 4,
     "organisation_detail": 6,
+    "dashboard": 13,
+    "dashboard_organisation": 12,
+    "dashboard_export": 9,
+    "overview": 10,
 }

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('recommendations', '0002_report_url_is_a_web_address'),
-        ('responses', '0005_response_first_published_on'),
+        ('responses', '0006_dashboard_visit'),
     ]
 
     operations = [
