@@ -80,6 +80,13 @@ def test_a_force_user_sees_the_banner_after_a_national_body_publishes(
     page.goto("/")
     expect(page.get_by_text("The guidance you were waiting for has been published")).to_be_visible()
     check_accessibility(page, "home-guidance-landed")
+    page.goto("/dashboard/")
+    expect(page.get_by_text("The guidance you were waiting for has been published")).to_be_visible()
+    check_accessibility(page, "dashboard-guidance-landed")
+    page.goto("/overview/")
+    table = page.locator("#awaited-table")
+    expect(table).to_contain_text("Safe to share? – recommendation 3")
+    check_accessibility(page, "overview-awaited")
 
 
 def test_a_writer_chooses_how_often_to_get_reminders(demo_data, new_page, check_accessibility):

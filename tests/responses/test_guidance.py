@@ -297,3 +297,54 @@ def test_the_selectors_run_a_fixed_number_of_queries(
         assert guidance_landed_on_response(response=response) is not None
     with django_assert_num_queries(2):
         assert organisations_awaiting() == [(world.rec_2, 1)]
+
+
+# The dashboard and the overview
+
+
+def test_the_dashboard_flags_landed_guidance_and_the_overview_counts_the_waiting(
+    home_office_staff, client
+):
+    world = home_office_staff
+    await_(world, awaited_recommendation=world.rec_2)
+    await_(world, organisation=world.force_b, awaited_recommendation=world.rec_2)
+    home_office_publishes(world)
+    client.force_login(world.contributor)
+
+    dashboard = client.get(reverse("responses:dashboard"))
+    landed, = dashboard.context["guidance_landed"]
+    assert landed.response.organisation == world.force_a
+    assert "The guidance you were waiting for has been published" in dashboard.text
+
+    other = client.get(reverse("responses:dashboard_organisation", args=["force-b"]))
+    assert "The guidance they were waiting for has been published" in other.text
+
+    overview = client.get(reverse("responses:overview"))
+    assert overview.context["awaited"] == [(world.rec_2, 2)]
+    assert "Recommendations organisations are waiting for" in overview.text
+
+
+@pytest.mark.parametrize("page", ["responses:dashboard", "responses:overview", "home"])
+def test_pages_with_guidance_awaited_make_the_same_queries_at_1x_and_10x(
+    home_office_staff, client, page
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = home_office_staff
+    client.force_login(world.contributor)
+    counts = []
+    for waiting in (1, 10):
+        while Response.objects.filter(current_status=Status.AWAITING_NATIONAL).count() < waiting:
+            number = Recommendation.objects.count()
+            recommendation = Recommendation.objects.create(
+                super_complaint=world.super_complaint, number=f"y{number}", order=50 + number,
+                text="<p>More.</p>",
+            )
+            recommendation.recipient_groups.add(world.chief_constables)
+            await_(world, recommendation=recommendation, awaited_recommendation=world.rec_2)
+        home_office_publishes(world)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(page)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
