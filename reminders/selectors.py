@@ -230,14 +230,10 @@ def digest_for(*, user, data):
     """
     The digest of one person for their organisations (`user.writer_memberships`): due within
     14 days, overdue, stale, updates waiting for their sign-off for over 7 days, and awaited
-    guidance that has landed. 1 query (the sign-offs; 2 if the user's roles are not cached).
+    guidance that has landed. 2 queries (the user's roles, the updates waiting for them).
     """
     today = data.today
     organisations = [m.organisation for m in user.writer_memberships]
-    # The roles are already loaded: spare `signable_by` its query.
-    user._membership_rows = [
-        (m.organisation_id, m.role, m.organisation.kind) for m in user.writer_memberships
-    ]
     rows = [row for organisation in organisations for row in data.expected[organisation.pk]]
     overdue = [row for row in rows if row.state.is_overdue]
     overdue.sort(key=lambda row: -row.state.days)

@@ -48,11 +48,12 @@ class RunReport:
     empty: int = 0  # nothing to say: no email
     failed: list = field(default_factory=list)  # (user, error)
 
-    def __str__(self):
+    def summary(self, *, dry_run=False):
+        count = len(self.sent)
+        verb = "to send" if dry_run else "sent"
         return (
-            f"{len(self.sent)} digest{'s' if len(self.sent) != 1 else ''} "
-            f"{'sent'}, {self.not_due} not due, {self.empty} with nothing to say, "
-            f"{len(self.failed)} failed"
+            f"{count} digest{'' if count == 1 else 's'} {verb}, {self.not_due} not due, "
+            f"{self.empty} with nothing to say, {len(self.failed)} failed"
         )
 
 

@@ -98,9 +98,9 @@ def test_the_digest_has_plain_text_and_html_with_absolute_links_and_full_names(p
 
 
 def test_running_twice_the_same_day_sends_nothing_new(people):
-    run()
+    assert "As of 2021-06-10: 5 digests sent, 0 not due" in run()
     first = len(mail.outbox)
-    run()
+    assert "0 digests sent, 5 not due" in run()
     assert len(mail.outbox) == first
     assert ReminderDigest.objects.filter(user=people.contributor).count() == 1
     digest = ReminderDigest.objects.get(user=people.contributor)
@@ -195,7 +195,7 @@ def test_a_dry_run_prints_and_neither_sends_nor_records(people):
     assert mail.outbox == []
     assert not ReminderDigest.objects.exists()
     assert "To: Alice Smith <alice@example.org>" in output
-    assert "Dry run as of 2021-06-10: nothing sent." in output
+    assert "Dry run as of 2021-06-10: nothing sent. 5 digests to send" in output
 
 
 def test_a_failed_send_records_nothing_so_the_next_run_tries_again(people, monkeypatch):

@@ -36,9 +36,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"To: {user.get_full_name() or 'no name'} <{user.email}>")
                 self.stdout.write(f"Subject: {message.subject}\n\n{message.body}\n")
             self.stdout.write(f"Dry run as of {today:%Y-%m-%d}: nothing sent. "
-                              + str(report).replace(" sent", " to send", 1))
+                              f"{report.summary(dry_run=True)}")
         else:
-            self.stdout.write(f"As of {today:%Y-%m-%d}: {report}")
+            self.stdout.write(f"As of {today:%Y-%m-%d}: {report.summary()}")
         for user, error in report.failed:
             self.stderr.write(f"Failed for user {user.pk}: {error}")
         if report.failed:
