@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 
 def reminder_preference_set(*, user, frequency):
     """Set how often `user` (and only they: it is their own account) gets the digest."""
-    preference, _ = ReminderPreference.objects.get_or_create(user=user)
+    preference = ReminderPreference.objects.filter(user=user).first() or ReminderPreference(
+        user=user
+    )
     preference.frequency = Frequency(frequency)
     preference.full_clean()
     preference.save()

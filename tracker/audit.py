@@ -50,6 +50,8 @@ AUDITED = [
     ),
     ("recommendations.SuperComplaint", {"exclude_fields": TIMESTAMPS}),
     ("recommendations.Organisation", {"exclude_fields": TIMESTAMPS}),
+    # Who turned their reminder emails off, and when (the digests sent are their own record).
+    ("reminders.ReminderPreference", {"exclude_fields": TIMESTAMPS}),
     # The password hash never goes into the log, and a sign-in is not a change of the account.
     ("auth.User", {"exclude_fields": ["password", "last_login"]}),
 ]

@@ -45,3 +45,16 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(world, client):
 def test_people_who_get_no_reminders_are_told_so(world, client):
     client.force_login(world.viewer)
     assert "Reminders go to contributors and approvers" in client.get(URL).text
+
+
+def test_a_change_of_preference_is_in_the_audit_log(world, client):
+    from auditlog.models import LogEntry
+
+    client.force_login(world.contributor)
+    client.post(URL, {"frequency": "never"})
+
+    entry = LogEntry.objects.get_for_object(
+        ReminderPreference.objects.get(user=world.contributor)
+    ).get()
+    assert entry.actor == world.contributor
+    assert entry.changes_dict["frequency"] == ["None", "never"]
