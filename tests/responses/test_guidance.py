@@ -351,3 +351,21 @@ def test_pages_with_guidance_awaited_make_the_same_queries_at_1x_and_10x(
             assert BANNER.lower() in text or page == "responses:overview"
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_home_banner_lists_twenty_and_counts_the_rest(home_office_staff, client):
+    world = home_office_staff
+    for number in range(21):
+        recommendation = Recommendation.objects.create(
+            super_complaint=world.super_complaint, number=f"z{number}", order=80 + number,
+            text="<p>More.</p>",
+        )
+        recommendation.recipient_groups.add(world.chief_constables)
+        await_(world, recommendation=recommendation, awaited_recommendation=world.rec_2)
+    home_office_publishes(world)
+    client.force_login(world.contributor)
+
+    page = client.get(reverse("home")).text
+
+    assert page.count("the guidance you were waiting for was published on") == 20
+    assert "And 1 more, among the responses awaiting national guidance" in page
