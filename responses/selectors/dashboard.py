@@ -273,7 +273,7 @@ def dashboard_charts(dashboard):
     """The three charts of a dashboard, with the title stating each chart's main finding."""
     areas = dashboard.areas
     first, nation = areas[0], areas[-1]
-    shown = " and ".join(a.short_name for a in dashboard.shown_areas)
+    shown = " and ".join(a.name for a in dashboard.shown_areas)
     summary = grouped_bars(
         [
             (title, [(a.short_name, getattr(a.overall, attribute), a.colour) for a in areas])
