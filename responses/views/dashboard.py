@@ -76,7 +76,9 @@ class DashboardExportView(View):
     """Every figure of an organisation's dashboard as CSV (it does not count as a visit)."""
 
     def get(self, request, *args, **kwargs):
-        dashboard = selectors.dashboard_get(slug=kwargs["slug"], today=timezone.localdate())
+        dashboard = selectors.dashboard_get(
+            slug=kwargs["slug"], today=timezone.localdate(), with_changes=False
+        )
         return exports.dashboard_csv(dashboard=dashboard)
 
 
