@@ -50,7 +50,7 @@ class ResponseUpdateAdmin(admin.ModelAdmin):
     search_fields = ("response__organisation__name", "narrative", "position_provided_by")
     list_select_related = ("response__organisation", "response__recommendation__super_complaint",
                            "author")
-    raw_id_fields = ("response",)
+    raw_id_fields = ("response", "awaited_recommendation")
     date_hierarchy = "as_of"
     # The workflow (draft, submitted, signed off or returned, by whom) changes only through the
     # services, which check roles and keep the response's current status right. Setting `state`

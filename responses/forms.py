@@ -3,12 +3,14 @@ Forms of the staff workflow. They check what was typed; the services decide who 
 """
 
 import datetime
+import itertools
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from recommendations.models import Organisation, Recommendation
 from tracker.richtext import html_to_plain_text, plain_text_to_html
 
 from .choices import (
@@ -154,6 +156,38 @@ class DateInputField(forms.MultiValueField):
         return value
 
 
+class GroupedRecommendationIterator(forms.models.ModelChoiceIterator):
+    """Recommendations in <optgroup>s, one per super-complaint, in the reports' order."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        queryset = self.queryset.select_related("super_complaint").order_by(
+            "super_complaint__short_title", "super_complaint__pk", "order", "number"
+        )
+        for super_complaint, recommendations in itertools.groupby(
+            queryset, key=lambda recommendation: recommendation.super_complaint
+        ):
+            yield (
+                str(super_complaint),
+                [self.choice(recommendation) for recommendation in recommendations],
+            )
+
+
+class AwaitedRecommendationField(forms.ModelChoiceField):
+    """
+    Any super-complaint's recommendation, as a select grouped by super-complaint: the no-JS
+    form of the search that static/js/awaited.mjs makes of it.
+    """
+
+    iterator = GroupedRecommendationIterator
+
+    def label_from_instance(self, recommendation):
+        # The super-complaint is in each label, not only in the group: the search matches labels.
+        words = f": {recommendation.title}" if recommendation.title else ""
+        return f"{recommendation.super_complaint.short_title} – {recommendation.label}{words}"
+
+
 class ResponseUpdateForm(forms.Form):
     """
     One dated update of a response, plus the response's lead and portal reference.
@@ -178,9 +212,24 @@ class ResponseUpdateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the status of the response"},
     )
+    awaited_recommendation = AwaitedRecommendationField(
+        label="Which recommendation are you waiting for?",
+        help_text="Choose it from the list, or type its number or words to find it",
+        queryset=Recommendation.objects.all(),
+        required=False,
+        empty_label="No recommendation",
+        error_messages={"invalid_choice": "Choose a recommendation from the list"},
+    )
+    awaited_organisation = forms.ModelChoiceField(
+        label="Which national body are you waiting for?",
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY, active=True),
+        required=False,
+        empty_label="No national body",
+        error_messages={"invalid_choice": "Choose a national body from the list"},
+    )
     awaiting = forms.CharField(
-        label="Which recommendation or body are you waiting for?",
-        help_text="Only if the status is Awaiting national guidance",
+        label="Describe what you are waiting for (optional)",
+        help_text="For example, College of Policing guidance on sharing data",
         required=False,
         max_length=300,
     )
@@ -256,6 +305,9 @@ class ResponseUpdateForm(forms.Form):
                 f"position is from an earlier date."
             )
 
+    # The fields that say what an "Awaiting national guidance" update waits for.
+    AWAITED_FIELDS = ("awaited_recommendation", "awaited_organisation", "awaiting")
+
     def clean(self):
         """
         Check the rules of a valid update as well, so every problem shows at once. They live on
@@ -280,6 +332,12 @@ class ResponseUpdateForm(forms.Form):
             "awaiting": (
                 data.get("awaiting", "").strip() if status == Status.AWAITING_NATIONAL else ""
             ),
+            "awaited_recommendation": (
+                data.get("awaited_recommendation") if status == Status.AWAITING_NATIONAL else None
+            ),
+            "awaited_organisation": (
+                data.get("awaited_organisation") if status == Status.AWAITING_NATIONAL else None
+            ),
             "position_provided_by": data.get("position_provided_by", "").strip(),
             "marking": data.get("marking", ""),
             "public": data.get("public", False),
@@ -298,11 +356,17 @@ class ResponseUpdateForm(forms.Form):
         return {"lead": fields["lead"], "portal_reference": fields["portal_reference"]}
 
     @staticmethod
-    def initial_for_response(response):
-        """A new update starts from the response's published lead and reference."""
-        if response is None:
-            return {}
-        return {"lead": response.lead, "portal_reference": response.portal_reference}
+    def initial_for_response(response, *, suggested_recommendation=None):
+        """
+        A new update starts from the response's published lead and reference, and suggests
+        the recommendation this one depends on as the one awaited.
+        """
+        initial = {}
+        if suggested_recommendation is not None:
+            initial["awaited_recommendation"] = suggested_recommendation.pk
+        if response is not None:
+            initial.update(lead=response.lead, portal_reference=response.portal_reference)
+        return initial
 
     @classmethod
     def initial_for_update(cls, update):
@@ -314,6 +378,8 @@ class ResponseUpdateForm(forms.Form):
             "as_of": as_of,
             "status": update.status,
             "awaiting": update.awaiting,
+            "awaited_recommendation": update.awaited_recommendation_id,
+            "awaited_organisation": update.awaited_organisation_id,
             "narrative": html_to_plain_text(update.narrative),
             "position_provided_by": update.position_provided_by,
             "marking": update.marking,

@@ -120,6 +120,9 @@ class Response(TimeStampedModel):
 
 
 SENSITIVE_PUBLIC_MESSAGE = "An OFFICIAL-SENSITIVE update cannot be shown on public pages"
+AWAITING_REQUIRED = (
+    "Say what you are waiting for: choose a recommendation or a national body, or describe it"
+)
 
 
 class ResponseUpdate(TimeStampedModel):
@@ -138,10 +141,31 @@ class ResponseUpdate(TimeStampedModel):
     )
     status = models.CharField(max_length=30, choices=Status.choices)
     narrative = RichTextField(blank=True)
+    # What an "Awaiting national guidance" update waits for: a recommendation (any
+    # super-complaint's), a national body, and/or words. The references let the service tell the
+    # organisation when it has landed (responses/selectors/guidance.py); the words also keep the
+    # free-text values written before the references existed.
     awaiting = models.CharField(
         max_length=300,
         blank=True,
-        help_text="For 'Awaiting national guidance': the recommendation or body awaited.",
+        help_text="For 'Awaiting national guidance': what is awaited, in words.",
+    )
+    awaited_recommendation = models.ForeignKey(
+        Recommendation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awaited_by",
+        help_text="For 'Awaiting national guidance': the recommendation awaited.",
+    )
+    awaited_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awaited_by",
+        limit_choices_to={"kind": Organisation.Kind.NATIONAL_BODY},
+        help_text="For 'Awaiting national guidance': the national body awaited.",
     )
     position_provided_by = models.CharField(max_length=300, blank=True)
     # The response's details as this update states them. They stay here, seen only inside the
@@ -228,8 +252,8 @@ class ResponseUpdate(TimeStampedModel):
     def clean(self):
         """The rules of a valid update that look at several fields (DESIGN.md section 3)."""
         errors = {}
-        if self.status == Status.AWAITING_NATIONAL and not self.awaiting.strip():
-            errors["awaiting"] = "Say which recommendation or body you are waiting for"
+        if self.status == Status.AWAITING_NATIONAL and not self.awaits_something:
+            errors["awaiting"] = AWAITING_REQUIRED
         if self.status == Status.NOT_ACCEPTED and not (self.narrative or "").strip():
             errors["narrative"] = "Explain why no action will be taken"
         if self.marking == Marking.OFFICIAL_SENSITIVE and self.public:
@@ -266,6 +290,15 @@ class ResponseUpdate(TimeStampedModel):
     @property
     def is_editable(self):
         return self.state in {WorkflowState.DRAFT, WorkflowState.RETURNED}
+
+    @property
+    def awaits_something(self):
+        """Whether it names what it waits for: a recommendation, a national body or words."""
+        return bool(
+            self.awaited_recommendation_id
+            or self.awaited_organisation_id
+            or (self.awaiting or "").strip()
+        )
 
 
 class ResponseReview(TimeStampedModel):

@@ -29,6 +29,8 @@ EDITABLE_FIELDS = (
     "status",
     "narrative",
     "awaiting",
+    "awaited_recommendation",
+    "awaited_organisation",
     "position_provided_by",
     "marking",
     "public",

@@ -61,6 +61,8 @@ AUDITED = [
     # Who uploaded which file for import, and when it was applied; never the file's bytes.
     ("imports.ImportFile", {"exclude_fields": [*TIMESTAMPS, "content"]}),
     ("recommendations.OfficeHolder", {"exclude_fields": TIMESTAMPS}),
+    # Who turned their reminder emails off, and when (the digests sent are their own record).
+    ("reminders.ReminderPreference", {"exclude_fields": TIMESTAMPS}),
     # The password hash never goes into the log, and a sign-in is not a change of the account.
     ("auth.User", {"exclude_fields": ["password", "last_login"]}),
 ]

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "imports",
     "evidence",
     "public",
+    "reminders",
 ]
 
 MIDDLEWARE = [

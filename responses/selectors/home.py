@@ -18,6 +18,7 @@ from .. import permissions
 from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
 from ..deadlines import due_date, response_deadline_state
 from ..models import Response, ResponseUpdate, response_urls
+from .guidance import guidance_landed
 
 # What a list of updates on the home page shows beside each one.
 UPDATE_RELATED = ("response__organisation", "response__recommendation__super_complaint", "author")
@@ -199,4 +200,5 @@ def home_summary(*, user):
         # reviewed since: reviewers only.
         "evidence_awaiting_review": evidence_list,
         "evidence_awaiting_review_count": evidence_count,
+        "guidance_landed": guidance_landed(organisation_ids=organisation_ids),
     }

@@ -122,7 +122,13 @@ def response_timeline(*, target, user):
     visible = ResponseUpdate.objects.visible_to(permissions.member_organisation_ids(user))
     updates = list(
         visible.filter(response=target.response)
-        .select_related("author", "signed_off_by", "imported_by")
+        .select_related(
+            "author",
+            "signed_off_by",
+            "imported_by",
+            "awaited_recommendation__super_complaint",
+            "awaited_organisation",
+        )
         .order_by("-as_of", "-created_at", "-pk")
     )
     readable = permissions.sensitive_readable_organisation_ids(user)

@@ -16,6 +16,7 @@ from .. import exports, services
 from ..deadlines import stale_after_months
 from ..selectors import dashboard as selectors
 from ..selectors import overview as overview_selectors
+from ..selectors.guidance import guidance_landed, organisations_awaiting
 
 
 class OrganisationDashboardView(TemplateView):
@@ -47,6 +48,9 @@ class OrganisationDashboardView(TemplateView):
             focus_error=focus_error,
             organisation=dashboard.organisation,
             charts=selectors.dashboard_charts(dashboard),
+            guidance_landed=guidance_landed(
+                organisation_ids=[o.pk for o in dashboard.organisations]
+            ),
             nav_section="dashboard",
             **kwargs,
         )
@@ -98,5 +102,6 @@ class OverviewView(TemplateView):
         )
         return super().get_context_data(
             overview=overview, filter=overview.filterset, nav_section="overview",
+            awaited=organisations_awaiting(super_complaint=overview.super_complaint),
             stale_months=stale_after_months(), **kwargs
         )

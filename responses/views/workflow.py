@@ -20,6 +20,7 @@ from tracker import formstash
 from .. import models, permissions, services
 from ..choices import ReviewOutcome
 from ..forms import ResponseUpdateForm, ReturnUpdateForm, initial_from_data
+from ..selectors.guidance import awaited_recommendation_suggestion, guidance_landed_on_response
 from ..selectors.history import response_history
 from ..selectors.timeline import (
     ResponseTarget,
@@ -97,6 +98,12 @@ class ResponsePageMixin(ResponseTargetMixin):
             "form": failed,
             "response_url": response_url(target),
             "history": response_history(response=timeline.response, user=self.request.user),
+            # The organisation's own prompt to review its status: only its members see it.
+            "landed_guidance": (
+                guidance_landed_on_response(response=timeline.response)
+                if timeline.is_member
+                else None
+            ),
         }
 
 
@@ -174,7 +181,13 @@ class UpdateCreateView(UpdateFormMixin, ResponseTargetMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_stored_initial(self):
-        return ResponseUpdateForm.initial_for_response(self.get_target().response)
+        target = self.get_target()
+        return ResponseUpdateForm.initial_for_response(
+            target.response,
+            suggested_recommendation=awaited_recommendation_suggestion(
+                recommendation=target.recommendation
+            ),
+        )
 
     def save(self, form, *, submit):
         target = self.get_target()

@@ -11,7 +11,7 @@ from imports.portal import file_sha256, portal_plan
 from imports.services import ImportRefused, portal_import
 from recommendations.models import Organisation
 from responses.choices import DatePrecision, Status, WorkflowState
-from responses.models import Response, ResponseUpdate
+from responses.models import AWAITING_REQUIRED, Response, ResponseUpdate
 from tests.conftest import REFERENCE_FIXTURES, loaddata, make_user, published_update
 
 from .helpers import HEADERS, SEED_000, portal_file, portal_row, xlsx_file
@@ -276,7 +276,7 @@ def test_a_status_the_update_rules_refuse_is_a_row_problem(world):
     with pytest.raises(ImportRefused) as refused:
         run(world, portal_file(rows, headers=headers))
     assert refused.value.messages == [
-        "Row 4, column AWAITING: Say which recommendation or body you are waiting for",
+        f"Row 4, column AWAITING: {AWAITING_REQUIRED}",
         "Row 5, column STATUS: Use one of the statuses: Not started, In progress, In progress – "
         "nearing completion, Awaiting national guidance, Completed, Not accepted – no action to "
         "be taken",

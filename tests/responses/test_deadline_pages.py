@@ -36,6 +36,10 @@ def answered(world):
     return world
 
 
+ON_TIME = '<strong class="govuk-tag app-tag--nowrap govuk-tag--green">Answered on time</strong>'
+OVERDUE_14 = '<strong class="govuk-tag app-tag--nowrap govuk-tag--red">Overdue by 14 days</strong>'
+
+
 def slugs(page):
     return [row.slug for row in page.context["comparison"].rows]
 
@@ -44,8 +48,8 @@ def test_the_comparison_tags_each_organisations_deadline(client, answered):
     client.force_login(answered.outsider)
     with at(JULY):
         page = client.get(answered.rec_1.get_absolute_url())
-    assert '<strong class="govuk-tag app-tag--nowrap govuk-tag--green">Answered on time</strong>' in page.text
-    assert '<strong class="govuk-tag app-tag--nowrap govuk-tag--red">Overdue by 14 days</strong>' in page.text
+    assert ON_TIME in page.text
+    assert OVERDUE_14 in page.text
 
 
 @pytest.mark.parametrize(
@@ -104,8 +108,8 @@ def test_the_organisation_page_shows_and_filters_deadlines(client, answered):
         page = client.get(answered.force_a.get_absolute_url())
         overdue = client.get(answered.force_a.get_absolute_url() + "?deadline=overdue")
         stale = client.get(answered.force_a.get_absolute_url() + "?deadline=stale")
-    assert '<strong class="govuk-tag app-tag--nowrap govuk-tag--green">Answered on time</strong>' in page.text
-    assert '<strong class="govuk-tag app-tag--nowrap govuk-tag--red">Overdue by 14 days</strong>' in page.text
+    assert ON_TIME in page.text
+    assert OVERDUE_14 in page.text
     assert [r.number for _, rows in overdue.context["groups"] for r in rows] == ["5"]
     assert stale.context["groups"] == []
     assert "No recommendations match this filter." in stale.text

@@ -11,6 +11,7 @@ from responses.forms import (
     ReturnUpdateForm,
     initial_from_data,
 )
+from responses.models import AWAITING_REQUIRED
 from tests.conftest import draft_update
 
 
@@ -42,6 +43,8 @@ def test_a_complete_update_is_valid_and_gives_the_services_their_fields():
         "status": Status.IN_PROGRESS,
         "narrative": "<p>One<br>two</p><ul><li>a</li><li>b</li></ul>",
         "awaiting": "",
+        "awaited_recommendation": None,
+        "awaited_organisation": None,
         "position_provided_by": "DCC",
         "marking": Marking.OFFICIAL,
         "public": True,
@@ -108,9 +111,7 @@ def test_not_accepted_needs_an_explanation():
 
 
 def test_awaiting_national_guidance_needs_what_is_awaited():
-    assert errors(status=Status.AWAITING_NATIONAL)["awaiting"] == [
-        "Say which recommendation or body you are waiting for"
-    ]
+    assert errors(status=Status.AWAITING_NATIONAL)["awaiting"] == [AWAITING_REQUIRED]
     form = ResponseUpdateForm(data(status=Status.AWAITING_NATIONAL, awaiting="Recommendation 2"))
     assert form.is_valid()
     assert form.update_fields()["awaiting"] == "Recommendation 2"
