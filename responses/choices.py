@@ -126,3 +126,16 @@ class Marking(models.TextChoices):
     OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
 
 
+
+# From least to most sensitive: an export row takes the most sensitive marking it shows.
+MARKING_ORDER = [Marking.OFFICIAL, Marking.OFFICIAL_SENSITIVE]
+
+
+def most_sensitive_marking(markings):
+    """
+    Return the most sensitive of `markings` (blanks and None, for a position not yet published,
+    are skipped), or "" if there is none: the marking of an export row that shows several
+    organisations' positions.
+    """
+    ranks = [MARKING_ORDER.index(m) for m in markings if m in MARKING_ORDER]
+    return MARKING_ORDER[max(ranks)].value if ranks else ""

@@ -24,7 +24,15 @@ from recommendations.selectors import (
 )
 from tracker.richtext import html_excerpt
 
-from ..choices import NO_RESPONSE, Rag, ReviewOutcome, is_overdue, rag, status_label
+from ..choices import (
+    NO_RESPONSE,
+    Rag,
+    ReviewOutcome,
+    is_overdue,
+    most_sensitive_marking,
+    rag,
+    status_label,
+)
 from ..filtersets import ComparisonFilterSet, OrganisationFilterSet
 from ..models import Response, response_urls
 
@@ -96,6 +104,27 @@ def super_complaint_detail(*, slug):
         total.completed += recommendation.progress.completed
         total.expected += recommendation.progress.expected
     super_complaint.progress = total
+    return super_complaint, recommendations
+
+
+def super_complaint_export(*, slug):
+    """
+    The super-complaint page's recommendations, each also with the most sensitive `marking` of
+    the published positions its progress counts (one more query).
+    """
+    super_complaint, recommendations = super_complaint_detail(slug=slug)
+    markings = defaultdict(set)
+    for recommendation_id, marking in (
+        Response.objects.filter(
+            recommendation__super_complaint=super_complaint, current_update__isnull=False
+        )
+        .values_list("recommendation_id", "current_update__marking")
+        .distinct()
+        .order_by()
+    ):
+        markings[recommendation_id].add(marking)
+    for recommendation in recommendations:
+        recommendation.marking = most_sensitive_marking(markings[recommendation.pk])
     return super_complaint, recommendations
 
 
@@ -214,6 +243,7 @@ class Cell:
     rag: str = Rag.GREY
     closed: bool = False
     where: str = ""  # "Force A, recommendation 4": the link text for screen readers
+    marking: str = ""  # of the published position shown (exports give each row the most sensitive)
 
 
 def super_complaint_matrix(*, slug, filters):
@@ -227,15 +257,15 @@ def super_complaint_matrix(*, slug, filters):
     )
     organisations = list(filterset.qs.forces_first())
     answers = {
-        (recommendation_id, organisation_id): (status, review, updated)
-        for recommendation_id, organisation_id, status, review, updated in Response.objects.filter(
+        (recommendation_id, organisation_id): (status, review, marking)
+        for recommendation_id, organisation_id, status, review, marking in Response.objects.filter(
             recommendation__super_complaint=super_complaint
         ).values_list(
             "recommendation_id",
             "organisation_id",
             "current_status",
             "review_outcome",
-            "current_status_on",
+            "current_update__marking",
         )
     }
     rows = []
@@ -245,7 +275,9 @@ def super_complaint_matrix(*, slug, filters):
         cells = []
         for organisation in organisations:
             where = f"{organisation.short_name}, {recommendation.label.lower()}"
-            status, review, _ = answers.get((recommendation.pk, organisation.pk), ("", None, None))
+            status, review, marking = answers.get(
+                (recommendation.pk, organisation.pk), ("", None, None)
+            )
             applicable = organisation.pk in applicable_ids or bool(status)
             if not applicable:
                 cells.append(Cell(applicable=False, where=where))
@@ -259,6 +291,7 @@ def super_complaint_matrix(*, slug, filters):
                     rag=rag(status, review),
                     closed=review == ReviewOutcome.CLOSED,
                     where=where,
+                    marking=marking if status else "",
                 )
             )
         rows.append((recommendation, cells))
@@ -275,6 +308,52 @@ def organisation_list(*, filters):
 SUPER_COMPLAINTS_PER_PAGE = 10
 
 
+def organisation_recommendations(*, organisation, with_text=False):
+    """
+    Return [(super-complaint, [recommendation, ...])]: every recommendation that applies to
+    `organisation` (or that it answered anyway), in order, each with `response` (or None),
+    `status`, the `summary` and `response_url`; the response carries the `marking` of its
+    current published update and, `with_text`, its `narrative`. 2 queries.
+    """
+    recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
+    audiences = audiences_by_recommendation(recommendations)
+    responses = Response.objects.filter(organisation=organisation).only(
+        "pk",
+        "recommendation_id",
+        "organisation_id",
+        "current_status",
+        "current_status_on",
+        "review_outcome",
+        "lead",
+        "portal_reference",
+    ).annotate(marking=F("current_update__marking"))
+    if with_text:
+        responses = responses.annotate(narrative=F("current_update__narrative"))
+    by_recommendation = {r.recommendation_id: r for r in responses}
+    groups = defaultdict(list)
+    for recommendation in recommendations:
+        applies = organisation.active and audiences[recommendation.pk].includes(
+            organisation.pk, organisation.kind
+        )
+        response = by_recommendation.get(recommendation.pk)
+        if applies or response:
+            recommendation.response = response
+            recommendation.status = response.current_status if response else ""
+            groups[recommendation.super_complaint].append(recommendation)
+    return list(groups.items())
+
+
+def _add_summaries(organisation, groups):
+    for _, rows in groups:
+        for recommendation in rows:
+            recommendation.summary = recommendation.title or html_excerpt(recommendation.text, 16)
+            recommendation.response_url = response_urls(recommendation)(organisation)
+
+
+def organisation_get(*, slug):
+    return get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
+
+
 def organisation_detail(*, slug, page=None):
     """
     An organisation and a page of the recommendations that apply to it, grouped by
@@ -286,35 +365,16 @@ def organisation_detail(*, slug, page=None):
     them is readable, and the per-row link and summary are worked out here, for that page only,
     rather than by template tags and filters in the loop.
     """
-    organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
-    recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
-    audiences = audiences_by_recommendation(recommendations)
-    responses = {
-        r.recommendation_id: r
-        for r in Response.objects.filter(organisation=organisation).only(
-            "pk",
-            "recommendation_id",
-            "organisation_id",
-            "current_status",
-            "current_status_on",
-            "review_outcome",
-            "lead",
-            "portal_reference",
-        )
-    }
-    groups = defaultdict(list)
-    for recommendation in recommendations:
-        applies = organisation.active and audiences[recommendation.pk].includes(
-            organisation.pk, organisation.kind
-        )
-        response = responses.get(recommendation.pk)
-        if applies or response:
-            recommendation.response = response
-            recommendation.status = response.current_status if response else ""
-            groups[recommendation.super_complaint].append(recommendation)
-    page_obj = Paginator(list(groups.items()), SUPER_COMPLAINTS_PER_PAGE).get_page(page)
-    for _, rows in page_obj:
-        for recommendation in rows:
-            recommendation.summary = recommendation.title or html_excerpt(recommendation.text, 16)
-            recommendation.response_url = response_urls(recommendation)(organisation)
+    organisation = organisation_get(slug=slug)
+    groups = organisation_recommendations(organisation=organisation)
+    page_obj = Paginator(groups, SUPER_COMPLAINTS_PER_PAGE).get_page(page)
+    _add_summaries(organisation, page_obj)
     return organisation, page_obj
+
+
+def organisation_export(*, slug):
+    """The organisation and every page of its recommendations, with the published texts."""
+    organisation = organisation_get(slug=slug)
+    groups = organisation_recommendations(organisation=organisation, with_text=True)
+    _add_summaries(organisation, groups)
+    return organisation, groups
