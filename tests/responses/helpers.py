@@ -105,4 +105,8 @@ QUERY_COUNTS = {
     "matrix_export": 9,
     "organisation_list": 4,
     "organisation_detail": 6,
+    # The downloads of the pages (any format): the page's queries, all pages of the organisation
+    # at once, and one more for the super-complaint's markings.
+    "organisation_export": 6,
+    "supercomplaint_export": 11,
 }
