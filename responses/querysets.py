@@ -1,7 +1,7 @@
 from django.db import models
 
 from . import permissions
-from .choices import ReviewOutcome, Status, WorkflowState
+from .choices import Marking, ReviewOutcome, Status, WorkflowState
 
 
 class ResponseQuerySet(models.QuerySet):
@@ -20,6 +20,19 @@ class ResponseQuerySet(models.QuerySet):
 class ResponseUpdateQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=WorkflowState.PUBLISHED)
+
+    def open_data(self):
+        """What anyone may read without signing in: published, public, not OFFICIAL-SENSITIVE."""
+        return self.published().filter(public=True, marking=Marking.OFFICIAL)
+
+    def readable_by(self, user):
+        """
+        The updates an API caller may read: every published update when signed in (session or
+        token), the open data otherwise. Drafts and updates awaiting sign-off never.
+        """
+        if user is not None and user.is_authenticated:
+            return self.published()
+        return self.open_data()
 
     def editable(self):
         """Drafts and returned updates: the ones their organisation may still change."""

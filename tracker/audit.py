@@ -52,6 +52,9 @@ AUDITED = [
     ("recommendations.Organisation", {"exclude_fields": TIMESTAMPS}),
     # The password hash never goes into the log, and a sign-in is not a change of the account.
     ("auth.User", {"exclude_fields": ["password", "last_login"]}),
+    # API tokens: who was given one and when it was revoked. The token itself is never stored
+    # (its hash is the row's key).
+    ("knox.AuthToken", {"exclude_fields": ["digest"]}),
 ]
 
 

@@ -29,5 +29,6 @@ urlpatterns = [
     # One way in: the service's sign-in (password, then two-factor), never the admin's own form.
     path("admin/login/", AdminLoginRedirectView.as_view()),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("", include("responses.urls")),
 ]

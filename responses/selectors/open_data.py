@@ -1,0 +1,68 @@
+"""
+Reads for the open-data API (api/). Each returns a queryset the API filters and paginates;
+a page of any size costs the same number of queries.
+
+What a caller may read is `ResponseUpdateQuerySet.readable_by`: signed-in callers every
+published update, anonymous callers only published, public, OFFICIAL ones. A response appears
+only if the caller may read at least one of its updates, and its current position is the latest
+of those, so nothing a signed-out caller may not read shows through its status either.
+"""
+
+from django.db.models import F, OuterRef, Prefetch, Subquery
+
+from recommendations.models import Organisation, Recommendation, SuperComplaint
+from recommendations.selectors import expected_organisations_by_recommendation
+
+from ..models import Response, ResponseUpdate
+
+LATEST_FIRST = ("-as_of", "-created_at", "-pk")
+
+
+def super_complaints():
+    return SuperComplaint.objects.order_by("slug")
+
+
+def organisations():
+    return Organisation.objects.select_related("paired").order_by("slug")
+
+
+def recommendations():
+    return (
+        Recommendation.objects.select_related("super_complaint")
+        .prefetch_related("recipient_groups", "depends_on")
+        .order_by("super_complaint__slug", "order", "number")
+    )
+
+
+def with_expected_organisations(recommendations):
+    """Give each recommendation `expected_slugs`; two queries for any number of them."""
+    recommendations = list(recommendations)
+    expected = expected_organisations_by_recommendation(recommendations)
+    for recommendation in recommendations:
+        recommendation.expected_slugs = [o.slug for o in expected.get(recommendation.pk, [])]
+    return recommendations
+
+
+def responses(*, user):
+    """Responses with `position_status`, `position_on` and `visible_updates` for `user`."""
+    readable = ResponseUpdate.objects.readable_by(user)
+    queryset = Response.objects.select_related("recommendation__super_complaint", "organisation")
+    if user is not None and user.is_authenticated:
+        # Every published update is readable: the current position is the response's own.
+        queryset = queryset.filter(current_update__isnull=False).annotate(
+            position_status=F("current_status"), position_on=F("current_status_on")
+        )
+    else:
+        latest = readable.filter(response=OuterRef("pk")).order_by(*LATEST_FIRST)
+        queryset = queryset.annotate(
+            position_status=Subquery(latest.values("status")[:1]),
+            position_on=Subquery(latest.values("as_of")[:1]),
+        ).filter(position_status__isnull=False)
+    return queryset.prefetch_related(
+        Prefetch("updates", queryset=readable.order_by(*LATEST_FIRST), to_attr="visible_updates")
+    ).order_by(
+        "recommendation__super_complaint__slug",
+        "recommendation__order",
+        "recommendation__number",
+        "organisation__slug",
+    )
