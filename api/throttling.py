@@ -1,4 +1,4 @@
-"""Rate limits: fewer requests for anonymous callers (per address) than signed-in ones (per user)."""
+"""Rate limits: anonymous callers (per address) get fewer requests than users (per user)."""
 
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
