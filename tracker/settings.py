@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "ENUM_NAME_OVERRIDES": {
         "SuperComplaintStatusEnum": "recommendations.models.SuperComplaint.Status",
         "ResponseStatusEnum": "responses.choices.Status",

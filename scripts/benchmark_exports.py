@@ -1,0 +1,114 @@
+"""
+Time the exports at national scale (DESIGN.md section 7), XLSX above all.
+
+Builds (or reuses, `--reuse`) the national-scale data of `benchmark_pages.py`: the 97 real
+organisations, 100 super-complaints, 1,200 recommendations, 60,000 responses, 360,000 updates.
+Then downloads each page's export through Django's test client as a signed-in reader and prints
+the median and worst time, the size, and the peak memory the request allocated (a second pass
+under tracemalloc, so the timings are not slowed by it).
+
+    DATABASE_URL=sqlite:////tmp/tracker-exports-benchmark.sqlite3 \\
+        .venv/bin/python scripts/benchmark_exports.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
+        .venv/bin/python scripts/benchmark_exports.py --reuse
+
+The target (issue 9): the national-scale matrix as XLSX in under 5 s.
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/tracker-exports-benchmark.sqlite3")
+
+import benchmark_pages  # noqa: E402  (sets Django up on the same database)
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from recommendations.models import Organisation, SuperComplaint  # noqa: E402
+from responses.models import Response, ResponseUpdate  # noqa: E402
+from tracker.models import Membership  # noqa: E402
+
+
+def exports():
+    sc = SuperComplaint.objects.get(slug="bench-0")
+    return {
+        "matrix": reverse("responses:matrix_export", args=[sc.slug]),
+        "matrix, organisations as rows": (
+            reverse("responses:matrix_export", args=[sc.slug]) + "?orientation=organisations"
+        ),
+        "comparison": reverse("responses:recommendation_export", args=[sc.slug, "1"]),
+        "organisation (all pages)": reverse(
+            "responses:organisation_export", args=["south-yorkshire"]
+        ),
+        "super-complaint": reverse("responses:supercomplaint_export", args=[sc.slug]),
+    }
+
+
+def measure(runs, formats):
+    user, _ = get_user_model().objects.get_or_create(username="bench.reader")
+    Membership.objects.get_or_create(
+        user=user, organisation=Organisation.objects.get(slug="south-yorkshire"),
+        defaults={"role": Membership.Role.VIEWER},
+    )
+    client = Client()
+    client.force_login(user)
+    print(f"\n{'export':<32}{'format':>7}{'median ms':>11}{'worst ms':>10}{'KiB':>8}"
+          f"{'peak MiB':>10}")
+    for name, url in exports().items():
+        for fmt in formats:
+            joiner = "&" if "?" in url else "?"
+            target = f"{url}{joiner}format={fmt}"
+            timings = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                response = client.get(target)
+                timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (name, fmt, response.status_code)
+            tracemalloc.start()
+            client.get(target)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            print(f"{name:<32}{fmt:>7}{statistics.median(timings):>11.1f}{max(timings):>10.1f}"
+                  f"{len(response.content) / 1024:>8.0f}{peak / 2**20:>10.1f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--formats", default="xlsx,csv,json")
+    args = parser.parse_args()
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    built = "responses_response" in connection.introspection.table_names() and (
+        SuperComplaint.objects.filter(slug="bench-0").exists()
+    )
+    if not (args.reuse and built):
+        if connection.vendor == "sqlite":
+            connection.close()
+            Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
+        else:
+            call_command("migrate", verbosity=0)
+            call_command("flush", interactive=False, verbosity=0)
+        started = time.perf_counter()
+        benchmark_pages.build()
+        print(f"built in {time.perf_counter() - started:.0f} s")
+    print(f"{SuperComplaint.objects.count()} super-complaints, "
+          f"{Organisation.objects.count()} organisations, {Response.objects.count()} responses, "
+          f"{ResponseUpdate.objects.count()} updates")
+    measure(args.runs, args.formats.split(","))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak memory of this process (resident): {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
