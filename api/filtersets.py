@@ -18,10 +18,23 @@ class SuperComplaintFilterSet(django_filters.FilterSet):
         fields = ("status",)
 
 
-class OrganisationApiFilterSet(OrganisationFilterSet):
-    """Region, kind and name, as on the organisations page; and whether still active."""
+class OrganisationApiFilterSet(django_filters.FilterSet):
+    """
+    Region, kind and name, as on the organisations page, and whether still active.
 
+    Its own filters, not the page's: the schema generator builds (and caches) the form field of
+    every filter it describes, and a cached field of the page's data-driven region choices
+    would be shared by every later page's FilterSet. The region is free text here.
+    """
+
+    region = django_filters.CharFilter(label="Region, as written (North West)")
+    kind = django_filters.ChoiceFilter(
+        label="Kind of organisation", choices=Organisation.Kind.choices
+    )
+    q = django_filters.CharFilter(label="Organisation name", method="search")
     active = django_filters.BooleanFilter(label="Still active")
+
+    search = OrganisationFilterSet.search
 
     class Meta:
         model = Organisation

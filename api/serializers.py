@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from responses.choices import Status, status_label
+from responses.deadlines import DeadlineKind
 from responses.models import Response, ResponseUpdate
 
 
@@ -55,14 +56,29 @@ class RecipientGroupSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class DueDateSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    applies_to = serializers.CharField(help_text='"police forces and national bodies"')
+
+
+class DeadlineSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(source="kind", choices=DeadlineKind.choices)
+    label = serializers.CharField(help_text='"Overdue by 12 days", "Answered on time"')
+    due_on = serializers.DateField(allow_null=True)
+    days = serializers.IntegerField(allow_null=True, help_text=(
+        "Days until due, overdue by, answered late by, or since the last position (stale)."
+    ))
+
+
 class RecommendationSerializer(_Links, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     super_complaint = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     label = serializers.CharField(read_only=True)
     recipient_groups = RecipientGroupSerializer(many=True, read_only=True)
     depends_on = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
-    due_on = serializers.DateField(source="due", read_only=True, help_text=(
-        "The recommendation's own deadline, else the super-complaint's progress update's."
+    due_dates = serializers.SerializerMethodField(help_text=(
+        "When the expected organisations must first answer: one entry per distinct date, "
+        "with the kinds of organisation it applies to, earliest first."
     ))
     expected_organisations = serializers.SerializerMethodField(help_text=(
         "Slugs of the organisations expected to respond, computed from the recipient groups."
@@ -72,7 +88,7 @@ class RecommendationSerializer(_Links, serializers.ModelSerializer):
         model = Recommendation
         fields = [
             "super_complaint", "number", "url", "label", "order", "title", "text", "notes",
-            "recipient_groups", "depends_on", "due_on", "expected_organisations",
+            "recipient_groups", "depends_on", "due_dates", "expected_organisations",
         ]
 
     def get_url(self, obj) -> str:
@@ -83,6 +99,10 @@ class RecommendationSerializer(_Links, serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_expected_organisations(self, obj):
         return obj.expected_slugs
+
+    @extend_schema_field(DueDateSerializer(many=True))
+    def get_due_dates(self, obj):
+        return [{"date": day, "applies_to": who} for day, who in obj.due_dates]
 
 
 class UpdateSerializer(serializers.ModelSerializer):
@@ -116,13 +136,14 @@ class ResponseSerializer(_Links, serializers.ModelSerializer):
     status_on = serializers.DateField(source="position_on")
     lead = serializers.SerializerMethodField()
     portal_reference = serializers.SerializerMethodField()
+    deadline = DeadlineSerializer(read_only=True)
     updates = UpdateSerializer(source="visible_updates", many=True, read_only=True)
 
     class Meta:
         model = Response
         fields = [
             "super_complaint", "recommendation", "organisation", "url", "status", "status_on",
-            "lead", "portal_reference", "review_outcome", "reviewed_at", "updates",
+            "lead", "portal_reference", "deadline", "review_outcome", "reviewed_at", "updates",
         ]
 
     def get_url(self, obj) -> str:

@@ -173,8 +173,9 @@ class RecommendationDetailView(OpenDataDetailView):
 
 class ResponseListView(OpenDataListView):
     """
-    Responses with their published update history and review outcome. Signed out: only
-    responses with a published, public, OFFICIAL update, and only those updates.
+    Responses with their published update history, deadline state and review outcome.
+    Signed out: only responses with a published, public, OFFICIAL update, and only those
+    updates.
     """
 
     serializer_class = serializers.ResponseSerializer
@@ -182,6 +183,9 @@ class ResponseListView(OpenDataListView):
 
     def get_queryset(self):
         return open_data.responses(user=self.request.user)
+
+    def prepare(self, objects):
+        return open_data.with_deadlines(objects, user=self.request.user)
 
 
 class ResponseDetailView(OpenDataDetailView):
@@ -199,6 +203,9 @@ class ResponseDetailView(OpenDataDetailView):
             recommendation__number=self.kwargs["number"],
             organisation__slug=self.kwargs["organisation"],
         )
+
+    def prepare(self, objects):
+        return open_data.with_deadlines(objects, user=self.request.user)
 
 
 class ApiDocsView(TemplateView):

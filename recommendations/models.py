@@ -182,8 +182,8 @@ class SuperComplaint(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("responses:supercomplaint_detail", args=[self.slug])
 
-    # The deadlines, derived from the publication date. `Recommendation.due` picks the one that
-    # applies to a recommendation.
+    # The deadlines, derived from the publication date. `responses.deadlines.due_date` picks the
+    # one that applies to an organisation's answer to a recommendation.
 
     @property
     def comments_due_on(self):
@@ -249,11 +249,6 @@ class Recommendation(TimeStampedModel):
         return reverse(
             "responses:recommendation_detail", args=[self.super_complaint.slug, self.number]
         )
-
-    @property
-    def due(self):
-        """Its own deadline ("By 27 March 2025"), else the super-complaint's progress update's."""
-        return self.due_on or self.super_complaint.progress_update_due_on
 
     # Reports sometimes print recommendations without numbers; they are stored as
     # "unnumbered-<position>" so real numbers loaded later cannot collide with them.

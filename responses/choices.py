@@ -1,6 +1,7 @@
 """
-The vocabulary of responses and the rules that read it: status words, tag colours, RAG and
-overdue. Every page, export and selector asks these, so a rule is written once.
+The vocabulary of responses and the rules that read it: status words, tag colours and RAG
+(deadlines are in `responses/deadlines.py`). Every page, export and selector asks these, so a
+rule is written once.
 """
 
 from django.db import models
@@ -102,16 +103,6 @@ def rag(status, review_outcome):
     if review_outcome == ReviewOutcome.CLOSED:
         return Rag.GREEN
     return STATUS_RAG.get(status, Rag.RED)
-
-
-def is_overdue(status, due_on, today):
-    """
-    Return whether a response is overdue: its deadline has passed and nothing has been published.
-
-    A published "not started" is an answer, late work is not a missing answer: it is red by RAG
-    but not overdue.
-    """
-    return bool(due_on and due_on < today and not status)
 
 
 class WorkflowState(models.TextChoices):

@@ -55,6 +55,8 @@ COMPARISON_COLUMNS = [
     ("Region", lambda row: row.region),
     ("Status", lambda row: status_label(row.response_status)),
     ("As of", lambda row: row.response_status_on),
+    ("Due date", lambda row: row.due_on),
+    ("Deadline", lambda row: row.deadline.label),
     ("Lead", lambda row: row.response_lead or ""),
     ("Portal reference", lambda row: row.response_reference or ""),
     ("Position provided by", lambda row: row.response_provided_by or ""),
@@ -110,7 +112,8 @@ ORGANISATION_COLUMNS = [
     ("Summary", lambda r: r.summary),
     ("Status", lambda r: status_label(r.status)),
     ("As of", lambda r: r.response.current_status_on if r.response else None),
-    ("Due", lambda r: r.due),
+    ("Due date", lambda r: r.due),
+    ("Deadline", lambda r: r.deadline.label),
     ("Lead", lambda r: r.response.lead if r.response else ""),
     ("Portal reference", lambda r: r.response.portal_reference if r.response else ""),
     ("Review", lambda r: REVIEW_LABELS.get(r.response.review_outcome, "") if r.response else ""),
@@ -139,11 +142,17 @@ SUPER_COMPLAINT_COLUMNS = [
     ("Text", lambda r: _text(r.text)),
     ("Addressed to", lambda r: "; ".join(g.name for g in r.recipient_groups.all())),
     ("Depends on", lambda r: ", ".join(d.number for d in r.depends_on.all())),
-    ("Due", lambda r: r.due),
+    ("Due date", lambda r: r.due_dates[0][0] if r.due_dates else None),
+    ("Due dates by kind", lambda r: _due_dates_text(r.due_dates)),
     ("Expected responses", lambda r: r.progress.expected),
     ("Completed", lambda r: r.progress.completed),
     (MARKING_HEADER, lambda r: r.marking),
 ]
+
+
+def _due_dates_text(due_dates):
+    """ "17 June 2021 (police forces); 11 February 2021 (local policing bodies)" """
+    return "; ".join(f"{day.day} {day:%B %Y} ({who})" for day, who in due_dates)
 
 
 def super_complaint_table(*, super_complaint, recommendations):

@@ -51,6 +51,8 @@ class Response(TimeStampedModel):
 
     `current_status` and `current_status_on` mirror the published update with the latest `as_of`;
     only `responses.services.response_update_publish` sets them, in the publishing transaction.
+    It also records `first_published_on` the first time, which the deadlines read
+    (`responses.deadlines`) and which never changes afterwards.
     """
 
     recommendation = models.ForeignKey(
@@ -67,6 +69,12 @@ class Response(TimeStampedModel):
     )
     current_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
     current_status_on = models.DateField(null=True, blank=True)
+    first_published_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day its first update was signed off: recorded once, never changed.",
+    )
     current_update = models.ForeignKey(
         "ResponseUpdate",
         null=True,

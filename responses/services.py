@@ -211,7 +211,8 @@ def _refresh_current_status(response):
 def response_update_publish(*, update, approver):
     """
     Sign off an update: it becomes published and, if it is the latest, the current status, and
-    its lead and portal reference become the response's.
+    its lead and portal reference become the response's. The first sign-off of a response also
+    records the day it first answered (`first_published_on`), never changed afterwards.
 
     The approver must be an approver of the update's organisation and not the last person to
     change its content (four eyes).
@@ -229,6 +230,10 @@ def response_update_publish(*, update, approver):
     update.save(update_fields=["state", "signed_off_by", "signed_off_at", "version",
                                "updated_at"])
     _refresh_current_status(response)
+    if response.first_published_on is None:
+        # When the organisation first answered: the deadlines read it, so it is set once.
+        response.first_published_on = timezone.localdate(update.signed_off_at)
+        response.save(update_fields=["first_published_on", "updated_at"])
     if response.current_update_id == update.pk:
         # Details written before sign-off reach every reader only now, and only from the
         # position that is current: a late sign-off of an older update leaves them alone.

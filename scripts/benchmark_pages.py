@@ -127,8 +127,10 @@ def build():
                 response.current_update_id = update.pk
                 response.current_status = update.status
                 response.current_status_on = update.as_of
+                response.first_published_on = base + datetime.timedelta(days=60)
             Response.objects.bulk_update(
-                responses, ["current_update", "current_status", "current_status_on"]
+                responses,
+                ["current_update", "current_status", "current_status_on", "first_published_on"],
             )
         print(f"  responses {start + len(chunk):>6}/{len(pairs)}", flush=True)
 

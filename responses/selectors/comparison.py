@@ -6,7 +6,6 @@ Only published positions appear here: `Response.current_*` are set from publishe
 so drafts cannot leak into lists, the matrix or exports.
 """
 
-import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -24,14 +23,12 @@ from recommendations.selectors import (
 )
 from tracker.richtext import html_excerpt
 
-from ..choices import (
-    NO_RESPONSE,
-    Rag,
-    ReviewOutcome,
-    is_overdue,
-    most_sensitive_marking,
-    rag,
-    status_label,
+from ..choices import NO_RESPONSE, Rag, ReviewOutcome, most_sensitive_marking, rag, status_label
+from ..deadlines import (
+    deadline_state,
+    due_date,
+    due_dates_by_kind,
+    response_deadline_state,
 )
 from ..filtersets import ComparisonFilterSet, OrganisationFilterSet
 from ..models import Response, response_urls
@@ -95,12 +92,17 @@ def super_complaint_detail(*, slug):
         .prefetch_related("depends_on")
         .select_related("super_complaint")
     )
-    progress = _progress_by_recommendation(
-        recommendations, audiences_by_recommendation(recommendations), active_organisation_kinds()
-    )
+    audiences = audiences_by_recommendation(recommendations)
+    active = active_organisation_kinds()
+    progress = _progress_by_recommendation(recommendations, audiences, active)
     total = Progress()
     for recommendation in recommendations:
         recommendation.progress = progress[recommendation.pk]
+        audience = audiences[recommendation.pk]
+        recommendation.due_dates = due_dates_by_kind(
+            recommendation=recommendation,
+            kinds=audience.kinds | {active[pk] for pk in audience.organisation_ids if pk in active},
+        )
         total.completed += recommendation.progress.completed
         total.expected += recommendation.progress.expected
     super_complaint.progress = total
@@ -156,6 +158,7 @@ def comparison_queryset(*, recommendation, expected_ids):
             # A response row with nothing published yet reads as "no response yet".
             response_status=NullIf(F("answer__current_status"), Value("")),
             response_status_on=F("answer__current_status_on"),
+            response_first_published_on=F("answer__first_published_on"),
             response_lead=F("answer__lead"),
             response_reference=F("answer__portal_reference"),
             response_review=F("answer__review_outcome"),
@@ -174,7 +177,7 @@ class Comparison:
     rows: list
     expected_count: int
     status_counts: Counter = field(default_factory=Counter)
-    due_on: datetime.date | None = None
+    due_dates: list = field(default_factory=list)  # [(date, "police forces"), ...]
 
 
 def recommendation_comparison(*, recommendation, filters):
@@ -188,12 +191,13 @@ def recommendation_comparison(*, recommendation, filters):
     )
     filterset = ComparisonFilterSet(filters or None, queryset=queryset)
     rows = list(filterset.qs)
-    due_on = recommendation.due
     today = timezone.localdate()
     url_of = response_urls(recommendation)
     for row in rows:
         row.rag = rag(row.response_status, row.response_review)
-        row.overdue = is_overdue(row.response_status, due_on, today)
+        row.due_on = due_date(recommendation=recommendation, kind=row.kind)
+        row.deadline = row_deadline_state(row, today=today)
+        row.overdue = row.deadline.is_overdue
         row.response_url = url_of(row)
     return Comparison(
         recommendation=recommendation,
@@ -201,7 +205,21 @@ def recommendation_comparison(*, recommendation, filters):
         rows=rows,
         expected_count=len(expected),
         status_counts=Counter(row.response_status or NO_RESPONSE for row in rows),
-        due_on=due_on,
+        due_dates=due_dates_by_kind(
+            recommendation=recommendation, kinds={o.kind for o in expected}
+        ),
+    )
+
+
+def row_deadline_state(row, *, today):
+    """The DeadlineState of a row of `comparison_queryset` (an annotated organisation)."""
+    return deadline_state(
+        due_on=row.due_on,
+        first_published_on=row.response_first_published_on,
+        last_published_on=row.response_status_on,
+        status=row.response_status,
+        closed=row.response_review == ReviewOutcome.CLOSED,
+        today=today,
     )
 
 
@@ -323,6 +341,7 @@ def organisation_recommendations(*, organisation, with_text=False):
         "organisation_id",
         "current_status",
         "current_status_on",
+        "first_published_on",
         "review_outcome",
         "lead",
         "portal_reference",
@@ -331,6 +350,7 @@ def organisation_recommendations(*, organisation, with_text=False):
         responses = responses.annotate(narrative=F("current_update__narrative"))
     by_recommendation = {r.recommendation_id: r for r in responses}
     groups = defaultdict(list)
+    today = timezone.localdate()
     for recommendation in recommendations:
         applies = organisation.active and audiences[recommendation.pk].includes(
             organisation.pk, organisation.kind
@@ -339,6 +359,11 @@ def organisation_recommendations(*, organisation, with_text=False):
         if applies or response:
             recommendation.response = response
             recommendation.status = response.current_status if response else ""
+            recommendation.due = due_date(recommendation=recommendation, kind=organisation.kind)
+            recommendation.deadline = response_deadline_state(
+                recommendation=recommendation, organisation=organisation, response=response,
+                today=today,
+            )
             groups[recommendation.super_complaint].append(recommendation)
     return list(groups.items())
 

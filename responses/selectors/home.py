@@ -14,7 +14,8 @@ from recommendations.models import Recommendation
 from recommendations.selectors import audiences_by_recommendation
 
 from .. import permissions
-from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status, is_overdue
+from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
+from ..deadlines import deadline_state, due_date
 from ..models import Response, ResponseUpdate, response_urls
 
 # What a list of updates on the home page shows beside each one.
@@ -85,7 +86,12 @@ def _gap(recommendation, organisation, today):
     """The recommendation, with whether it is overdue and the link to the organisation's page."""
     # A copy: a user of two organisations sees the same recommendation with two links.
     gap = copy.copy(recommendation)
-    gap.overdue = is_overdue("", gap.due, today)
+    gap.due = due_date(recommendation=recommendation, kind=organisation.kind)
+    gap.deadline = deadline_state(
+        due_on=gap.due, first_published_on=None, last_published_on=None, status="",
+        closed=False, today=today,
+    )
+    gap.overdue = gap.deadline.is_overdue
     gap.response_url = response_urls(recommendation)(organisation)
     return gap
 

@@ -9,10 +9,13 @@ of those, so nothing a signed-out caller may not read shows through its status e
 """
 
 from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.utils import timezone
 
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import expected_organisations_by_recommendation
 
+from ..choices import ReviewOutcome
+from ..deadlines import deadline_state, due_date, due_dates_by_kind
 from ..models import Response, ResponseUpdate
 
 LATEST_FIRST = ("-as_of", "-created_at", "-pk")
@@ -35,12 +38,49 @@ def recommendations():
 
 
 def with_expected_organisations(recommendations):
-    """Give each recommendation `expected_slugs`; two queries for any number of them."""
+    """
+    Give each recommendation `expected_slugs` and `due_dates` (one per kind of organisation
+    expected, `deadlines.due_dates_by_kind`); two queries for any number of them.
+    """
     recommendations = list(recommendations)
     expected = expected_organisations_by_recommendation(recommendations)
     for recommendation in recommendations:
-        recommendation.expected_slugs = [o.slug for o in expected.get(recommendation.pk, [])]
+        organisations = expected.get(recommendation.pk, [])
+        recommendation.expected_slugs = [o.slug for o in organisations]
+        recommendation.due_dates = due_dates_by_kind(
+            recommendation=recommendation, kinds={o.kind for o in organisations}
+        )
     return recommendations
+
+
+def with_deadlines(responses, *, user):
+    """
+    Give each response its `deadline` (`deadlines.deadline_state`), from what the caller may
+    read: signed out, the first and latest public updates stand for the response's own
+    publication dates, so the state reveals nothing about updates they may not read.
+    """
+    today = timezone.localdate()
+    signed_in = user is not None and user.is_authenticated
+    for response in responses:
+        if signed_in:
+            first_published_on = response.first_published_on
+        else:
+            first_published_on = min(
+                (u.signed_off_at.date() if u.signed_off_at else u.as_of
+                 for u in response.visible_updates),
+                default=None,
+            )
+        response.deadline = deadline_state(
+            due_on=due_date(
+                recommendation=response.recommendation, kind=response.organisation.kind
+            ),
+            first_published_on=first_published_on,
+            last_published_on=response.position_on,
+            status=response.position_status,
+            closed=response.review_outcome == ReviewOutcome.CLOSED,
+            today=today,
+        )
+    return responses
 
 
 def responses(*, user):

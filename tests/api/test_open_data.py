@@ -182,10 +182,26 @@ def test_recommendations_have_recipient_groups_and_expected_organisations(client
     assert [g["slug"] for g in body["recipient_groups"]] == ["chief-constables", "pccs"]
     # By name, as on the pages: "Force A PCC" before "Force A Police".
     assert body["expected_organisations"] == ["force-a-pcc", "force-a", "force-b"]
-    assert body["due_on"] == "2021-06-17"
+    assert body["due_dates"] == [
+        {"date": "2021-02-11", "applies_to": "local policing bodies"},
+        {"date": "2021-06-17", "applies_to": "police forces"},
+    ]
     listing = client.get(api("recommendation_list"), {"super_complaint": "safe-to-share"}).json()
     assert [r["number"] for r in listing["results"]] == ["1", "2", "5"]
     assert listing["results"][1]["expected_organisations"] == ["home-office"]
+
+
+def test_a_response_has_its_deadline_state(client, data):
+    (result,) = responses_of(client)
+    assert result["deadline"]["due_on"] == "2021-06-17"
+    # Signed out, the position is the public "in progress" of May 2021: stale by now.
+    assert result["deadline"]["state"] == "stale"
+    assert result["deadline"]["label"].startswith("Stale: no update for ")
+    # Signed in, it is the completed June one, first signed off today: answered late.
+    client.force_login(data.outsider)
+    deadline = responses_of(client)[0]["deadline"]
+    assert deadline["state"] == "answered_late"
+    assert deadline["label"].startswith("Answered ")
 
 
 def test_super_complaints_and_organisations_use_slugs(client, data):
@@ -254,7 +270,7 @@ def test_the_root_lists_the_resources(client, data):
 API_QUERY_COUNTS = {
     # Anonymous: the page and its count, and the page's prefetches.
     "supercomplaint_list": 2,
-    "organisation_list": 3,  # + the region choices of the shared filter
+    "organisation_list": 2,
     "recommendation_list": 6,  # + recipient groups, dependencies, audiences, organisations
     "response_list": 3,  # + the readable updates
     "supercomplaint_detail": 1,

@@ -88,6 +88,7 @@ def answer_in_bulk(recommendation, organisation, as_of):
     )
     Response.objects.filter(pk=response.pk).update(
         current_update=update, current_status=update.status, current_status_on=update.as_of,
+        first_published_on=update.as_of,
     )
 
 

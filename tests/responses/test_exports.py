@@ -96,7 +96,7 @@ def test_the_xlsx_round_trips_with_dates_as_dates_a_frozen_filtered_header_and_w
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:K3"
+    assert sheet.auto_filter.ref == "A1:M3"
     assert all(cell.font.bold for cell in sheet[1])
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     as_of = column(rows, "As of")
@@ -105,7 +105,7 @@ def test_the_xlsx_round_trips_with_dates_as_dates_a_frozen_filtered_header_and_w
     assert as_of[1] is None  # Force B: nothing published
     assert sheet.cell(row=2, column=rows[0].index("As of") + 1).is_date
     assert column(rows, "Lead") == ["DCI Smith", None]
-    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJK"]
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKLM"]
     assert all(8 <= width <= 60 for width in widths)
 
 
@@ -136,6 +136,8 @@ def test_json_export_has_typed_rows_keyed_by_column(client, answered):
     assert first["As of"] == "2021-05-01"
     assert first["Status"] == "Completed"
     assert first["Protective marking"] == "OFFICIAL-SENSITIVE"
+    assert first["Due date"] == "2021-06-17"
+    assert first["Deadline"].startswith("Answered ")
     # A formula is harmless in JSON: the text stays as written.
     assert first["Latest published update"] == "=HYPERLINK(\"http://evil\")"
     assert document["rows"][1]["As of"] is None
@@ -175,7 +177,8 @@ def test_the_organisation_export_has_every_recommendation_that_applies(client, a
     assert column(rows, "Recommendation") == ["1", "5"]
     assert column(rows, "Status") == ["Completed", "No response yet"]
     assert column(rows, "Latest published update")[0] == "=HYPERLINK(\"http://evil\")"
-    assert column(rows, "Due") == ["2021-06-17", "2021-06-17"]
+    assert column(rows, "Due date") == ["2021-06-17", "2021-06-17"]
+    assert column(rows, "Deadline")[1].startswith("Overdue by ")
 
 
 def test_the_organisation_export_never_shows_its_own_draft_either(client, answered):
@@ -199,6 +202,10 @@ def test_the_super_complaint_export_has_progress_and_recipients(client, answered
         "Chief constables; Police and crime commissioners (or equivalents)"
     )
     assert column(rows, "Protective marking") == ["OFFICIAL-SENSITIVE", None, None]
+    assert column(rows, "Due date")[2] == datetime.datetime(2021, 2, 11)
+    assert column(rows, "Due dates by kind")[2] == (
+        "11 February 2021 (local policing bodies); 17 June 2021 (police forces)"
+    )
 
 
 PAGES = {

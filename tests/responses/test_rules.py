@@ -1,6 +1,7 @@
 """
 The rules that used to be written in several places and now have one home each, with the choice
-made where the copies disagreed: overdue means nothing published by the due date, the marking
+made where the copies disagreed: overdue means nothing published by the due date (the rules
+themselves are tested in test_deadlines.py), the marking
 rule reads the same everywhere, a submitted update cannot be deleted by any way in.
 """
 
@@ -20,34 +21,16 @@ from responses.choices import (
     Rag,
     ReviewOutcome,
     Status,
-    is_overdue,
     rag,
     status_label,
     status_tag_class,
 )
+from responses.deadlines import due_date
 from responses.models import ResponseUpdate, response_url, response_urls
 from responses.selectors import comparison
 from tests.conftest import published_update, submitted_update
 
 DUE = datetime.date(2021, 6, 17)  # Safe to share?: published 17 December 2020, six months on
-
-
-@pytest.mark.parametrize(
-    ("status", "today", "overdue"),
-    [
-        ("", DUE, False),  # the due day itself is still in time
-        ("", DUE + datetime.timedelta(days=1), True),
-        (Status.NOT_STARTED, DUE + datetime.timedelta(days=1), False),
-        (Status.COMPLETED, DUE + datetime.timedelta(days=400), False),
-        (None, DUE + datetime.timedelta(days=1), True),
-    ],
-)
-def test_overdue_means_nothing_published_after_the_due_date(status, today, overdue):
-    assert is_overdue(status, DUE, today) is overdue
-
-
-def test_nothing_is_overdue_without_a_due_date():
-    assert is_overdue("", None, datetime.date(2030, 1, 1)) is False
 
 
 @pytest.mark.parametrize(
@@ -151,9 +134,11 @@ def test_response_urls_are_the_reversed_urls(world):
 
 
 def test_a_recommendations_own_deadline_wins_over_the_reports(world):
-    assert world.rec_1.due == DUE
+    assert due_date(recommendation=world.rec_1, kind=world.force_a.kind) == DUE
     world.rec_1.due_on = datetime.date(2025, 3, 27)
-    assert world.rec_1.due == datetime.date(2025, 3, 27)
+    assert due_date(recommendation=world.rec_1, kind=world.force_a.kind) == datetime.date(
+        2025, 3, 27
+    )
 
 
 def test_the_organisation_page_pages_through_super_complaints(world, client):

@@ -1,0 +1,349 @@
+"""
+Deadlines, computed from the data and never typed (issue 8, DESIGN.md section 3): the one home
+of "when is an answer due" and "is it due, overdue, answered on time or late, or stale".
+
+Two forms of the same rules live side by side here, so they cannot drift apart unnoticed:
+
+- plain Python (`due_date`, `deadline_state`), for pages that show a few hundred rows;
+- SQL expressions (`due_date_expression`, `deadline_kind_expression`) that the dashboards and
+  the overview aggregate with GROUP BY at national scale. `tests/responses/test_deadlines.py`
+  checks that both give the same answer at every boundary.
+
+The dates the rules read:
+
+- due date: the recommendation's own `due_on`; else the super-complaint's comments deadline
+  (publication + `comments_due_after_days`) for local policing bodies and its progress-update
+  deadline (publication + `progress_update_due_after_months`) for everyone else; none while the
+  report has no publication date.
+- first published: `Response.first_published_on`, the day the first update was signed off,
+  recorded once (`services.response_update_publish`).
+- last published: `Response.current_status_on`, the date of the current published position.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
+
+from recommendations.models import Organisation, add_months
+
+from .choices import ReviewOutcome, Status
+
+# Statuses after which nothing more is expected, so a position cannot go stale.
+FINAL_STATUSES = (Status.COMPLETED, Status.NOT_ACCEPTED)
+
+# How far ahead "due soon" looks on the filters.
+DUE_SOON_DAYS = 30
+
+
+class DeadlineKind(models.TextChoices):
+    DUE = "due", "Due"
+    OVERDUE = "overdue", "Overdue"
+    ANSWERED_ON_TIME = "answered_on_time", "Answered on time"
+    ANSWERED_LATE = "answered_late", "Answered late"
+    STALE = "stale", "Stale"
+    NO_DEADLINE = "no_deadline", "No deadline"
+
+
+# GOV.UK Frontend tag modifiers ("" is the plain, blue tag).
+DEADLINE_TAG_CLASSES = {
+    DeadlineKind.DUE: "",
+    DeadlineKind.OVERDUE: "govuk-tag--red",
+    DeadlineKind.ANSWERED_ON_TIME: "govuk-tag--green",
+    DeadlineKind.ANSWERED_LATE: "govuk-tag--yellow",
+    DeadlineKind.STALE: "govuk-tag--orange",
+    DeadlineKind.NO_DEADLINE: "govuk-tag--grey",
+}
+
+
+def stale_after_months():
+    """The age (in months) after which an unfinished position is stale: `STALE_AFTER_MONTHS`."""
+    return settings.STALE_AFTER_MONTHS
+
+
+def due_date(*, recommendation, kind):
+    """
+    Return the date an organisation of `kind` must first answer `recommendation` by, or None
+    when there is no deadline yet (the report has no publication date and no own date is set).
+
+    `recommendation.super_complaint` must be loaded (select_related) by the caller.
+    """
+    if recommendation.due_on:
+        return recommendation.due_on
+    super_complaint = recommendation.super_complaint
+    if kind == Organisation.Kind.LOCAL_POLICING_BODY:
+        return super_complaint.comments_due_on
+    return super_complaint.progress_update_due_on
+
+
+KIND_DUE_LABELS = {
+    Organisation.Kind.POLICE_FORCE: "police forces",
+    Organisation.Kind.LOCAL_POLICING_BODY: "local policing bodies",
+    Organisation.Kind.NATIONAL_BODY: "national bodies",
+}
+
+
+def due_dates_by_kind(*, recommendation, kinds):
+    """
+    Return [(date, "police forces and national bodies"), ...]: the due dates that apply to the
+    given kinds of organisation, one entry per distinct date, earliest first.
+    """
+    by_date = {}
+    for kind in Organisation.Kind.values:
+        if kind in kinds:
+            by_date.setdefault(due_date(recommendation=recommendation, kind=kind), []).append(
+                KIND_DUE_LABELS[kind]
+            )
+    return sorted(
+        ((day, " and ".join(labels)) for day, labels in by_date.items() if day),
+        key=lambda item: item[0],
+    )
+
+
+def _days(count):
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """Where an expected response stands against its deadline, in words and as a tag."""
+
+    kind: str
+    days: int | None = None  # until due, overdue by, late by, or since the last position
+    due_on: datetime.date | None = None
+
+    @property
+    def label(self):
+        if self.kind == DeadlineKind.DUE:
+            return "Due today" if self.days == 0 else f"Due in {_days(self.days)}"
+        if self.kind == DeadlineKind.OVERDUE:
+            return f"Overdue by {_days(self.days)}"
+        if self.kind == DeadlineKind.ANSWERED_LATE:
+            return f"Answered {_days(self.days)} late"
+        if self.kind == DeadlineKind.STALE:
+            return f"Stale: no update for {_days(self.days)}"
+        return DeadlineKind(self.kind).label
+
+    @property
+    def tag_class(self):
+        return DEADLINE_TAG_CLASSES[self.kind]
+
+    @property
+    def is_overdue(self):
+        return self.kind == DeadlineKind.OVERDUE
+
+    @property
+    def is_stale(self):
+        return self.kind == DeadlineKind.STALE
+
+    def is_due_within(self, days):
+        """Unanswered and due within `days` days (today counts)."""
+        return self.kind == DeadlineKind.DUE and self.days <= days
+
+    def __str__(self):
+        return self.label
+
+
+def is_stale(*, last_published_on, status, closed, today, months=None):
+    """
+    An unfinished position (not completed, not "not accepted", not closed by a reviewer) whose
+    date is more than `months` (default `STALE_AFTER_MONTHS`) calendar months before today.
+    Exactly that many months old is not yet stale.
+    """
+    if not last_published_on or closed or status in FINAL_STATUSES:
+        return False
+    months = stale_after_months() if months is None else months
+    return add_months(last_published_on, months) < today
+
+
+def deadline_state(
+    *, due_on, first_published_on, last_published_on, status, closed, today, months=None
+):
+    """
+    Return the DeadlineState of an expected response.
+
+    - Nothing published: "due in N days" up to and including the due day, "overdue by N days"
+      from the day after; "no deadline" when there is no due date. A missing Response row is
+      passed as nothing published.
+    - Published: "stale" when `is_stale`; otherwise "answered on time" when the first update was
+      published on or before the due day, "answered N days late" after it.
+
+    Rows loaded without a publication record (imports, fixtures) but with a published position
+    count as first published on that position's date.
+    """
+    if status and not first_published_on:
+        first_published_on = last_published_on
+    if not first_published_on:
+        if due_on is None:
+            return DeadlineState(DeadlineKind.NO_DEADLINE)
+        if today <= due_on:
+            return DeadlineState(DeadlineKind.DUE, (due_on - today).days, due_on)
+        return DeadlineState(DeadlineKind.OVERDUE, (today - due_on).days, due_on)
+    if is_stale(
+        last_published_on=last_published_on, status=status, closed=closed, today=today,
+        months=months,
+    ):
+        return DeadlineState(DeadlineKind.STALE, (today - last_published_on).days, due_on)
+    if due_on is None or first_published_on <= due_on:
+        return DeadlineState(DeadlineKind.ANSWERED_ON_TIME, None, due_on)
+    return DeadlineState(DeadlineKind.ANSWERED_LATE, (first_published_on - due_on).days, due_on)
+
+
+def response_deadline_state(*, recommendation, organisation, response, today, months=None):
+    """The DeadlineState of `organisation`'s answer to `recommendation` (`response` may be None)."""
+    return deadline_state(
+        due_on=due_date(recommendation=recommendation, kind=organisation.kind),
+        first_published_on=response.first_published_on if response else None,
+        last_published_on=response.current_status_on if response else None,
+        status=response.current_status if response else "",
+        closed=bool(response and response.review_outcome == ReviewOutcome.CLOSED),
+        today=today,
+        months=months,
+    )
+
+
+# The same rules in SQL, over the Response table (for aggregates). Date arithmetic differs
+# between the databases, hence the two small functions with one form for each.
+
+
+class AddDays(models.Func):
+    """`date + days` (days an integer expression)."""
+
+    output_field = models.DateField()
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        day, days = self.get_source_expressions()
+        day_sql, day_params = compiler.compile(day)
+        days_sql, days_params = compiler.compile(days)
+        return f"(({day_sql}) + CAST(({days_sql}) AS integer))", (*day_params, *days_params)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        day, days = self.get_source_expressions()
+        day_sql, day_params = compiler.compile(day)
+        days_sql, days_params = compiler.compile(days)
+        return f"date({day_sql}, '+' || ({days_sql}) || ' days')", (*day_params, *days_params)
+
+
+class AddMonths(models.Func):
+    """
+    `date + months` calendar months, clamped to the end of a short month as `add_months` is
+    (31 January + 1 month = 28 or 29 February).
+    """
+
+    output_field = models.DateField()
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # PostgreSQL's interval arithmetic already clamps to the end of the month.
+        day, months = self.get_source_expressions()
+        day_sql, day_params = compiler.compile(day)
+        months_sql, months_params = compiler.compile(months)
+        interval = f"make_interval(months => CAST(({months_sql}) AS integer))"
+        sql = f"CAST(({day_sql}) + {interval} AS date)"
+        return sql, (*day_params, *months_params)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        day, months = self.get_source_expressions()
+        day_sql, day_params = compiler.compile(day)
+        months_sql, months_params = compiler.compile(months)
+        # date() rolls an overflowing day into the next month; the last day of the target
+        # month is the ceiling, and the smaller of the two is the clamped date.
+        sql = (
+            f"min(date({day_sql}, '+' || ({months_sql}) || ' months'), "
+            f"date({day_sql}, 'start of month', '+' || (({months_sql}) + 1) || ' months', "
+            f"'-1 day'))"
+        )
+        return sql, (*day_params, *months_params, *day_params, *months_params)
+
+
+def due_date_expression(prefix=""):
+    """
+    The due date of a Response row as SQL (`prefix` "answer__" and the like to reach a
+    Response through a relation): the rule of `due_date`.
+    """
+    recommendation = f"{prefix}recommendation__"
+    published = F(f"{recommendation}super_complaint__report_published_on")
+    return Coalesce(
+        F(f"{recommendation}due_on"),
+        Case(
+            When(
+                **{f"{prefix}organisation__kind": Organisation.Kind.LOCAL_POLICING_BODY},
+                then=AddDays(
+                    published, F(f"{recommendation}super_complaint__comments_due_after_days")
+                ),
+            ),
+            default=AddMonths(
+                published, F(f"{recommendation}super_complaint__progress_update_due_after_months")
+            ),
+            output_field=models.DateField(),
+        ),
+        output_field=models.DateField(),
+    )
+
+
+def answered_condition(prefix=""):
+    """Something has been published (or loaded as published) on the Response row."""
+    return Q(**{f"{prefix}first_published_on__isnull": False}) | ~Q(
+        **{f"{prefix}current_status": ""}
+    )
+
+
+def stale_condition(*, today, prefix=""):
+    """The rule of `is_stale` as a Q over a Response row; needs the alias `stale_from`."""
+    return (
+        Q(**{f"{prefix}current_status_on__isnull": False})
+        & ~Q(**{f"{prefix}current_status__in": FINAL_STATUSES})
+        & ~Q(**{f"{prefix}review_outcome": ReviewOutcome.CLOSED})
+        & Q(stale_from__lt=today)
+    )
+
+
+def stale_from_expression(*, months=None, prefix=""):
+    """The day a position stops being fresh: its date + `months` months (alias `stale_from`)."""
+    months = stale_after_months() if months is None else months
+    return AddMonths(F(f"{prefix}current_status_on"), Value(months))
+
+
+def first_published_expression(prefix=""):
+    """`first_published_on`, or the position's date for rows loaded without one."""
+    return Coalesce(
+        F(f"{prefix}first_published_on"),
+        Case(
+            When(~Q(**{f"{prefix}current_status": ""}), then=F(f"{prefix}current_status_on")),
+            default=None,
+            output_field=models.DateField(),
+        ),
+        output_field=models.DateField(),
+    )
+
+
+def deadline_kind_expression(*, today, prefix=""):
+    """
+    The `kind` of `deadline_state` as SQL over a Response row. Needs the aliases `due_date`,
+    `first_published` and `stale_from` (see `with_deadline_aliases`).
+    """
+    unanswered = Q(first_published__isnull=True)
+    return Case(
+        When(unanswered & Q(due_date__isnull=True), then=Value(DeadlineKind.NO_DEADLINE)),
+        When(unanswered & Q(due_date__gte=today), then=Value(DeadlineKind.DUE)),
+        When(unanswered, then=Value(DeadlineKind.OVERDUE)),
+        When(stale_condition(today=today, prefix=prefix),
+             then=Value(DeadlineKind.STALE)),
+        When(Q(due_date__isnull=True) | Q(first_published__lte=F("due_date")),
+             then=Value(DeadlineKind.ANSWERED_ON_TIME)),
+        default=Value(DeadlineKind.ANSWERED_LATE),
+        output_field=models.CharField(),
+    )
+
+
+def with_deadline_aliases(queryset, *, months=None, prefix=""):
+    """Alias `due_date`, `first_published` and `stale_from` on a queryset of Response rows."""
+    return queryset.alias(
+        due_date=due_date_expression(prefix),
+        first_published=first_published_expression(prefix),
+        stale_from=stale_from_expression(months=months, prefix=prefix),
+    )
