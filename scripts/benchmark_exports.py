@@ -5,7 +5,8 @@ Builds (or reuses, `--reuse`) the national-scale data of `benchmark_pages.py`: t
 organisations, 100 super-complaints, 1,200 recommendations, 60,000 responses, 360,000 updates.
 Then downloads each page's export through Django's test client as a signed-in reader and prints
 the median and worst time, the size, and the peak memory the request allocated (a second pass
-under tracemalloc, so the timings are not slowed by it).
+under tracemalloc, so the timings are not slowed by it); then times the open-data API's lists
+signed out and signed in.
 
     DATABASE_URL=sqlite:////tmp/tracker-exports-benchmark.sqlite3 \\
         .venv/bin/python scripts/benchmark_exports.py
@@ -29,6 +30,7 @@ os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/tracker-exports-benchmark.
 
 import benchmark_pages  # noqa: E402  (sets Django up on the same database)
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -82,6 +84,32 @@ def measure(runs, formats):
                   f"{len(response.content) / 1024:>8.0f}{peak / 2**20:>10.1f}")
 
 
+def measure_api(runs):
+    """The API's lists and one response, signed out and signed in, at the same scale."""
+    user = get_user_model().objects.get(username="bench.reader")
+    signed_in = Client()
+    signed_in.force_login(user)
+    urls = {
+        "responses (first page)": reverse("api:response_list"),
+        "responses of a force": reverse("api:response_list") + "?organisation=south-yorkshire",
+        "responses, completed": reverse("api:response_list") + "?status=completed",
+        "recommendations": reverse("api:recommendation_list"),
+        "one response": reverse("api:response_detail", args=["bench-0", "1", "south-yorkshire"]),
+    }
+    print(f"\n{'API':<32}{'caller':>10}{'median ms':>11}{'worst ms':>10}{'KiB':>8}")
+    for name, url in urls.items():
+        for caller, client in (("anonymous", Client()), ("signed in", signed_in)):
+            timings = []
+            for _ in range(runs):
+                cache.clear()  # the rate limits are not what is measured
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code in (200, 404), (name, response.status_code)
+            print(f"{name:<32}{caller:>10}{statistics.median(timings):>11.1f}"
+                  f"{max(timings):>10.1f}{len(response.content) / 1024:>8.0f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--reuse", action="store_true")
@@ -106,6 +134,7 @@ def main():
           f"{Organisation.objects.count()} organisations, {Response.objects.count()} responses, "
           f"{ResponseUpdate.objects.count()} updates")
     measure(args.runs, args.formats.split(","))
+    measure_api(args.runs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory of this process (resident): {peak:.0f} MiB")
 

@@ -53,15 +53,25 @@ def with_expected_organisations(recommendations):
     return recommendations
 
 
+def latest_first(responses):
+    """Sort each response's `visible_updates` newest first, as the timeline shows them."""
+    for response in responses:
+        response.visible_updates.sort(
+            key=lambda u: (u.as_of, u.created_at, u.pk), reverse=True
+        )
+    return responses
+
+
 def with_deadlines(responses, *, user):
     """
-    Give each response its `deadline` (`deadlines.deadline_state`), from what the caller may
+    Sort each response's updates newest first and give it its `deadline`
+    (`deadlines.deadline_state`), from what the caller may
     read: signed out, the first and latest public updates stand for the response's own
     publication dates, so the state reveals nothing about updates they may not read.
     """
     today = timezone.localdate()
     signed_in = user is not None and user.is_authenticated
-    for response in responses:
+    for response in latest_first(responses):
         if signed_in:
             first_published_on = response.first_published_on
         else:
@@ -98,11 +108,9 @@ def responses(*, user):
             position_status=Subquery(latest.values("status")[:1]),
             position_on=Subquery(latest.values("as_of")[:1]),
         ).filter(position_status__isnull=False)
+    # Unordered in SQL, sorted in Python (`latest_first`): asked for in date order, the
+    # database walks the whole (state, date) index of every update instead of looking up the
+    # page's responses.
     return queryset.prefetch_related(
-        Prefetch("updates", queryset=readable.order_by(*LATEST_FIRST), to_attr="visible_updates")
-    ).order_by(
-        "recommendation__super_complaint__slug",
-        "recommendation__order",
-        "recommendation__number",
-        "organisation__slug",
-    )
+        Prefetch("updates", queryset=readable.order_by(), to_attr="visible_updates")
+    ).order_by("recommendation_id", "organisation_id")  # the unique pair's index: no sort
