@@ -59,6 +59,25 @@ DEADLINE_TAG_CLASSES = {
 }
 
 
+class DeadlineFilter(models.TextChoices):
+    """The deadline filters of the comparison and the organisation page."""
+
+    OVERDUE = "overdue", "Overdue"
+    DUE_SOON = "due_soon", f"Due within {DUE_SOON_DAYS} days"
+    STALE = "stale", "Stale"
+
+
+def deadline_matches(state, value):
+    """Whether a DeadlineState passes the deadline filter `value` ("" lets everything through)."""
+    if value == DeadlineFilter.OVERDUE:
+        return state.is_overdue
+    if value == DeadlineFilter.DUE_SOON:
+        return state.is_due_within(DUE_SOON_DAYS)
+    if value == DeadlineFilter.STALE:
+        return state.is_stale
+    return True
+
+
 def stale_after_months():
     """The age (in months) after which an unfinished position is stale: `STALE_AFTER_MONTHS`."""
     return settings.STALE_AFTER_MONTHS

@@ -1,9 +1,10 @@
 import django_filters
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
-from recommendations.models import Organisation
+from recommendations.models import Organisation, SuperComplaint
 
 from .choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
+from .deadlines import DeadlineFilter
 
 STATUS_FILTER_CHOICES = [(NO_RESPONSE, NO_RESPONSE_LABEL), *Status.choices]
 
@@ -52,6 +53,31 @@ class OrganisationFilterSet(django_filters.FilterSet):
         )
 
 
+def deadline_filter():
+    """
+    "Overdue", "due within 30 days", "stale". The states are computed after the query by the
+    one home of the rules (`responses.deadlines`), so the selector applies this filter with
+    `deadline_matches`; here it only reads and checks the choice.
+    """
+    return django_filters.ChoiceFilter(
+        label="Deadline", choices=DeadlineFilter.choices, empty_label="Any deadline",
+        method="filter_deadline",
+    )
+
+
+class DeadlineFilterSet(django_filters.FilterSet):
+    """The deadline filter alone: the organisation page's rows are not a queryset."""
+
+    deadline = deadline_filter()
+
+    class Meta:
+        model = Organisation
+        fields = ("deadline",)
+
+    def filter_deadline(self, queryset, name, value):
+        return queryset  # applied to the computed states by the selector
+
+
 class ComparisonFilterSet(OrganisationFilterSet):
     """
     Filters the rows of a recommendation's comparison: organisations annotated with their
@@ -62,6 +88,7 @@ class ComparisonFilterSet(OrganisationFilterSet):
         label="Status", choices=STATUS_FILTER_CHOICES, method="filter_status"
     )
     q = django_filters.CharFilter(label="Search organisations and response text", method="search")
+    deadline = deadline_filter()
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=[
@@ -76,7 +103,10 @@ class ComparisonFilterSet(OrganisationFilterSet):
 
     class Meta:
         model = Organisation
-        fields = ("region", "kind", "status", "q", "sort")
+        fields = ("region", "kind", "status", "deadline", "q", "sort")
+
+    def filter_deadline(self, queryset, name, value):
+        return queryset  # applied to the computed states by the selector
 
     def filter_status(self, queryset, name, value):
         if not value:
@@ -113,3 +143,22 @@ class ComparisonFilterSet(OrganisationFilterSet):
         if value == "-date":
             return queryset.order_by(F("response_status_on").desc(nulls_last=True), "name")
         return queryset.order_by("name")
+
+
+class OverviewFilterSet(OrganisationFilterSet):
+    """The overview's filters: which super-complaint's figures, and which organisations."""
+
+    super_complaint = django_filters.ModelChoiceFilter(
+        label="Super-complaint",
+        queryset=SuperComplaint.objects.order_by("short_title"),
+        to_field_name="slug",
+        empty_label="All super-complaints",
+        method="filter_super_complaint",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ("super_complaint", "region", "kind")
+
+    def filter_super_complaint(self, queryset, name, value):
+        return queryset  # it narrows the figures (selectors.overview), not the organisations

@@ -243,3 +243,26 @@ class ResponseReview(TimeStampedModel):
             raise ValidationError({"outcome": "Choose whether to close or return the response"})
         if self.outcome == ReviewOutcome.RETURNED and not self.comment.strip():
             raise ValidationError({"comment": "Say what more evidence is needed"})
+
+
+class DashboardVisit(models.Model):
+    """
+    When a user last opened an organisation's dashboard: "what changed since your last visit"
+    starts there. One row per user and dashboard, moved on at each visit.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dashboard_visits"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_dashboard_visit_per_user_and_dashboard"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} saw {self.organisation}'s dashboard at {self.seen_at:%Y-%m-%d %H:%M}"

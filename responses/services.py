@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from . import permissions
 from .choices import WorkflowState
-from .models import Response, ResponseReview, ResponseUpdate
+from .models import DashboardVisit, Response, ResponseReview, ResponseUpdate
 
 # What a writer may set on an update; everything else is the workflow's.
 EDITABLE_FIELDS = (
@@ -283,3 +283,23 @@ def response_review(*, response, reviewer, outcome, comment=""):
     review.response = response
     review.save()
     return response
+
+
+def dashboard_visit_record(*, user, organisation):
+    """
+    Record that `user` opened `organisation`'s dashboard now and return when they last did
+    before (None the first time). Any signed-in user may read any dashboard; the visit is only
+    their own bookmark. One query to read, one upsert to write, so two tabs cannot collide.
+    """
+    previous = (
+        DashboardVisit.objects.filter(user=user, organisation=organisation)
+        .values_list("seen_at", flat=True)
+        .first()
+    )
+    DashboardVisit.objects.bulk_create(
+        [DashboardVisit(user=user, organisation=organisation, seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "organisation"],
+        update_fields=["seen_at"],
+    )
+    return previous

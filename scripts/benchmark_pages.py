@@ -148,6 +148,12 @@ def pages():
         "matrix": reverse("responses:matrix", args=[sc.slug]),
         "organisation": reverse("responses:organisation_detail", args=["south-yorkshire"]),
         "response": reverse("responses:response_detail", args=[sc.slug, "1", "south-yorkshire"]),
+        "dashboard (own)": reverse("responses:dashboard"),
+        "dashboard (other)": reverse("responses:dashboard_organisation", args=["west-mercia"]),
+        "dashboard CSV": reverse("responses:dashboard_export", args=["south-yorkshire"]),
+        "overview": reverse("responses:overview"),
+        "overview filtered": reverse("responses:overview")
+        + "?super_complaint=bench-0&kind=police_force",
     }
 
 

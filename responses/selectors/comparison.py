@@ -25,12 +25,14 @@ from tracker.richtext import html_excerpt
 
 from ..choices import NO_RESPONSE, Rag, ReviewOutcome, most_sensitive_marking, rag, status_label
 from ..deadlines import (
+    DeadlineState,
+    deadline_matches,
     deadline_state,
     due_date,
     due_dates_by_kind,
     response_deadline_state,
 )
-from ..filtersets import ComparisonFilterSet, OrganisationFilterSet
+from ..filtersets import ComparisonFilterSet, DeadlineFilterSet, OrganisationFilterSet
 from ..models import Response, response_urls
 
 
@@ -199,6 +201,8 @@ def recommendation_comparison(*, recommendation, filters):
         row.deadline = row_deadline_state(row, today=today)
         row.overdue = row.deadline.is_overdue
         row.response_url = url_of(row)
+    wanted = filterset.form.cleaned_data.get("deadline", "") if filterset.is_valid() else ""
+    rows = [row for row in rows if deadline_matches(row.deadline, wanted)]
     return Comparison(
         recommendation=recommendation,
         filterset=filterset,
@@ -262,6 +266,7 @@ class Cell:
     closed: bool = False
     where: str = ""  # "Force A, recommendation 4": the link text for screen readers
     marking: str = ""  # of the published position shown (exports give each row the most sensitive)
+    deadline: DeadlineState | None = None
 
 
 def super_complaint_matrix(*, slug, filters):
@@ -275,17 +280,19 @@ def super_complaint_matrix(*, slug, filters):
     )
     organisations = list(filterset.qs.forces_first())
     answers = {
-        (recommendation_id, organisation_id): (status, review, marking)
-        for recommendation_id, organisation_id, status, review, marking in Response.objects.filter(
-            recommendation__super_complaint=super_complaint
-        ).values_list(
+        (recommendation_id, organisation_id): (status, review, updated, first, marking)
+        for recommendation_id, organisation_id, status, review, updated, first, marking
+        in Response.objects.filter(recommendation__super_complaint=super_complaint).values_list(
             "recommendation_id",
             "organisation_id",
             "current_status",
             "review_outcome",
+            "current_status_on",
+            "first_published_on",
             "current_update__marking",
         )
     }
+    today = timezone.localdate()
     rows = []
     for recommendation in recommendations:
         url_of = response_urls(recommendation)
@@ -293,8 +300,8 @@ def super_complaint_matrix(*, slug, filters):
         cells = []
         for organisation in organisations:
             where = f"{organisation.short_name}, {recommendation.label.lower()}"
-            status, review, marking = answers.get(
-                (recommendation.pk, organisation.pk), ("", None, None)
+            status, review, updated, first, marking = answers.get(
+                (recommendation.pk, organisation.pk), ("", None, None, None, None)
             )
             applicable = organisation.pk in applicable_ids or bool(status)
             if not applicable:
@@ -310,6 +317,11 @@ def super_complaint_matrix(*, slug, filters):
                     closed=review == ReviewOutcome.CLOSED,
                     where=where,
                     marking=marking if status else "",
+                    deadline=deadline_state(
+                        due_on=due_date(recommendation=recommendation, kind=organisation.kind),
+                        first_published_on=first, last_published_on=updated, status=status,
+                        closed=review == ReviewOutcome.CLOSED, today=today,
+                    ),
                 )
             )
         rows.append((recommendation, cells))
@@ -326,12 +338,13 @@ def organisation_list(*, filters):
 SUPER_COMPLAINTS_PER_PAGE = 10
 
 
-def organisation_recommendations(*, organisation, with_text=False):
+def organisation_recommendations(*, organisation, with_text=False, deadline=""):
     """
     Return [(super-complaint, [recommendation, ...])]: every recommendation that applies to
     `organisation` (or that it answered anyway), in order, each with `response` (or None),
-    `status`, the `summary` and `response_url`; the response carries the `marking` of its
-    current published update and, `with_text`, its `narrative`. 2 queries.
+    `status`, `due` and `deadline`; the response carries the `marking` of its current
+    published update and, `with_text`, its `narrative`. Only the rows whose deadline matches
+    `deadline` (a DeadlineFilterSet choice; blank for all). 2 queries.
     """
     recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
     audiences = audiences_by_recommendation(recommendations)
@@ -364,7 +377,8 @@ def organisation_recommendations(*, organisation, with_text=False):
                 recommendation=recommendation, organisation=organisation, response=response,
                 today=today,
             )
-            groups[recommendation.super_complaint].append(recommendation)
+            if deadline_matches(recommendation.deadline, deadline):
+                groups[recommendation.super_complaint].append(recommendation)
     return list(groups.items())
 
 
@@ -379,27 +393,41 @@ def organisation_get(*, slug):
     return get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
 
 
-def organisation_detail(*, slug, page=None):
+def organisation_detail(*, slug, page=None, filters=None):
     """
     An organisation and a page of the recommendations that apply to it, grouped by
     super-complaint (`SUPER_COMPLAINTS_PER_PAGE` to a page), each with the organisation's current
-    status, link and a short summary. Returns (organisation, page of (super-complaint, rows)).
-    4 queries.
+    status, deadline state, link and a short summary, narrowed by the deadline filter in
+    `filters` (DeadlineFilterSet). Returns (organisation, page of (super-complaint, rows),
+    filterset). 4 queries.
 
     At national scale a force answers ~900 recommendations of 100 super-complaints: one page of
     them is readable, and the per-row link and summary are worked out here, for that page only,
     rather than by template tags and filters in the loop.
     """
     organisation = organisation_get(slug=slug)
-    groups = organisation_recommendations(organisation=organisation)
+    filterset, wanted = _deadline_filter(filters)
+    groups = organisation_recommendations(organisation=organisation, deadline=wanted)
     page_obj = Paginator(groups, SUPER_COMPLAINTS_PER_PAGE).get_page(page)
     _add_summaries(organisation, page_obj)
-    return organisation, page_obj
+    return organisation, page_obj, filterset
 
 
-def organisation_export(*, slug):
-    """The organisation and every page of its recommendations, with the published texts."""
+def _deadline_filter(filters):
+    """The organisation page's deadline filter and the choice made ("" for any)."""
+    filterset = DeadlineFilterSet(filters or None, queryset=Organisation.objects.none())
+    wanted = filterset.form.cleaned_data.get("deadline", "") if filterset.is_valid() else ""
+    return filterset, wanted
+
+
+def organisation_export(*, slug, filters=None):
+    """
+    The organisation and every page of its recommendations, for the same deadline filter,
+    with the published texts.
+    """
     organisation = organisation_get(slug=slug)
-    groups = organisation_recommendations(organisation=organisation, with_text=True)
+    _, wanted = _deadline_filter(filters)
+    groups = organisation_recommendations(organisation=organisation, with_text=True,
+                                          deadline=wanted)
     _add_summaries(organisation, groups)
     return organisation, groups

@@ -6,7 +6,7 @@ number of queries whatever the data size.
 import copy
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from recommendations.selectors import audiences_by_recommendation
 
 from .. import permissions
 from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
-from ..deadlines import deadline_state, due_date
+from ..deadlines import due_date, response_deadline_state
 from ..models import Response, ResponseUpdate, response_urls
 
 # What a list of updates on the home page shows beside each one.
@@ -32,6 +32,7 @@ class OrganisationSummary:
     status_counts: list  # [(code, label, count)], "No response yet" first
     applicable: int
     gaps: list  # recommendations with nothing published yet, overdue first (see `_gap`)
+    stale: list = field(default_factory=list)  # published positions gone stale, oldest first
 
 
 def organisation_summaries(*, memberships):
@@ -42,14 +43,15 @@ def organisation_summaries(*, memberships):
     organisation_ids = [m.organisation_id for m in memberships]
     recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
     audiences = audiences_by_recommendation(recommendations)
-    statuses = dict(
-        ((recommendation_id, organisation_id), status)
-        for recommendation_id, organisation_id, status in Response.objects.filter(
-            organisation_id__in=organisation_ids
-        )
+    responses = {
+        (response.recommendation_id, response.organisation_id): response
+        for response in Response.objects.filter(organisation_id__in=organisation_ids)
         .order_by()
-        .values_list("recommendation_id", "organisation_id", "current_status")
-    )
+        .only(
+            "recommendation_id", "organisation_id", "current_status", "current_status_on",
+            "first_published_on", "review_outcome",
+        )
+    }
     labels = [(NO_RESPONSE, NO_RESPONSE_LABEL), *Status.choices]
     today = timezone.localdate()
     summaries = []
@@ -57,6 +59,7 @@ def organisation_summaries(*, memberships):
         organisation = membership.organisation
         counts = Counter()
         gaps = []
+        stale = []
         applicable = 0
         for recommendation in recommendations:
             if not (
@@ -65,11 +68,18 @@ def organisation_summaries(*, memberships):
             ):
                 continue
             applicable += 1
-            status = statuses.get((recommendation.pk, organisation.pk), "")
+            response = responses.get((recommendation.pk, organisation.pk))
+            status = response.current_status if response else ""
             counts[status or NO_RESPONSE] += 1
             if not status:
                 gaps.append(_gap(recommendation, organisation, today))
+            elif response_deadline_state(
+                recommendation=recommendation, organisation=organisation, response=response,
+                today=today,
+            ).is_stale:
+                stale.append(_gap(recommendation, organisation, today, response=response))
         gaps.sort(key=lambda gap: (not gap.overdue, gap.due or datetime.date.max))
+        stale.sort(key=lambda item: -item.deadline.days)  # oldest position first
         summaries.append(
             OrganisationSummary(
                 organisation=organisation,
@@ -77,19 +87,22 @@ def organisation_summaries(*, memberships):
                 status_counts=[(code, label, counts[code]) for code, label in labels],
                 applicable=applicable,
                 gaps=gaps,
+                stale=stale,
             )
         )
     return summaries
 
 
-def _gap(recommendation, organisation, today):
-    """The recommendation, with whether it is overdue and the link to the organisation's page."""
+def _gap(recommendation, organisation, today, response=None):
+    """
+    The recommendation, with its due date, deadline state (whether overdue) and the link to the
+    organisation's page.
+    """
     # A copy: a user of two organisations sees the same recommendation with two links.
     gap = copy.copy(recommendation)
     gap.due = due_date(recommendation=recommendation, kind=organisation.kind)
-    gap.deadline = deadline_state(
-        due_on=gap.due, first_published_on=None, last_published_on=None, status="",
-        closed=False, today=today,
+    gap.deadline = response_deadline_state(
+        recommendation=recommendation, organisation=organisation, response=response, today=today
     )
     gap.overdue = gap.deadline.is_overdue
     gap.response_url = response_urls(recommendation)(organisation)

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import recommendation_expected_organisations
 
 from .. import permissions
 from ..choices import WorkflowState
+from ..deadlines import DeadlineState, response_deadline_state
 from ..models import Response, ResponseReview, ResponseUpdate
 
 
@@ -38,6 +40,7 @@ class Timeline:
     can_sign_off: bool = False
     is_member: bool = False
     can_review: bool = False
+    deadline: DeadlineState | None = None
 
 
 def response_target_get(*, super_complaint_slug, number, organisation_slug):
@@ -100,6 +103,10 @@ def response_timeline(*, target, user):
             target.response
             and target.response.current_update_id
             and permissions.is_reviewer(user)
+        ),
+        deadline=response_deadline_state(
+            recommendation=target.recommendation, organisation=target.organisation,
+            response=target.response, today=timezone.localdate(),
         ),
     )
     if target.response is None:

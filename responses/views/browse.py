@@ -194,13 +194,14 @@ class OrganisationDetailView(TemplateView):
     template_name = "responses/organisation_detail.html"
 
     def get_context_data(self, **kwargs):
-        organisation, page_obj = selectors.organisation_detail(
-            slug=kwargs["slug"], page=self.request.GET.get("page")
+        organisation, page_obj, filterset = selectors.organisation_detail(
+            slug=kwargs["slug"], page=self.request.GET.get("page"), filters=self.request.GET
         )
         return super().get_context_data(
             organisation=organisation,
             groups=page_obj.object_list,
             page_obj=page_obj,
+            filter=filterset,
             download=download_context(
                 self.request, reverse("responses:organisation_export", args=[kwargs["slug"]])
             ),
@@ -209,8 +210,10 @@ class OrganisationDetailView(TemplateView):
 
 
 class OrganisationExportView(ExportMixin, TemplateView):
-    """Every recommendation that applies to the organisation, all pages at once."""
+    """Every recommendation that applies to the organisation (deadline filter), all pages."""
 
     def get_table(self):
-        organisation, groups = selectors.organisation_export(slug=self.kwargs["slug"])
+        organisation, groups = selectors.organisation_export(
+            slug=self.kwargs["slug"], filters=self.request.GET
+        )
         return exports.organisation_table(organisation=organisation, groups=groups)

@@ -240,3 +240,33 @@ def test_exports_run_a_fixed_number_of_queries(client, answered, django_assert_n
     with django_assert_num_queries(QUERY_COUNTS[export]):
         response = client.get(url, {"format": fmt})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_dashboard_figures_download_in_every_format_marked_official(
+    client, answered, django_assert_num_queries, fmt
+):
+    client.force_login(answered.outsider)
+    url = reverse("responses:dashboard_export", args=[answered.force_a.slug])
+    with django_assert_num_queries(QUERY_COUNTS["dashboard_export"]):
+        response = client.get(url, {"format": fmt})
+    assert response["Content-Disposition"].endswith(f'.{fmt}"')
+    rows = table(response)
+    assert rows[0] == ["Area", "Super-complaint", "Measure", "Value", "Protective marking"]
+    assert set(column(rows, "Protective marking")) == {"OFFICIAL"}
+    assert "Force A Police" in column(rows, "Area")
+
+
+def test_the_dashboard_offers_the_download_choice(client, answered):
+    client.force_login(answered.outsider)
+    page = client.get(reverse("responses:dashboard_organisation", args=[answered.force_a.slug]))
+    url = reverse("responses:dashboard_export", args=[answered.force_a.slug])
+    assert f'action="{url}"' in page.text
+    assert "Download every figure on this page" in page.text
+
+
+def test_the_organisation_export_keeps_the_deadline_filter(client, answered):
+    client.force_login(answered.outsider)
+    rows = table(client.get(EXPORTS["organisation_export"](answered),
+                            {"deadline": "overdue", "format": "json"}))
+    assert column(rows, "Recommendation") == ["5"]

@@ -69,7 +69,7 @@ def test_the_comparison_marks_only_missing_answers_overdue(world, client):
     assert rows["force-a"].overdue is False
     assert rows["force-a"].rag == Rag.RED
     assert rows["force-b"].overdue is True
-    assert page.text.count(">Overdue</strong>") == 1
+    assert page.text.count(">Overdue by 14 days</strong>") == 1
 
 
 def test_the_sensitive_marking_rule_says_the_same_in_the_service_and_the_form(world):

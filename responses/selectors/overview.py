@@ -1,0 +1,66 @@
+"""
+Reads for the national overview: a league table of organisations by overdue, stale and
+completed answers, the way public trackers rank non-responders. A fixed number of queries.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from recommendations.models import Organisation
+
+from ..filtersets import OverviewFilterSet
+from .figures import Figures, figure_set
+
+
+@dataclass
+class OverviewRow:
+    rank: int
+    organisation: Organisation
+    figures: Figures
+
+
+@dataclass
+class Overview:
+    filterset: OverviewFilterSet
+    rows: list
+    super_complaint: object  # the one chosen, or None for all
+    today: datetime.date
+    totals: Figures
+
+
+def league_order(row):
+    """Most overdue first, then most stale, then least completed, then by name."""
+    figures = row.figures
+    return (-figures.overdue, -figures.stale, figures.share_completed or 0,
+            row.organisation.name)
+
+
+def overview(*, filters, today):
+    """
+    Every active organisation that must answer something (in the chosen super-complaint),
+    filtered by region and kind, ranked by `league_order`. 8 queries.
+    """
+    filterset = OverviewFilterSet(
+        filters or None, queryset=Organisation.objects.active().forces_first()
+    )
+    organisations = list(filterset.qs)
+    super_complaint = (
+        filterset.form.cleaned_data.get("super_complaint") if filterset.is_valid() else None
+    )
+    figures = figure_set(today=today, super_complaint=super_complaint)
+    by_organisation = {}
+    for (_, organisation_id), pair in figures.by_pair.items():
+        by_organisation.setdefault(organisation_id, Figures())
+        by_organisation[organisation_id] += pair
+    rows = [
+        OverviewRow(rank=0, organisation=o, figures=by_organisation[o.pk])
+        for o in organisations
+        if o.pk in by_organisation
+    ]
+    rows.sort(key=league_order)
+    totals = Figures()
+    for rank, row in enumerate(rows, start=1):
+        row.rank = rank
+        totals += row.figures
+    return Overview(filterset=filterset, rows=rows, super_complaint=super_complaint,
+                    today=today, totals=totals)

@@ -1,0 +1,101 @@
+"""
+The dashboards and the national overview (issue 8, DESIGN.md section 4 page 9). Every signed-in
+user may read any of them: they show published positions only. Reads come from
+`selectors.dashboard` and `selectors.overview`; the one write (the last-visit bookmark) goes
+through `services.dashboard_visit_record`.
+"""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView, View
+
+from recommendations.models import Organisation
+
+from .. import exports, services
+from ..deadlines import stale_after_months
+from ..selectors import dashboard as selectors
+from ..selectors import overview as overview_selectors
+from .browse import download_context
+
+
+class OrganisationDashboardView(TemplateView):
+    """An organisation and its paired force or body, against its region and the nation."""
+
+    template_name = "responses/dashboard.html"
+
+    def get_slug(self):
+        return self.kwargs["slug"]
+
+    def get_context_data(self, **kwargs):
+        organisation = get_object_or_404(Organisation, slug=self.get_slug())
+        last_visit = services.dashboard_visit_record(
+            user=self.request.user, organisation=organisation
+        )
+        dashboard = selectors.dashboard_get(
+            slug=organisation.slug, today=timezone.localdate(), last_visit=last_visit
+        )
+        return super().get_context_data(
+            dashboard=dashboard,
+            organisation=dashboard.organisation,
+            charts=selectors.dashboard_charts(dashboard),
+            nav_section="dashboard",
+            download=download_context(
+                self.request,
+                reverse("responses:dashboard_export", args=[dashboard.organisation.slug]),
+            ),
+            **kwargs,
+        )
+
+
+class DashboardView(OrganisationDashboardView):
+    """The signed-in user's own organisation's dashboard (the first, for several)."""
+
+    def get(self, request, *args, **kwargs):
+        self.memberships = list(
+            request.user.memberships.select_related("organisation").order_by("organisation__name")
+        )
+        if not self.memberships:
+            messages.info(
+                request,
+                "You are not a member of any organisation, so you have no dashboard of your own. "
+                "Choose an organisation from the overview to see its dashboard.",
+            )
+            return redirect("responses:overview")
+        return super().get(request, *args, **kwargs)
+
+    def get_slug(self):
+        return self.memberships[0].organisation.slug
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            other_memberships=self.memberships[1:], own_dashboard=True, **kwargs
+        )
+
+
+class DashboardExportView(View):
+    """
+    Every figure of an organisation's dashboard as CSV, XLSX or JSON (`?format=`; it does not
+    count as a visit).
+    """
+
+    def get(self, request, *args, **kwargs):
+        dashboard = selectors.dashboard_get(slug=kwargs["slug"], today=timezone.localdate())
+        return exports.render(exports.dashboard_table(dashboard=dashboard),
+                              request.GET.get("format"))
+
+
+class OverviewView(TemplateView):
+    """The national league table of organisations by overdue, stale and completed."""
+
+    template_name = "responses/overview.html"
+
+    def get_context_data(self, **kwargs):
+        overview = overview_selectors.overview(
+            filters=self.request.GET, today=timezone.localdate()
+        )
+        return super().get_context_data(
+            overview=overview, filter=overview.filterset, nav_section="overview",
+            stale_months=stale_after_months(), **kwargs
+        )
