@@ -103,11 +103,15 @@ def responses(*, user):
             position_status=F("current_status"), position_on=F("current_status_on")
         )
     else:
+        # Responses with a readable update (a semi-join the count can use alone), each with
+        # the latest of them as its position.
         latest = readable.filter(response=OuterRef("pk")).order_by(*LATEST_FIRST)
-        queryset = queryset.annotate(
+        queryset = queryset.filter(
+            pk__in=Subquery(readable.order_by().values("response_id"))
+        ).annotate(
             position_status=Subquery(latest.values("status")[:1]),
             position_on=Subquery(latest.values("as_of")[:1]),
-        ).filter(position_status__isnull=False)
+        )
     # Unordered in SQL, sorted in Python (`latest_first`): asked for in date order, the
     # database walks the whole (state, date) index of every update instead of looking up the
     # page's responses.
