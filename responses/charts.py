@@ -28,6 +28,14 @@ class Bar:
     colour: str
     text: str  # "34%", or "No data"
 
+    @property
+    def text_y(self):
+        return self.y + 14
+
+    @property
+    def value_x(self):
+        return round(LABEL_WIDTH + self.width + 6, 1)
+
 
 @dataclass
 class BarGroup:
@@ -45,8 +53,8 @@ class BarChart:
     plot_width: int = PLOT_WIDTH
 
     @property
-    def value_x(self):
-        return self.label_width + self.plot_width + 6
+    def label_x(self):
+        return self.label_width - 8
 
     @property
     def ticks(self):
@@ -68,7 +76,7 @@ def grouped_bars(groups):
             group.bars.append(
                 Bar(
                     label=label, value=value, y=y, colour=colour,
-                    width=PLOT_WIDTH * (value or 0) / 100,
+                    width=round(PLOT_WIDTH * (value or 0) / 100, 1),
                     text="No data" if value is None else f"{value}%",
                 )
             )
@@ -140,6 +148,14 @@ def stacked_bars(rows, categories):
                         legend=legend)
 
 
+MARKERS = {
+    "circle": "M{x},{y} m-4.5,0 a4.5,4.5 0 1,0 9,0 a4.5,4.5 0 1,0 -9,0",
+    "square": "M{x},{y} m-4,-4 h8 v8 h-8 z",
+    "triangle": "M{x},{y} m0,-5.5 l5,9 h-10 z",
+    "diamond": "M{x},{y} m0,-5.5 l5.5,5.5 l-5.5,5.5 l-5.5,-5.5 z",
+}
+
+
 @dataclass
 class Series:
     label: str
@@ -148,6 +164,7 @@ class Series:
     points: list  # [(x, y)] where there is a value
     path: str  # the polyline's points attribute
     end: tuple | None  # (x, y) of the direct label
+    markers: str = ""  # one SVG path drawing the marker at every point
 
 
 @dataclass
@@ -190,8 +207,11 @@ def line_chart(series, months, *, width=660, height=300):
                 end_y += 16
             taken.append(end_y)
             end = (right + 12, end_y + 4)
-        lines.append(Series(label=label, colour=colour, marker=marker, points=points,
-                            path=" ".join(f"{x},{y}" for x, y in points), end=end))
+        lines.append(Series(
+            label=label, colour=colour, marker=marker, points=points,
+            path=" ".join(f"{x},{y}" for x, y in points), end=end,
+            markers=" ".join(MARKERS[marker].format(x=x, y=y) for x, y in points),
+        ))
     x_ticks = [(round(x_of(m), 1), str(m)) for m in months if m % 6 == 0]
     y_ticks = [(round(y_of(v), 1), f"{v}%") for v in (0, 25, 50, 75, 100)]
     return LineChart(width=width, height=height, series=lines, x_ticks=x_ticks, y_ticks=y_ticks,

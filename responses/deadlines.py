@@ -304,13 +304,6 @@ def due_date_expression(prefix=""):
     )
 
 
-def answered_condition(prefix=""):
-    """Something has been published (or loaded as published) on the Response row."""
-    return Q(**{f"{prefix}first_published_on__isnull": False}) | ~Q(
-        **{f"{prefix}current_status": ""}
-    )
-
-
 def stale_condition(*, today, prefix=""):
     """The rule of `is_stale` as a Q over a Response row; needs the alias `stale_from`."""
     return (

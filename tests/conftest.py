@@ -39,6 +39,14 @@ def fast_password_hashing(settings):
     ]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the dashboards keep their figures there."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # Django's own Client.force_login, before the fixture below wraps it.
 force_login_without_two_factor = Client.force_login
 

@@ -8,10 +8,10 @@ visit. A fixed number of queries whatever the data size (pinned in the tests).
 """
 
 import datetime
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 
-from django.db.models import Q, Subquery
+from django.db.models import Case, IntegerField, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -20,9 +20,17 @@ from recommendations.models import Organisation
 from ..charts import grouped_bars, line_chart, stacked_bars
 from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
 from ..models import Response, ResponseUpdate
-from .figures import Figures, completions_by_month, figure_set, months_old
+from .figures import (
+    Figures,
+    answer_counts,
+    cached_figures,
+    completions_by_month,
+    figure_source,
+    months_old,
+)
 
 ENGLAND_AND_WALES = "England and Wales"
+ALL_NATIONAL_BODIES = "All national bodies"
 TREND_MONTHS = 24  # the trend follows each report for its first two years
 CHANGES_LIMIT = 20
 
@@ -56,9 +64,14 @@ class Area:
     name: str
     short_name: str
     organisation_ids: set
+    organisation_pk: int | None = None  # an area of one organisation shown
+    kinds: set = field(default_factory=set)  # a region's or the nation's kinds of organisation
+    region: str | None = None
+    expected_overall: Counter = field(default_factory=Counter)
     overall: Figures = field(default_factory=Figures)
     by_super_complaint: dict = field(default_factory=dict)  # {super_complaint pk: Figures}
     trend: list = field(default_factory=list)  # [share completed (%) or None] by month
+    trend_by_super_complaint: dict = field(default_factory=dict)  # {pk: the same, for one}
     colour: str = ""
     marker: str = ""
 
@@ -73,69 +86,118 @@ class Dashboard:
     last_visit: datetime.datetime | None = None
     changes: list = field(default_factory=list)
     trend_months: list = field(default_factory=list)
+    focus: object = None  # the one super-complaint the charts show, or None for all
 
     @property
     def shown_areas(self):
         return self.areas[: len(self.organisations)]
 
 
-def _area_figures(area, figures):
-    for (super_complaint_id, organisation_id), pair in figures.by_pair.items():
-        if organisation_id in area.organisation_ids:
-            area.overall += pair
-            area.by_super_complaint.setdefault(super_complaint_id, Figures())
-            area.by_super_complaint[super_complaint_id] += pair
+# The rows of the aggregates: grouped by super-complaint, kind and region of organisation, and
+# the organisation itself only when it is one of those shown (so a few thousand rows at most).
+GROUP_BY = ["recommendation__super_complaint_id", "organisation__kind", "organisation__region",
+            "shown"]
 
 
-def _trend(area, figures, completions):
+def _shown(organisations):
+    return {"shown": Case(
+        *(When(organisation_id=o.pk, then=Value(o.pk)) for o in organisations),
+        default=Value(None), output_field=IntegerField(),
+    )}
+
+
+def _in_area(area, kind, region, shown):
+    """Whether an aggregate row (by kind, region and shown organisation) belongs to `area`."""
+    if area.organisation_pk is not None:
+        return shown == area.organisation_pk
+    return kind in area.kinds and (area.region is None or region == area.region)
+
+
+def _area_figures(area, source, counts):
+    totals = defaultdict(Counter)
+    for (sc, kind, region, shown), row in counts.items():
+        if _in_area(area, kind, region, shown):
+            totals[sc].update(row)
+    overall = Counter()
+    for sc in source.super_complaints:
+        expected = source.expected(area.organisation_ids, sc)
+        if not expected:
+            continue
+        area.expected_overall.update(expected)
+        overall.update(totals[sc])
+        area.by_super_complaint[sc] = Figures.assemble(expected, totals[sc])
+    area.overall = Figures.assemble(area.expected_overall, overall)
+
+
+def _trend(area, source, completions):
     """
     The share of expected answers completed within m months of each report's publication, for
     m = 0..TREND_MONTHS; only reports at least m months old count at month m.
     """
-    completed_by_super_complaint = Counter()
-    by_offset = {}
-    for (super_complaint_id, organisation_id), months in completions.items():
-        if organisation_id in area.organisation_ids:
-            by_offset.setdefault(super_complaint_id, Counter()).update(months)
+    by_offset = defaultdict(Counter)
+    for (kind, region, shown, sc), months in completions.items():
+        if _in_area(area, kind, region, shown):
+            by_offset[sc].update(months)
     ages = {
-        pk: months_old(sc.report_published_on, figures.today)
-        for pk, sc in figures.super_complaints.items()
+        pk: months_old(sc.report_published_on, source.today)
+        for pk, sc in source.super_complaints.items()
         if sc.report_published_on
     }
+    cumulative = Counter()
     trend = []
+    area.trend_by_super_complaint = {sc: [] for sc in area.by_super_complaint}
     for month in range(TREND_MONTHS + 1):
         expected = completed = 0
-        for super_complaint_id, sc_figures in area.by_super_complaint.items():
-            if ages.get(super_complaint_id, -1) < month:
+        for sc, figures in area.by_super_complaint.items():
+            if ages.get(sc, -1) < month:
+                area.trend_by_super_complaint[sc].append(None)
                 continue
-            expected += sc_figures.expected
-            completed_by_super_complaint[super_complaint_id] += by_offset.get(
-                super_complaint_id, Counter()
-            )[month]
-            completed += completed_by_super_complaint[super_complaint_id]
+            expected += figures.expected
+            cumulative[sc] += by_offset[sc][month]
+            completed += cumulative[sc]
+            area.trend_by_super_complaint[sc].append(
+                round(100 * cumulative[sc] / figures.expected) if figures.expected else None
+            )
         trend.append(round(100 * completed / expected) if expected else None)
     area.trend = trend
 
 
-def build_areas(*, organisations, figures, completions):
-    """The areas of a dashboard of `organisations` (1 or 2, a force and its body)."""
+def build_areas(*, organisations, source):
+    """
+    The areas of a dashboard of `organisations` (1 or 2, a force and its body). 2 queries, none
+    when cached (under the figures' key: see `selectors.figures`).
+    """
+    key = "-".join(str(o.pk) for o in organisations)
+    return cached_figures(
+        ("areas", *source.cache_key, key), lambda: _build_areas(organisations, source)
+    )
+
+
+def _build_areas(organisations, source):
     kinds = {o.kind for o in organisations}
-    regions = figures.regions
-    areas = [Area(o.name, o.short_name, {o.pk}) for o in organisations]
+    areas = [Area(o.name, o.short_name, {o.pk}, organisation_pk=o.pk) for o in organisations]
     region = organisations[0].region
     if region:
-        areas.append(
-            Area(region, region, {pk for pk, kind in figures.organisations.items()
-                                  if kind in kinds and regions.get(pk) == region})
-        )
-    areas.append(
-        Area(ENGLAND_AND_WALES, ENGLAND_AND_WALES,
-             {pk for pk, kind in figures.organisations.items() if kind in kinds})
-    )
+        areas.append(Area(
+            region, region,
+            {pk for pk, kind in source.kinds.items()
+             if kind in kinds and source.regions.get(pk) == region},
+            kinds=kinds, region=region,
+        ))
+    # National bodies have no region; their comparison is every national body.
+    national = kinds == {Organisation.Kind.NATIONAL_BODY}
+    nation = ALL_NATIONAL_BODIES if national else ENGLAND_AND_WALES
+    areas.append(Area(
+        nation, nation,
+        {pk for pk, kind in source.kinds.items() if kind in kinds}, kinds=kinds,
+    ))
+    shown = _shown(organisations)
+    counts = answer_counts(source, group_by=GROUP_BY, annotations=shown)
+    completions = completions_by_month(source, group_by=GROUP_BY[1:], annotations=shown)
     for area, (colour, marker) in zip(areas, AREA_STYLES, strict=False):
         area.colour, area.marker = colour, marker
-        _area_figures(area, figures)
-        _trend(area, figures, completions)
+        _area_figures(area, source, counts)
+        _trend(area, source, completions)
     return areas
 
 
@@ -143,21 +205,30 @@ def changes_since(*, organisations, since, limit=CHANGES_LIMIT):
     """
     Published updates since `since` (the latest ones when None) from the organisations shown,
     and from national bodies on the super-complaints where one of them awaits national guidance.
-    Newest first, at most `limit`. One query.
+    Newest first, at most `limit`. Two queries.
     """
     shown = [o.pk for o in organisations]
-    awaited = Response.objects.filter(
-        organisation_id__in=shown, current_status=Status.AWAITING_NATIONAL
-    ).values("recommendation__super_complaint_id")
+    awaited = (
+        Response.objects.filter(organisation_id__in=shown, current_status=Status.AWAITING_NATIONAL)
+        .order_by()
+        .values("recommendation__super_complaint_id")
+    )
+    # The responses concerned first (a few thousand at most, each side of the union by an
+    # index), then their published updates by the (response, state, as_of) index: one OR over
+    # both made the database read every update.
+    own = Response.objects.filter(organisation_id__in=shown).order_by().values("pk")
+    national = (
+        Response.objects.filter(
+            organisation__kind=Organisation.Kind.NATIONAL_BODY,
+            recommendation__super_complaint_id__in=Subquery(awaited),
+        )
+        .order_by()
+        .values("pk")
+    )
+    response_ids = [row["pk"] for row in own.union(national)]
     updates = (
         ResponseUpdate.objects.published()
-        .filter(
-            Q(response__organisation_id__in=shown)
-            | Q(
-                response__organisation__kind=Organisation.Kind.NATIONAL_BODY,
-                response__recommendation__super_complaint_id__in=Subquery(awaited),
-            )
-        )
+        .filter(response_id__in=response_ids)
         .annotate(published_at=Coalesce("signed_off_at", "created_at"))
         .select_related("response__organisation", "response__recommendation__super_complaint")
         .only(
@@ -172,23 +243,40 @@ def changes_since(*, organisations, since, limit=CHANGES_LIMIT):
     return list(updates.order_by("-published_at", "-pk")[:limit])
 
 
-def dashboard_get(*, slug, today, last_visit=None):
+def focus_on(dashboard, super_complaint):
     """
-    The dashboard of the organisation `slug` and its paired force or body. 7 queries (the
-    organisation, the figures' 4, the completions, the changes).
+    The same dashboard with its charts and area tables narrowed to one super-complaint
+    (every figure stays in the CSV and the per-super-complaint table).
+    """
+    empty = [None] * len(dashboard.trend_months)
+    areas = [
+        replace(
+            area,
+            overall=area.by_super_complaint.get(super_complaint.pk, Figures()),
+            trend=area.trend_by_super_complaint.get(super_complaint.pk, empty),
+        )
+        for area in dashboard.areas
+    ]
+    return replace(dashboard, areas=areas, focus=super_complaint)
+
+
+def dashboard_get(*, slug, today, last_visit=None, with_changes=True):
+    """
+    The dashboard of the organisation `slug` and its paired force or body. 9 queries (the
+    organisation, the figures' source 4, the counts, the completions, the changes 2); 4 when
+    the figures are cached.
     """
     organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
     organisations = [organisation]
     if organisation.paired and organisation.paired.active:
         organisations.append(organisation.paired)
-    figures = figure_set(today=today)
-    completions = completions_by_month()
-    areas = build_areas(organisations=organisations, figures=figures, completions=completions)
+    source = figure_source(today=today)
+    areas = build_areas(organisations=organisations, source=source)
     shown_super_complaints = set()
     for area in areas[: len(organisations)]:
         shown_super_complaints.update(area.by_super_complaint)
     super_complaints = sorted(
-        (figures.super_complaints[pk] for pk in shown_super_complaints),
+        (source.super_complaints[pk] for pk in shown_super_complaints),
         key=lambda sc: (sc.report_published_on or datetime.date.min, sc.pk),
         reverse=True,
     )
@@ -199,7 +287,9 @@ def dashboard_get(*, slug, today, last_visit=None):
         super_complaints=super_complaints,
         today=today,
         last_visit=last_visit,
-        changes=changes_since(organisations=organisations, since=last_visit),
+        changes=(
+            changes_since(organisations=organisations, since=last_visit) if with_changes else []
+        ),
         trend_months=list(range(TREND_MONTHS + 1)),
     )
 
@@ -265,6 +355,10 @@ def _own_counts(area, super_complaint):
     return (figures.overdue, figures.stale) if figures else (None, None)
 
 
+def _cell(value, unit=""):
+    return "–" if value is None else f"{value}{unit}"
+
+
 def _percent(value):
     return "no figure" if value is None else f"{value}%"
 
@@ -286,7 +380,8 @@ def dashboard_charts(dashboard):
         comparison = "the same share"
     summary_title = (
         f"{first.short_name} has completed {_percent(first.overall.share_completed)} of what is "
-        f"asked of it: {comparison}"
+        f"asked of it{' by ' + dashboard.focus.short_title if dashboard.focus else ''}: "
+        f"{comparison}"
         f"{' as' if comparison == 'the same share' else ' than'} {nation.name} "
         f"({_percent(nation.overall.share_completed)})"
     )
@@ -313,6 +408,7 @@ def dashboard_charts(dashboard):
     )
     comparators = areas[len(dashboard.organisations):]
     return {
+        "scope": dashboard.focus.short_title if dashboard.focus else "all super-complaints",
         "shown": shown,
         "against": " and ".join(a.name for a in comparators),
         "status_rows": [
@@ -320,13 +416,15 @@ def dashboard_charts(dashboard):
             for code, label, _ in STATUS_ORDER
         ],
         "trend_rows": [
-            (month, [a.trend[month] for a in areas]) for month in dashboard.trend_months
+            (month, [_cell(a.trend[month], "%") for a in areas])
+            for month in dashboard.trend_months
         ],
+        # Formatted here: the table has a row per super-complaint (100 at national scale).
         "per_super_complaint": [
             (
                 sc,
-                [_share_of(a, sc) for a in areas],
-                [_own_counts(a, sc) for a in dashboard.shown_areas],
+                [_cell(_share_of(a, sc), "%") for a in areas]
+                + [_cell(count) for a in dashboard.shown_areas for count in _own_counts(a, sc)],
             )
             for sc in dashboard.super_complaints
         ],

@@ -4,12 +4,13 @@ completed answers, the way public trackers rank non-responders. A fixed number o
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from recommendations.models import Organisation
 
 from ..filtersets import OverviewFilterSet
-from .figures import Figures, figure_set
+from .figures import Figures, figure_source, figures_by_organisation
 
 
 @dataclass
@@ -47,20 +48,23 @@ def overview(*, filters, today):
     super_complaint = (
         filterset.form.cleaned_data.get("super_complaint") if filterset.is_valid() else None
     )
-    figures = figure_set(today=today, super_complaint=super_complaint)
-    by_organisation = {}
-    for (_, organisation_id), pair in figures.by_pair.items():
-        by_organisation.setdefault(organisation_id, Figures())
-        by_organisation[organisation_id] += pair
+    by_organisation = figures_by_organisation(
+        figure_source(today=today, super_complaint=super_complaint)
+    )
     rows = [
         OverviewRow(rank=0, organisation=o, figures=by_organisation[o.pk])
         for o in organisations
         if o.pk in by_organisation
     ]
     rows.sort(key=league_order)
-    totals = Figures()
     for rank, row in enumerate(rows, start=1):
         row.rank = rank
-        totals += row.figures
+    totals = Figures(
+        expected=sum(r.figures.expected for r in rows),
+        statuses=sum((r.figures.statuses for r in rows), Counter()),
+        completed=sum(r.figures.completed for r in rows),
+        overdue=sum(r.figures.overdue for r in rows),
+        stale=sum(r.figures.stale for r in rows),
+    )
     return Overview(filterset=filterset, rows=rows, super_complaint=super_complaint,
                     today=today, totals=totals)

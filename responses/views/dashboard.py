@@ -36,8 +36,17 @@ class OrganisationDashboardView(TemplateView):
         dashboard = selectors.dashboard_get(
             slug=organisation.slug, today=timezone.localdate(), last_visit=last_visit
         )
+        focus_error = ""
+        wanted = self.request.GET.get("super_complaint", "")
+        if wanted:
+            chosen = next((sc for sc in dashboard.super_complaints if sc.slug == wanted), None)
+            if chosen is None:
+                focus_error = "Choose a super-complaint from the list"
+            else:
+                dashboard = selectors.focus_on(dashboard, chosen)
         return super().get_context_data(
             dashboard=dashboard,
+            focus_error=focus_error,
             organisation=dashboard.organisation,
             charts=selectors.dashboard_charts(dashboard),
             nav_section="dashboard",
@@ -81,7 +90,9 @@ class DashboardExportView(View):
     """
 
     def get(self, request, *args, **kwargs):
-        dashboard = selectors.dashboard_get(slug=kwargs["slug"], today=timezone.localdate())
+        dashboard = selectors.dashboard_get(
+            slug=kwargs["slug"], today=timezone.localdate(), with_changes=False
+        )
         return exports.render(exports.dashboard_table(dashboard=dashboard),
                               request.GET.get("format"))
 

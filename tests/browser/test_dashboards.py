@@ -46,6 +46,13 @@ def test_an_opcc_user_reads_their_dashboard_and_downloads_the_figures(
     assert {"South Yorkshire Police", "Yorkshire and the Humber", "England and Wales"} <= areas
     assert any(area.startswith("Mayor of South Yorkshire") for area in areas)
 
+    # The charts narrow to one super-complaint.
+    page.get_by_label("Show the charts for").select_option(label="Safe to share?")
+    page.get_by_role("button", name="Show", exact=True).click()
+    expect(page.get_by_text("Share of the answers expected of each area, Safe to share?")) \
+        .to_be_visible()
+    check_accessibility(page, "dashboard-one-super-complaint")
+
     # A second visit says since when it counts the changes.
     page.reload()
     expect(page.get_by_text("Published since you last opened this dashboard")).to_be_visible()

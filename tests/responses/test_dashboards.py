@@ -18,7 +18,7 @@ from responses.choices import NO_RESPONSE, ReviewOutcome, Status
 from responses.deadlines import DeadlineKind
 from responses.models import DashboardVisit, Response
 from responses.selectors.deadlines import expected_responses
-from responses.selectors.figures import figure_set
+from responses.selectors.figures import figure_source, figures_by_organisation
 from tests.conftest import make_user, published_update
 from tests.responses.helpers import QUERY_COUNTS, answer_in_bulk
 
@@ -100,9 +100,32 @@ def test_the_dashboard_lists_each_super_complaint(client, answered):
     with at(TODAY):
         page = client.get(dashboard_url(answered.force_a))
     rows = page.context["charts"]["per_super_complaint"]
-    assert [(sc.slug, shares) for sc, shares, _ in rows] == [
-        ("safe-to-share", [50, 0, 33, 20])
+    # Share completed in each area, then overdue and stale answers of Force A and its PCC.
+    assert [(sc.slug, cells) for sc, cells in rows] == [
+        ("safe-to-share", ["50%", "0%", "33%", "20%", "1", "0", "1", "0"])
     ]
+
+
+def test_the_charts_can_show_one_super_complaint(client, answered):
+    other = answered.super_complaint.__class__.objects.create(
+        slug="other", title="Other", short_title="Other report", complainants="Someone",
+        report_published_on=datetime.date(2021, 6, 1),
+    )
+    Recommendation.objects.create(super_complaint=other, number="1", text="<p>x</p>") \
+        .recipient_groups.add(answered.chief_constables)
+    client.force_login(answered.contributor)
+    with at(TODAY):
+        everything = client.get(dashboard_url(answered.force_a))
+        one = client.get(dashboard_url(answered.force_a) + "?super_complaint=other")
+        wrong = client.get(dashboard_url(answered.force_a) + "?super_complaint=nope")
+    assert areas_of(everything)["Force A Police"].overall.expected == 3
+    force = areas_of(one)["Force A Police"]
+    assert (force.overall.expected, force.overall.due, force.overall.completed) == (1, 1, 0)
+    assert force.trend[:3] == [0, 0, None]  # published a month ago
+    assert "Share of the answers expected of each area, Other report, as of" in one.text
+    assert '<option value="other" selected>Other report</option>' in one.text
+    assert "Choose a super-complaint from the list" in wrong.text
+    assert areas_of(wrong)["Force A Police"].overall.expected == 3
 
 
 def test_the_figures_download_as_csv(client, answered):
@@ -169,6 +192,14 @@ def test_a_user_without_an_organisation_is_sent_to_the_overview(client, world):
     page = client.get(reverse("responses:dashboard"), follow=True)
     assert page.redirect_chain[-1][0] == reverse("responses:overview")
     assert "You are not a member of any organisation" in page.text
+
+
+def test_a_national_body_is_compared_with_every_national_body(client, world):
+    client.force_login(world.reviewer)
+    with at(TODAY):
+        page = client.get(dashboard_url(world.home_office))
+    assert list(areas_of(page)) == ["Home Office", "All national bodies"]
+    assert areas_of(page)["All national bodies"].overall.expected == 1
 
 
 def test_an_unknown_organisation_has_no_dashboard(client, world):
@@ -259,21 +290,21 @@ def test_the_sql_figures_match_the_rules_row_by_row(world):
     Recommendation.objects.filter(pk=world.rec_2.pk).update(due_on=datetime.date(2022, 2, 1))
 
     rows = expected_responses(today=today)
-    figures = figure_set(today=today)
+    figures = figures_by_organisation(figure_source(today=today))
     for organisation in Organisation.objects.filter(active=True):
         states = [r.state.kind for r in rows if r.organisation == organisation]
         if not states:
-            assert (world.super_complaint.pk, organisation.pk) not in figures.by_pair
+            assert organisation.pk not in figures
             continue
-        counted = figures.by_pair[world.super_complaint.pk, organisation.pk]
+        counted = figures[organisation.pk]
         assert counted.expected == len(states)
         assert counted.overdue == states.count(DeadlineKind.OVERDUE)
         assert counted.due == states.count(DeadlineKind.DUE)
         assert counted.on_time == states.count(DeadlineKind.ANSWERED_ON_TIME)
         assert counted.late == states.count(DeadlineKind.ANSWERED_LATE)
         assert counted.stale == states.count(DeadlineKind.STALE)
-    assert figures.by_pair[world.super_complaint.pk, world.force_a.pk].stale == 1
-    assert figures.by_pair[world.super_complaint.pk, world.home_office.pk].due == 1
+    assert figures[world.force_a.pk].stale == 1
+    assert figures[world.home_office.pk].due == 1
 
 
 # --- fixed query counts --------------------------------------------------------------------------
@@ -325,3 +356,24 @@ def test_dashboards_and_overview_run_a_fixed_number_of_queries(
     with django_assert_num_queries(QUERY_COUNTS[page]):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_cached_figures_change_as_soon_as_an_update_is_published(
+    client, answered, django_assert_num_queries
+):
+    """The second reading comes from the cache; a publication is seen at once all the same."""
+    client.force_login(answered.viewer)
+    url = reverse("responses:overview") + "?kind=police_force"
+    with at(TODAY):
+        client.get(url)
+        with django_assert_num_queries(QUERY_COUNTS["overview"] - 4):
+            cached = client.get(url)
+    assert {r.organisation.slug: r.figures.completed for r in cached.context["overview"].rows} \
+        == {"force-a": 1, "force-b": 0}
+    published_update(answered, organisation=answered.force_b, recommendation=answered.rec_1,
+                     author=answered.other_contributor, approver=answered.other_approver,
+                     status=Status.COMPLETED)
+    with at(TODAY):
+        fresh = client.get(url)
+    assert {r.organisation.slug: r.figures.completed for r in fresh.context["overview"].rows} \
+        == {"force-a": 1, "force-b": 1}

@@ -138,3 +138,11 @@ def test_a_recommendations_own_date_moves_every_tag(client, answered):
         page = client.get(answered.rec_1.get_absolute_url())
     assert "Answered 30 days late" in page.text
     assert "Overdue by 91 days" in page.text
+
+
+def test_an_unknown_deadline_on_the_organisation_page_is_an_error_message(client, answered):
+    client.force_login(answered.outsider)
+    page = client.get(answered.force_a.get_absolute_url() + "?deadline=someday")
+    assert page.status_code == 200
+    assert "govuk-error-message" in page.text
+    assert [r.number for _, rows in page.context["groups"] for r in rows] == ["1", "5"]
