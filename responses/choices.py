@@ -211,6 +211,8 @@ def iso_as_of(value, precision=DatePrecision.DAY):
     if precision == DatePrecision.MONTH:
         return f"{value:%Y-%m}"
     return value.isoformat()
+
+
 MARKING_RANK = {marking: rank for rank, marking in enumerate(Marking.values)}
 
 # Typed into a redacted update's narrative where words were withheld; pages and documents show
@@ -219,9 +221,14 @@ REDACTION_MARK = "[redacted]"
 REDACTION_SHOWN_AS = "[text withheld]"
 
 
-def most_sensitive_marking(markings):
-    """The marking a document carries: that of the most sensitive content it includes."""
-    return max(markings, key=lambda m: MARKING_RANK.get(m, 0), default=Marking.OFFICIAL)
+def most_sensitive_marking(markings, default=Marking.OFFICIAL):
+    """
+    The most sensitive of `markings` (blanks and None, for a position not yet published, are
+    skipped), or `default` when there is none: the marking a document carries, or an export row
+    that shows several organisations' positions (which passes default="").
+    """
+    ranked = [m for m in markings if m in MARKING_RANK]
+    return max(ranked, key=MARKING_RANK.__getitem__) if ranked else default
 
 
 def marking_label(code):

@@ -1,74 +1,328 @@
-"""CSV exports: one column definition per export, written from the same rows the page shows."""
+"""
+Exports of the pages: one row builder per page and one renderer per format.
+
+A row builder turns what a selector gave the page into a `Table`: headers and rows of typed
+values (text, whole numbers, `datetime.date`, or None for an empty cell), exactly the rows the
+page shows for the same filters. A renderer turns any `Table` into a download: CSV, XLSX or JSON.
+Every table carries a "Protective marking" column: the most sensitive marking among the
+published updates its row shows (`choices.most_sensitive_marking`).
+
+Only published positions reach a table: the selectors read `Response.current_*`, which only
+publishing sets, so drafts and updates awaiting sign-off never appear in an export.
+"""
 
 import csv
+import datetime
+import io
+import json
+from dataclasses import dataclass, field
 
 from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from tracker.richtext import html_excerpt
 
-from .choices import WITHHELD_TEXT, ReviewOutcome, iso_as_of, status_label
+from .choices import (
+    WITHHELD_TEXT,
+    DatePrecision,
+    ReviewOutcome,
+    iso_as_of,
+    most_sensitive_marking,
+    status_label,
+)
 from .selectors.dashboard import dashboard_rows
 
 REVIEW_LABELS = dict(ReviewOutcome.choices)
+MARKING_HEADER = "Protective marking"
+NOT_APPLICABLE = "Not applicable"
 
-COMPARISON_CSV_COLUMNS = [
+
+@dataclass
+class Table:
+    """What an export holds: a title, a file name (without extension), headers and rows."""
+
+    title: str
+    filename: str
+    headers: list
+    rows: list = field(default_factory=list)
+
+
+def _as_of(value, precision):
+    """A position's date: a real date, or "2021-05" when only the month is known."""
+    if value and precision == DatePrecision.MONTH:
+        return iso_as_of(value, precision)
+    return value
+
+
+def _text(html):
+    """Rich text as plain text for a cell, whole (never cut to an excerpt)."""
+    return html_excerpt(html, words=100000) if html else ""
+
+
+# Row builders -------------------------------------------------------------------------------
+
+COMPARISON_COLUMNS = [
     ("Organisation", lambda row: row.name),
     ("Kind", lambda row: row.get_kind_display()),
     ("Region", lambda row: row.region),
     ("Status", lambda row: status_label(row.response_status)),
-    ("As of", lambda row: iso_as_of(row.response_status_on, row.response_status_precision)),
-    ("Due date", lambda row: row.due_on.isoformat() if row.due_on else ""),
+    ("As of", lambda row: _as_of(row.response_status_on, row.response_status_precision)),
+    ("Due date", lambda row: row.due_on),
     ("Deadline", lambda row: row.deadline.label),
     ("Lead", lambda row: row.response_lead or ""),
     ("Portal reference", lambda row: row.response_reference or ""),
     ("Position provided by", lambda row: row.response_provided_by or ""),
     ("Review", lambda row: REVIEW_LABELS.get(row.response_review, "")),
-    ("Protective marking", lambda row: row.response_marking or ""),
+    (MARKING_HEADER, lambda row: row.response_marking or ""),
     ("Latest published update", lambda row: WITHHELD_TEXT if getattr(row, "withheld", False)
-     else html_excerpt(row.response_narrative, words=100000)),
+     else _text(row.response_narrative)),
 ]
 
 
-def _neutralise(value):
-    """Stop a spreadsheet treating a cell as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def comparison_table(*, comparison):
+    """A recommendation's comparison: a row per organisation shown, as filtered and sorted."""
+    recommendation = comparison.recommendation
+    return Table(
+        title=f"{recommendation.super_complaint.short_title} – {recommendation.label}",
+        filename=f"{recommendation.super_complaint.slug}-recommendation-{recommendation.number}",
+        headers=[name for name, _ in COMPARISON_COLUMNS],
+        rows=[[value(row) for _, value in COMPARISON_COLUMNS] for row in comparison.rows],
+    )
 
 
-def csv_response(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+def _matrix_cell(cell):
+    return cell.label if cell.applicable else NOT_APPLICABLE
+
+
+def matrix_table(*, matrix, by_organisation=False):
+    """
+    The matrix as on screen: a row per recommendation and a column per organisation, or the
+    other way round when `by_organisation`. Each row ends with the most sensitive marking of
+    the positions in its cells.
+    """
+    super_complaint = matrix.super_complaint
+    if by_organisation:
+        headers = ["Organisation", *(r.label for r in matrix.recommendations)]
+        lines = [(o.name, cells) for o, cells in matrix.transposed()]
+    else:
+        headers = ["Recommendation", *(o.name for o in matrix.organisations)]
+        lines = [(r.number, cells) for r, cells in matrix.rows]
+    return Table(
+        title=f"{super_complaint.short_title} – comparison matrix",
+        filename=f"{super_complaint.slug}-matrix",
+        headers=[*headers, MARKING_HEADER],
+        rows=[
+            [first, *(_matrix_cell(c) for c in cells),
+             most_sensitive_marking((c.marking for c in cells), default="")]
+            for first, cells in lines
+        ],
+    )
+
+
+ORGANISATION_COLUMNS = [
+    ("Super-complaint", lambda r: r.super_complaint.short_title),
+    ("Recommendation", lambda r: r.number),
+    ("Summary", lambda r: r.summary),
+    ("Status", lambda r: status_label(r.status)),
+    ("As of", lambda r: _as_of(r.response.current_status_on, r.response.current_status_precision)
+     if r.response else None),
+    ("Due date", lambda r: r.due),
+    ("Deadline", lambda r: r.deadline.label),
+    ("Lead", lambda r: r.response.lead if r.response else ""),
+    ("Portal reference", lambda r: r.response.portal_reference if r.response else ""),
+    ("Review", lambda r: REVIEW_LABELS.get(r.response.review_outcome, "") if r.response else ""),
+    (MARKING_HEADER, lambda r: (r.response.marking or "") if r.response else ""),
+    ("Latest published update", lambda r: "" if not r.response
+     else WITHHELD_TEXT if getattr(r.response, "withheld", False) else _text(r.response.narrative)),
+]
+
+
+def organisation_table(*, organisation, groups):
+    """Every recommendation that applies to an organisation (all pages), with its position."""
+    return Table(
+        title=organisation.name,
+        filename=f"{organisation.slug}-recommendations",
+        headers=[name for name, _ in ORGANISATION_COLUMNS],
+        rows=[
+            [value(recommendation) for _, value in ORGANISATION_COLUMNS]
+            for _, recommendations in groups
+            for recommendation in recommendations
+        ],
+    )
+
+
+SUPER_COMPLAINT_COLUMNS = [
+    ("Recommendation", lambda r: r.number),
+    ("Title", lambda r: r.title),
+    ("Text", lambda r: _text(r.text)),
+    ("Addressed to", lambda r: "; ".join(g.name for g in r.recipient_groups.all())),
+    ("Depends on", lambda r: ", ".join(d.number for d in r.depends_on.all())),
+    ("Due date", lambda r: r.due_dates[0][0] if r.due_dates else None),
+    ("Due dates by kind", lambda r: _due_dates_text(r.due_dates)),
+    ("Expected responses", lambda r: r.progress.expected),
+    ("Completed", lambda r: r.progress.completed),
+    (MARKING_HEADER, lambda r: r.marking),
+]
+
+
+def _due_dates_text(due_dates):
+    """ "17 June 2021 (police forces); 11 February 2021 (local policing bodies)" """
+    return "; ".join(f"{day.day} {day:%B %Y} ({who})" for day, who in due_dates)
+
+
+def super_complaint_table(*, super_complaint, recommendations):
+    """A super-complaint's recommendations with recipients, deadline and progress."""
+    return Table(
+        title=super_complaint.short_title,
+        filename=f"{super_complaint.slug}-recommendations",
+        headers=[name for name, _ in SUPER_COMPLAINT_COLUMNS],
+        rows=[[value(r) for _, value in SUPER_COMPLAINT_COLUMNS] for r in recommendations],
+    )
+
+
+DASHBOARD_MARKING = "OFFICIAL"
+
+
+def dashboard_table(*, dashboard):
+    """
+    Every figure of a dashboard, as `selectors.dashboard.dashboard_rows` lays them out. The
+    figures count statuses, which every signed-in user may see even of an OFFICIAL-SENSITIVE
+    update (DESIGN.md section 2): each row is OFFICIAL.
+    """
+    headers, rows = dashboard_rows(dashboard)
+    return Table(
+        title=f"{dashboard.organisation.short_name} dashboard",
+        filename=f"{dashboard.organisation.slug}-dashboard-{dashboard.today.isoformat()}",
+        headers=[*headers, MARKING_HEADER],
+        rows=[[*row, DASHBOARD_MARKING] for row in rows],
+    )
+
+
+# Renderers ----------------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Stop a spreadsheet treating a text cell as a formula (CSV and XLSX injection)."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+def _download(content, *, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel needs the BOM to read UTF-8 (en dashes in status labels).
-    writer = csv.writer(response)
-    writer.writerow([_neutralise(value) for value in header])
-    for row in rows:
-        writer.writerow([_neutralise(value) for value in row])
     return response
 
 
-def comparison_csv(*, comparison):
-    recommendation = comparison.recommendation
-    filename = f"{recommendation.super_complaint.slug}-recommendation-{recommendation.number}.csv"
-    return csv_response(
-        filename,
-        [name for name, _ in COMPARISON_CSV_COLUMNS],
-        ([value(row) for _, value in COMPARISON_CSV_COLUMNS] for row in comparison.rows),
+def render_csv(table):
+    """CSV in UTF-8 with a BOM (Excel reads en dashes right only with it); dates as ISO 8601."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    for row in [table.headers, *table.rows]:
+        writer.writerow([
+            "" if value is None else neutralise(
+                value.isoformat() if isinstance(value, datetime.date) else str(value)
+            )
+            for value in row
+        ])
+    return _download(buffer.getvalue(), content_type="text/csv; charset=utf-8",
+                     filename=f"{table.filename}.csv")
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_DATE_FORMAT = "d mmm yyyy"
+XLSX_MIN_WIDTH, XLSX_MAX_WIDTH = 8, 60
+XLSX_WIDTH_SAMPLE = 200  # rows measured for the column widths
+
+
+def _column_widths(table):
+    """Wide enough for the header and the longest of the first rows, within sensible bounds."""
+    widths = [len(str(header)) + 2 for header in table.headers]
+    for row in table.rows[:XLSX_WIDTH_SAMPLE]:
+        for i, value in enumerate(row):
+            length = 11 if isinstance(value, datetime.date) else len(str(value or ""))
+            widths[i] = max(widths[i], length + 2)
+    return [min(max(w, XLSX_MIN_WIDTH), XLSX_MAX_WIDTH) for w in widths]
+
+
+def _sheet_title(title):
+    """Excel allows 31 characters and none of []:*?/\\ in a sheet's name."""
+    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in title).strip()
+    return cleaned[:31] or "Export"
+
+
+def render_xlsx(table):
+    """
+    A workbook of one sheet: bold header row, frozen, with filters on; real dates; text that
+    would start a formula is neutralised as in CSV. Written in openpyxl's write-only mode, which
+    streams rows instead of holding a cell object per value.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(table.title))
+    sheet.freeze_panes = "A2"
+    for i, width in enumerate(_column_widths(table), start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    bold = Font(bold=True)
+    header = []
+    for value in table.headers:
+        cell = WriteOnlyCell(sheet, value=neutralise(str(value)))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in table.rows:
+        cells = []
+        for value in row:
+            if isinstance(value, datetime.date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = XLSX_DATE_FORMAT
+                cells.append(cell)
+            else:
+                cells.append(neutralise(value))
+        sheet.append(cells)
+    last_column = get_column_letter(max(len(table.headers), 1))
+    sheet.auto_filter.ref = f"A1:{last_column}{len(table.rows) + 1}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _download(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE,
+                     filename=f"{table.filename}.xlsx")
+
+
+def _json_value(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def render_json(table):
+    """{"title", "columns", "rows": [{column: value}]}; dates as ISO 8601 strings."""
+    document = {
+        "title": table.title,
+        "columns": table.headers,
+        "rows": [
+            {header: _json_value(value) for header, value in zip(table.headers, row, strict=True)}
+            for row in table.rows
+        ],
+    }
+    return _download(
+        json.dumps(document, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+        filename=f"{table.filename}.json",
     )
 
 
-def matrix_csv(*, matrix):
-    """The matrix as on screen: a row per recommendation, a column per organisation."""
-    header = ["Recommendation", *(o.name for o in matrix.organisations)]
-    rows = (
-        [recommendation.number, *(cell.label if cell.applicable else "Not applicable"
-                                  for cell in cells)]
-        for recommendation, cells in matrix.rows
-    )
-    return csv_response(f"{matrix.super_complaint.slug}-matrix.csv", header, rows)
+RENDERERS = {"csv": render_csv, "xlsx": render_xlsx, "json": render_json}
+FORMAT_CHOICES = [("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("json", "JSON")]
+DEFAULT_FORMAT = "csv"
 
 
-def dashboard_csv(*, dashboard):
-    """Every figure of a dashboard, as `selectors.dashboard.dashboard_rows` lays them out."""
-    header, rows = dashboard_rows(dashboard)
-    day = dashboard.today.isoformat()
-    return csv_response(f"{dashboard.organisation.slug}-dashboard-{day}.csv", header, rows)
+def export_format(value):
+    """The format asked for, if it is one of RENDERERS, else the default (CSV)."""
+    return value if value in RENDERERS else DEFAULT_FORMAT
+
+
+def render(table, export_format_name):
+    return RENDERERS[export_format(export_format_name)](table)

@@ -30,6 +30,25 @@ class ResponseUpdateQuerySet(models.QuerySet):
             marking=Marking.OFFICIAL_SENSITIVE
         )
 
+    def readable_by(self, user):
+        """
+        The published updates `user` may read in full, the one rule for pages, documents, exports
+        and the API: a visitor (or an API caller without a token) reads the public ones; a
+        signed-in user every published update except OFFICIAL-SENSITIVE ones of organisations
+        they have no need to know (permissions.sensitive_readable_organisation_ids). Drafts and
+        updates awaiting sign-off never.
+        """
+        if user is None or not user.is_authenticated:
+            return self.public()
+        published = self.published()
+        readable = permissions.sensitive_readable_organisation_ids(user)
+        if readable is None:
+            return published
+        return published.filter(
+            ~models.Q(marking=Marking.OFFICIAL_SENSITIVE)
+            | models.Q(response__organisation_id__in=list(readable))
+        )
+
     def editable(self):
         """Drafts and returned updates: the ones their organisation may still change."""
         return self.filter(state__in=[WorkflowState.DRAFT, WorkflowState.RETURNED])

@@ -14,7 +14,7 @@ response_urls = [
 # /super-complaints/<slug>/recommendations/<number>/...
 recommendation_urls = [
     path("", browse.RecommendationDetailView.as_view(), name="recommendation_detail"),
-    path("export.csv", browse.RecommendationExportView.as_view(), name="recommendation_export"),
+    path("export/", browse.RecommendationExportView.as_view(), name="recommendation_export"),
     path("compare/", browse.RecommendationCompareView.as_view(), name="recommendation_compare"),
     path("<slug:organisation>/", include(response_urls)),
 ]
@@ -24,7 +24,12 @@ super_complaint_urls = [
     path("", browse.SuperComplaintListView.as_view(), name="supercomplaint_list"),
     path("<slug:slug>/", browse.SuperComplaintDetailView.as_view(), name="supercomplaint_detail"),
     path("<slug:slug>/matrix/", browse.MatrixView.as_view(), name="matrix"),
-    path("<slug:slug>/matrix.csv", browse.MatrixExportView.as_view(), name="matrix_export"),
+    path("<slug:slug>/matrix/export/", browse.MatrixExportView.as_view(), name="matrix_export"),
+    path(
+        "<slug:slug>/export/",
+        browse.SuperComplaintExportView.as_view(),
+        name="supercomplaint_export",
+    ),
     path("<slug:slug>/recommendations/<str:number>/", include(recommendation_urls)),
 ]
 
@@ -45,12 +50,17 @@ urlpatterns = [
         name="organisation_detail",
     ),
     path(
+        "organisations/<slug:slug>/export/",
+        browse.OrganisationExportView.as_view(),
+        name="organisation_export",
+    ),
+    path(
         "organisations/<slug:slug>/dashboard/",
         dashboard.OrganisationDashboardView.as_view(),
         name="dashboard_organisation",
     ),
     path(
-        "organisations/<slug:slug>/dashboard.csv",
+        "organisations/<slug:slug>/dashboard/export/",
         dashboard.DashboardExportView.as_view(),
         name="dashboard_export",
     ),

@@ -295,7 +295,7 @@ def main():
         "/organisations/south-yorkshire/",
         *(response_url(r, force) for r in recommendations),
         *(r.get_absolute_url() for r in recommendations),
-        recommendations[0].get_absolute_url() + "export.csv",
+        recommendations[0].get_absolute_url() + "export/",
     ]
 
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "False", "DATABASE_CONN_MAX_AGE": "60",

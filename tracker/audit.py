@@ -65,6 +65,9 @@ AUDITED = [
     ("reminders.ReminderPreference", {"exclude_fields": TIMESTAMPS}),
     # The password hash never goes into the log, and a sign-in is not a change of the account.
     ("auth.User", {"exclude_fields": ["password", "last_login"]}),
+    # API tokens: who was given one and when it was revoked. The token itself is never stored
+    # (its hash is the row's key).
+    ("knox.AuthToken", {"exclude_fields": ["digest"]}),
 ]
 
 

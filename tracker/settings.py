@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "auditlog",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
     "tracker",
     "recommendations",
     "responses",
@@ -96,6 +99,7 @@ INSTALLED_APPS = [
     "evidence",
     "public",
     "reminders",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +321,50 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Super-complaint recommendations tracker")
+
+# The read-only open-data API (api/, Django REST framework). Signed-out callers read open data
+# only; sessions (after two-factor when owed) and admin-issued tokens (django-rest-knox, hashed)
+# read every published update. Rates: "N/second|minute|hour|day", per address when signed out,
+# per user when signed in; counted in the default cache (a shared cache such as Redis when
+# several app servers run).
+API_ANONYMOUS_RATE = os.environ.get("API_ANONYMOUS_RATE", "60/minute")
+API_SIGNED_IN_RATE = os.environ.get("API_SIGNED_IN_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: a refused token is answered 401 with `WWW-Authenticate: Token`.
+        "api.authentication.TokenAuthentication",
+        "api.authentication.TwoFactorSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonymousThrottle",
+        "api.throttling.SignedInThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Super-complaint recommendations: open-data API",
+    "DESCRIPTION": (
+        "Read-only. Signed-out callers get published, public, non-sensitive updates only; "
+        "signed-in callers (session or `Authorization: Token ...`) every published update. "
+        "Never drafts."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "SuperComplaintStatusEnum": "recommendations.models.SuperComplaint.Status",
+        "ResponseStatusEnum": "responses.choices.Status",
+    },
+}
+# API tokens are issued and revoked by admins; they last until revoked unless given an expiry.
+REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
 
 # Email: invitations and password resets. SMTP from the environment; printed to the console when
 # DEBUG (nothing is sent from a laptop). Tests use Django's in-memory outbox.

@@ -33,6 +33,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("public/", include("public.urls")),
     path("documents/", include("public.document_urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("responses.urls")),
     path("", include("evidence.urls")),
 ]

@@ -24,7 +24,7 @@ from recommendations.selectors import (
 from tracker.richtext import html_excerpt
 
 from .. import permissions
-from ..choices import NO_RESPONSE, Rag, ReviewOutcome, rag, status_label
+from ..choices import NO_RESPONSE, Rag, ReviewOutcome, most_sensitive_marking, rag, status_label
 from ..deadlines import (
     DeadlineState,
     deadline_matches,
@@ -109,6 +109,27 @@ def super_complaint_detail(*, slug):
         total.completed += recommendation.progress.completed
         total.expected += recommendation.progress.expected
     super_complaint.progress = total
+    return super_complaint, recommendations
+
+
+def super_complaint_export(*, slug):
+    """
+    The super-complaint page's recommendations, each also with the most sensitive `marking` of
+    the published positions its progress counts (one more query).
+    """
+    super_complaint, recommendations = super_complaint_detail(slug=slug)
+    markings = defaultdict(set)
+    for recommendation_id, marking in (
+        Response.objects.filter(
+            recommendation__super_complaint=super_complaint, current_update__isnull=False
+        )
+        .values_list("recommendation_id", "current_update__marking")
+        .distinct()
+        .order_by()
+    ):
+        markings[recommendation_id].add(marking)
+    for recommendation in recommendations:
+        recommendation.marking = most_sensitive_marking(markings[recommendation.pk], default="")
     return super_complaint, recommendations
 
 
@@ -304,6 +325,7 @@ class Cell:
     rag: str = Rag.GREY
     closed: bool = False
     where: str = ""  # "Force A, recommendation 4": the link text for screen readers
+    marking: str = ""  # of the published position shown (exports give each row the most sensitive)
     deadline: DeadlineState | None = None
 
 
@@ -318,8 +340,8 @@ def super_complaint_matrix(*, slug, filters):
     )
     organisations = list(filterset.qs.forces_first())
     answers = {
-        (recommendation_id, organisation_id): (status, review, updated, first)
-        for recommendation_id, organisation_id, status, review, updated, first
+        (recommendation_id, organisation_id): (status, review, updated, first, marking)
+        for recommendation_id, organisation_id, status, review, updated, first, marking
         in Response.objects.filter(recommendation__super_complaint=super_complaint).values_list(
             "recommendation_id",
             "organisation_id",
@@ -327,6 +349,7 @@ def super_complaint_matrix(*, slug, filters):
             "review_outcome",
             "current_status_on",
             "first_published_on",
+            "current_update__marking",
         )
     }
     today = timezone.localdate()
@@ -337,8 +360,8 @@ def super_complaint_matrix(*, slug, filters):
         cells = []
         for organisation in organisations:
             where = f"{organisation.short_name}, {recommendation.label.lower()}"
-            status, review, updated, first = answers.get(
-                (recommendation.pk, organisation.pk), ("", None, None, None)
+            status, review, updated, first, marking = answers.get(
+                (recommendation.pk, organisation.pk), ("", None, None, None, None)
             )
             applicable = organisation.pk in applicable_ids or bool(status)
             if not applicable:
@@ -353,6 +376,7 @@ def super_complaint_matrix(*, slug, filters):
                     rag=rag(status, review),
                     closed=review == ReviewOutcome.CLOSED,
                     where=where,
+                    marking=marking if status else "",
                     deadline=deadline_state(
                         due_on=due_date(recommendation=recommendation, kind=organisation.kind),
                         first_published_on=first, last_published_on=updated, status=status,
@@ -374,6 +398,62 @@ def organisation_list(*, filters):
 SUPER_COMPLAINTS_PER_PAGE = 10
 
 
+def organisation_recommendations(*, organisation, with_text=False, deadline=""):
+    """
+    Return [(super-complaint, [recommendation, ...])]: every recommendation that applies to
+    `organisation` (or that it answered anyway), in order, each with `response` (or None),
+    `status`, `due` and `deadline`; the response carries the `marking` of its current
+    published update and, `with_text`, its `narrative`. Only the rows whose deadline matches
+    `deadline` (a DeadlineFilterSet choice; blank for all). 2 queries.
+    """
+    recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
+    audiences = audiences_by_recommendation(recommendations)
+    responses = Response.objects.filter(organisation=organisation).only(
+        "pk",
+        "recommendation_id",
+        "organisation_id",
+        "current_status",
+        "current_status_on",
+        "current_status_precision",
+        "first_published_on",
+        "review_outcome",
+        "lead",
+        "portal_reference",
+    ).annotate(marking=F("current_update__marking"))
+    if with_text:
+        responses = responses.annotate(narrative=F("current_update__narrative"))
+    by_recommendation = {r.recommendation_id: r for r in responses}
+    groups = defaultdict(list)
+    today = timezone.localdate()
+    for recommendation in recommendations:
+        applies = organisation.active and audiences[recommendation.pk].includes(
+            organisation.pk, organisation.kind
+        )
+        response = by_recommendation.get(recommendation.pk)
+        if applies or response:
+            recommendation.response = response
+            recommendation.status = response.current_status if response else ""
+            recommendation.due = due_date(recommendation=recommendation, kind=organisation.kind)
+            recommendation.deadline = response_deadline_state(
+                recommendation=recommendation, organisation=organisation, response=response,
+                today=today,
+            )
+            if deadline_matches(recommendation.deadline, deadline):
+                groups[recommendation.super_complaint].append(recommendation)
+    return list(groups.items())
+
+
+def _add_summaries(organisation, groups):
+    for _, rows in groups:
+        for recommendation in rows:
+            recommendation.summary = recommendation.title or html_excerpt(recommendation.text, 16)
+            recommendation.response_url = response_urls(recommendation)(organisation)
+
+
+def organisation_get(*, slug):
+    return get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
+
+
 def organisation_detail(*, slug, page=None, filters=None):
     """
     An organisation and a page of the recommendations that apply to it, grouped by
@@ -386,46 +466,40 @@ def organisation_detail(*, slug, page=None, filters=None):
     them is readable, and the per-row link and summary are worked out here, for that page only,
     rather than by template tags and filters in the loop.
     """
-    organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
-    recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
-    audiences = audiences_by_recommendation(recommendations)
-    responses = {
-        r.recommendation_id: r
-        for r in Response.objects.filter(organisation=organisation).only(
-            "pk",
-            "recommendation_id",
-            "organisation_id",
-            "current_status",
-            "current_status_on",
-            "current_status_precision",
-            "first_published_on",
-            "review_outcome",
-            "lead",
-            "portal_reference",
-        )
-    }
+    organisation = organisation_get(slug=slug)
+    filterset, wanted = _deadline_filter(filters)
+    groups = organisation_recommendations(organisation=organisation, deadline=wanted)
+    page_obj = Paginator(groups, SUPER_COMPLAINTS_PER_PAGE).get_page(page)
+    _add_summaries(organisation, page_obj)
+    return organisation, page_obj, filterset
+
+
+def _deadline_filter(filters):
+    """The organisation page's deadline filter and the choice made ("" for any)."""
     filterset = DeadlineFilterSet(filters or None, queryset=Organisation.objects.none())
     wanted = filterset.form.cleaned_data.get("deadline", "") if filterset.is_valid() else ""
-    groups = defaultdict(list)
-    today = timezone.localdate()
-    for recommendation in recommendations:
-        applies = organisation.active and audiences[recommendation.pk].includes(
-            organisation.pk, organisation.kind
-        )
-        response = responses.get(recommendation.pk)
-        if applies or response:
-            recommendation.response = response
-            recommendation.status = response.current_status if response else ""
-            recommendation.due = due_date(recommendation=recommendation, kind=organisation.kind)
-            recommendation.deadline = response_deadline_state(
-                recommendation=recommendation, organisation=organisation, response=response,
-                today=today,
-            )
-            if deadline_matches(recommendation.deadline, wanted):
-                groups[recommendation.super_complaint].append(recommendation)
-    page_obj = Paginator(list(groups.items()), SUPER_COMPLAINTS_PER_PAGE).get_page(page)
-    for _, rows in page_obj:
+    return filterset, wanted
+
+
+def organisation_export(*, slug, user, filters=None):
+    """
+    The organisation and every page of its recommendations, for the same deadline filter,
+    with the published texts `user` may read (OFFICIAL-SENSITIVE ones only with a need to know:
+    the others are blank and flagged `withheld`).
+    """
+    organisation = organisation_get(slug=slug)
+    _, wanted = _deadline_filter(filters)
+    groups = organisation_recommendations(organisation=organisation, with_text=True,
+                                          deadline=wanted)
+    readable = permissions.sensitive_readable_organisation_ids(user)
+    for _, rows in groups:
         for recommendation in rows:
-            recommendation.summary = recommendation.title or html_excerpt(recommendation.text, 16)
-            recommendation.response_url = response_urls(recommendation)(organisation)
-    return organisation, page_obj, filterset
+            response = recommendation.response
+            if response is not None:
+                response.withheld = permissions.withholds(
+                    readable, organisation.pk, response.marking
+                )
+                if response.withheld:
+                    response.narrative = ""
+    _add_summaries(organisation, groups)
+    return organisation, groups

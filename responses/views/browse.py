@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from .. import choices, exports
@@ -9,6 +10,36 @@ from ..choices import Status
 from ..selectors import comparison as selectors
 
 MIN_SIDE_BY_SIDE, MAX_SIDE_BY_SIDE = 2, 4
+
+# Query parameters of a page that are not filters: a download keeps everything else.
+NOT_FILTERS = {"format", "page"}
+
+
+def download_context(request, action):
+    """What the "Download" choice of a page needs: where it goes and the filters it keeps."""
+    return {
+        "action": action,
+        "params": [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in NOT_FILTERS
+            for value in values
+        ],
+        "formats": exports.FORMAT_CHOICES,
+    }
+
+
+class ExportMixin:
+    """
+    Answer GET with the page's rows as a download in the format asked for (`?format=csv`,
+    `xlsx` or `json`; CSV when absent), from the same selector and filters as the page.
+    """
+
+    def get_table(self):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        return exports.render(self.get_table(), request.GET.get("format"))
 
 
 class SuperComplaintListView(TemplateView):
@@ -24,7 +55,22 @@ class SuperComplaintDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         super_complaint, recommendations = selectors.super_complaint_detail(slug=kwargs["slug"])
         return super().get_context_data(
-            super_complaint=super_complaint, recommendations=recommendations, **kwargs
+            super_complaint=super_complaint,
+            recommendations=recommendations,
+            download=download_context(
+                self.request, reverse("responses:supercomplaint_export", args=[kwargs["slug"]])
+            ),
+            **kwargs,
+        )
+
+
+class SuperComplaintExportView(ExportMixin, TemplateView):
+    def get_table(self):
+        super_complaint, recommendations = selectors.super_complaint_export(
+            slug=self.kwargs["slug"]
+        )
+        return exports.super_complaint_table(
+            super_complaint=super_complaint, recommendations=recommendations
         )
 
 
@@ -50,16 +96,22 @@ class RecommendationDetailView(TemplateView):
             super_complaint=comparison.recommendation.super_complaint,
             filter=comparison.filterset,
             statuses=Status,
-            export_query=self.request.GET.urlencode(),
+            download=download_context(
+                self.request,
+                reverse(
+                    "responses:recommendation_export",
+                    args=[self.kwargs["slug"], self.kwargs["number"]],
+                ),
+            ),
             **kwargs,
         )
 
 
-class RecommendationExportView(RecommendationDetailView):
-    """Exactly the rows the recommendation page shows for the same filters, as CSV."""
+class RecommendationExportView(ExportMixin, RecommendationDetailView):
+    """Exactly the rows the recommendation page shows for the same filters."""
 
-    def get(self, request, *args, **kwargs):
-        return exports.comparison_csv(comparison=self.get_comparison())
+    def get_table(self):
+        return exports.comparison_table(comparison=self.get_comparison())
 
 
 class RecommendationCompareView(TemplateView):
@@ -124,14 +176,21 @@ class MatrixView(TemplateView):
             filter=matrix.filterset,
             by_organisation=by_organisation,
             transposed=matrix.transposed() if by_organisation else None,
-            export_query=self.request.GET.urlencode(),
+            download=download_context(
+                self.request, reverse("responses:matrix_export", args=[self.kwargs["slug"]])
+            ),
             **kwargs,
         )
 
 
-class MatrixExportView(MatrixView):
-    def get(self, request, *args, **kwargs):
-        return exports.matrix_csv(matrix=self.get_matrix())
+class MatrixExportView(ExportMixin, MatrixView):
+    """The matrix's cells for the same filters, in the same orientation."""
+
+    def get_table(self):
+        return exports.matrix_table(
+            matrix=self.get_matrix(),
+            by_organisation=self.request.GET.get("orientation") == "organisations",
+        )
 
 
 class OrganisationListView(TemplateView):
@@ -152,6 +211,22 @@ class OrganisationDetailView(TemplateView):
             slug=kwargs["slug"], page=self.request.GET.get("page"), filters=self.request.GET
         )
         return super().get_context_data(
-            organisation=organisation, groups=page_obj.object_list, page_obj=page_obj,
-            filter=filterset, **kwargs
+            organisation=organisation,
+            groups=page_obj.object_list,
+            page_obj=page_obj,
+            filter=filterset,
+            download=download_context(
+                self.request, reverse("responses:organisation_export", args=[kwargs["slug"]])
+            ),
+            **kwargs,
         )
+
+
+class OrganisationExportView(ExportMixin, TemplateView):
+    """Every recommendation that applies to the organisation (deadline filter), all pages."""
+
+    def get_table(self):
+        organisation, groups = selectors.organisation_export(
+            slug=self.kwargs["slug"], user=self.request.user, filters=self.request.GET
+        )
+        return exports.organisation_table(organisation=organisation, groups=groups)

@@ -7,6 +7,7 @@ through `services.dashboard_visit_record`.
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
@@ -17,6 +18,7 @@ from ..deadlines import stale_after_months
 from ..selectors import dashboard as selectors
 from ..selectors import overview as overview_selectors
 from ..selectors.guidance import guidance_landed, organisations_awaiting
+from .browse import download_context
 
 
 class OrganisationDashboardView(TemplateView):
@@ -52,6 +54,10 @@ class OrganisationDashboardView(TemplateView):
                 organisation_ids=[o.pk for o in dashboard.organisations]
             ),
             nav_section="dashboard",
+            download=download_context(
+                self.request,
+                reverse("responses:dashboard_export", args=[dashboard.organisation.slug]),
+            ),
             **kwargs,
         )
 
@@ -82,13 +88,17 @@ class DashboardView(OrganisationDashboardView):
 
 
 class DashboardExportView(View):
-    """Every figure of an organisation's dashboard as CSV (it does not count as a visit)."""
+    """
+    Every figure of an organisation's dashboard as CSV, XLSX or JSON (`?format=`; it does not
+    count as a visit).
+    """
 
     def get(self, request, *args, **kwargs):
         dashboard = selectors.dashboard_get(
             slug=kwargs["slug"], today=timezone.localdate(), with_changes=False
         )
-        return exports.dashboard_csv(dashboard=dashboard)
+        return exports.render(exports.dashboard_table(dashboard=dashboard),
+                              request.GET.get("format"))
 
 
 class OverviewView(TemplateView):

@@ -37,11 +37,11 @@ def test_an_opcc_user_reads_their_dashboard_and_downloads_the_figures(
     expect(page.locator("#trend-table")).to_be_visible()
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download every figure on this page (CSV)").click()
+        page.get_by_role("button", name="Download").click()  # CSV, the first choice
     download = download_info.value
     assert download.suggested_filename.startswith("south-yorkshire-mayor-dashboard-")
     rows = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
-    assert rows[0] == ["Area", "Super-complaint", "Measure", "Value"]
+    assert rows[0] == ["Area", "Super-complaint", "Measure", "Value", "Protective marking"]
     areas = {row[0] for row in rows[1:]}
     assert {"South Yorkshire Police", "Yorkshire and the Humber", "England and Wales"} <= areas
     assert any(area.startswith("Mayor of South Yorkshire") for area in areas)
@@ -64,7 +64,7 @@ def test_an_opcc_user_reads_their_dashboard_and_downloads_the_figures(
     page.get_by_label("Kind of organisation").select_option("police_force")
     page.get_by_role("button", name="Apply filters").click()
     page.locator("#league-table").get_by_role("link").first.click()
-    expect(page.get_by_text("Download every figure on this page (CSV)")).to_be_visible()
+    expect(page.get_by_text("Download every figure on this page")).to_be_visible()
     check_accessibility(page, "dashboard-other-organisation")
 
 

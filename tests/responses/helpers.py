@@ -111,6 +111,11 @@ QUERY_COUNTS = {
     "matrix_export": 9,
     "organisation_list": 4,
     "organisation_detail": 6,
+    # The downloads of the pages (any format): the page's queries, all pages of the organisation
+    # at once (+ the reader's memberships: whose sensitive text they may read), and one more
+    # for the super-complaint's markings.
+    "organisation_export": 7,
+    "supercomplaint_export": 11,
     # The dashboards + the shown organisations' responses awaiting guidance, the overview + the
     # organisations waiting per awaited recommendation (responses.selectors.guidance); each one
     # query more when something is awaited (test_guidance.py pins those too).

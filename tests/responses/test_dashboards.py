@@ -134,7 +134,8 @@ def test_the_figures_download_as_csv(client, answered):
         download = client.get(reverse("responses:dashboard_export", args=["force-a-pcc"]))
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Area", "Super-complaint", "Measure", "Value"]
+    assert rows[0] == ["Area", "Super-complaint", "Measure", "Value", "Protective marking"]
+    rows = [row[:4] for row in rows]
     assert ["Force A Police", "All super-complaints", "Share completed (%)", "50"] in rows
     assert ["England and Wales", "Safe to share?", "Overdue", "4"] in rows
     assert ["Force A Police", "All super-complaints",
