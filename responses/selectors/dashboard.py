@@ -232,7 +232,7 @@ def changes_since(*, organisations, since, limit=CHANGES_LIMIT):
         .annotate(published_at=Coalesce("signed_off_at", "created_at"))
         .select_related("response__organisation", "response__recommendation__super_complaint")
         .only(
-            "pk", "as_of", "status", "signed_off_at", "created_at",
+            "pk", "as_of", "as_of_precision", "status", "signed_off_at", "created_at",
             "response__organisation__name", "response__organisation__slug",
             "response__recommendation__number", "response__recommendation__super_complaint__slug",
             "response__recommendation__super_complaint__short_title",
