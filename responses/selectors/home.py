@@ -16,7 +16,7 @@ from recommendations.selectors import audiences_by_recommendation
 
 from .. import permissions
 from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
-from ..deadlines import due_date, response_deadline_state
+from ..deadlines import response_deadline_state
 from ..models import Response, ResponseUpdate, response_urls
 from .guidance import guidance_landed
 
@@ -51,7 +51,7 @@ def organisation_summaries(*, memberships):
         .order_by()
         .only(
             "recommendation_id", "organisation_id", "current_status", "current_status_on",
-            "first_published_on", "review_outcome",
+            "first_published_on", "review_outcome", "extended_due_on",
         )
     }
     labels = [(NO_RESPONSE, NO_RESPONSE_LABEL), *Status.choices]
@@ -74,7 +74,7 @@ def organisation_summaries(*, memberships):
             status = response.current_status if response else ""
             counts[status or NO_RESPONSE] += 1
             if not status:
-                gaps.append(_gap(recommendation, organisation, today))
+                gaps.append(_gap(recommendation, organisation, today, response=response))
             elif response_deadline_state(
                 recommendation=recommendation, organisation=organisation, response=response,
                 today=today,
@@ -102,10 +102,10 @@ def _gap(recommendation, organisation, today, response=None):
     """
     # A copy: a user of two organisations sees the same recommendation with two links.
     gap = copy.copy(recommendation)
-    gap.due = due_date(recommendation=recommendation, kind=organisation.kind)
     gap.deadline = response_deadline_state(
         recommendation=recommendation, organisation=organisation, response=response, today=today
     )
+    gap.due = gap.deadline.due_on
     gap.overdue = gap.deadline.is_overdue
     gap.response_url = response_urls(recommendation)(organisation)
     return gap

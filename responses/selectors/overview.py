@@ -65,6 +65,7 @@ def overview(*, filters, today):
         completed=sum(r.figures.completed for r in rows),
         overdue=sum(r.figures.overdue for r in rows),
         stale=sum(r.figures.stale for r in rows),
+        extended=sum(r.figures.extended for r in rows),
     )
     return Overview(filterset=filterset, rows=rows, super_complaint=super_complaint,
                     today=today, totals=totals)
