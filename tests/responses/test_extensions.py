@@ -23,6 +23,7 @@ from tests.responses.helpers import response_url
 D = datetime.date
 DUE = D(2021, 2, 12)
 EXTENDED = D(2021, 4, 30)
+ASKED_ON = D(2021, 2, 3)
 # After the original due date, before the extended one.
 LATER = datetime.datetime(2021, 3, 1, 12, tzinfo=datetime.UTC)
 
@@ -35,7 +36,7 @@ def due(world):
     return world
 
 
-def ask(world, *, user=None, organisation=None, today=D(2021, 2, 3), requested=EXTENDED,
+def ask(world, *, user=None, organisation=None, today=ASKED_ON, requested=EXTENDED,
         reason="The force's lead officer is on long-term sick leave."):
     return services.extension_request(
         user=user or world.contributor, recommendation=world.rec_1,
