@@ -305,3 +305,15 @@ def test_a_reviewer_decides_on_the_page_and_a_contributor_cannot(due, client):
     assert client.post(url, {"decision": "approved"}).status_code == 302
 
     assert force_a_response(due).extended_due_on == EXTENDED
+
+
+def test_the_overview_lists_requests_awaiting_a_decision(due, client):
+    with time_machine.travel(datetime.datetime(2021, 2, 3, 10, tzinfo=datetime.UTC)):
+        ask(due)
+    client.force_login(due.reviewer)
+
+    page = client.get(reverse("responses:overview")).content.decode()
+
+    assert "Requests for more time awaiting a decision" in page
+    assert response_url(due) + "#extensions" in page
+    assert "30 Apr 2021" in page
