@@ -229,6 +229,10 @@ def recommendation_comparison(*, recommendation, filters, user):
         row.due_on = due_date(
             recommendation=recommendation, kind=row.kind, extended_to=row.response_extended_due_on
         )
+        row.due_before_extension = (
+            due_date(recommendation=recommendation, kind=row.kind)
+            if row.response_extended_due_on else None
+        )
         row.deadline = row_deadline_state(row, today=today)
         row.overdue = row.deadline.is_overdue
         row.response_url = url_of(row)
@@ -284,6 +288,10 @@ def own_positions(*, comparison, user):
         row.response_url = url_of(row)
         row.due_on = due_date(
             recommendation=recommendation, kind=row.kind, extended_to=row.response_extended_due_on
+        )
+        row.due_before_extension = (
+            due_date(recommendation=recommendation, kind=row.kind)
+            if row.response_extended_due_on else None
         )
         row.deadline = row_deadline_state(row, today=today)
         row.overdue = row.deadline.is_overdue
@@ -450,6 +458,10 @@ def organisation_recommendations(*, organisation, with_text=False, deadline=""):
             recommendation.due = due_date(
                 recommendation=recommendation, kind=organisation.kind,
                 extended_to=response.extended_due_on if response else None,
+            )
+            recommendation.due_before_extension = (
+                due_date(recommendation=recommendation, kind=organisation.kind)
+                if response and response.extended_due_on else None
             )
             if deadline_matches(recommendation.deadline, deadline):
                 groups[recommendation.super_complaint].append(recommendation)

@@ -317,3 +317,20 @@ def test_the_overview_lists_requests_awaiting_a_decision(due, client):
     assert "Requests for more time awaiting a decision" in page
     assert response_url(due) + "#extensions" in page
     assert "30 Apr 2021" in page
+
+
+def test_exports_keep_the_date_before_the_extension(due, client):
+    approve(due)
+    client.force_login(due.viewer)
+
+    comparison = client.get(
+        reverse("responses:recommendation_export",
+                args=[due.super_complaint.slug, due.rec_1.number]) + "?format=csv"
+    ).content.decode("utf-8-sig")
+    organisation = client.get(
+        reverse("responses:organisation_export", args=[due.force_a.slug]) + "?format=csv"
+    ).content.decode("utf-8-sig")
+
+    assert "Due date before extension" in comparison.splitlines()[0]
+    assert "2021-04-30,2021-02-12" in comparison
+    assert "2021-04-30,2021-02-12" in organisation
