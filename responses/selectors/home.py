@@ -16,7 +16,7 @@ from recommendations.selectors import audiences_by_recommendation
 
 from .. import permissions
 from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
-from ..deadlines import response_deadline_state
+from ..deadlines import due_date, response_deadline_state
 from ..models import Response, ResponseUpdate, response_urls
 from .guidance import guidance_landed
 
@@ -106,6 +106,10 @@ def _gap(recommendation, organisation, today, response=None):
         recommendation=recommendation, organisation=organisation, response=response, today=today
     )
     gap.due = gap.deadline.due_on
+    gap.due_before_extension = (
+        due_date(recommendation=recommendation, kind=organisation.kind)
+        if response and response.extended_due_on else None
+    )
     gap.overdue = gap.deadline.is_overdue
     gap.response_url = response_urls(recommendation)(organisation)
     return gap

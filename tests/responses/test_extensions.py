@@ -209,6 +209,10 @@ def test_approving_moves_every_derived_figure(due, client):
             reverse("responses:organisation_detail", args=[force_a.slug])
         ).content.decode()
         assert "30 Apr 2021" in organisation_page
+        assert "extended from 12 Feb 2021" in organisation_page
+        client.force_login(due.contributor)
+        home = client.get(reverse("home")).content.decode()
+        assert "due 30 Apr 2021 (extended from 12 Feb 2021)" in home
         matrix = client.get(
             reverse("responses:matrix", args=[due.super_complaint.slug])
         ).content.decode()
