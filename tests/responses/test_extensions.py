@@ -11,14 +11,16 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from recommendations.models import Organisation
 from responses import services
 from responses.choices import ExtensionDecision
 from responses.deadlines import DeadlineKind, due_date, due_date_expression
 from responses.models import ExtensionRequest, Response
 from responses.selectors.deadlines import expected_responses
 from responses.selectors.figures import figure_source, figures_by_organisation
-from tests.conftest import published_update
-from tests.responses.helpers import response_url
+from tests.conftest import make_user, published_update
+from tests.responses.helpers import QUERY_COUNTS, response_url
+from tracker.models import Membership
 
 D = datetime.date
 DUE = D(2021, 2, 12)
@@ -338,3 +340,49 @@ def test_exports_keep_the_date_before_the_extension(due, client):
     assert "Due date before extension" in comparison.splitlines()[0]
     assert "2021-04-30,2021-02-12" in comparison
     assert "2021-04-30,2021-02-12" in organisation
+
+
+# --- query counts ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("decided", [1, 5])
+def test_the_response_page_queries_do_not_grow_with_its_extensions(
+    due, client, django_assert_num_queries, decided
+):
+    with time_machine.travel(datetime.datetime(2021, 1, 3, 10, tzinfo=datetime.UTC)):
+        for i in range(decided):
+            extension = ask(due, today=D(2021, 1, 3), requested=EXTENDED + datetime.timedelta(i))
+            services.extension_decide(
+                extension=extension, reviewer=due.reviewer, decision=ExtensionDecision.APPROVED
+            )
+    client.force_login(due.reviewer)
+
+    # RESPONSE_PAGE_QUERIES (test_response_detail.py) less the two evidence queries, which do
+    # not run for a response without updates.
+    with django_assert_num_queries(10):
+        page = client.get(response_url(due))
+
+    assert page.content.decode().count('class="app-extension ') == decided
+
+
+@pytest.mark.parametrize("pending", [1, 5])
+def test_the_overview_queries_do_not_grow_with_the_requests_awaiting_a_decision(
+    due, client, django_assert_num_queries, pending
+):
+    client.force_login(due.reviewer)
+    client.get(reverse("responses:overview"))  # the figures cached, as at any second visit
+    forces = [due.force_a] + [
+        Organisation.objects.create(slug=f"f-{i}", name=f"F {i}", short_name=f"F {i}",
+                                    kind=Organisation.Kind.POLICE_FORCE)
+        for i in range(pending - 1)
+    ]
+    for force in forces:
+        writer = due.contributor if force == due.force_a else None
+        if writer is None:
+            writer = make_user(f"writer-{force.slug}", force, Membership.Role.CONTRIBUTOR)
+        ask(due, user=writer, organisation=force, today=D(2021, 1, 3))
+
+    with django_assert_num_queries(QUERY_COUNTS["overview"]):
+        page = client.get(reverse("responses:overview"))
+
+    assert page.content.decode().count("#extensions") == pending
