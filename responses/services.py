@@ -19,7 +19,7 @@ from django.utils import timezone
 from tracker.people import person_name
 
 from . import permissions
-from .choices import DatePrecision, ExtensionDecision, WorkflowState
+from .choices import DatePrecision, ExtensionDecision, WorkflowState, format_as_of
 from .deadlines import due_date
 from .models import DashboardVisit, ExtensionRequest, Response, ResponseReview, ResponseUpdate
 
@@ -315,7 +315,7 @@ EXTENSION_DECIDED = "This request has already been decided."
 def extension_too_late(due_on):
     """The refusal of a request made after the due date, with the rule it follows."""
     return (
-        f"The due date, {due_on:%-d %B %Y}, has passed. More time must be asked for on or "
+        f"The due date, {format_as_of(due_on)}, has passed. More time must be asked for on or "
         "before the due date; publish your response as soon as you can."
     )
 

@@ -223,7 +223,7 @@ def _describe_review(entry):
 def _describe_extension(entry):
     fields = (entry.serialized_data or {}).get("fields") or {}
     requested = parse_date(fields.get("requested_due_on") or "")
-    to = f" to {requested:%-d %B %Y}" if requested else ""
+    to = f" to {format_as_of(requested)}" if requested else ""
     if entry.action == LogEntry.Action.CREATE:
         return f"asked for more time, with a new due date{to}"
     if entry.action == LogEntry.Action.UPDATE and "decision" in _changes(entry):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import FormView
 
 from .. import permissions, services
+from ..choices import format_as_of
 from ..deadlines import response_deadline_state
 from ..forms import ExtensionDecisionForm, ExtensionRequestForm
 from ..models import ExtensionRequest
@@ -56,7 +57,7 @@ class ExtensionRequestView(ResponseTargetMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Your request for more time, to {extension.requested_due_on:%-d %B %Y}, has been "
+            f"Your request for more time, to {format_as_of(extension.requested_due_on)}, has been "
             "sent to the national reviewers.",
         )
         return HttpResponseRedirect(response_url(target) + "#extensions")
@@ -100,7 +101,7 @@ class ExtensionDecideView(ResponseTargetMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Extension to {extension.requested_due_on:%-d %B %Y} "
+            f"Extension to {format_as_of(extension.requested_due_on)} "
             f"{extension.get_decision_display().lower()}.",
         )
         return HttpResponseRedirect(response_url(self.get_target()) + "#extensions")
