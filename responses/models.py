@@ -355,7 +355,8 @@ class ExtensionRequest(TimeStampedModel):
     )
     original_due_on = models.DateField(editable=False)
     requested_due_on = models.DateField("new due date")
-    reason = models.TextField()
+    # blank=True: clean() says what is missing in the page's words ("Say why ...").
+    reason = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -264,6 +264,7 @@ def test_a_contributor_asks_on_the_page_and_bad_input_keeps_what_was_typed(due, 
         assert bad.status_code == 200
         html = bad.content.decode()
         assert "There is a problem" in html and "Say why more time is needed" in html
+        assert "cannot be blank" not in html
         assert 'value="30"' in html
 
         good = client.post(extension_url(due, "extension_request"), {
