@@ -61,6 +61,9 @@ class ReminderDigest(models.Model):
     stale = models.PositiveIntegerField(default=0)
     awaiting_sign_off = models.PositiveIntegerField(default=0)
     guidance_landed = models.PositiveIntegerField(default=0)
+    extensions = models.PositiveIntegerField(
+        default=0, help_text="Requests for more time awaiting a decision or recently decided."
+    )
 
     class Meta:
         ordering = ["-sent_on", "-sent_at"]

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from responses import permissions
-from responses.models import ResponseUpdate
+from responses.choices import ExtensionDecision
+from responses.models import ExtensionRequest, ResponseUpdate
 from responses.selectors.deadlines import expected_responses
 from responses.selectors.guidance import guidance_landed
 from tracker.models import Membership
@@ -35,7 +36,10 @@ SUBJECT_PHRASES = {
     "overdue": "{count} overdue",
     "due_soon": "{count} due within 14 days",
     "stale": "{count} stale",
+    "extensions": "requests for more time ({count})",
 }
+# A decision on a request for more time is mentioned in the digests of this many days after it.
+EXTENSION_DECIDED_WITHIN_DAYS = 7
 
 
 def long_date(day):
@@ -152,7 +156,8 @@ def is_due(*, user, today):
 class DigestData:
     """
     What every digest of one run draws on, read once for all the recipients' organisations:
-    their expected responses and their landed guidance (6 queries for the whole run).
+    their expected responses, their landed guidance and their requests for more time that
+    await a decision or were decided in the last 7 days (7 queries for the whole run).
     """
 
     def __init__(self, *, organisation_ids, today):
@@ -163,6 +168,23 @@ class DigestData:
         self.landed = defaultdict(list)
         for landed in guidance_landed(organisation_ids=organisation_ids):
             self.landed[landed.response.organisation_id].append(landed)
+        self.extensions = defaultdict(list)
+        decided_since = timezone.make_aware(datetime.datetime.combine(
+            today - datetime.timedelta(days=EXTENSION_DECIDED_WITHIN_DAYS), datetime.time.min
+        ))
+        requests = (
+            ExtensionRequest.objects.filter(response__organisation_id__in=organisation_ids)
+            .filter(
+                Q(decision=ExtensionDecision.PENDING)
+                | Q(decided_at__gte=decided_since, decided_at__date__lte=today)
+            )
+            .select_related(
+                "decided_by", "response__organisation", "response__recommendation__super_complaint"
+            )
+            .order_by("requested_at", "pk")
+        )
+        for extension in requests:
+            self.extensions[extension.response.organisation_id].append(extension)
 
 
 def _section(key, heading, items):
@@ -226,6 +248,28 @@ def _landed_item(landed):
     )
 
 
+def _extension_item(extension):
+    response = extension.response
+    recommendation = response.recommendation
+    asked = f"More time to {long_date(extension.requested_due_on)}"
+    if extension.decision == ExtensionDecision.PENDING:
+        detail = f"{asked}: awaiting a national reviewer's decision"
+    else:
+        who = extension.decided_by.get_full_name().strip() if extension.decided_by else ""
+        detail = (
+            f"{asked}: {extension.get_decision_display().lower()} on "
+            f"{long_date(timezone.localdate(extension.decided_at))}" + (f" by {who}" if who else "")
+        )
+        if extension.decision == ExtensionDecision.REFUSED:
+            detail += f"; still due {long_date(extension.original_due_on)}"
+    return DigestItem(
+        organisation=_label(response.organisation),
+        title=f"{recommendation.super_complaint.short_title} – {recommendation.label.lower()}",
+        detail=detail,
+        url=absolute_url(response.get_absolute_url() + "#extensions"),
+    )
+
+
 def digest_for(*, user, data):
     """
     The digest of one person for their organisations (`user.writer_memberships`): due within
@@ -243,6 +287,9 @@ def digest_for(*, user, data):
     stale.sort(key=lambda row: -row.state.days)
     drafts = _signable_drafts(user, today)
     landed = [item for organisation in organisations for item in data.landed[organisation.pk]]
+    extensions = [
+        item for organisation in organisations for item in data.extensions[organisation.pk]
+    ]
     return Digest(
         user=user,
         today=today,
@@ -255,6 +302,8 @@ def digest_for(*, user, data):
             _section("due_soon", "Due within 14 days", [_expected_item(row) for row in due_soon]),
             _section("stale", "Stale: no update for too long",
                      [_expected_item(row) for row in stale]),
+            _section("extensions", "Requests for more time",
+                     [_extension_item(extension) for extension in extensions]),
         ],
         home_url=absolute_url(reverse("home")),
         preferences_url=absolute_url(reverse("reminder_preference")),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .choices import WorkflowState
-from .models import Response, ResponseReview, ResponseUpdate
+from .models import ExtensionRequest, Response, ResponseReview, ResponseUpdate
 
 
 class ResponseUpdateInline(admin.TabularInline):
@@ -97,6 +97,27 @@ class ResponseReviewAdmin(admin.ModelAdmin):
 
     # A review is a national reviewer's recorded decision (responses.services.response_review):
     # the admin shows it and never writes one.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):
+    list_display = ("response", "original_due_on", "requested_due_on", "decision",
+                    "requested_at", "decided_by")
+    list_filter = ("decision",)
+    list_select_related = ("response__organisation", "response__recommendation__super_complaint",
+                           "decided_by")
+    search_fields = ("response__organisation__name", "reason", "comment")
+
+    # Requests and decisions are made on the response page (responses.services.extension_...),
+    # where the rules are checked; the admin shows them and never writes one.
     def has_add_permission(self, request):
         return False
 

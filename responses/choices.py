@@ -34,6 +34,14 @@ STATUS_DEFINITIONS = {
 }
 
 
+class ExtensionDecision(models.TextChoices):
+    """Where a request for more time stands: a national reviewer approves or refuses it."""
+
+    PENDING = "pending", "Awaiting a decision"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
 class ReviewOutcome(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed – evidence accepted"

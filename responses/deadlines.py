@@ -11,7 +11,8 @@ Two forms of the same rules live side by side here, so they cannot drift apart u
 
 The dates the rules read:
 
-- due date: the recommendation's own `due_on`; else the super-complaint's comments deadline
+- due date: an approved extension's date (`Response.extended_due_on`, issue 14); else the
+  recommendation's own `due_on`; else the super-complaint's comments deadline
   (publication + `comments_due_after_days`) for local policing bodies and its progress-update
   deadline (publication + `progress_update_due_after_months`) for everyone else; none while the
   report has no publication date.
@@ -83,13 +84,18 @@ def stale_after_months():
     return settings.STALE_AFTER_MONTHS
 
 
-def due_date(*, recommendation, kind):
+def due_date(*, recommendation, kind, extended_to=None):
     """
     Return the date an organisation of `kind` must first answer `recommendation` by, or None
     when there is no deadline yet (the report has no publication date and no own date is set).
 
+    `extended_to` is the response's `extended_due_on` (the latest approved extension, issue 14):
+    when set it is the due date, and the computed one stays the "original" date.
+
     `recommendation.super_complaint` must be loaded (select_related) by the caller.
     """
+    if extended_to:
+        return extended_to
     if recommendation.due_on:
         return recommendation.due_on
     super_complaint = recommendation.super_complaint
@@ -214,7 +220,10 @@ def deadline_state(
 def response_deadline_state(*, recommendation, organisation, response, today, months=None):
     """The DeadlineState of `organisation`'s answer to `recommendation` (`response` may be None)."""
     return deadline_state(
-        due_on=due_date(recommendation=recommendation, kind=organisation.kind),
+        due_on=due_date(
+            recommendation=recommendation, kind=organisation.kind,
+            extended_to=response.extended_due_on if response else None,
+        ),
         first_published_on=response.first_published_on if response else None,
         last_published_on=response.current_status_on if response else None,
         status=response.current_status if response else "",
@@ -279,14 +288,17 @@ class AddMonths(models.Func):
         return sql, (*day_params, *months_params, *day_params, *months_params)
 
 
-def due_date_expression(prefix=""):
+def due_date_expression(prefix="", *, extended=True):
     """
     The due date of a Response row as SQL (`prefix` "answer__" and the like to reach a
-    Response through a relation): the rule of `due_date`.
+    Response through a relation): the rule of `due_date`, an approved extension first.
+    `extended=False` gives the date as computed, before any extension (the "original" date).
     """
     recommendation = f"{prefix}recommendation__"
     published = F(f"{recommendation}super_complaint__report_published_on")
+    extension = [F(f"{prefix}extended_due_on")] if extended else []
     return Coalesce(
+        *extension,
         F(f"{recommendation}due_on"),
         Case(
             When(
@@ -353,9 +365,13 @@ def deadline_kind_expression(*, today, prefix=""):
 
 
 def with_deadline_aliases(queryset, *, months=None, prefix=""):
-    """Alias `due_date`, `first_published` and `stale_from` on a queryset of Response rows."""
+    """
+    Alias `due_date`, `computed_due_date` (before any extension), `first_published` and
+    `stale_from` on a queryset of Response rows.
+    """
     return queryset.alias(
         due_date=due_date_expression(prefix),
+        computed_due_date=due_date_expression(prefix, extended=False),
         first_published=first_published_expression(prefix),
         stale_from=stale_from_expression(months=months, prefix=prefix),
     )

@@ -71,6 +71,8 @@ COMPARISON_COLUMNS = [
     ("Status", lambda row: status_label(row.response_status)),
     ("As of", lambda row: _as_of(row.response_status_on, row.response_status_precision)),
     ("Due date", lambda row: row.due_on),
+    # The date before an approved extension (issue 14); blank when the date was not extended.
+    ("Due date before extension", lambda row: row.due_before_extension),
     ("Deadline", lambda row: row.deadline.label),
     ("Lead", lambda row: row.response_lead or ""),
     ("Portal reference", lambda row: row.response_reference or ""),
@@ -130,6 +132,7 @@ ORGANISATION_COLUMNS = [
     ("As of", lambda r: _as_of(r.response.current_status_on, r.response.current_status_precision)
      if r.response else None),
     ("Due date", lambda r: r.due),
+    ("Due date before extension", lambda r: r.due_before_extension),
     ("Deadline", lambda r: r.deadline.label),
     ("Lead", lambda r: r.response.lead if r.response else ""),
     ("Portal reference", lambda r: r.response.portal_reference if r.response else ""),

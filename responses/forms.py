@@ -16,6 +16,7 @@ from tracker.richtext import html_to_plain_text, plain_text_to_html
 from .choices import (
     STATUS_DEFINITIONS,
     DatePrecision,
+    ExtensionDecision,
     Marking,
     ReviewOutcome,
     Status,
@@ -481,3 +482,50 @@ def initial_from_data(form_class, data, **form_kwargs):
         name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
         for name, field in form.fields.items()
     }
+
+
+class ExtensionRequestForm(forms.Form):
+    """An organisation asks for a later due date, saying why (`services.extension_request`)."""
+
+    requested_due_on = DateInputField(
+        label="New due date",
+        help_text="The date by which you will publish your response, for example 30 4 2021.",
+        error_messages={"required": "Enter the new due date"},
+    )
+    reason = forms.CharField(
+        label="Why do you need more time?",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": too_long("The reason", COMMENT_MAX_LENGTH)},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ExtensionDecisionForm(forms.Form):
+    """A national reviewer approves or refuses a request for more time."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            (ExtensionDecision.APPROVED, "Approve – the due date moves to the date asked for"),
+            (ExtensionDecision.REFUSED, "Refuse – the due date stays as it is"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to approve or refuse the extension"},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        help_text="Required when refusing: say why.",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": too_long("Comment", COMMENT_MAX_LENGTH)},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -7,7 +7,15 @@ from recommendations.models import Organisation, Recommendation
 from tracker.models import TimeStampedModel
 from tracker.richtext import RichTextField
 
-from .choices import DatePrecision, Marking, ReviewOutcome, Status, WorkflowState, format_as_of
+from .choices import (
+    DatePrecision,
+    ExtensionDecision,
+    Marking,
+    ReviewOutcome,
+    Status,
+    WorkflowState,
+    format_as_of,
+)
 from .querysets import ResponseQuerySet, ResponseUpdateQuerySet
 
 _SLUG_PLACEHOLDER = "organisation-slug-placeholder"
@@ -95,6 +103,15 @@ class Response(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    extended_due_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "The date of the latest approved extension, which replaces the computed due date; "
+            "only responses.services.extension_decide sets it."
+        ),
+    )
 
     objects = ResponseManager()
 
@@ -322,6 +339,57 @@ class ResponseReview(TimeStampedModel):
             raise ValidationError({"outcome": "Choose whether to close or return the response"})
         if self.outcome == ReviewOutcome.RETURNED and not self.comment.strip():
             raise ValidationError({"comment": "Say what more evidence is needed"})
+
+
+class ExtensionRequest(TimeStampedModel):
+    """
+    An organisation's request for more time to answer, and a national reviewer's decision.
+
+    `original_due_on` is the due date the request was made against, kept so that pages can say
+    "due 12 Feb 2021, extended to 30 Apr 2021" however many extensions follow. Only
+    `responses.services.extension_request` and `extension_decide` write these rows.
+    """
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    original_due_on = models.DateField(editable=False)
+    requested_due_on = models.DateField("new due date")
+    # blank=True: clean() says what is missing in the page's words ("Say why ...").
+    reason = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decision = models.CharField(
+        max_length=10, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.response}: extension to {self.requested_due_on}"
+
+    def clean(self):
+        errors = {}
+        if not (self.reason or "").strip():
+            errors["reason"] = "Say why more time is needed"
+        if (
+            self.requested_due_on and self.original_due_on
+            and self.requested_due_on <= self.original_due_on
+        ):
+            errors["requested_due_on"] = "The new due date must be after the current due date"
+        if self.decision == ExtensionDecision.REFUSED and not (self.comment or "").strip():
+            errors["comment"] = "Say why the extension is refused"
+        if errors:
+            raise ValidationError(errors)
 
 
 class DashboardVisit(models.Model):

@@ -133,6 +133,20 @@ def require_reviewer(user):
         raise PermissionDenied("Only a national reviewer can close or return a response.")
 
 
+def require_extension_requester(user, organisation_id):
+    """Refuse anyone but a contributor or approver of the organisation that must answer."""
+    if not can_write_for(user, organisation_id):
+        raise PermissionDenied(
+            "Only a contributor or approver of this organisation can ask for more time."
+        )
+
+
+def require_extension_decider(user):
+    """Refuse anyone but a national reviewer: only they approve or refuse more time."""
+    if not is_reviewer(user):
+        raise PermissionDenied("Only a national reviewer can approve or refuse an extension.")
+
+
 def is_admin(user):
     """An administrator: staff who use the Django admin and load reference data."""
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)

@@ -19,8 +19,9 @@ from django.utils import timezone
 from tracker.people import person_name
 
 from . import permissions
-from .choices import DatePrecision, WorkflowState
-from .models import DashboardVisit, Response, ResponseReview, ResponseUpdate
+from .choices import DatePrecision, ExtensionDecision, WorkflowState, format_as_of
+from .deadlines import due_date
+from .models import DashboardVisit, ExtensionRequest, Response, ResponseReview, ResponseUpdate
 
 # What a writer may set on an update; everything else is the workflow's.
 EDITABLE_FIELDS = (
@@ -298,6 +299,96 @@ def response_review(*, response, reviewer, outcome, comment=""):
     review.response = response
     review.save()
     return response
+
+
+EXTENSION_NO_DUE_DATE = "There is no due date to extend yet: the report has no publication date."
+EXTENSION_ALREADY_ANSWERED = (
+    "This organisation has already published its response, so there is no deadline to extend."
+)
+EXTENSION_PENDING = (
+    "A request for more time is already awaiting a national reviewer's decision. Wait for it "
+    "before asking again."
+)
+EXTENSION_DECIDED = "This request has already been decided."
+
+
+def extension_too_late(due_on):
+    """The refusal of a request made after the due date, with the rule it follows."""
+    return (
+        f"The due date, {format_as_of(due_on)}, has passed. More time must be asked for on or "
+        "before the due date; publish your response as soon as you can."
+    )
+
+
+@transaction.atomic
+def extension_request(
+    *, user, recommendation, organisation, requested_due_on, reason, today=None
+):
+    """
+    Ask for a later due date for `organisation`'s answer to `recommendation`, with a reason.
+
+    Only a contributor or approver of the organisation may ask, only on or before the current
+    due date (the day itself is in time, the day after is not), only while nothing is published
+    and no other request awaits a decision. The response row is created if needed; the due
+    date does not move until a national reviewer approves (`extension_decide`).
+    """
+    permissions.require_extension_requester(user, organisation.pk)
+    today = today or timezone.localdate()
+    response = response_get_or_create(recommendation=recommendation, organisation=organisation)
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    current_due = due_date(
+        recommendation=recommendation, kind=organisation.kind,
+        extended_to=response.extended_due_on,
+    )
+    if current_due is None:
+        raise ValidationError(EXTENSION_NO_DUE_DATE, code="no_due_date")
+    if response.first_published_on or response.current_status:
+        raise ValidationError(EXTENSION_ALREADY_ANSWERED, code="answered")
+    if today > current_due:
+        raise ValidationError(extension_too_late(current_due), code="too_late")
+    if response.extension_requests.filter(decision=ExtensionDecision.PENDING).exists():
+        raise ValidationError(EXTENSION_PENDING, code="pending")
+    extension = ExtensionRequest(
+        response=response,
+        original_due_on=current_due,
+        requested_due_on=requested_due_on,
+        reason=(reason or "").strip(),
+        requested_by=user,
+        requested_at=timezone.now(),
+    )
+    extension.full_clean(exclude=["response"])
+    extension.save()
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, extension, reviewer, decision, comment=""):
+    """
+    A national reviewer approves or refuses a pending request for more time.
+
+    Approving moves the response's due date (`Response.extended_due_on`, which every deadline
+    and dashboard figure reads, see `responses.deadlines`); refusing, which needs a comment,
+    leaves it where it was. The request keeps the date it was made against, so the original due
+    date is never lost.
+    """
+    permissions.require_extension_decider(reviewer)
+    response = Response.objects.select_for_update().get(pk=extension.response_id)
+    extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    if extension.decision != ExtensionDecision.PENDING:
+        raise ValidationError(EXTENSION_DECIDED, code="decided")
+    if decision not in (ExtensionDecision.APPROVED, ExtensionDecision.REFUSED):
+        raise ValidationError({"decision": "Select whether to approve or refuse the extension"})
+    extension.decision = decision
+    extension.comment = (comment or "").strip()
+    extension.decided_by = reviewer
+    extension.decided_at = timezone.now()
+    extension.full_clean(exclude=["response"])
+    extension.save()
+    if decision == ExtensionDecision.APPROVED:
+        response.extended_due_on = extension.requested_due_on
+        response.save(update_fields=["extended_due_on", "updated_at"])
+    extension.response = response
+    return extension
 
 
 def dashboard_visit_record(*, user, organisation):

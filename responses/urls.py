@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import browse, dashboard, workflow
+from .views import browse, dashboard, extensions, workflow
 
 app_name = "responses"
 
@@ -9,6 +9,14 @@ response_urls = [
     path("", workflow.ResponseDetailView.as_view(), name="response_detail"),
     path("updates/new/", workflow.UpdateCreateView.as_view(), name="update_create"),
     path("review/", workflow.ResponseReviewView.as_view(), name="response_review"),
+    path(
+        "extensions/new/", extensions.ExtensionRequestView.as_view(), name="extension_request"
+    ),
+    path(
+        "extensions/<int:pk>/decide/",
+        extensions.ExtensionDecideView.as_view(),
+        name="extension_decide",
+    ),
 ]
 
 # /super-complaints/<slug>/recommendations/<number>/...

@@ -44,6 +44,14 @@ AUDITED = [
         },
     ),
     (
+        "responses.ExtensionRequest",
+        {
+            "exclude_fields": TIMESTAMPS,
+            "serialize_data": True,
+            "serialize_kwargs": {"fields": ["response", "decision", "requested_due_on"]},
+        },
+    ),
+    (
         "evidence.EvidenceFile",
         {
             "exclude_fields": TIMESTAMPS,

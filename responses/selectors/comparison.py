@@ -163,6 +163,7 @@ def comparison_queryset(*, recommendation, expected_ids):
             response_status_on=F("answer__current_status_on"),
             response_status_precision=F("answer__current_status_precision"),
             response_first_published_on=F("answer__first_published_on"),
+            response_extended_due_on=F("answer__extended_due_on"),
             response_lead=F("answer__lead"),
             response_reference=F("answer__portal_reference"),
             response_review=F("answer__review_outcome"),
@@ -225,7 +226,13 @@ def recommendation_comparison(*, recommendation, filters, user):
     url_of = response_urls(recommendation)
     for row in rows:
         row.rag = rag(row.response_status, row.response_review)
-        row.due_on = due_date(recommendation=recommendation, kind=row.kind)
+        row.due_on = due_date(
+            recommendation=recommendation, kind=row.kind, extended_to=row.response_extended_due_on
+        )
+        row.due_before_extension = (
+            due_date(recommendation=recommendation, kind=row.kind)
+            if row.response_extended_due_on else None
+        )
         row.deadline = row_deadline_state(row, today=today)
         row.overdue = row.deadline.is_overdue
         row.response_url = url_of(row)
@@ -279,7 +286,13 @@ def own_positions(*, comparison, user):
     today = timezone.localdate()
     for row in rows:
         row.response_url = url_of(row)
-        row.due_on = due_date(recommendation=recommendation, kind=row.kind)
+        row.due_on = due_date(
+            recommendation=recommendation, kind=row.kind, extended_to=row.response_extended_due_on
+        )
+        row.due_before_extension = (
+            due_date(recommendation=recommendation, kind=row.kind)
+            if row.response_extended_due_on else None
+        )
         row.deadline = row_deadline_state(row, today=today)
         row.overdue = row.deadline.is_overdue
         row.can_write = permissions.can_write_for(user, row.pk)
@@ -340,8 +353,8 @@ def super_complaint_matrix(*, slug, filters):
     )
     organisations = list(filterset.qs.forces_first())
     answers = {
-        (recommendation_id, organisation_id): (status, review, updated, first, marking)
-        for recommendation_id, organisation_id, status, review, updated, first, marking
+        (recommendation_id, organisation_id): (status, review, updated, first, marking, extended)
+        for recommendation_id, organisation_id, status, review, updated, first, marking, extended
         in Response.objects.filter(recommendation__super_complaint=super_complaint).values_list(
             "recommendation_id",
             "organisation_id",
@@ -350,6 +363,7 @@ def super_complaint_matrix(*, slug, filters):
             "current_status_on",
             "first_published_on",
             "current_update__marking",
+            "extended_due_on",
         )
     }
     today = timezone.localdate()
@@ -360,8 +374,8 @@ def super_complaint_matrix(*, slug, filters):
         cells = []
         for organisation in organisations:
             where = f"{organisation.short_name}, {recommendation.label.lower()}"
-            status, review, updated, first, marking = answers.get(
-                (recommendation.pk, organisation.pk), ("", None, None, None, None)
+            status, review, updated, first, marking, extended = answers.get(
+                (recommendation.pk, organisation.pk), ("", None, None, None, None, None)
             )
             applicable = organisation.pk in applicable_ids or bool(status)
             if not applicable:
@@ -378,7 +392,10 @@ def super_complaint_matrix(*, slug, filters):
                     where=where,
                     marking=marking if status else "",
                     deadline=deadline_state(
-                        due_on=due_date(recommendation=recommendation, kind=organisation.kind),
+                        due_on=due_date(
+                            recommendation=recommendation, kind=organisation.kind,
+                            extended_to=extended,
+                        ),
                         first_published_on=first, last_published_on=updated, status=status,
                         closed=review == ReviewOutcome.CLOSED, today=today,
                     ),
@@ -419,6 +436,7 @@ def organisation_recommendations(*, organisation, with_text=False, deadline=""):
         "review_outcome",
         "lead",
         "portal_reference",
+        "extended_due_on",
     ).annotate(marking=F("current_update__marking"))
     if with_text:
         responses = responses.annotate(narrative=F("current_update__narrative"))
@@ -433,10 +451,17 @@ def organisation_recommendations(*, organisation, with_text=False, deadline=""):
         if applies or response:
             recommendation.response = response
             recommendation.status = response.current_status if response else ""
-            recommendation.due = due_date(recommendation=recommendation, kind=organisation.kind)
             recommendation.deadline = response_deadline_state(
                 recommendation=recommendation, organisation=organisation, response=response,
                 today=today,
+            )
+            recommendation.due = due_date(
+                recommendation=recommendation, kind=organisation.kind,
+                extended_to=response.extended_due_on if response else None,
+            )
+            recommendation.due_before_extension = (
+                due_date(recommendation=recommendation, kind=organisation.kind)
+                if response and response.extended_due_on else None
             )
             if deadline_matches(recommendation.deadline, deadline):
                 groups[recommendation.super_complaint].append(recommendation)

@@ -306,6 +306,7 @@ FIGURE_MEASURES = [
     ("Answered late", lambda f: f.late),
     ("Stale", lambda f: f.stale),
     ("No deadline", lambda f: f.no_deadline),
+    ("Needed an extension", lambda f: f.extended),
     *((f"Status: {label}", lambda f, code=code: f.statuses[code])
       for code, label, _ in STATUS_ORDER),
 ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import audiences_by_recommendation
 
-from ..deadlines import DeadlineState, due_date, response_deadline_state
+from ..deadlines import DeadlineState, response_deadline_state
 from ..models import Response, response_urls
 
 
@@ -65,6 +65,7 @@ def expected_responses(*, organisation_ids=None, super_complaint=None, today, mo
         "current_status_on",
         "first_published_on",
         "review_outcome",
+        "extended_due_on",
     )
     if super_complaint is not None:
         responses = responses.filter(recommendation__super_complaint=super_complaint)
@@ -86,7 +87,7 @@ def expected_responses(*, organisation_ids=None, super_complaint=None, today, mo
                     recommendation=recommendation,
                     organisation=organisation,
                     response=response,
-                    due_on=due_date(recommendation=recommendation, kind=organisation.kind),
+                    due_on=state.due_on,
                     state=state,
                     url=url_makers[recommendation.pk](organisation),
                 )

@@ -68,6 +68,7 @@ class Figures:
     expected: int = 0
     statuses: Counter = field(default_factory=Counter)  # status code (or NO_RESPONSE): count
     completed: int = 0  # completed, or closed by a reviewer
+    extended: int = 0  # answers whose due date an approved extension moved
     due: int = 0
     overdue: int = 0
     no_deadline: int = 0
@@ -91,9 +92,20 @@ class Figures:
         figures.on_time, figures.late, figures.stale = (
             counts["on_time"], counts["late"], counts["stale"]
         )
-        figures.overdue = expected[PAST] - counts["answered_past"]
-        figures.due = expected[FUTURE] - counts["answered_future"]
-        figures.no_deadline = expected[UNDATED] - counts["answered_undated"]
+        figures.extended = counts["extended"]
+        # The expected pairs are bucketed by the computed due date; an unanswered response with
+        # an approved extension moves from that bucket to the one of its extended date.
+        figures.overdue = (
+            expected[PAST] - counts["answered_past"] - counts["moved_from_past"]
+            + counts["moved_to_past"]
+        )
+        figures.due = (
+            expected[FUTURE] - counts["answered_future"] - counts["moved_from_future"]
+            + counts["moved_to_future"]
+        )
+        figures.no_deadline = (
+            expected[UNDATED] - counts["answered_undated"] - counts["moved_from_undated"]
+        )
         return figures
 
     def share(self, count):
@@ -264,6 +276,7 @@ def answer_counts(source, *, group_by, annotations=None, key=None):
 def _answer_counts(source, group_by, annotations):
     today = source.today
     answered = Q(first_published__isnull=False)
+    moved = Q(first_published__isnull=True, extended_due_on__isnull=False)
     rows = (
         with_deadline_aliases(_expected_responses(source))
         .alias(deadline=deadline_kind_expression(today=today))
@@ -276,9 +289,18 @@ def _answer_counts(source, group_by, annotations):
                 "pk",
                 filter=Q(current_status=Status.COMPLETED) | Q(review_outcome=ReviewOutcome.CLOSED),
             ),
-            answered_past=Count("pk", filter=answered & Q(due_date__lt=today)),
-            answered_future=Count("pk", filter=answered & Q(due_date__gte=today)),
-            answered_undated=Count("pk", filter=answered & Q(due_date__isnull=True)),
+            # Bucketed as the expected pairs are: by the due date before any extension.
+            answered_past=Count("pk", filter=answered & Q(computed_due_date__lt=today)),
+            answered_future=Count("pk", filter=answered & Q(computed_due_date__gte=today)),
+            answered_undated=Count(
+                "pk", filter=answered & Q(computed_due_date__isnull=True)
+            ),
+            extended=Count("pk", filter=Q(extended_due_on__isnull=False)),
+            moved_from_past=Count("pk", filter=moved & Q(computed_due_date__lt=today)),
+            moved_from_future=Count("pk", filter=moved & Q(computed_due_date__gte=today)),
+            moved_from_undated=Count("pk", filter=moved & Q(computed_due_date__isnull=True)),
+            moved_to_past=Count("pk", filter=moved & Q(due_date__lt=today)),
+            moved_to_future=Count("pk", filter=moved & Q(due_date__gte=today)),
             on_time=Count("pk", filter=Q(deadline=DeadlineKind.ANSWERED_ON_TIME)),
             late=Count("pk", filter=Q(deadline=DeadlineKind.ANSWERED_LATE)),
             stale=Count("pk", filter=Q(deadline=DeadlineKind.STALE)),

@@ -21,7 +21,7 @@ from tracker.models import Membership
 from tracker.people import person_name
 
 from .. import permissions
-from ..choices import DatePrecision, ReviewOutcome, WorkflowState, format_as_of
+from ..choices import DatePrecision, ExtensionDecision, ReviewOutcome, WorkflowState, format_as_of
 from ..models import ResponseUpdate
 
 # Fields of an update that the workflow sets; a change to them alone is not an "edit".
@@ -57,6 +57,12 @@ def _entries_visible_to(*, response, user):
     )
     of_reviews = Q(
         content_type__app_label="responses", content_type__model="responsereview",
+        serialized_data__fields__response=response.pk,
+    )
+    # Requests for more time and their decisions are on the record for everyone who reads
+    # the response (the page shows them too).
+    of_reviews |= Q(
+        content_type__app_label="responses", content_type__model="extensionrequest",
         serialized_data__fields__response=response.pk,
     )
     if response.organisation_id not in permissions.member_organisation_ids(user):
@@ -134,6 +140,8 @@ def _describe(entry):
         return _describe_update(entry)
     if model == "responsereview":
         return _describe_review(entry)
+    if model == "extensionrequest":
+        return _describe_extension(entry)
     return _describe_response(entry)
 
 
@@ -210,6 +218,20 @@ def _describe_review(entry):
     if outcome == ReviewOutcome.RETURNED:
         return "returned the response for more evidence"
     return "reviewed the response"
+
+
+def _describe_extension(entry):
+    fields = (entry.serialized_data or {}).get("fields") or {}
+    requested = parse_date(fields.get("requested_due_on") or "")
+    to = f" to {format_as_of(requested)}" if requested else ""
+    if entry.action == LogEntry.Action.CREATE:
+        return f"asked for more time, with a new due date{to}"
+    if entry.action == LogEntry.Action.UPDATE and "decision" in _changes(entry):
+        if fields.get("decision") == ExtensionDecision.APPROVED:
+            return f"approved the extension{to}"
+        if fields.get("decision") == ExtensionDecision.REFUSED:
+            return f"refused the extension{to}"
+    return ""
 
 
 def _describe_response(entry):

@@ -51,7 +51,7 @@ def organisation_summaries(*, memberships):
         .order_by()
         .only(
             "recommendation_id", "organisation_id", "current_status", "current_status_on",
-            "first_published_on", "review_outcome",
+            "first_published_on", "review_outcome", "extended_due_on",
         )
     }
     labels = [(NO_RESPONSE, NO_RESPONSE_LABEL), *Status.choices]
@@ -74,7 +74,7 @@ def organisation_summaries(*, memberships):
             status = response.current_status if response else ""
             counts[status or NO_RESPONSE] += 1
             if not status:
-                gaps.append(_gap(recommendation, organisation, today))
+                gaps.append(_gap(recommendation, organisation, today, response=response))
             elif response_deadline_state(
                 recommendation=recommendation, organisation=organisation, response=response,
                 today=today,
@@ -102,9 +102,13 @@ def _gap(recommendation, organisation, today, response=None):
     """
     # A copy: a user of two organisations sees the same recommendation with two links.
     gap = copy.copy(recommendation)
-    gap.due = due_date(recommendation=recommendation, kind=organisation.kind)
     gap.deadline = response_deadline_state(
         recommendation=recommendation, organisation=organisation, response=response, today=today
+    )
+    gap.due = gap.deadline.due_on
+    gap.due_before_extension = (
+        due_date(recommendation=recommendation, kind=organisation.kind)
+        if response and response.extended_due_on else None
     )
     gap.overdue = gap.deadline.is_overdue
     gap.response_url = response_urls(recommendation)(organisation)

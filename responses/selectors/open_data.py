@@ -82,7 +82,8 @@ def with_deadlines(responses, *, user):
             )
         response.deadline = deadline_state(
             due_on=due_date(
-                recommendation=response.recommendation, kind=response.organisation.kind
+                recommendation=response.recommendation, kind=response.organisation.kind,
+                extended_to=response.extended_due_on,
             ),
             first_published_on=first_published_on,
             last_published_on=response.position_on,

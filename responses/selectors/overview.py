@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from recommendations.models import Organisation
 
+from ..choices import ExtensionDecision
 from ..filtersets import OverviewFilterSet
+from ..models import ExtensionRequest
 from .figures import Figures, figure_source, figures_by_organisation
 
 
@@ -65,6 +67,23 @@ def overview(*, filters, today):
         completed=sum(r.figures.completed for r in rows),
         overdue=sum(r.figures.overdue for r in rows),
         stale=sum(r.figures.stale for r in rows),
+        extended=sum(r.figures.extended for r in rows),
     )
     return Overview(filterset=filterset, rows=rows, super_complaint=super_complaint,
                     today=today, totals=totals)
+
+
+def extensions_awaiting_decision(*, super_complaint=None):
+    """
+    The requests for more time that no national reviewer has decided yet (in one
+    super-complaint, or all), oldest first, with their response's organisation and
+    recommendation. 1 query.
+    """
+    requests = ExtensionRequest.objects.filter(decision=ExtensionDecision.PENDING)
+    if super_complaint is not None:
+        requests = requests.filter(response__recommendation__super_complaint=super_complaint)
+    return list(
+        requests.select_related(
+            "requested_by", "response__organisation", "response__recommendation__super_complaint"
+        ).order_by("requested_at", "pk")
+    )

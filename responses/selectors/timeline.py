@@ -13,9 +13,9 @@ from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import recommendation_expected_organisations
 
 from .. import permissions
-from ..choices import WorkflowState
-from ..deadlines import DeadlineState, response_deadline_state
-from ..models import Response, ResponseReview, ResponseUpdate
+from ..choices import ExtensionDecision, WorkflowState
+from ..deadlines import DeadlineKind, DeadlineState, due_date, response_deadline_state
+from ..models import ExtensionRequest, Response, ResponseReview, ResponseUpdate
 
 
 @dataclass
@@ -41,6 +41,24 @@ class Timeline:
     is_member: bool = False
     can_review: bool = False
     deadline: DeadlineState | None = None
+    # Requests for more time, newest first; the due date before any extension.
+    extensions: list = field(default_factory=list)
+    original_due_on: object = None
+    can_request_extension: bool = False
+    can_decide_extension: bool = False
+
+    @property
+    def approved_extension(self):
+        """The approved request whose date is the due date now (the latest approved)."""
+        return next(
+            (e for e in self.extensions if e.decision == ExtensionDecision.APPROVED), None
+        )
+
+    @property
+    def pending_extension(self):
+        return next(
+            (e for e in self.extensions if e.decision == ExtensionDecision.PENDING), None
+        )
 
     @property
     def awaiting_sign_off(self):
@@ -116,8 +134,28 @@ def response_timeline(*, target, user):
             response=target.response, today=timezone.localdate(),
         ),
     )
+    timeline.original_due_on = due_date(
+        recommendation=target.recommendation, kind=target.organisation.kind
+    )
+    # Asking for more time: a writer of the organisation, before anything is published and
+    # while the due date has not passed (the service checks the same, and says why not).
+    unanswered = not (target.response and target.response.current_status)
+    timeline.can_request_extension = bool(
+        timeline.can_write
+        and unanswered
+        and timeline.deadline.due_on
+        and timeline.deadline.kind == DeadlineKind.DUE
+    )
     if target.response is None:
         return timeline
+
+    timeline.extensions = list(
+        ExtensionRequest.objects.filter(response=target.response)
+        .select_related("requested_by", "decided_by")
+    )
+    if timeline.pending_extension:
+        timeline.can_request_extension = False
+        timeline.can_decide_extension = permissions.is_reviewer(user)
 
     visible = ResponseUpdate.objects.visible_to(permissions.member_organisation_ids(user))
     updates = list(

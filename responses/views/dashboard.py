@@ -113,5 +113,8 @@ class OverviewView(TemplateView):
         return super().get_context_data(
             overview=overview, filter=overview.filterset, nav_section="overview",
             awaited=organisations_awaiting(super_complaint=overview.super_complaint),
+            pending_extensions=overview_selectors.extensions_awaiting_decision(
+                super_complaint=overview.super_complaint
+            ),
             stale_months=stale_after_months(), **kwargs
         )

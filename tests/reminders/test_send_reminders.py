@@ -7,6 +7,7 @@ import datetime
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -214,3 +215,34 @@ def test_a_failed_send_records_nothing_so_the_next_run_tries_again(people, monke
 def test_a_bad_date_is_refused():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("send_reminders", "--today", "10/06/2021", stdout=StringIO())
+
+
+def test_requests_for_more_time_and_their_decisions_reach_the_organisations_writers(people):
+    """Pending requests, and decisions of the last 7 days, to the requesting force only."""
+    from responses import services
+    from responses.choices import ExtensionDecision
+
+    people.rec_1.due_on = datetime.date(2021, 6, 30)
+    people.rec_1.save()
+    pending = services.extension_request(
+        user=people.contributor, recommendation=people.rec_1, organisation=people.force_a,
+        requested_due_on=datetime.date(2021, 9, 30), reason="Sick leave.", today=TODAY,
+    )
+    run()
+    first = sent_to("bob@example.org")
+    assert "requests for more time (1)" in first.subject
+    assert "More time to 30 September 2021: awaiting a national reviewer's decision" in first.body
+    other_force = sent_to("charlie@example.org")
+    assert other_force is None or "More time" not in other_force.body
+
+    with time_machine.travel(datetime.datetime(2021, 6, 12, 12, tzinfo=datetime.UTC)):
+        services.extension_decide(
+            extension=pending, reviewer=people.reviewer, decision=ExtensionDecision.REFUSED,
+            comment="No.",
+        )
+    mail.outbox.clear()
+    run(TODAY + datetime.timedelta(days=7))
+    later = sent_to("bob@example.org").body
+    assert "More time to 30 September 2021: refused on 12 June 2021 by Rita Reid" in later
+    assert "still due 30 June 2021" in later
+    assert ReminderDigest.objects.filter(user=people.approver, extensions=1).count() == 2

@@ -122,5 +122,6 @@ QUERY_COUNTS = {
     "dashboard": 16,
     "dashboard_organisation": 15,
     "dashboard_export": 9,
-    "overview": 12,
+    # + the requests for more time awaiting a reviewer's decision (issue 14).
+    "overview": 13,
 }

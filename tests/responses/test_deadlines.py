@@ -321,3 +321,27 @@ def test_services_are_not_needed_to_read_deadlines(world):
     """The selector reads only: it writes no Response rows for the gaps."""
     expected_responses(today=D(2021, 7, 1))
     assert not Response.objects.exists()
+
+
+def test_an_approved_extension_is_the_due_date_in_sql_and_python_alike(world):
+    """The extended date wins over the recommendation's own date and the computed one."""
+    world.rec_5.due_on = D(2021, 3, 1)
+    world.rec_5.save()
+    extended = D(2021, 9, 30)
+    Response.objects.create(
+        recommendation=world.rec_5, organisation=world.force_a, extended_due_on=extended
+    )
+    Response.objects.create(recommendation=world.rec_5, organisation=world.lpb_a)
+    rows = Response.objects.select_related("recommendation__super_complaint", "organisation")
+    dates = {}
+    for row in with_deadline_aliases(rows).annotate(
+        due=due_date_expression(), original=due_date_expression(extended=False)
+    ):
+        python = due_date(recommendation=row.recommendation, kind=row.organisation.kind,
+                          extended_to=row.extended_due_on)
+        assert row.due == python
+        dates[row.organisation.slug] = (row.due, row.original)
+    assert dates == {
+        "force-a": (extended, D(2021, 3, 1)),
+        "force-a-pcc": (D(2021, 3, 1), D(2021, 3, 1)),
+    }
