@@ -86,3 +86,19 @@ def test_home_lists_the_most_urgent_gaps_and_links_to_the_rest(client, world, mo
     assert (len(summary.gaps), summary.gap_count) == (1, 2)
     assert "The 1 most urgent of 2 are listed" in page.text
     assert f'href="{world.force_a.get_absolute_url()}">see every recommendation' in page.text
+
+
+def test_organisation_page_changes_right_after_a_publication(client, world):
+    client.force_login(world.outsider)
+
+    def statuses():
+        page = client.get(world.force_a.get_absolute_url())
+        (_, rows), = page.context["groups"]
+        return [row.status for row in rows]
+
+    assert statuses() == ["", ""]
+    assert statuses() == ["", ""]  # now from the cache
+    published_update(world, recommendation=world.rec_5, organisation=world.force_a,
+                     status=Status.IN_PROGRESS, as_of=datetime.date(2021, 5, 1))
+    assert statuses() == ["", Status.IN_PROGRESS]
+    assert "In progress" in client.get(world.force_a.get_absolute_url()).text
