@@ -22,6 +22,10 @@ class Migration(migrations.Migration):
             index=models.Index(condition=models.Q(('current_status', 'completed'), ('review_outcome', 'open')), fields=['current_status_on', 'id'], name='response_awaiting_review_idx'),
         ),
         migrations.AddIndex(
+            model_name='response',
+            index=models.Index(fields=['updated_at'], name='response_updated_at_idx'),
+        ),
+        migrations.AddIndex(
             model_name='responseupdate',
             index=models.Index(fields=['state', '-as_of', '-id'], name='update_state_latest_pk_idx'),
         ),
