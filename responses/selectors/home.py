@@ -56,7 +56,8 @@ def organisation_summaries(*, memberships):
     today = timezone.localdate()
     key = (
         "home-summaries", today.isoformat(), *progress_fingerprint(),
-        "-".join(f"{m.organisation_id}.{int(m.organisation.active)}" for m in memberships),
+        # An edit of an organisation (kind, active) shows at once too.
+        *(f"{m.organisation_id}@{m.organisation.updated_at.isoformat()}" for m in memberships),
     )
     organisations = [m.organisation for m in memberships]
     figures = cached_figures(key, lambda: _summary_figures(organisations, today))
