@@ -5,6 +5,7 @@ number of queries whatever the data size.
 
 import copy
 import datetime
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -56,8 +57,13 @@ def organisation_summaries(*, memberships):
     today = timezone.localdate()
     key = (
         "home-summaries", today.isoformat(), *progress_fingerprint(),
-        # An edit of an organisation (kind, active) shows at once too.
-        *(f"{m.organisation_id}@{m.organisation.updated_at.isoformat()}" for m in memberships),
+        # An edit of an organisation (kind, active) shows at once too. Hashed: a user of
+        # several organisations would pass the 250 characters a cache key may have.
+        hashlib.sha256(
+            " ".join(
+                f"{m.organisation_id}@{m.organisation.updated_at.isoformat()}" for m in memberships
+            ).encode()
+        ).hexdigest(),
     )
     organisations = [m.organisation for m in memberships]
     figures = cached_figures(key, lambda: _summary_figures(organisations, today))
