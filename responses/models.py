@@ -117,6 +117,20 @@ class Response(TimeStampedModel):
 
     class Meta:
         ordering = ["recommendation", "organisation__name"]
+        indexes = [
+            # A reviewer's work list on the home page (`ResponseQuerySet.awaiting_review`),
+            # oldest claim first: a few thousand rows of 60,000, read in order without a scan.
+            models.Index(
+                fields=["current_status_on", "id"],
+                condition=models.Q(
+                    current_status=Status.COMPLETED, review_outcome=ReviewOutcome.OPEN
+                ),
+                name="response_awaiting_review_idx",
+            ),
+            # The latest change: part of the fingerprint under which progress is cached
+            # (selectors.comparison.progress_fingerprint), found without a scan.
+            models.Index(fields=["updated_at"], name="response_updated_at_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["recommendation", "organisation"],
@@ -242,7 +256,9 @@ class ResponseUpdate(TimeStampedModel):
         indexes = [
             models.Index(fields=["response", "state", "as_of"]),
             # "Latest published positions" on the home page, across every organisation.
-            models.Index(fields=["state", "-as_of"], name="update_state_latest_idx"),
+            # With the pk: the latest as_of is shared by hundreds of updates, and the page
+            # orders them by pk too.
+            models.Index(fields=["state", "-as_of", "-id"], name="update_state_latest_pk_idx"),
             # Updates saying "evidence submitted to HMICFRS": few, found without a scan
             # (evidence.selectors.evidence_awaiting_review).
             models.Index(

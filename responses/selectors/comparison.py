@@ -10,7 +10,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -35,6 +48,7 @@ from ..deadlines import (
 )
 from ..filtersets import ComparisonFilterSet, DeadlineFilterSet, OrganisationFilterSet
 from ..models import Response, ResponseUpdate, response_urls
+from .figures import cached_figures
 
 
 @dataclass
@@ -54,37 +68,103 @@ def _progress_by_recommendation(recommendations, audiences, active):
     and still expected.
     """
     progress = {r.pk: Progress(expected=audiences[r.pk].count(active)) for r in recommendations}
-    completed_pairs = (
-        Response.objects.filter(recommendation__in=list(progress))
-        .completed()
-        .values_list("recommendation_id", "organisation_id")
-        .order_by()  # the default ordering joins two tables for nothing here
-    )
-    for recommendation_id, organisation_id in completed_pairs:
-        kind = active.get(organisation_id)
-        if kind and audiences[recommendation_id].includes(organisation_id, kind):
-            progress[recommendation_id].completed += 1
+    for (recommendation_id, kind, organisation_id), completed in _completed_counts(
+        progress, audiences, active
+    ).items():
+        if audiences[recommendation_id].includes(organisation_id, kind):
+            progress[recommendation_id].completed += 1 if organisation_id else completed
     return progress
 
 
+def _completed_counts(recommendation_ids, audiences, active):
+    """
+    Count the completed responses of active organisations in SQL, grouped by recommendation and
+    kind of organisation: {(recommendation pk, kind, organisation pk or None): count}.
+
+    An audience names whole kinds plus a few organisations (national bodies), so the named ones
+    come back one row each (their pk) and every other organisation within its kind's count (pk
+    None): about 2 rows per recommendation instead of one per completed response.
+    """
+    named = set()
+    for audience in audiences.values():
+        named |= audience.organisation_ids
+    named &= set(active)
+    named_pk = (
+        Case(
+            When(organisation_id__in=sorted(named), then=F("organisation_id")),
+            default=None,
+            output_field=BigIntegerField(),
+        )
+        if named
+        else Value(None, output_field=BigIntegerField())  # IN () is not valid SQL
+    )
+    rows = (
+        Response.objects.filter(
+            recommendation_id__in=list(recommendation_ids), organisation__active=True
+        )
+        .completed()
+        .order_by()  # the default ordering joins two tables for nothing here
+        .annotate(named=named_pk)
+        .values_list("recommendation_id", "organisation__kind", "named")
+        .annotate(count=Count("pk"))
+    )
+    return {(rec, kind, org): count for rec, kind, org, count in rows}
+
+
 def super_complaint_list():
-    """Every super-complaint with its overall progress (4 queries)."""
+    """
+    Every super-complaint with its overall progress: 2 queries for the super-complaints and the
+    fingerprint of what progress is counted from, plus 4 on a cache miss.
+
+    Progress is the same for every reader, so it is kept in Django's cache under the
+    fingerprint of the responses and recommendations (`progress_fingerprint`): a publication,
+    review or import shows at once.
+    """
     super_complaints = list(SuperComplaint.objects.all())
-    recommendations = list(Recommendation.objects.only("pk", "super_complaint_id"))
+    by_super_complaint = cached_figures(
+        ("super-complaint-progress", *progress_fingerprint()), _progress_by_super_complaint
+    )
+    for super_complaint in super_complaints:
+        progress, count = by_super_complaint.get(super_complaint.pk, (Progress(), 0))
+        super_complaint.progress = progress
+        super_complaint.recommendation_count = count
+    return super_complaints
+
+
+def progress_fingerprint():
+    """
+    What progress is counted from: the responses (the latest change and the latest pk) and the
+    recommendations (how many, the latest change: an import or an edit of recipients). Two
+    index look-ups, not a count of 60,000 responses: any publication, review or new response
+    changes it; a response deleted in the admin shows within `CACHE_SECONDS`.
+    """
+    responses = Response.objects.order_by().aggregate(changed=Max("updated_at"), last=Max("pk"))
+    recommendations = Recommendation.objects.order_by().aggregate(
+        count=Count("pk"), changed=Max("updated_at")
+    )
+    return (
+        responses["last"], _isoformat(responses["changed"]),
+        recommendations["count"], _isoformat(recommendations["changed"]),
+    )
+
+
+def _isoformat(moment):
+    return moment.isoformat() if moment else ""
+
+
+def _progress_by_super_complaint():
+    """Return {super-complaint pk: (Progress, number of recommendations)}; 3 queries."""
+    recommendations = list(Recommendation.objects.only("pk", "super_complaint_id").order_by())
     by_recommendation = _progress_by_recommendation(
         recommendations, audiences_by_recommendation(recommendations), active_organisation_kinds()
     )
-    totals = defaultdict(Progress)
-    counts = Counter()
+    totals = defaultdict(lambda: (Progress(), 0))
     for recommendation in recommendations:
-        total = totals[recommendation.super_complaint_id]
+        total, count = totals[recommendation.super_complaint_id]
         total.completed += by_recommendation[recommendation.pk].completed
         total.expected += by_recommendation[recommendation.pk].expected
-        counts[recommendation.super_complaint_id] += 1
-    for super_complaint in super_complaints:
-        super_complaint.progress = totals[super_complaint.pk]
-        super_complaint.recommendation_count = counts[super_complaint.pk]
-    return super_complaints
+        totals[recommendation.super_complaint_id] = (total, count + 1)
+    return dict(totals)
 
 
 def super_complaint_detail(*, slug):
@@ -419,8 +499,8 @@ def organisation_recommendations(*, organisation, with_text=False, deadline=""):
     """
     Return [(super-complaint, [recommendation, ...])]: every recommendation that applies to
     `organisation` (or that it answered anyway), in order, each with `response` (or None),
-    `status`, `due` and `deadline`; the response carries the `marking` of its current
-    published update and, `with_text`, its `narrative`. Only the rows whose deadline matches
+    `status`, `due` and `deadline`; `with_text`, the response carries the `marking` and the
+    `narrative` of its current published update. Only the rows whose deadline matches
     `deadline` (a DeadlineFilterSet choice; blank for all). 2 queries.
     """
     recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
@@ -437,9 +517,12 @@ def organisation_recommendations(*, organisation, with_text=False, deadline=""):
         "lead",
         "portal_reference",
         "extended_due_on",
-    ).annotate(marking=F("current_update__marking"))
+    )
     if with_text:
-        responses = responses.annotate(narrative=F("current_update__narrative"))
+        # The export's columns: the page shows neither, and the join costs on 360,000 updates.
+        responses = responses.annotate(
+            marking=F("current_update__marking"), narrative=F("current_update__narrative")
+        )
     by_recommendation = {r.recommendation_id: r for r in responses}
     groups = defaultdict(list)
     today = timezone.localdate()
@@ -485,18 +568,39 @@ def organisation_detail(*, slug, page=None, filters=None):
     super-complaint (`SUPER_COMPLAINTS_PER_PAGE` to a page), each with the organisation's current
     status, deadline state, link and a short summary, narrowed by the deadline filter in
     `filters` (DeadlineFilterSet). Returns (organisation, page of (super-complaint, rows),
-    filterset). 4 queries.
+    filterset). 3 queries, plus 2 for the progress fingerprint and 2 on a cache miss.
 
     At national scale a force answers ~900 recommendations of 100 super-complaints: one page of
     them is readable, and the per-row link and summary are worked out here, for that page only,
-    rather than by template tags and filters in the loop.
+    rather than by template tags and filters in the loop. The page is the same for every reader
+    (no response text), so it is kept in Django's cache under the day, the organisation, the
+    filter, the page number and the fingerprint of the responses and recommendations.
     """
     organisation = organisation_get(slug=slug)
     filterset, wanted = _deadline_filter(filters)
-    groups = organisation_recommendations(organisation=organisation, deadline=wanted)
-    page_obj = Paginator(groups, SUPER_COMPLAINTS_PER_PAGE).get_page(page)
-    _add_summaries(organisation, page_obj)
+    try:
+        number = max(int(page or 1), 1)
+    except ValueError:
+        number = 1
+    key = (
+        "organisation-page", organisation.pk, organisation.updated_at.isoformat(),
+        timezone.localdate().isoformat(), wanted or "all", number, *progress_fingerprint(),
+    )
+    rows, count, number = cached_figures(
+        key, lambda: _organisation_page(organisation, wanted, number)
+    )
+    # A paginator over placeholders: the page's own rows come from the cache.
+    page_obj = Paginator(range(count), SUPER_COMPLAINTS_PER_PAGE).get_page(number)
+    page_obj.object_list = rows
     return organisation, page_obj, filterset
+
+
+def _organisation_page(organisation, deadline, number):
+    """Return (the page's (super-complaint, rows), how many super-complaints, page number)."""
+    groups = organisation_recommendations(organisation=organisation, deadline=deadline)
+    page_obj = Paginator(groups, SUPER_COMPLAINTS_PER_PAGE).get_page(number)
+    _add_summaries(organisation, page_obj)
+    return list(page_obj.object_list), page_obj.paginator.count, page_obj.number
 
 
 def _deadline_filter(filters):

@@ -10,7 +10,7 @@ from responses import services
 from responses.choices import Status
 from responses.models import Response
 from tests.conftest import draft_update, published_update, submitted_update
-from tests.responses.helpers import QUERY_COUNTS, answer_in_bulk
+from tests.responses.helpers import QUERY_COUNTS, QUERY_COUNTS_CACHED, answer_in_bulk
 
 
 @pytest.fixture
@@ -273,6 +273,19 @@ def test_pages_run_a_fixed_number_of_queries(client, published, django_assert_nu
     client.force_login(published.approver)
     url = PAGES[page](published)
     with django_assert_num_queries(QUERY_COUNTS[page]):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("factor", [1, 10])
+@pytest.mark.parametrize("page", sorted(QUERY_COUNTS_CACHED))
+def test_cached_pages_run_fewer_queries_once_cached(client, published, django_assert_num_queries,
+                                                    page, factor):
+    grow(published, factor)
+    client.force_login(published.approver)
+    url = PAGES[page](published)
+    client.get(url)
+    with django_assert_num_queries(QUERY_COUNTS_CACHED[page]):
         response = client.get(url)
     assert response.status_code == 200
 

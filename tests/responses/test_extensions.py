@@ -387,3 +387,20 @@ def test_the_overview_queries_do_not_grow_with_the_requests_awaiting_a_decision(
         page = client.get(reverse("responses:overview"))
 
     assert page.content.decode().count("#extensions") == pending
+
+
+def test_cached_pages_show_an_approved_extension_at_once(due, client):
+    """The organisation page and home are cached under a fingerprint of the responses."""
+    organisation_url = reverse("responses:organisation_detail", args=[due.force_a.slug])
+    with time_machine.travel(LATER):
+        client.force_login(due.contributor)
+        assert "extended from" not in client.get(organisation_url).content.decode()
+        assert "extended from" not in client.get(reverse("home")).content.decode()
+    with time_machine.travel(datetime.datetime(2021, 2, 3, 10, tzinfo=datetime.UTC)):
+        extension = ask(due)
+    with time_machine.travel(LATER):
+        services.extension_decide(
+            extension=extension, reviewer=due.reviewer, decision=ExtensionDecision.APPROVED
+        )
+        assert "extended from 12 Feb 2021" in client.get(organisation_url).content.decode()
+        assert "(extended from 12 Feb 2021)" in client.get(reverse("home")).content.decode()

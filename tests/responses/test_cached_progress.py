@@ -1,0 +1,104 @@
+"""
+What every reader sees the same is cached (super-complaint progress, the home page's
+organisation summaries); a publication, review or change of recipients shows at once.
+"""
+
+import datetime
+
+from django.urls import reverse
+
+from responses import services
+from responses.choices import ReviewOutcome, Status
+from responses.models import Response
+from tests.conftest import published_update
+
+
+def progress_text(client):
+    page = client.get(reverse("responses:supercomplaint_list"))
+    (super_complaint,) = page.context["super_complaints"]
+    return super_complaint.progress.completed, super_complaint.progress.expected
+
+
+def test_super_complaint_progress_changes_right_after_a_publication(client, world):
+    client.force_login(world.outsider)
+    # Forces A and B (rec 1), the Home Office (rec 2), forces and Force A PCC (rec 5); the
+    # disbanded force is not expected.
+    assert progress_text(client) == (0, 6)
+    assert progress_text(client) == (0, 6)  # now from the cache
+    published_update(world, recommendation=world.rec_1, organisation=world.force_a,
+                     status=Status.COMPLETED, as_of=datetime.date(2021, 5, 1))
+    assert progress_text(client) == (1, 6)
+    page = client.get(reverse("responses:supercomplaint_list"))
+    assert "1 of 6 expected responses completed" in page.text
+
+
+def test_progress_counts_named_organisations_and_leaves_out_the_unexpected(client, world):
+    client.force_login(world.outsider)
+    progress_text(client)
+    # The Home Office is named by rec 2 only; its "completed" on rec 1 is not expected. The
+    # disbanded force is not active: its answer does not count.
+    for recommendation, organisation in [(world.rec_2, world.home_office),
+                                         (world.rec_1, world.home_office),
+                                         (world.rec_1, world.inactive_force)]:
+        Response.objects.create(recommendation=recommendation, organisation=organisation,
+                                current_status=Status.COMPLETED,
+                                current_status_on=datetime.date(2021, 5, 1))
+    assert progress_text(client) == (1, 6)
+
+
+def test_progress_changes_right_after_a_reviewer_closes_a_response(client, world):
+    client.force_login(world.outsider)
+    update = published_update(world, recommendation=world.rec_5, organisation=world.force_a,
+                              status=Status.IN_PROGRESS, as_of=datetime.date(2021, 5, 1))
+    assert progress_text(client) == (0, 6)
+    services.response_review(response=update.response, reviewer=world.reviewer,
+                             outcome=ReviewOutcome.CLOSED, comment="Superseded.")
+    assert progress_text(client) == (1, 6)
+
+
+def test_progress_changes_right_after_a_recommendations_recipients_change(client, world):
+    client.force_login(world.outsider)
+    assert progress_text(client) == (0, 6)
+    world.rec_2.recipient_groups.add(world.chief_constables)
+    world.rec_2.save()  # as the admin and the recommendations import do
+    assert progress_text(client) == (0, 8)
+
+
+def test_home_status_counts_change_right_after_a_publication(client, world):
+    client.force_login(world.contributor)
+
+    def completed_on_home():
+        summary, = client.get(reverse("home")).context["summaries"]
+        return {code: count for code, _, count in summary.status_counts}["completed"]
+
+    assert completed_on_home() == 0
+    assert completed_on_home() == 0  # now from the cache
+    published_update(world, recommendation=world.rec_1, organisation=world.force_a,
+                     status=Status.COMPLETED, as_of=datetime.date(2021, 5, 1))
+    assert completed_on_home() == 1
+
+
+def test_home_lists_the_most_urgent_gaps_and_links_to_the_rest(client, world, monkeypatch):
+    monkeypatch.setattr("responses.selectors.home.GAP_LIMIT", 1)
+    client.force_login(world.contributor)
+    page = client.get(reverse("home"))
+    summary, = page.context["summaries"]
+    assert (len(summary.gaps), summary.gap_count) == (1, 2)
+    assert "The 1 most urgent of 2 are listed" in page.text
+    assert f'href="{world.force_a.get_absolute_url()}">see every recommendation' in page.text
+
+
+def test_organisation_page_changes_right_after_a_publication(client, world):
+    client.force_login(world.outsider)
+
+    def statuses():
+        page = client.get(world.force_a.get_absolute_url())
+        (_, rows), = page.context["groups"]
+        return [row.status for row in rows]
+
+    assert statuses() == ["", ""]
+    assert statuses() == ["", ""]  # now from the cache
+    published_update(world, recommendation=world.rec_5, organisation=world.force_a,
+                     status=Status.IN_PROGRESS, as_of=datetime.date(2021, 5, 1))
+    assert statuses() == ["", Status.IN_PROGRESS]
+    assert "In progress" in client.get(world.force_a.get_absolute_url()).text
