@@ -129,16 +129,7 @@ def main():
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    built = "evidence_evidencefile" in connection.introspection.table_names() and (
-        SuperComplaint.objects.filter(slug="bench-0").exists()
-    )
-    if not (args.reuse and built):
-        bench.call_command("migrate", verbosity=0)
-        bench.call_command("flush", interactive=False, verbosity=0)
-        started = time.perf_counter()
-        bench.build()
-        print(f"built in {time.perf_counter() - started:.0f} s")
+    bench.national_data(reuse=args.reuse)
     add_evidence()
     print(f"{Response.objects.count()} responses, {ResponseUpdate.objects.count()} updates, "
           f"{EvidenceFile.objects.count()} files")

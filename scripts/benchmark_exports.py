@@ -31,8 +31,6 @@ os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/tracker-exports-benchmark.
 import benchmark_pages  # noqa: E402  (sets Django up on the same database)
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
@@ -123,24 +121,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--formats", default="xlsx,csv,json")
     args = parser.parse_args()
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    built = "responses_response" in connection.introspection.table_names() and (
-        SuperComplaint.objects.filter(slug="bench-0").exists()
-    )
-    if not (args.reuse and built):
-        if connection.vendor == "sqlite":
-            connection.close()
-            Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
-        else:
-            call_command("migrate", verbosity=0)
-            call_command("flush", interactive=False, verbosity=0)
-        started = time.perf_counter()
-        benchmark_pages.build()
-        print(f"built in {time.perf_counter() - started:.0f} s")
-    # Fresh planner statistics, as autovacuum keeps them on a live database: straight after a
-    # bulk load PostgreSQL still thinks the tables are tiny and picks scans of every update.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    benchmark_pages.national_data(reuse=args.reuse)
     print(f"{SuperComplaint.objects.count()} super-complaints, "
           f"{Organisation.objects.count()} organisations, {Response.objects.count()} responses, "
           f"{ResponseUpdate.objects.count()} updates")

@@ -53,7 +53,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from recommendations.models import Organisation, SuperComplaint  # noqa: E402
+from recommendations.models import Organisation  # noqa: E402
 from tracker.models import Membership  # noqa: E402
 
 USERNAME = "bench.http"
@@ -86,15 +86,7 @@ def parse_args():
 def ensure_data():
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark measures production.")
-    built = "responses_response" in connection.introspection.table_names() and (
-        SuperComplaint.objects.filter(slug="bench-0").exists()
-    )
-    if not built:
-        print("building the national-scale data (a few minutes, once)...", flush=True)
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "benchmark_pages.py"), "--runs",
-                        "1"], check=True, cwd=ROOT)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    benchmark_pages.national_data(reuse=True)  # builds it only if missing
 
 
 def ensure_user():

@@ -215,22 +215,22 @@ def measure(runs):
         _time(visitor, name, url, runs)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--reuse", action="store_true")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
+def national_data(*, reuse):
+    """
+    Make sure the database named by DATABASE_URL holds the national-scale data, the start of
+    every benchmark script: with `reuse`, data already there is kept (migrated to the current
+    schema); otherwise, or when there is none, the database is emptied and built afresh. Then
+    fresh planner statistics on PostgreSQL.
+    """
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    built = "responses_response" in connection.introspection.table_names() and (
-        SuperComplaint.objects.filter(slug="bench-0").exists()
-    )
-    if not (args.reuse and built):
+    call_command("migrate", verbosity=0)
+    if not (reuse and SuperComplaint.objects.filter(slug="bench-0").exists()):
         if connection.vendor == "sqlite":
             connection.close()
             Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
         else:
-            call_command("migrate", verbosity=0)
             call_command("flush", interactive=False, verbosity=0)
+        print("building the national-scale data (a few minutes)...", flush=True)
         started = time.perf_counter()
         build()
         print(f"built in {time.perf_counter() - started:.0f} s")
@@ -239,6 +239,14 @@ def main():
         # the planner would still think the tables nearly empty.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    national_data(reuse=args.reuse)
     print(f"{SuperComplaint.objects.count()} super-complaints, "
           f"{Recommendation.objects.count()} recommendations, "
           f"{Organisation.objects.count()} organisations, {Response.objects.count()} responses, "
