@@ -6,7 +6,7 @@ The documents people used to write by hand (`../shared/seeds/` 001-003), built f
 - the PCC's letter to the Home Secretary, signed by whoever held the office on its date.
 
 A builder takes the published updates it may use (`ResponseUpdate.objects.public()` for a
-document made for publication, `published_updates_readable_by(user)` otherwise) and returns a
+document made for publication, `ResponseUpdate.objects.readable_by(user)` otherwise) and returns a
 `Document`, which the HTML template and the Word writer (`public/docx.py`) both render. The
 document's marking is that of the most sensitive update it includes.
 """

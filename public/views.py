@@ -12,7 +12,6 @@ from django.utils.text import slugify
 
 from responses import permissions
 from responses.models import ResponseUpdate
-from responses.selectors.reading import published_updates_readable_by
 
 from . import documents, selectors
 from .caching import public_page
@@ -136,7 +135,7 @@ def _document_view(kind, *, for_publication, word=False):
         updates = (
             ResponseUpdate.objects.public()
             if publication
-            else published_updates_readable_by(request.user)
+            else ResponseUpdate.objects.readable_by(request.user)
         )
         document = BUILDERS[kind](
             request, kwargs, {"updates": updates, "for_publication": publication}
