@@ -529,3 +529,27 @@ class ExtensionDecisionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class PriorityForm(forms.Form):
+    """
+    A national reviewer marks a recommendation as priority, saying why (`required`: the model's
+    rule, `Recommendation.clean()`, worded once and shown on `reason` from the service), or
+    removes the mark, optionally saying why.
+    """
+
+    reason = forms.CharField(
+        label="Why is this recommendation a priority?",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": too_long("The reason", COMMENT_MAX_LENGTH)},
+    )
+    service_error_fields = {"priority_reason": "reason"}
+
+    def __init__(self, *args, removing=False, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        if removing:
+            self.fields["reason"].label = "Why is it no longer a priority? (optional)"
+
