@@ -44,7 +44,7 @@ class RecommendationPriorityView(FormView):
     def form_valid(self, form):
         change = (
             services.recommendation_priority_remove
-            if self.recommendation.priority
+            if form.removing
             else services.recommendation_priority_mark
         )
         try:
