@@ -545,3 +545,15 @@ def test_the_reminder_digest_lists_priority_overdue_first(overdue, settings):
     assert overdue_section.index("recommendation 5") < overdue_section.index("recommendation 1")
     assert "Priority: Overdue by 46 days (due 17 June 2021)" in overdue_section
     assert "\n  Overdue by 154 days (due 1 March 2021)" in overdue_section
+
+
+def test_the_response_page_says_the_recommendation_is_a_priority(world, client):
+    mark(world)
+    client.force_login(world.contributor)
+    url = reverse("responses:response_detail",
+                  args=[world.super_complaint.slug, "5", world.force_a.slug])
+
+    page = client.get(url).content.decode()
+
+    assert ">Priority</strong>" in page
+    assert "A national reviewer marked recommendation 5 as priority" in page
