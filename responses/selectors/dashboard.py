@@ -35,6 +35,7 @@ ENGLAND_AND_WALES = "England and Wales"
 ALL_NATIONAL_BODIES = "All national bodies"
 TREND_MONTHS = 24  # the trend follows each report for its first two years
 CHANGES_LIMIT = 20
+PRIORITY_LIMIT = 20  # priority answers listed on a dashboard (all are counted and exported)
 
 # The Analysis Function's categorical palette, in order; adjacent colours differ by 3:1 or
 # more against white and each other in this order, and each series also has its own marker
@@ -100,6 +101,11 @@ class Dashboard:
     @property
     def priority_overdue(self):
         return [row for row in self.priority if row.state.is_overdue]
+
+    @property
+    def priority_listed(self):
+        """The most urgent few priority answers: the page stays small however many are marked."""
+        return self.priority[:PRIORITY_LIMIT]
 
 
 # The rows of the aggregates: grouped by super-complaint, kind and region of organisation, and

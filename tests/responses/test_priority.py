@@ -557,3 +557,17 @@ def test_the_response_page_says_the_recommendation_is_a_priority(world, client):
 
     assert ">Priority</strong>" in page
     assert "A national reviewer marked recommendation 5 as priority" in page
+
+
+def test_the_dashboard_lists_the_most_urgent_priority_answers_and_counts_them_all(
+    world, client, monkeypatch
+):
+    monkeypatch.setattr("responses.selectors.dashboard.PRIORITY_LIMIT", 1)
+    mark(world)
+    mark(world, world.rec_1)
+    client.force_login(world.contributor)
+
+    page = client.get(reverse("responses:dashboard"))
+
+    assert len(page.context["dashboard"].priority) == 3  # rec 1 and 5 for Force A, 5 for its PCC
+    assert "The 1 most urgent of 3 are listed" in page.content.decode()
