@@ -562,4 +562,3 @@ class PriorityForm(forms.Form):
     @property
     def removing(self):
         return self.cleaned_data["action"] == self.REMOVE
-
