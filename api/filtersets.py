@@ -49,10 +49,13 @@ class RecommendationFilterSet(django_filters.FilterSet):
         label="Addressed to the recipient group (slug)", field_name="recipient_groups__slug",
         distinct=True,
     )
+    priority = django_filters.BooleanFilter(
+        label="Marked as priority by a national reviewer (true or false)", field_name="priority"
+    )
 
     class Meta:
         model = Recommendation
-        fields = ("super_complaint", "recipient_group")
+        fields = ("super_complaint", "recipient_group", "priority")
 
 
 class ResponseFilterSet(django_filters.FilterSet):

@@ -88,8 +88,11 @@ class RecommendationSerializer(_Links, serializers.ModelSerializer):
         model = Recommendation
         fields = [
             "super_complaint", "number", "url", "label", "order", "title", "text", "notes",
-            "recipient_groups", "depends_on", "due_dates", "expected_organisations",
+            "recipient_groups", "depends_on", "due_dates", "expected_organisations", "priority",
         ]
+        extra_kwargs = {"priority": {"help_text": (
+            "Marked as priority by a national reviewer: its overdue answers lead every list."
+        )}}
 
     def get_url(self, obj) -> str:
         return self._absolute(

@@ -53,12 +53,15 @@ class SuperComplaintAdmin(admin.ModelAdmin):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "number", "title", "due_on", "recipients")
-    list_filter = ("super_complaint", "recipient_groups")
+    list_display = ("__str__", "number", "title", "due_on", "priority", "recipients")
+    list_filter = ("super_complaint", "recipient_groups", "priority")
     search_fields = ("number", "title", "text", "notes")
     list_select_related = ("super_complaint",)
     autocomplete_fields = ("depends_on", "part_of")
     filter_horizontal = ("recipient_groups",)
+    # Priority is a national reviewer's decision, made on the recommendation page through
+    # `responses.services.recommendation_priority_mark`, which checks who may: shown, not edited.
+    readonly_fields = ("priority", "priority_reason", "priority_changed_by", "priority_changed_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("recipient_groups")

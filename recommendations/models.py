@@ -1,6 +1,8 @@
 import calendar
 import datetime
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
@@ -262,6 +264,9 @@ class SuperComplaint(TimeStampedModel):
         return add_months(self.report_published_on, self.progress_update_due_after_months)
 
 
+PRIORITY_REASON_REQUIRED = "Say why this recommendation is a priority"
+
+
 class RecommendationManager(models.Manager.from_queryset(RecommendationQuerySet)):
     def get_by_natural_key(self, super_complaint_slug, number):
         return self.get(super_complaint__slug=super_complaint_slug, number=number)
@@ -300,6 +305,24 @@ class Recommendation(TimeStampedModel):
         related_name="parts",
         help_text='The recommendation this is part a., b., ... of ("3a" is part of "3").',
     )
+    # Priority (issue 14, section 3): set by national reviewers only, through
+    # `responses.services.recommendation_priority_mark` / `_remove` (who may is decided in
+    # responses.permissions, which this app cannot import). Every change is in the audit trail
+    # (tracker.audit), field by field, with who made it.
+    priority = models.BooleanField(
+        default=False, db_index=True,
+        help_text="Marked by a national reviewer: priority overdue answers lead every list.",
+    )
+    priority_reason = models.TextField(
+        blank=True,
+        help_text="Why it is a priority; once the mark is removed, why it was removed (if a "
+        "reason was given).",
+    )
+    priority_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="Who last marked it as priority or removed the mark.",
+    )
+    priority_changed_at = models.DateTimeField(null=True, blank=True)
 
     objects = RecommendationManager()
 
@@ -308,7 +331,13 @@ class Recommendation(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["super_complaint", "number"], name="unique_recommendation_number"
-            )
+            ),
+            # Holds for every way in (fixtures, imports, the admin): a priority says why.
+            models.CheckConstraint(
+                name="priority_recommendation_has_a_reason",
+                condition=models.Q(priority=False) | ~models.Q(priority_reason=""),
+                violation_error_message=PRIORITY_REASON_REQUIRED,
+            ),
         ]
 
     def __str__(self):
@@ -318,6 +347,12 @@ class Recommendation(TimeStampedModel):
         return (self.super_complaint.slug, self.number)
 
     natural_key.dependencies = ["recommendations.supercomplaint"]
+
+    def clean(self):
+        super().clean()
+        self.priority_reason = (self.priority_reason or "").strip()
+        if self.priority and not self.priority_reason:
+            raise ValidationError({"priority_reason": PRIORITY_REASON_REQUIRED})
 
     def get_absolute_url(self):
         # The page lives in the responses app: it shows every organisation's response.

@@ -19,6 +19,7 @@ from django.utils import dateformat, timezone
 
 from responses import permissions
 from responses.choices import ExtensionDecision
+from responses.deadlines import priority_overdue_first
 from responses.models import ExtensionRequest, ResponseUpdate
 from responses.selectors.deadlines import expected_responses
 from responses.selectors.guidance import guidance_landed
@@ -200,7 +201,8 @@ def _expected_item(row):
     return DigestItem(
         organisation=_label(row.organisation),
         title=f"{recommendation.super_complaint.short_title} – {recommendation.label.lower()}",
-        detail=row.state.label
+        detail=("Priority: " if recommendation.priority else "")
+        + row.state.label
         + (f" (due {long_date(row.due_on)})" if row.due_on and not row.state.is_stale else ""),
         url=absolute_url(row.url),
     )
@@ -273,14 +275,19 @@ def _extension_item(extension):
 def digest_for(*, user, data):
     """
     The digest of one person for their organisations (`user.writer_memberships`): due within
-    14 days, overdue, stale, updates waiting for their sign-off for over 7 days, and awaited
-    guidance that has landed. 2 queries (the user's roles, the updates waiting for them).
+    14 days, overdue (priority recommendations first), stale, updates waiting for their
+    sign-off for over 7 days, and awaited guidance that has landed. 2 queries (the user's
+    roles, the updates waiting for them).
     """
     today = data.today
     organisations = [m.organisation for m in user.writer_memberships]
     rows = [row for organisation in organisations for row in data.expected[organisation.pk]]
     overdue = [row for row in rows if row.state.is_overdue]
     overdue.sort(key=lambda row: -row.state.days)
+    overdue = priority_overdue_first(
+        overdue, recommendation=lambda row: row.recommendation,
+        overdue=lambda row: row.state.is_overdue,
+    )
     due_soon = [row for row in rows if row.state.is_due_within(DUE_SOON_DAYS)]
     due_soon.sort(key=lambda row: row.state.days)
     stale = [row for row in rows if row.state.is_stale]

@@ -79,6 +79,20 @@ def deadline_matches(state, value):
     return True
 
 
+def priority_overdue_first(items, *, recommendation=lambda item: item,
+                           overdue=lambda item: item.deadline.is_overdue):
+    """
+    Return `items` with the overdue answers to priority recommendations first, then everything
+    else, each part in the order it was given: the one home of "priority overdue items lead
+    every list of overdue items" (issue 14, section 3).
+
+    Sort a list in its usual order first, then pass it here (a stable sort: nothing else
+    moves). `recommendation` finds an item's Recommendation (the item itself by default) and
+    `overdue` whether the item is overdue (its `deadline` DeadlineState by default).
+    """
+    return sorted(items, key=lambda item: not (recommendation(item).priority and overdue(item)))
+
+
 def stale_after_months():
     """The age (in months) after which an unfinished position is stale: `STALE_AFTER_MONTHS`."""
     return settings.STALE_AFTER_MONTHS

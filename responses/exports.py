@@ -5,7 +5,9 @@ A row builder turns what a selector gave the page into a `Table`: headers and ro
 values (text, whole numbers, `datetime.date`, or None for an empty cell), exactly the rows the
 page shows for the same filters. A renderer turns any `Table` into a download: CSV, XLSX or JSON.
 Every table carries a "Protective marking" column: the most sensitive marking among the
-published updates its row shows (`choices.most_sensitive_marking`).
+published updates its row shows (`choices.most_sensitive_marking`); and every table of
+recommendations a "Priority" column, Yes or No (issue 14; the dashboard's figures count the
+priority answers instead, and the matrix by organisation marks the priority columns' headings).
 
 Only published positions reach a table: the selectors read `Response.current_*`, which only
 publishing sets, so drafts and updates awaiting sign-off never appear in an export.
@@ -38,6 +40,13 @@ from .selectors.dashboard import dashboard_rows
 REVIEW_LABELS = dict(ReviewOutcome.choices)
 MARKING_HEADER = "Protective marking"
 NOT_APPLICABLE = "Not applicable"
+# Whether a national reviewer marked the row's recommendation as priority (issue 14).
+PRIORITY_HEADER = "Priority"
+PRIORITY_SUFFIX = " (priority)"  # on a recommendation's column heading, where rows are not
+
+
+def _priority(recommendation):
+    return "Yes" if recommendation.priority else "No"
 
 
 @dataclass
@@ -85,13 +94,22 @@ COMPARISON_COLUMNS = [
 
 
 def comparison_table(*, comparison):
-    """A recommendation's comparison: a row per organisation shown, as filtered and sorted."""
+    """
+    A recommendation's comparison: a row per organisation shown, as filtered and sorted, each
+    saying whether the recommendation is a priority.
+    """
     recommendation = comparison.recommendation
+    priority = _priority(recommendation)
+    # After the deadline, which it qualifies; the long text stays last.
+    at = [name for name, _ in COMPARISON_COLUMNS].index("Deadline") + 1
+    columns = [
+        *COMPARISON_COLUMNS[:at], (PRIORITY_HEADER, lambda row: priority), *COMPARISON_COLUMNS[at:]
+    ]
     return Table(
         title=f"{recommendation.super_complaint.short_title} – {recommendation.label}",
         filename=f"{recommendation.super_complaint.slug}-recommendation-{recommendation.number}",
-        headers=[name for name, _ in COMPARISON_COLUMNS],
-        rows=[[value(row) for _, value in COMPARISON_COLUMNS] for row in comparison.rows],
+        headers=[name for name, _ in columns],
+        rows=[[value(row) for _, value in columns] for row in comparison.rows],
     )
 
 
@@ -107,19 +125,22 @@ def matrix_table(*, matrix, by_organisation=False):
     """
     super_complaint = matrix.super_complaint
     if by_organisation:
-        headers = ["Organisation", *(r.label for r in matrix.recommendations)]
-        lines = [(o.name, cells) for o, cells in matrix.transposed()]
+        # A row per organisation: the priority recommendations' columns say so in their heading.
+        headers = ["Organisation", *(
+            r.label + (PRIORITY_SUFFIX if r.priority else "") for r in matrix.recommendations
+        )]
+        lines = [(o.name, [], cells) for o, cells in matrix.transposed()]
     else:
-        headers = ["Recommendation", *(o.name for o in matrix.organisations)]
-        lines = [(r.number, cells) for r, cells in matrix.rows]
+        headers = ["Recommendation", PRIORITY_HEADER, *(o.name for o in matrix.organisations)]
+        lines = [(r.number, [_priority(r)], cells) for r, cells in matrix.rows]
     return Table(
         title=f"{super_complaint.short_title} – comparison matrix",
         filename=f"{super_complaint.slug}-matrix",
         headers=[*headers, MARKING_HEADER],
         rows=[
-            [first, *(_matrix_cell(c) for c in cells),
+            [first, *priority, *(_matrix_cell(c) for c in cells),
              most_sensitive_marking((c.marking for c in cells), default="")]
-            for first, cells in lines
+            for first, priority, cells in lines
         ],
     )
 
@@ -127,6 +148,7 @@ def matrix_table(*, matrix, by_organisation=False):
 ORGANISATION_COLUMNS = [
     ("Super-complaint", lambda r: r.super_complaint.short_title),
     ("Recommendation", lambda r: r.number),
+    (PRIORITY_HEADER, _priority),
     ("Summary", lambda r: r.summary),
     ("Status", lambda r: status_label(r.status)),
     ("As of", lambda r: _as_of(r.response.current_status_on, r.response.current_status_precision)
@@ -159,6 +181,8 @@ def organisation_table(*, organisation, groups):
 
 SUPER_COMPLAINT_COLUMNS = [
     ("Recommendation", lambda r: r.number),
+    (PRIORITY_HEADER, _priority),
+    ("Priority reason", lambda r: r.priority_reason if r.priority else ""),
     ("Title", lambda r: r.title),
     ("Text", lambda r: _text(r.text)),
     ("Addressed to", lambda r: "; ".join(g.name for g in r.recipient_groups.all())),

@@ -53,6 +53,33 @@ class OrganisationFilterSet(django_filters.FilterSet):
         )
 
 
+class MatrixFilterSet(OrganisationFilterSet):
+    """
+    The matrix's filters: its organisations (region, kind, name) and, with "priority only", its
+    recommendations, which the selector narrows (they are not this queryset's rows).
+    """
+
+    PRIORITY_ONLY = "yes"
+
+    priority = django_filters.ChoiceFilter(
+        label="Recommendations",
+        choices=[(PRIORITY_ONLY, "Priority only")],
+        empty_label="All recommendations",
+        method="filter_priority",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ("region", "kind", "q", "priority")
+
+    def filter_priority(self, queryset, name, value):
+        return queryset  # applied to the recommendations by the selector
+
+    def priority_only(self):
+        """Whether "priority only" was chosen (and the filters are valid)."""
+        return self.is_valid() and self.form.cleaned_data.get("priority") == self.PRIORITY_ONLY
+
+
 def deadline_filter():
     """
     "Overdue", "due within 30 days", "stale". The states are computed after the query by the

@@ -529,3 +529,36 @@ class ExtensionDecisionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class PriorityForm(forms.Form):
+    """
+    A national reviewer marks a recommendation as priority, saying why (`required`: the model's
+    rule, `Recommendation.clean()`, worded once and shown on `reason` from the service), or
+    removes the mark, optionally saying why.
+    """
+
+    MARK, REMOVE = "mark", "remove"
+
+    # What the reviewer saw and meant: a form opened before a colleague changed the mark must
+    # not do the opposite of what it says (the service refuses a change to the same state).
+    action = forms.ChoiceField(choices=[(MARK, MARK), (REMOVE, REMOVE)], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why is this recommendation a priority?",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": too_long("The reason", COMMENT_MAX_LENGTH)},
+    )
+    service_error_fields = {"priority_reason": "reason"}
+
+    def __init__(self, *args, removing=False, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["action"].initial = self.REMOVE if removing else self.MARK
+        if removing:
+            self.fields["reason"].label = "Why is it no longer a priority? (optional)"
+
+    @property
+    def removing(self):
+        return self.cleaned_data["action"] == self.REMOVE

@@ -147,6 +147,19 @@ def require_extension_decider(user):
         raise PermissionDenied("Only a national reviewer can approve or refuse an extension.")
 
 
+def can_set_priority(user):
+    """National reviewers mark recommendations as priority: the role that decides extensions."""
+    return is_reviewer(user)
+
+
+def require_priority_setter(user):
+    """Refuse anyone but a national reviewer: only they mark or unmark a priority."""
+    if not can_set_priority(user):
+        raise PermissionDenied(
+            "Only a national reviewer can mark a recommendation as priority or remove the mark."
+        )
+
+
 def is_admin(user):
     """An administrator: staff who use the Django admin and load reference data."""
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from recommendations.models import Recommendation
 from tracker.people import person_name
 
 from . import permissions
@@ -389,6 +390,54 @@ def extension_decide(*, extension, reviewer, decision, comment=""):
         response.save(update_fields=["extended_due_on", "updated_at"])
     extension.response = response
     return extension
+
+
+PRIORITY_ALREADY = "This recommendation is already marked as priority."
+PRIORITY_NOT_MARKED = "This recommendation is not marked as priority."
+
+
+def _priority_change(*, recommendation, reviewer, priority, reason):
+    """
+    Set or clear the priority mark of `recommendation`, saying who and when: a national reviewer
+    only. Lives here rather than in recommendations/services.py because who may do it is
+    decided in `responses.permissions`, and `recommendations` never imports `responses`.
+
+    The row is locked first, so two reviewers acting at once queue up and the second is told
+    what the first did. Saving bumps `updated_at`, which is part of `progress_fingerprint`: the
+    cached home summaries and organisation pages show the change at once. The audit trail
+    records each changed field and the acting user (tracker.audit).
+    """
+    permissions.require_priority_setter(reviewer)
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if recommendation.priority == priority:
+        raise ValidationError(PRIORITY_ALREADY if priority else PRIORITY_NOT_MARKED,
+                              code="unchanged")
+    recommendation.priority = priority
+    recommendation.priority_reason = (reason or "").strip()
+    recommendation.priority_changed_by = reviewer
+    recommendation.priority_changed_at = timezone.now()
+    recommendation.full_clean(
+        exclude=[f.name for f in Recommendation._meta.fields if not f.name.startswith("priority")]
+    )
+    recommendation.save(update_fields=["priority", "priority_reason", "priority_changed_by",
+                                       "priority_changed_at", "updated_at"])
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_priority_mark(*, recommendation, reviewer, reason):
+    """A national reviewer marks a recommendation as priority, saying why (required)."""
+    return _priority_change(
+        recommendation=recommendation, reviewer=reviewer, priority=True, reason=reason
+    )
+
+
+@transaction.atomic
+def recommendation_priority_remove(*, recommendation, reviewer, reason=""):
+    """A national reviewer removes the priority mark, with or without saying why."""
+    return _priority_change(
+        recommendation=recommendation, reviewer=reviewer, priority=False, reason=reason
+    )
 
 
 def dashboard_visit_record(*, user, organisation):

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import browse, dashboard, extensions, workflow
+from .views import browse, dashboard, extensions, priority, workflow
 
 app_name = "responses"
 
@@ -24,6 +24,11 @@ recommendation_urls = [
     path("", browse.RecommendationDetailView.as_view(), name="recommendation_detail"),
     path("export/", browse.RecommendationExportView.as_view(), name="recommendation_export"),
     path("compare/", browse.RecommendationCompareView.as_view(), name="recommendation_compare"),
+    path(
+        "priority/",
+        priority.RecommendationPriorityView.as_view(),
+        name="recommendation_priority",
+    ),
     path("<slug:organisation>/", include(response_urls)),
 ]
 

@@ -39,14 +39,21 @@ from tracker.richtext import html_excerpt
 from .. import permissions
 from ..choices import NO_RESPONSE, Rag, ReviewOutcome, most_sensitive_marking, rag, status_label
 from ..deadlines import (
+    DeadlineFilter,
     DeadlineState,
     deadline_matches,
     deadline_state,
     due_date,
     due_dates_by_kind,
+    priority_overdue_first,
     response_deadline_state,
 )
-from ..filtersets import ComparisonFilterSet, DeadlineFilterSet, OrganisationFilterSet
+from ..filtersets import (
+    ComparisonFilterSet,
+    DeadlineFilterSet,
+    MatrixFilterSet,
+    OrganisationFilterSet,
+)
 from ..models import Response, ResponseUpdate, response_urls
 from .figures import cached_figures
 
@@ -215,7 +222,7 @@ def super_complaint_export(*, slug):
 
 def recommendation_get(*, slug, number):
     return get_object_or_404(
-        Recommendation.objects.select_related("super_complaint")
+        Recommendation.objects.select_related("super_complaint", "priority_changed_by")
         .with_recipients()
         .prefetch_related("depends_on"),
         super_complaint__slug=slug,
@@ -399,7 +406,7 @@ class Matrix:
     recommendations: list
     organisations: list
     rows: list  # [(recommendation, [cell, ...])] in the order of `organisations`
-    filterset: OrganisationFilterSet
+    filterset: MatrixFilterSet
 
     def transposed(self):
         """[(organisation, [cell, ...])] in the order of `recommendations`."""
@@ -423,14 +430,19 @@ class Cell:
 
 
 def super_complaint_matrix(*, slug, filters):
-    """Recommendations x organisations with a status per cell, filtered by region and kind."""
+    """
+    Recommendations x organisations with a status per cell, filtered by region and kind, and
+    to the priority recommendations (and the organisations they are addressed to) on asking.
+    """
     super_complaint = get_object_or_404(SuperComplaint, slug=slug)
     recommendations = list(super_complaint.recommendations.select_related("super_complaint"))
+    filterset = MatrixFilterSet(filters or None, queryset=Organisation.objects.none())
+    if filterset.priority_only():
+        recommendations = [r for r in recommendations if r.priority]
     expected = expected_organisations_by_recommendation(recommendations)
     expected_ids = {o.pk for organisations in expected.values() for o in organisations}
-    filterset = OrganisationFilterSet(
-        filters or None, queryset=Organisation.objects.filter(pk__in=list(expected_ids))
-    )
+    # The organisations depend on the recommendations shown, so the rows are set only now.
+    filterset.queryset = Organisation.objects.filter(pk__in=list(expected_ids))
     organisations = list(filterset.qs.forces_first())
     answers = {
         (recommendation_id, organisation_id): (status, review, updated, first, marking, extended)
@@ -501,7 +513,8 @@ def organisation_recommendations(*, organisation, with_text=False, deadline=""):
     `organisation` (or that it answered anyway), in order, each with `response` (or None),
     `status`, `due` and `deadline`; `with_text`, the response carries the `marking` and the
     `narrative` of its current published update. Only the rows whose deadline matches
-    `deadline` (a DeadlineFilterSet choice; blank for all). 2 queries.
+    `deadline` (a DeadlineFilterSet choice; blank for all); for "overdue", the priority ones
+    first (`priority_overdue_first`). 2 queries.
     """
     recommendations = list(Recommendation.objects.select_related("super_complaint").in_order())
     audiences = audiences_by_recommendation(recommendations)
@@ -548,7 +561,16 @@ def organisation_recommendations(*, organisation, with_text=False, deadline=""):
             )
             if deadline_matches(recommendation.deadline, deadline):
                 groups[recommendation.super_complaint].append(recommendation)
-    return list(groups.items())
+    groups = list(groups.items())
+    if deadline == DeadlineFilter.OVERDUE:
+        # A list of overdue items: the priority ones lead it, within each super-complaint and
+        # (by their first row) across them.
+        groups = priority_overdue_first(
+            [(super_complaint, priority_overdue_first(rows)) for super_complaint, rows in groups],
+            recommendation=lambda group: group[1][0],
+            overdue=lambda group: group[1][0].deadline.is_overdue,
+        )
+    return groups
 
 
 def _add_summaries(organisation, groups):

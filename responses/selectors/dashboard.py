@@ -19,7 +19,9 @@ from recommendations.models import Organisation
 
 from ..charts import grouped_bars, line_chart, stacked_bars
 from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
+from ..deadlines import priority_overdue_first
 from ..models import Response, ResponseUpdate
+from .deadlines import expected_responses
 from .figures import (
     Figures,
     answer_counts,
@@ -33,6 +35,7 @@ ENGLAND_AND_WALES = "England and Wales"
 ALL_NATIONAL_BODIES = "All national bodies"
 TREND_MONTHS = 24  # the trend follows each report for its first two years
 CHANGES_LIMIT = 20
+PRIORITY_LIMIT = 20  # priority answers listed on a dashboard (all are counted and exported)
 
 # The Analysis Function's categorical palette, in order; adjacent colours differ by 3:1 or
 # more against white and each other in this order, and each series also has its own marker
@@ -87,10 +90,22 @@ class Dashboard:
     changes: list = field(default_factory=list)
     trend_months: list = field(default_factory=list)
     focus: object = None  # the one super-complaint the charts show, or None for all
+    # The shown organisations' answers to priority recommendations (ExpectedResponse rows),
+    # priority overdue first: see `priority_answers`.
+    priority: list = field(default_factory=list)
 
     @property
     def shown_areas(self):
         return self.areas[: len(self.organisations)]
+
+    @property
+    def priority_overdue(self):
+        return [row for row in self.priority if row.state.is_overdue]
+
+    @property
+    def priority_listed(self):
+        """The most urgent few priority answers: the page stays small however many are marked."""
+        return self.priority[:PRIORITY_LIMIT]
 
 
 # The rows of the aggregates: grouped by super-complaint, kind and region of organisation, and
@@ -243,6 +258,29 @@ def changes_since(*, organisations, since, limit=CHANGES_LIMIT):
     return list(updates.order_by("-published_at", "-pk")[:limit])
 
 
+def priority_answers(*, organisations, today):
+    """
+    What the organisations shown must answer to the recommendations national reviewers marked
+    as priority, as `ExpectedResponse` rows: overdue first (longest overdue first), then by due
+    date, with the priority overdue ones leading (`priority_overdue_first`, the one home of
+    that order). Read fresh, never from the figures' cache, so a new mark shows at once.
+    2 queries when nothing is a priority, else 4.
+    """
+    rows = expected_responses(
+        organisation_ids=[o.pk for o in organisations], today=today, priority_only=True
+    )
+    rows.sort(key=lambda row: (
+        not row.state.is_overdue,
+        -(row.state.days or 0) if row.state.is_overdue else 0,
+        row.due_on or datetime.date.max,
+    ))
+    return priority_overdue_first(
+        rows,
+        recommendation=lambda row: row.recommendation,
+        overdue=lambda row: row.state.is_overdue,
+    )
+
+
 def focus_on(dashboard, super_complaint):
     """
     The same dashboard with its charts and area tables narrowed to one super-complaint
@@ -264,7 +302,8 @@ def dashboard_get(*, slug, today, last_visit=None, with_changes=True):
     """
     The dashboard of the organisation `slug` and its paired force or body. 9 queries (the
     organisation, the figures' source 4, the counts, the completions, the changes 2); 4 when
-    the figures are cached.
+    the figures are cached; + the priority answers (`priority_answers`: 2, or 4 when some
+    recommendation is a priority).
     """
     organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
     organisations = [organisation]
@@ -291,6 +330,7 @@ def dashboard_get(*, slug, today, last_visit=None, with_changes=True):
             changes_since(organisations=organisations, since=last_visit) if with_changes else []
         ),
         trend_months=list(range(TREND_MONTHS + 1)),
+        priority=priority_answers(organisations=organisations, today=today),
     )
 
 
@@ -311,12 +351,16 @@ FIGURE_MEASURES = [
       for code, label, _ in STATUS_ORDER),
 ]
 ALL_SUPER_COMPLAINTS = "All super-complaints"
+# The priority figures of each organisation shown (issue 14): read fresh, not from the cache.
+PRIORITY_EXPECTED = "Priority recommendations: expected answers"
+PRIORITY_OVERDUE = "Priority recommendations: overdue"
 
 
 def dashboard_rows(dashboard):
     """
     Return (header, rows): every figure on the dashboard, one per row (area, super-complaint,
-    measure, value), "All super-complaints" first, then the completion trend by month.
+    measure, value), "All super-complaints" first, then the completion trend by month, then
+    (for each organisation shown) its priority answers expected and overdue.
     """
     header = ["Area", "Super-complaint", "Measure", "Value"]
     rows = []
@@ -333,6 +377,11 @@ def dashboard_rows(dashboard):
              f"Share completed within {month} months of publication (%)", share]
             for month, share in zip(dashboard.trend_months, area.trend, strict=True)
         )
+        if area.organisation_pk is not None:
+            priority = [r for r in dashboard.priority if r.organisation.pk == area.organisation_pk]
+            rows.append([area.name, ALL_SUPER_COMPLAINTS, PRIORITY_EXPECTED, len(priority)])
+            rows.append([area.name, ALL_SUPER_COMPLAINTS, PRIORITY_OVERDUE,
+                         sum(1 for r in priority if r.state.is_overdue)])
     return header, rows
 
 

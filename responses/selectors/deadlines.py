@@ -26,7 +26,9 @@ class ExpectedResponse:
     url: str  # the response page (it exists before the Response row does)
 
 
-def expected_responses(*, organisation_ids=None, super_complaint=None, today, months=None):
+def expected_responses(
+    *, organisation_ids=None, super_complaint=None, today, months=None, priority_only=False
+):
     """
     Return every expected (recommendation, organisation) pair, as `ExpectedResponse` rows,
     ordered by organisation name, then super-complaint and recommendation order. 4 queries
@@ -36,6 +38,7 @@ def expected_responses(*, organisation_ids=None, super_complaint=None, today, mo
     - `organisation_ids`: only these organisations (an iterable of pks); None for every one.
       Inactive organisations are never expected.
     - `super_complaint`: only its recommendations (a SuperComplaint); None for all.
+    - `priority_only`: only the recommendations a national reviewer marked as priority.
     - `today`: the date the states are computed as of (`timezone.localdate()` on pages; a
       command such as a reminder digest passes the day it runs as).
     - `months`: the stale age; None reads `settings.STALE_AFTER_MONTHS`.
@@ -53,6 +56,8 @@ def expected_responses(*, organisation_ids=None, super_complaint=None, today, mo
     recommendations = Recommendation.objects.select_related("super_complaint").in_order()
     if super_complaint is not None:
         recommendations = recommendations.filter(super_complaint=super_complaint)
+    if priority_only:
+        recommendations = recommendations.filter(priority=True)
     recommendations = list(recommendations)
     if not organisations or not recommendations:
         return []
@@ -69,6 +74,8 @@ def expected_responses(*, organisation_ids=None, super_complaint=None, today, mo
     )
     if super_complaint is not None:
         responses = responses.filter(recommendation__super_complaint=super_complaint)
+    if priority_only:
+        responses = responses.filter(recommendation__priority=True)
     by_pair = {(r.recommendation_id, r.organisation_id): r for r in responses.order_by()}
 
     url_makers = {r.pk: response_urls(r) for r in recommendations}

@@ -17,7 +17,7 @@ from recommendations.selectors import audiences_by_recommendation
 
 from .. import permissions
 from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
-from ..deadlines import due_date, response_deadline_state
+from ..deadlines import due_date, priority_overdue_first, response_deadline_state
 from ..models import Response, ResponseUpdate, response_urls
 from .comparison import progress_fingerprint
 from .figures import cached_figures
@@ -37,7 +37,8 @@ class OrganisationSummary:
     role: str
     status_counts: list  # [(code, label, count)], "No response yet" first
     applicable: int
-    gaps: list  # the first GAP_LIMIT recommendations with nothing published, overdue first
+    gaps: list  # the first GAP_LIMIT recommendations with nothing published: priority overdue,
+    # then overdue, first
     stale: list = field(default_factory=list)  # the first GAP_LIMIT stale positions, oldest first
     gap_count: int = 0  # how many gaps in all
     stale_count: int = 0  # how many stale positions in all
@@ -46,7 +47,7 @@ class OrganisationSummary:
 def organisation_summaries(*, memberships):
     """
     For each of the user's organisations: how many recommendations apply, how many are at each
-    status, and the gaps (nothing published yet), overdue first.
+    status, and the gaps (nothing published yet), priority overdue first, then overdue.
 
     The same for every member of an organisation, so kept in Django's cache under the day and
     the fingerprint of the responses and recommendations (`progress_fingerprint`): 2 queries,
@@ -118,6 +119,7 @@ def _summary_figures(organisations, today):
             ).is_stale:
                 stale.append(_gap(recommendation, organisation, today, response=response))
         gaps.sort(key=lambda gap: (not gap.overdue, gap.due or datetime.date.max))
+        gaps = priority_overdue_first(gaps)
         stale.sort(key=lambda item: -item.deadline.days)  # oldest position first
         figures.append({
             "status_counts": [(code, label, counts[code]) for code, label in labels],

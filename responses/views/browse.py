@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from .. import choices, exports
+from .. import choices, exports, permissions
 from ..choices import Status
 from ..selectors import comparison as selectors
 
@@ -96,6 +96,7 @@ class RecommendationDetailView(TemplateView):
             super_complaint=comparison.recommendation.super_complaint,
             filter=comparison.filterset,
             statuses=Status,
+            can_set_priority=permissions.can_set_priority(self.request.user),
             download=download_context(
                 self.request,
                 reverse(

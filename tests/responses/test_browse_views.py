@@ -189,12 +189,14 @@ def test_matrix_filters_by_kind_and_exports_the_same_cells(client, published):
         {"kind": "police_force"},
     )
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
-    # Each row ends with the most sensitive marking among the positions it shows.
+    # Each row says whether the recommendation is a priority (issue 14) and ends with the most
+    # sensitive marking among the positions it shows.
     assert rows[0] == [
-        "Recommendation", "Force A Police", "Force B Constabulary", "Protective marking",
+        "Recommendation", "Priority", "Force A Police", "Force B Constabulary",
+        "Protective marking",
     ]
-    assert rows[1] == ["1", "Completed", "No response yet", "OFFICIAL"]
-    assert rows[2] == ["2", "Not applicable", "Not applicable", ""]
+    assert rows[1] == ["1", "No", "Completed", "No response yet", "OFFICIAL"]
+    assert rows[2] == ["2", "No", "Not applicable", "Not applicable", ""]
 
 
 def test_matrix_can_show_organisations_as_rows(client, published):

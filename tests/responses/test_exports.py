@@ -96,8 +96,8 @@ def test_the_xlsx_round_trips_with_dates_as_dates_a_frozen_filtered_header_and_w
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.freeze_panes == "A2"
-    # 14 columns since "Due date before extension" (issue 14).
-    assert sheet.auto_filter.ref == "A1:N3"
+    # 15 columns since "Due date before extension" and "Priority" (issue 14).
+    assert sheet.auto_filter.ref == "A1:O3"
     assert all(cell.font.bold for cell in sheet[1])
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     as_of = column(rows, "As of")
