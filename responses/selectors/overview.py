@@ -5,14 +5,23 @@ completed answers, the way public trackers rank non-responders. A fixed number o
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from recommendations.models import Organisation
+from django.db.models import Max
 
-from ..choices import ExtensionDecision
+from recommendations.models import Organisation, Recommendation
+
+from .. import chasing
+from ..choices import ChaserStep, ExtensionDecision
+from ..deadlines import DeadlineState
 from ..filtersets import OverviewFilterSet
-from ..models import ExtensionRequest
-from .figures import Figures, figure_source, figures_by_organisation
+from ..models import Chaser, ExtensionRequest
+from .comparison import progress_fingerprint
+from .deadlines import expected_responses
+from .figures import Figures, cached_figures, figure_source, figures_by_organisation
+
+# The chasing ladder lists this many overdue answers at most, in the order they are worked on.
+LADDER_LIMIT = 50
 
 
 @dataclass
@@ -87,3 +96,84 @@ def extensions_awaiting_decision(*, super_complaint=None):
             "requested_by", "response__organisation", "response__recommendation__super_complaint"
         ).order_by("requested_at", "pk")
     )
+
+
+@dataclass
+class LadderRow:
+    """An overdue answer and where it stands on the chasing ladder."""
+
+    recommendation: Recommendation  # with `super_complaint` loaded
+    organisation: Organisation
+    due_on: datetime.date
+    state: DeadlineState
+    url: str  # the response page
+    last_step: int = 0  # 0: not chased yet
+    last_sent_on: datetime.date | None = None
+
+    @property
+    def chased(self):
+        """"Reminder sent", ..., or "Not chased yet"."""
+        return chasing.SENT_LABELS.get(self.last_step, chasing.NOT_CHASED)
+
+    @property
+    def next_step_label(self):
+        following = chasing.next_step(self.last_step)
+        return following.label if following else ""
+
+
+@dataclass
+class Ladder:
+    """The overdue answers in `chasing.chase_order`, the first LADDER_LIMIT of them."""
+
+    rows: list
+    total: int
+    # [(step label, how many)]: "Not chased yet" first, then each step sent.
+    by_step: list = field(default_factory=list)
+
+    @property
+    def more(self):
+        return self.total - len(self.rows)
+
+
+def chasing_ladder(*, today, super_complaint=None):
+    """
+    Every overdue answer (in one super-complaint, or all) by the step of the chasing ladder it
+    has reached, in the order a reviewer works through them (`chasing.chase_order`): not chased
+    yet first, longest overdue first. The same for every reviewer, so kept in Django's cache
+    under the day and the fingerprint of the responses (`progress_fingerprint`, which a letter
+    sent, a publication or an approved extension changes): 2 queries, plus 5 on a cache miss.
+    """
+    key = (
+        "chasing-ladder", today.isoformat(), super_complaint.pk if super_complaint else "all",
+        *progress_fingerprint(),
+    )
+    return cached_figures(key, lambda: _chasing_ladder(today, super_complaint))
+
+
+def _chasing_ladder(today, super_complaint):
+    overdue = [
+        row for row in expected_responses(super_complaint=super_complaint, today=today)
+        if row.state.is_overdue
+    ]
+    chasers = Chaser.objects.order_by()
+    if super_complaint is not None:
+        chasers = chasers.filter(response__recommendation__super_complaint=super_complaint)
+    reached = {
+        (recommendation_id, organisation_id): (step, sent_on)
+        for recommendation_id, organisation_id, step, sent_on in chasers.values_list(
+            "response__recommendation_id", "response__organisation_id"
+        ).annotate(step=Max("step"), sent_on=Max("sent_on"))
+    }
+    rows = []
+    for row in overdue:
+        step, sent_on = reached.get((row.recommendation.pk, row.organisation.pk), (0, None))
+        rows.append(LadderRow(
+            recommendation=row.recommendation, organisation=row.organisation, due_on=row.due_on,
+            state=row.state, url=row.url, last_step=step, last_sent_on=sent_on,
+        ))
+    rows.sort(key=chasing.chase_order)
+    counts = Counter(row.last_step for row in rows)
+    by_step = [(chasing.NOT_CHASED, counts[0])] + [
+        (chasing.SENT_LABELS[step], counts[step]) for step in ChaserStep
+    ]
+    return Ladder(rows=rows[:LADDER_LIMIT], total=len(rows), by_step=by_step)
