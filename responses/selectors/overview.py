@@ -21,7 +21,7 @@ from .deadlines import expected_responses
 from .figures import Figures, cached_figures, figure_source, figures_by_organisation
 
 # The chasing ladder lists this many overdue answers at most, in the order they are worked on.
-LADDER_LIMIT = 50
+LADDER_LIMIT = 25
 
 
 @dataclass
