@@ -83,7 +83,12 @@ def is_answered(response):
     ladder and takes the public statement down. Rows loaded without a publication record but
     with a published position count too, as the deadlines count them.
     """
-    return bool(response and (response.first_published_on or response.current_status))
+    return bool(response) and answered(response.first_published_on, response.current_status)
+
+
+def answered(first_published_on, current_status):
+    """The rule of `is_answered` from a Response row's two fields (for rows read as values)."""
+    return bool(first_published_on or current_status)
 
 
 def chase_refusal(*, organisation, deadline, answered, last_step, step=None):
@@ -154,8 +159,11 @@ def public_statement_condition(*, today, prefix=""):
     stated = Chaser.objects.filter(
         response=OuterRef(f"{prefix}pk"), step=ChaserStep.PUBLIC_STATEMENT, sent_on__lte=today
     )
-    return (
-        Q(Exists(stated))
-        & Q(**{f"{prefix}first_published_on__isnull": True})
-        & Q(**{f"{prefix}current_status": ""})
+    return Q(Exists(stated)) & ~answered_condition(prefix=prefix)
+
+
+def answered_condition(*, prefix=""):
+    """The rule of `answered` as a Q over a Response row (`prefix` as above)."""
+    return Q(**{f"{prefix}first_published_on__isnull": False}) | ~Q(
+        **{f"{prefix}current_status": ""}
     )

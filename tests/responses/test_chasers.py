@@ -497,3 +497,31 @@ def test_a_writer_of_the_organisation_is_not_a_reviewer_even_with_a_national_mem
 
     with pytest.raises(PermissionDenied):
         send(due, today=DAYS[0], reviewer=contributor)
+
+
+@pytest.mark.parametrize("today", [DUE, DUE + datetime.timedelta(days=1), D(2021, 5, 1),
+                                   D(2021, 7, 1)])
+def test_the_ladder_lists_what_the_deadlines_call_overdue(due, today):
+    """The overview's fast reading agrees with `expected_responses` (responses.deadlines)."""
+    from responses.selectors.deadlines import expected_responses
+    from responses.selectors.overview import _overdue_unanswered
+
+    extension = services.extension_request(
+        user=due.other_contributor, recommendation=due.rec_1, organisation=due.force_b,
+        requested_due_on=D(2021, 4, 30), reason="Sick leave.", today=DUE,
+    )
+    services.extension_decide(
+        extension=extension, reviewer=due.reviewer, decision=ExtensionDecision.APPROVED
+    )
+    with time_machine.travel(noon(D(2021, 3, 3))):
+        published_update(due, recommendation=due.rec_5, organisation=due.force_a)
+    services.response_get_or_create(recommendation=due.rec_5, organisation=due.force_b)
+
+    fast = {(r.pk, o.pk, s.due_on) for r, o, s in _overdue_unanswered(today, None)}
+    expected = {
+        (row.recommendation.pk, row.organisation.pk, row.due_on)
+        for row in expected_responses(today=today) if row.state.is_overdue
+    }
+
+    assert fast == expected
+    assert (due.rec_1.pk, due.force_b.pk, D(2021, 4, 30)) in fast or today <= D(2021, 4, 30)
