@@ -2,7 +2,13 @@
 
 from django.urls import path
 
+from . import views
 from .urls import LETTER, OVERVIEW, RESPONSE_PAGE
+
+# /documents/super-complaints/<slug>/recommendations/<number>/organisations/<organisation>/...
+CHASER = (
+    "super-complaints/<slug:slug>/recommendations/<str:number>/organisations/<slug:organisation>"
+)
 
 app_name = "documents"
 
@@ -18,4 +24,7 @@ urlpatterns = [
     path("organisations/<slug:organisation>/overview/", OVERVIEW["signed_in"], name="overview"),
     path("organisations/<slug:organisation>/overview.docx", OVERVIEW["signed_in_docx"],
          name="overview_docx"),
+    path(f"{CHASER}/chasers/<int:step>/", views.chaser_letter, name="chaser_letter"),
+    path(f"{CHASER}/chasers/<int:step>.docx", views.chaser_letter_docx,
+         name="chaser_letter_docx"),
 ]

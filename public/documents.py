@@ -20,15 +20,19 @@ from django.shortcuts import get_object_or_404
 
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import audiences_by_recommendation
+from responses import chasing, permissions
 from responses.choices import (
+    ChaserStep,
     Marking,
     ReviewOutcome,
     Status,
+    format_as_of,
     marking_label,
     most_sensitive_marking,
     status_label,
 )
-from responses.models import Response, ResponseUpdate
+from responses.models import Chaser, Response, ResponseUpdate
+from tracker.people import person_name
 
 from .selectors import latest_updates
 
@@ -97,6 +101,8 @@ class Document:
     addressee: str = ""
     office_holder: object = None
     paired: Organisation | None = None
+    # Whether the page offers a copy made for publication (a chasing letter has none).
+    offers_publication: bool = True
 
     @property
     def marking_label(self):
@@ -310,3 +316,145 @@ def letter(*, organisation_slug, super_complaint_slug, updates, for_publication,
     document.addressee = HOME_SECRETARY
     document.office_holder = organisation.office_holder_on(date)
     return _finish(document)
+
+
+# Chasing letters (issue 14, section 2; the rules and their words are responses.chasing's).
+
+# Who a letter is addressed to when no office holder is recorded for its date, by kind.
+OFFICE_BY_KIND = {
+    Organisation.Kind.POLICE_FORCE: ("The Chief Constable", "Dear Chief Constable"),
+    Organisation.Kind.LOCAL_POLICING_BODY: (
+        "The Police and Crime Commissioner", "Dear Commissioner"
+    ),
+}
+
+
+@dataclass
+class ChaserLetter:
+    """
+    One step of the chasing ladder as a letter: from the sender's national body to the
+    organisation's office holder on the day it was sent. `paragraphs` are its body, plain text,
+    written once here for the page and the Word file alike.
+    """
+
+    chaser: Chaser
+    previous: list  # the steps sent before it, oldest first
+    organisation: Organisation
+    recommendation: Recommendation
+    office_holder: object
+    addressee_lines: list
+    salutation: str
+    subject: str
+    paragraphs: list
+    signature: list
+    kind: str = "chaser_letter"
+    marking: str = Marking.OFFICIAL
+    for_publication: bool = False
+    offers_publication: bool = False
+    publication_note: str = ""
+
+    @property
+    def title(self):
+        return f"{self.chaser.get_step_display()}: {self.subject}"
+
+    @property
+    def date(self):
+        return self.chaser.sent_on
+
+    @property
+    def marking_label(self):
+        return marking_label(self.marking)
+
+
+def _letter_paragraphs(chaser, previous, organisation, recommendation):
+    super_complaint = recommendation.super_complaint
+    due = chasing.due_date_words(due_on=chaser.due_on, original_due_on=chaser.original_due_on)
+    paragraphs = [
+        f"{organisation.name}'s response to {recommendation.label.lower()} of the super-complaint "
+        f"report “{super_complaint.title}” was due on {due}. No response has been published "
+        "on the super-complaints tracker."
+    ]
+    if previous:
+        sent = "; ".join(
+            f"{c.get_step_display().lower()} of {format_as_of(c.sent_on)}" for c in previous
+        )
+        paragraphs.append(f"We have written to you about it before: {sent}.")
+    step = chaser.step
+    if step == ChaserStep.REMINDER:
+        paragraphs.append(
+            "This is a reminder. Please publish your response on the tracker as soon as "
+            "possible, or tell us when you will."
+        )
+    elif step == ChaserStep.SECOND_LETTER:
+        paragraphs.append(
+            "We have still not seen a response. Please publish it now; if something stands in "
+            "the way, tell us what it is and when you expect to publish."
+        )
+    elif step == ChaserStep.FINAL_LETTER:
+        paragraphs.append("This is our final letter before a public statement.")
+        paragraphs.append(chasing.FINAL_WARNING.format(organisation=organisation.name))
+        paragraphs.append("Please publish your response without delay.")
+    else:
+        letters = [c for c in previous if not c.is_public_statement]
+        words = chasing.public_statement_words(
+            times=len(letters), since=letters[0].sent_on if letters else chaser.sent_on
+        )
+        paragraphs.append(
+            f"As our final letter said, {organisation.name}'s non-response is now stated "
+            f"publicly: the public pages of the tracker show it as “{words}” for this "
+            "recommendation, until its response is published."
+        )
+    return paragraphs
+
+
+def chaser_letter(*, super_complaint_slug, number, organisation_slug, step, user):
+    """
+    The letter of one step sent to an organisation on one recommendation, for a reader who may
+    open it (`permissions.can_read_chaser_letters`: national reviewers and the organisation's
+    members; anyone else is refused, 403). 404 for a step not sent. Two queries: the steps sent
+    up to this one (with the response, the sender and their body), and the office holder on the
+    letter's date.
+    """
+    chasers = list(
+        Chaser.objects.filter(
+            response__recommendation__super_complaint__slug=super_complaint_slug,
+            response__recommendation__number=number,
+            response__organisation__slug=organisation_slug,
+            step__lte=step,
+        )
+        .select_related(
+            "sent_by", "sent_from", "response__organisation",
+            "response__recommendation__super_complaint",
+        )
+        .order_by("step")
+    )
+    if not chasers or chasers[-1].step != step:
+        raise Http404("No such letter was sent")
+    chaser, previous = chasers[-1], chasers[:-1]
+    organisation = chaser.response.organisation
+    permissions.require_chaser_letter_reader(user, organisation.pk)
+    recommendation = chaser.response.recommendation
+    holder = organisation.office_holder_on(chaser.sent_on)
+    if holder is not None:
+        addressee_lines = [holder.name, holder.title, organisation.name]
+        salutation = f"Dear {holder.name}"
+    else:
+        office, salutation = OFFICE_BY_KIND.get(
+            organisation.kind, (organisation.name, "Dear colleague")
+        )
+        addressee_lines = [office, organisation.name] if office != organisation.name else [office]
+    return ChaserLetter(
+        chaser=chaser,
+        previous=previous,
+        organisation=organisation,
+        recommendation=recommendation,
+        office_holder=holder,
+        addressee_lines=addressee_lines,
+        salutation=salutation,
+        subject=(
+            f"{recommendation.super_complaint.short_title}, {recommendation.label.lower()}: "
+            f"response overdue from {organisation.name}"
+        ),
+        paragraphs=_letter_paragraphs(chaser, previous, organisation, recommendation),
+        signature=[person_name(chaser.sent_by, "A national reviewer"), chaser.sent_from.name],
+    )

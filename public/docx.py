@@ -205,7 +205,29 @@ def _letter(word, document):
         word.add_paragraph(document.organisation.name)
 
 
-WRITERS = {"response_page": _response_page, "overview": _overview, "letter": _letter}
+def _chaser_letter(word, letter):
+    """A step of the chasing ladder (public.documents.ChaserLetter): the page's words."""
+    word.add_paragraph(f"From: {letter.chaser.sent_from.name}")
+    word.add_paragraph(_date(letter.date))
+    for line in letter.addressee_lines:
+        word.add_paragraph(line)
+    word.add_paragraph(letter.salutation)
+    word.add_paragraph().add_run(letter.title).bold = True
+    word.add_heading(letter.recommendation.label, level=2)
+    _rich_text(word, letter.recommendation.text)
+    for paragraph in letter.paragraphs:
+        word.add_paragraph(paragraph)
+    word.add_paragraph("Yours sincerely")
+    for line in letter.signature:
+        word.add_paragraph(line)
+
+
+WRITERS = {
+    "response_page": _response_page,
+    "overview": _overview,
+    "letter": _letter,
+    "chaser_letter": _chaser_letter,
+}
 
 
 def document_docx(document):

@@ -9,16 +9,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, Min, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import (
     audiences_by_recommendation,
     expected_organisations_by_recommendation,
 )
-from responses.models import Response, ResponseUpdate
+from responses.chasing import public_statement_condition, public_statement_words
+from responses.choices import ChaserStep
+from responses.models import Chaser, Response, ResponseUpdate
 from tracker.richtext import html_excerpt
 
 FEED_LENGTH = 50
@@ -87,6 +90,27 @@ def latest_positions(*, organisation_ids, updates):
     }
 
 
+def public_statements(**filters):
+    """
+    Return {(recommendation id, organisation id): "Not responded, chased 3 times since 1 May
+    2026"} for the responses whose public statement stands today (`responses.chasing`: step 4
+    sent, nothing published since), narrowed by `filters` over Chaser rows
+    (`response__recommendation=...`, `response__organisation_id__in=...`). Only these facts
+    reach the public: never a letter's text. One query.
+    """
+    rows = (
+        Chaser.objects.filter(step__lt=ChaserStep.PUBLIC_STATEMENT, **filters)
+        .filter(public_statement_condition(today=timezone.localdate(), prefix="response__"))
+        .order_by()
+        .values_list("response__recommendation_id", "response__organisation_id")
+        .annotate(times=Count("pk"), since=Min("sent_on"))
+    )
+    return {
+        (recommendation_id, organisation_id): public_statement_words(times=times, since=since)
+        for recommendation_id, organisation_id, times, since in rows
+    }
+
+
 def super_complaint_list():
     """Every super-complaint with how many recommendations it made (2 queries)."""
     super_complaints = list(SuperComplaint.objects.all())
@@ -127,12 +151,15 @@ def recommendation_get(*, slug, number):
 class PublicPosition:
     organisation: Organisation
     update: ResponseUpdate | None  # the latest public update; None: "No public response yet"
+    # "Not responded, chased 3 times since ..." when the public statement stands, else "".
+    statement: str = ""
 
 
 def recommendation_positions(*, recommendation):
     """
     Every expected organisation's latest public update on `recommendation` (None for a gap),
-    plus any organisation that answered publicly without being expected. 3 queries.
+    plus any organisation that answered publicly without being expected, and the public
+    statement of each non-responder the chasing ladder has reached the end of. 4 queries.
     """
     expected = expected_organisations_by_recommendation([recommendation])[recommendation.pk]
     updates = latest_updates(
@@ -142,8 +169,12 @@ def recommendation_positions(*, recommendation):
     organisations = {o.pk: o for o in expected}
     for update in updates:
         organisations.setdefault(update.response.organisation_id, update.response.organisation)
+    statements = public_statements(response__recommendation=recommendation)
     return [
-        PublicPosition(organisation, by_organisation.get(organisation.pk))
+        PublicPosition(
+            organisation, by_organisation.get(organisation.pk),
+            statements.get((recommendation.pk, organisation.pk), ""),
+        )
         for organisation in sorted(organisations.values(), key=lambda o: o.name)
     ]
 
@@ -167,7 +198,8 @@ def organisation_answers(*, slug, page=None):
     """
     An organisation, who held its office, and a page of the recommendations that apply to it
     (or that it answered publicly), each with its latest public update; and the super-complaints
-    on which it or its paired body said something public (its documents). 5 queries.
+    on which it or its paired body said something public (its documents), and the public
+    statements of the chasing ladder about it. 6 queries.
     """
     organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
     office_holders = list(organisation.office_holders.all())
@@ -184,6 +216,7 @@ def organisation_answers(*, slug, page=None):
         for (recommendation_id, organisation_id), position in positions.items()
         if organisation_id == organisation.pk
     }
+    statements = public_statements(response__organisation=organisation)
     by_recommendation = {r.pk: r for r in recommendations}
     documents = {by_recommendation[r].super_complaint_id for r, _ in positions}
     groups = defaultdict(list)
@@ -194,6 +227,7 @@ def organisation_answers(*, slug, page=None):
         update = updates.get(recommendation.pk)
         if applies or update:
             recommendation.update = update
+            recommendation.statement = statements.get((recommendation.pk, organisation.pk), "")
             groups[recommendation.super_complaint].append(recommendation)
     page_obj = Paginator(list(groups.items()), SUPER_COMPLAINTS_PER_PAGE).get_page(page)
     for _, rows in page_obj:
@@ -212,6 +246,7 @@ class PublicResponse:
     updates: list  # public updates, newest first
     paired: Organisation | None = None
     paired_updates: list = field(default_factory=list)
+    statement: str = ""  # the public statement of the chasing ladder, while it stands
 
 
 def response_history(*, slug, number, organisation_slug):
@@ -219,8 +254,9 @@ def response_history(*, slug, number, organisation_slug):
     One organisation's public updates on one recommendation, newest first, and beside them its
     paired body's (a force and its PCC answering the same recommendation, read together).
 
-    404 unless the organisation has at least one public update on it: a response with only
-    drafts, sensitive or unpublished updates does not exist publicly. 4 queries.
+    404 unless the organisation has at least one public update on it, or the chasing ladder's
+    public statement says it has not responded: a response with only drafts, sensitive or
+    unpublished updates does not exist publicly. 5 queries.
     """
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("super_complaint"),
@@ -243,7 +279,10 @@ def response_history(*, slug, number, organisation_slug):
         .order_by("-as_of", "-created_at", "-pk")
     )
     own = [u for u in updates if u.response.organisation_id == organisation.pk]
-    if not own:
+    statement = public_statements(
+        response__recommendation=recommendation, response__organisation=organisation
+    ).get((recommendation.pk, organisation.pk), "")
+    if not own and not statement:
         raise Http404("No public response")
     return PublicResponse(
         recommendation=recommendation,
@@ -251,6 +290,7 @@ def response_history(*, slug, number, organisation_slug):
         updates=own,
         paired=organisation.paired,
         paired_updates=[u for u in updates if u.response.organisation_id != organisation.pk],
+        statement=statement,
     )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from responses import permissions
-from responses.models import ResponseUpdate
+from responses.models import ResponseUpdate, response_url
 
 from . import documents, selectors
 from .caching import public_page
@@ -171,3 +171,33 @@ def document_views(kind):
         "signed_in": _document_view(kind, for_publication=False),
         "signed_in_docx": _document_view(kind, for_publication=False, word=True),
     }
+
+
+def _chaser_letter(request, slug, number, organisation, step):
+    return documents.chaser_letter(
+        super_complaint_slug=slug, number=number, organisation_slug=organisation, step=step,
+        user=request.user,
+    )
+
+
+def chaser_letter(request, slug, number, organisation, step):
+    """A step of the chasing ladder as a printable letter (signed in, need-to-know)."""
+    letter = _chaser_letter(request, slug, number, organisation, step)
+    return TemplateResponse(
+        request,
+        "public/document_chaser_letter.html",
+        {
+            "document": letter,
+            "word_url": request.path.rstrip("/") + ".docx",
+            "response_url": response_url(letter.recommendation, letter.organisation),
+        },
+    )
+
+
+def chaser_letter_docx(request, slug, number, organisation, step):
+    """The same letter as a Word file."""
+    letter = _chaser_letter(request, slug, number, organisation, step)
+    response = HttpResponse(document_docx(letter), content_type=DOCX_CONTENT_TYPE)
+    name = slugify(f"{letter.organisation.short_name} {letter.title}")[:80]
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response

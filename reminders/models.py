@@ -64,6 +64,10 @@ class ReminderDigest(models.Model):
     extensions = models.PositiveIntegerField(
         default=0, help_text="Requests for more time awaiting a decision or recently decided."
     )
+    chasers = models.PositiveIntegerField(
+        default=0,
+        help_text="Chasing letters sent to the person's organisations in the last 7 days.",
+    )
 
     class Meta:
         ordering = ["-sent_on", "-sent_at"]

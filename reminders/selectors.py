@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from responses import permissions
-from responses.choices import ExtensionDecision
+from responses.choices import ChaserStep, ExtensionDecision
 from responses.deadlines import priority_overdue_first
-from responses.models import ExtensionRequest, ResponseUpdate
+from responses.models import Chaser, ExtensionRequest, ResponseUpdate
 from responses.selectors.deadlines import expected_responses
 from responses.selectors.guidance import guidance_landed
 from tracker.models import Membership
@@ -38,9 +38,12 @@ SUBJECT_PHRASES = {
     "due_soon": "{count} due within 14 days",
     "stale": "{count} stale",
     "extensions": "requests for more time ({count})",
+    "chasers": "chasing letters ({count})",
 }
 # A decision on a request for more time is mentioned in the digests of this many days after it.
 EXTENSION_DECIDED_WITHIN_DAYS = 7
+# A chasing letter is mentioned in the digests of this many days after it was sent.
+CHASER_SENT_WITHIN_DAYS = 7
 
 
 def long_date(day):
@@ -157,8 +160,9 @@ def is_due(*, user, today):
 class DigestData:
     """
     What every digest of one run draws on, read once for all the recipients' organisations:
-    their expected responses, their landed guidance and their requests for more time that
-    await a decision or were decided in the last 7 days (7 queries for the whole run).
+    their expected responses, their landed guidance, their requests for more time that
+    await a decision or were decided in the last 7 days, and the chasing letters sent to them
+    in the last 7 days (8 queries for the whole run).
     """
 
     def __init__(self, *, organisation_ids, today):
@@ -186,6 +190,21 @@ class DigestData:
         )
         for extension in requests:
             self.extensions[extension.response.organisation_id].append(extension)
+        self.chasers = defaultdict(list)
+        chasers = (
+            Chaser.objects.filter(
+                response__organisation_id__in=organisation_ids,
+                sent_on__gt=today - datetime.timedelta(days=CHASER_SENT_WITHIN_DAYS),
+                sent_on__lte=today,
+            )
+            .select_related(
+                "sent_by", "sent_from", "response__organisation",
+                "response__recommendation__super_complaint",
+            )
+            .order_by("sent_on", "pk")
+        )
+        for chaser in chasers:
+            self.chasers[chaser.response.organisation_id].append(chaser)
 
 
 def _section(key, heading, items):
@@ -272,12 +291,34 @@ def _extension_item(extension):
     )
 
 
+def _chaser_item(chaser):
+    response = chaser.response
+    recommendation = response.recommendation
+    who = chaser.sent_by.get_full_name().strip() if chaser.sent_by else ""
+    detail = (
+        f"{chaser.get_step_display()} sent on {long_date(chaser.sent_on)} by "
+        + (f"{who}, " if who else "")
+        + f"{chaser.sent_from.name}: the response is overdue"
+    )
+    if chaser.step == ChaserStep.FINAL_LETTER:
+        detail += "; non-response will be stated publicly"
+    elif chaser.is_public_statement:
+        detail += "; the public pages now say it has not responded"
+    return DigestItem(
+        organisation=_label(response.organisation),
+        title=f"{recommendation.super_complaint.short_title} – {recommendation.label.lower()}",
+        detail=detail,
+        url=absolute_url(response.get_absolute_url() + "#chasers"),
+    )
+
+
 def digest_for(*, user, data):
     """
     The digest of one person for their organisations (`user.writer_memberships`): due within
     14 days, overdue (priority recommendations first), stale, updates waiting for their
-    sign-off for over 7 days, and awaited guidance that has landed. 2 queries (the user's
-    roles, the updates waiting for them).
+    sign-off for over 7 days, awaited guidance that has landed, requests for more time and the
+    chasing letters of the last 7 days. 2 queries (the user's roles, the updates waiting for
+    them).
     """
     today = data.today
     organisations = [m.organisation for m in user.writer_memberships]
@@ -297,10 +338,13 @@ def digest_for(*, user, data):
     extensions = [
         item for organisation in organisations for item in data.extensions[organisation.pk]
     ]
+    chasers = [item for organisation in organisations for item in data.chasers[organisation.pk]]
     return Digest(
         user=user,
         today=today,
         sections=[
+            _section("chasers", "Chasing letters from national reviewers",
+                     [_chaser_item(chaser) for chaser in chasers]),
             _section("guidance_landed", "Awaited guidance that has been published",
                      [_landed_item(item) for item in landed]),
             _section("awaiting_sign_off", "Updates waiting for your sign-off for over 7 days",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .choices import WorkflowState
-from .models import ExtensionRequest, Response, ResponseReview, ResponseUpdate
+from .models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate
 
 
 class ResponseUpdateInline(admin.TabularInline):
@@ -118,6 +118,27 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
 
     # Requests and decisions are made on the response page (responses.services.extension_...),
     # where the rules are checked; the admin shows them and never writes one.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Chaser)
+class ChaserAdmin(admin.ModelAdmin):
+    list_display = ("response", "step", "sent_on", "sent_by", "sent_from")
+    list_filter = ("step", "sent_from")
+    list_select_related = ("response__organisation", "response__recommendation__super_complaint",
+                           "sent_by", "sent_from")
+    search_fields = ("response__organisation__name",)
+    date_hierarchy = "sent_on"
+
+    # Letters are sent from the response page (responses.services.chaser_send), where the
+    # ladder's rules are checked; the admin shows them and never writes one.
     def has_add_permission(self, request):
         return False
 

@@ -42,6 +42,18 @@ class ExtensionDecision(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
+class ChaserStep(models.IntegerChoices):
+    """
+    The chasing ladder of a non-responder (issue 14, section 2; the Covid Inquiry's practice),
+    in the order the steps are sent: each is a letter to the organisation's office holder.
+    """
+
+    REMINDER = 1, "Reminder"
+    SECOND_LETTER = 2, "Second letter"
+    FINAL_LETTER = 3, "Final letter"
+    PUBLIC_STATEMENT = 4, "Public statement"
+
+
 class ReviewOutcome(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed – evidence accepted"

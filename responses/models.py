@@ -8,6 +8,7 @@ from tracker.models import TimeStampedModel
 from tracker.richtext import RichTextField
 
 from .choices import (
+    ChaserStep,
     DatePrecision,
     ExtensionDecision,
     Marking,
@@ -406,6 +407,54 @@ class ExtensionRequest(TimeStampedModel):
             errors["comment"] = "Say why the extension is refused"
         if errors:
             raise ValidationError(errors)
+
+
+class Chaser(TimeStampedModel):
+    """
+    One step of the chasing ladder sent to an organisation that has not answered by its due
+    date: a letter from a national reviewer's body to the organisation's office holder.
+
+    Steps go 1, 2, 3, 4 with none skipped or repeated (`responses.chasing` holds the rule, the
+    constraint below is the database's guarantee). The due dates are those the letter stated
+    when it was sent, kept so the letter reads the same however the deadline moves later. Only
+    `responses.services.chaser_send` writes these rows.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="chasers")
+    step = models.PositiveSmallIntegerField(choices=ChaserStep.choices)
+    sent_on = models.DateField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_from = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"kind": Organisation.Kind.NATIONAL_BODY},
+        help_text="The national body the letter is from: the sender's.",
+    )
+    due_on = models.DateField(help_text="The due date when the letter was sent.")
+    original_due_on = models.DateField(
+        help_text="The due date before any extension, when the letter was sent."
+    )
+
+    class Meta:
+        ordering = ["response", "step"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "step"], name="one_chaser_per_step_and_response"
+            ),
+            models.CheckConstraint(
+                name="chaser_step_on_the_ladder",
+                condition=models.Q(step__gte=ChaserStep.REMINDER)
+                & models.Q(step__lte=ChaserStep.PUBLIC_STATEMENT),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.response}: {self.get_step_display().lower()} of {self.sent_on}"
+
+    @property
+    def is_public_statement(self):
+        return self.step == ChaserStep.PUBLIC_STATEMENT
 
 
 class DashboardVisit(models.Model):

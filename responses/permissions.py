@@ -160,6 +160,42 @@ def require_priority_setter(user):
         )
 
 
+def require_chaser(user):
+    """Refuse anyone but a national reviewer: only they send the steps of the chasing ladder."""
+    if not is_reviewer(user):
+        raise PermissionDenied("Only a national reviewer can send a chasing letter.")
+
+
+def reviewing_body_id(user):
+    """The national body a reviewer writes from: the first (by id) where they are a reviewer."""
+    return min(
+        (
+            organisation_id
+            for organisation_id, role, kind, _ in _memberships(user)
+            if role == Membership.Role.REVIEWER and kind == Organisation.Kind.NATIONAL_BODY
+        ),
+        default=None,
+    )
+
+
+def can_read_chaser_letters(user, organisation_id):
+    """
+    Chasing letters are need-to-know: the national reviewers who send them and the members of
+    the organisation they are addressed to. Everyone signed in may see that a letter was sent
+    (its step, date and sender, on the response page); only the public statement's fact
+    reaches the public pages.
+    """
+    return is_reviewer(user) or organisation_id in member_organisation_ids(user)
+
+
+def require_chaser_letter_reader(user, organisation_id):
+    if not can_read_chaser_letters(user, organisation_id):
+        raise PermissionDenied(
+            "Chasing letters are for the national reviewers and the organisation they are sent "
+            "to."
+        )
+
+
 def is_admin(user):
     """An administrator: staff who use the Django admin and load reference data."""
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)

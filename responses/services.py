@@ -19,10 +19,17 @@ from django.utils import timezone
 from recommendations.models import Recommendation
 from tracker.people import person_name
 
-from . import permissions
+from . import chasing, permissions
 from .choices import DatePrecision, ExtensionDecision, WorkflowState, format_as_of
-from .deadlines import due_date
-from .models import DashboardVisit, ExtensionRequest, Response, ResponseReview, ResponseUpdate
+from .deadlines import due_date, response_deadline_state
+from .models import (
+    Chaser,
+    DashboardVisit,
+    ExtensionRequest,
+    Response,
+    ResponseReview,
+    ResponseUpdate,
+)
 
 # What a writer may set on an update; everything else is the workflow's.
 EDITABLE_FIELDS = (
@@ -438,6 +445,64 @@ def recommendation_priority_remove(*, recommendation, reviewer, reason=""):
     return _priority_change(
         recommendation=recommendation, reviewer=reviewer, priority=False, reason=reason
     )
+
+
+@transaction.atomic
+def chaser_send(
+    *, reviewer, response=None, recommendation=None, organisation=None, step=None, today=None
+):
+    """
+    A national reviewer sends the next step of the chasing ladder of an overdue answer: a
+    letter from their national body to the organisation's office holder, dated `today`.
+
+    Give the `response`, or the `recommendation` and `organisation` (the response row is then
+    created, in this transaction, for an organisation that has written nothing yet). `step` is
+    the step the reviewer's form was made for: a double submit or a stale page is refused
+    rather than sending the step after. The rules are `responses.chasing.chase_refusal`'s,
+    checked with the response row locked so two reviewers cannot send the same step; a refusal
+    is a ValidationError whose `code` says which rule ("stale", "answered", ...).
+    """
+    permissions.require_chaser(reviewer)
+    today = today or timezone.localdate()
+    if response is None:
+        response = response_get_or_create(
+            recommendation=recommendation, organisation=organisation
+        )
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("recommendation__super_complaint", "organisation")
+        .get(pk=response.pk)
+    )
+    last_step = max(response.chasers.values_list("step", flat=True), default=0)
+    deadline = response_deadline_state(
+        recommendation=response.recommendation, organisation=response.organisation,
+        response=response, today=today,
+    )
+    refusal = chasing.chase_refusal(
+        organisation=response.organisation, deadline=deadline,
+        answered=chasing.is_answered(response), last_step=last_step, step=step,
+    )
+    if refusal is not None:
+        message, code = refusal
+        raise ValidationError(message, code=code)
+    chaser = Chaser(
+        response=response,
+        step=chasing.next_step(last_step),
+        sent_on=today,
+        sent_by=reviewer,
+        sent_from_id=permissions.reviewing_body_id(reviewer),
+        due_on=deadline.due_on,
+        original_due_on=due_date(
+            recommendation=response.recommendation, kind=response.organisation.kind
+        ),
+    )
+    chaser.full_clean(exclude=["response"])
+    chaser.save()
+    # A new `updated_at` changes the fingerprint the cached pages and figures are kept under
+    # (selectors.comparison.progress_fingerprint), so every page shows the letter at once.
+    response.save(update_fields=["updated_at"])
+    chaser.response = response
+    return chaser
 
 
 def dashboard_visit_record(*, user, organisation):

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import browse, dashboard, extensions, priority, workflow
+from .views import browse, chasers, dashboard, extensions, priority, workflow
 
 app_name = "responses"
 
@@ -17,6 +17,7 @@ response_urls = [
         extensions.ExtensionDecideView.as_view(),
         name="extension_decide",
     ),
+    path("chasers/send/", chasers.ChaserSendView.as_view(), name="chaser_send"),
 ]
 
 # /super-complaints/<slug>/recommendations/<number>/...

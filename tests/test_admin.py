@@ -12,12 +12,12 @@ from django.urls import reverse
 from recommendations.models import Organisation, RecipientGroup, Recommendation, SuperComplaint
 from responses import services
 from responses.choices import Status
-from responses.models import ExtensionRequest, Response, ResponseReview, ResponseUpdate
+from responses.models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate
 from tests.conftest import DEMO_FIXTURES, draft_update, fixtures_loaded_once_per_module
 from tracker.models import Membership
 
 MODELS = [Organisation, RecipientGroup, SuperComplaint, Recommendation, Response, ResponseUpdate,
-          ResponseReview, ExtensionRequest, Membership]
+          ResponseReview, ExtensionRequest, Chaser, Membership]
 
 
 demo_data = fixtures_loaded_once_per_module(*DEMO_FIXTURES)

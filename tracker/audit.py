@@ -52,6 +52,14 @@ AUDITED = [
         },
     ),
     (
+        "responses.Chaser",
+        {
+            "exclude_fields": TIMESTAMPS,
+            "serialize_data": True,
+            "serialize_kwargs": {"fields": ["response", "step", "sent_on"]},
+        },
+    ),
+    (
         "evidence.EvidenceFile",
         {
             "exclude_fields": TIMESTAMPS,

@@ -21,7 +21,14 @@ from tracker.models import Membership
 from tracker.people import person_name
 
 from .. import permissions
-from ..choices import DatePrecision, ExtensionDecision, ReviewOutcome, WorkflowState, format_as_of
+from ..choices import (
+    ChaserStep,
+    DatePrecision,
+    ExtensionDecision,
+    ReviewOutcome,
+    WorkflowState,
+    format_as_of,
+)
 from ..models import ResponseUpdate
 
 # Fields of an update that the workflow sets; a change to them alone is not an "edit".
@@ -63,6 +70,11 @@ def _entries_visible_to(*, response, user):
     # the response (the page shows them too).
     of_reviews |= Q(
         content_type__app_label="responses", content_type__model="extensionrequest",
+        serialized_data__fields__response=response.pk,
+    )
+    # So are the steps of the chasing ladder (their letters are need-to-know, their sending not).
+    of_reviews |= Q(
+        content_type__app_label="responses", content_type__model="chaser",
         serialized_data__fields__response=response.pk,
     )
     if response.organisation_id not in permissions.member_organisation_ids(user):
@@ -142,6 +154,8 @@ def _describe(entry):
         return _describe_review(entry)
     if model == "extensionrequest":
         return _describe_extension(entry)
+    if model == "chaser":
+        return _describe_chaser(entry)
     return _describe_response(entry)
 
 
@@ -232,6 +246,24 @@ def _describe_extension(entry):
         if fields.get("decision") == ExtensionDecision.REFUSED:
             return f"refused the extension{to}"
     return ""
+
+
+# What a reviewer did, step by step of the chasing ladder.
+_CHASER_WORDS = {
+    ChaserStep.REMINDER: "sent a reminder: the response is overdue",
+    ChaserStep.SECOND_LETTER: "sent a second letter chasing the overdue response",
+    ChaserStep.FINAL_LETTER: (
+        "sent the final letter: non-response will be stated publicly"
+    ),
+    ChaserStep.PUBLIC_STATEMENT: "made the public statement that there is no response",
+}
+
+
+def _describe_chaser(entry):
+    if entry.action != LogEntry.Action.CREATE:
+        return ""
+    step = ((entry.serialized_data or {}).get("fields") or {}).get("step")
+    return _CHASER_WORDS.get(step, "chased the response")
 
 
 def _describe_response(entry):

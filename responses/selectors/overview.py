@@ -4,15 +4,24 @@ completed answers, the way public trackers rank non-responders. A fixed number o
 """
 
 import datetime
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
-from recommendations.models import Organisation
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 
-from ..choices import ExtensionDecision
+from recommendations.models import Organisation, Recommendation
+from recommendations.selectors import audiences_by_recommendation
+
+from .. import chasing
+from ..choices import ChaserStep, ExtensionDecision
+from ..deadlines import DeadlineState, deadline_state, due_date, priority_overdue_first
 from ..filtersets import OverviewFilterSet
-from ..models import ExtensionRequest
-from .figures import Figures, figure_source, figures_by_organisation
+from ..models import Chaser, ExtensionRequest, Response, response_url
+from .comparison import progress_fingerprint
+from .figures import Figures, cached_figures, figure_source, figures_by_organisation
+
+# The chasing ladder lists this many overdue answers at most, in the order they are worked on.
+LADDER_LIMIT = 25
 
 
 @dataclass
@@ -87,3 +96,150 @@ def extensions_awaiting_decision(*, super_complaint=None):
             "requested_by", "response__organisation", "response__recommendation__super_complaint"
         ).order_by("requested_at", "pk")
     )
+
+
+@dataclass
+class LadderRow:
+    """An overdue answer and where it stands on the chasing ladder."""
+
+    recommendation: Recommendation  # with `super_complaint` loaded
+    organisation: Organisation
+    due_on: datetime.date
+    state: DeadlineState
+    last_step: int = 0  # 0: not chased yet
+    last_sent_on: datetime.date | None = None
+    url: str = ""  # the response page (set on the rows shown)
+
+    @property
+    def chased(self):
+        """"Reminder sent", ..., or "Not chased yet"."""
+        return chasing.SENT_LABELS.get(self.last_step, chasing.NOT_CHASED)
+
+    @property
+    def next_step_label(self):
+        following = chasing.next_step(self.last_step)
+        return following.label if following else ""
+
+
+@dataclass
+class Ladder:
+    """
+    The overdue answers, priority recommendations' first, each part in `chasing.chase_order`;
+    the first LADDER_LIMIT of them.
+    """
+
+    rows: list
+    total: int
+    # [(step label, how many)]: "Not chased yet" first, then each step sent.
+    by_step: list = field(default_factory=list)
+
+    @property
+    def more(self):
+        return self.total - len(self.rows)
+
+
+def chasing_ladder(*, today, super_complaint=None):
+    """
+    Every overdue answer (in one super-complaint, or all) by the step of the chasing ladder it
+    has reached, in the order a reviewer works through them (`chasing.chase_order`): not chased
+    yet first, longest overdue first. The same for every reviewer, so kept in Django's cache
+    under the day and the fingerprint of the responses (`progress_fingerprint`, which a letter
+    sent, a publication or an approved extension changes): 2 queries, plus 5 on a cache miss.
+    Organisations of any region and kind: the overview's filters narrow its league table, and
+    only a super-complaint chosen there narrows this list.
+    """
+    key = (
+        "chasing-ladder", today.isoformat(), super_complaint.pk if super_complaint else "all",
+        *progress_fingerprint(),
+    )
+    return cached_figures(key, lambda: _chasing_ladder(today, super_complaint))
+
+
+def _overdue_unanswered(today, super_complaint):
+    """
+    Return [(recommendation, organisation, DeadlineState)] of every expected answer that is
+    overdue with nothing published: the answers the ladder chases. 5 queries.
+
+    `expected_responses` gives the same answers with a Response object and a state for each of
+    the ~66,000 expected pairs at national scale, several seconds; this reads the responses as
+    values and works out each (recommendation, kind of organisation)'s due date once, so only
+    the unanswered pairs are put to `deadlines.deadline_state`.
+    """
+    organisations = list(Organisation.objects.active().order_by("name"))
+    recommendations = Recommendation.objects.select_related("super_complaint").in_order()
+    if super_complaint is not None:
+        recommendations = recommendations.filter(super_complaint=super_complaint)
+    recommendations = list(recommendations)
+    audiences = audiences_by_recommendation(recommendations)
+    responses = Response.objects.order_by()
+    if super_complaint is not None:
+        responses = responses.filter(recommendation__super_complaint=super_complaint)
+    # The rows that differ from "nothing published, due on the computed date": answered ones
+    # (never chased; ~60,000 at national scale, so read as two numbers and a flag) and
+    # extended ones (due on their own date).
+    answered = defaultdict(set)
+    extended = {}
+    for recommendation_id, organisation_id, is_answered, extended_due_on in (
+        responses.filter(chasing.answered_condition() | Q(extended_due_on__isnull=False))
+        .annotate(is_answered=ExpressionWrapper(
+            chasing.answered_condition(), output_field=BooleanField()
+        ))
+        .values_list("recommendation_id", "organisation_id", "is_answered", "extended_due_on")
+    ):
+        if is_answered:
+            answered[recommendation_id].add(organisation_id)
+        else:
+            extended[recommendation_id, organisation_id] = extended_due_on
+    by_kind = defaultdict(list)
+    for organisation in organisations:
+        by_kind[organisation.kind].append((organisation.pk, organisation))
+    overdue = []
+    for recommendation in recommendations:
+        recommendation_id = recommendation.pk
+        audience = audiences[recommendation_id]
+        done = answered[recommendation_id]
+        for kind, members in by_kind.items():
+            computed = due_date(recommendation=recommendation, kind=kind)
+            for organisation_id, organisation in members:
+                if organisation_id in done or not audience.includes(organisation_id, kind):
+                    continue
+                state = deadline_state(
+                    due_on=extended.get((recommendation_id, organisation_id), computed),
+                    first_published_on=None, last_published_on=None, status="", closed=False,
+                    today=today,
+                )
+                if state.is_overdue:
+                    overdue.append((recommendation, organisation, state))
+    return overdue
+
+
+def _chasing_ladder(today, super_complaint):
+    chasers = Chaser.objects.order_by()
+    if super_complaint is not None:
+        chasers = chasers.filter(response__recommendation__super_complaint=super_complaint)
+    reached = {
+        (recommendation_id, organisation_id): (step, sent_on)
+        for recommendation_id, organisation_id, step, sent_on in chasers.values_list(
+            "response__recommendation_id", "response__organisation_id"
+        ).annotate(step=Max("step"), sent_on=Max("sent_on"))
+    }
+    rows = []
+    for recommendation, organisation, state in _overdue_unanswered(today, super_complaint):
+        step, sent_on = reached.get((recommendation.pk, organisation.pk), (0, None))
+        rows.append(LadderRow(
+            recommendation=recommendation, organisation=organisation, due_on=state.due_on,
+            state=state, last_step=step, last_sent_on=sent_on,
+        ))
+    rows.sort(key=chasing.chase_order)
+    # Every row is overdue: the answers to priority recommendations lead (issue 14, section 3).
+    rows = priority_overdue_first(
+        rows, recommendation=lambda row: row.recommendation, overdue=lambda row: True
+    )
+    counts = Counter(row.last_step for row in rows)
+    by_step = [(chasing.NOT_CHASED, counts[0])] + [
+        (chasing.SENT_LABELS[step], counts[step]) for step in ChaserStep
+    ]
+    shown = rows[:LADDER_LIMIT]
+    for row in shown:
+        row.url = response_url(row.recommendation, row.organisation)
+    return Ladder(rows=shown, total=len(rows), by_step=by_step)

@@ -12,10 +12,10 @@ from django.utils import timezone
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import recommendation_expected_organisations
 
-from .. import permissions
+from .. import chasing, permissions
 from ..choices import ExtensionDecision, WorkflowState
 from ..deadlines import DeadlineKind, DeadlineState, due_date, response_deadline_state
-from ..models import ExtensionRequest, Response, ResponseReview, ResponseUpdate
+from ..models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate
 
 
 @dataclass
@@ -46,6 +46,17 @@ class Timeline:
     original_due_on: object = None
     can_request_extension: bool = False
     can_decide_extension: bool = False
+    # The chasing ladder: the steps sent, oldest first; the next step a reviewer may send now
+    # (None when none may be sent, or the user is not a reviewer); whether the user may open
+    # the letters.
+    chasers: list = field(default_factory=list)
+    next_chaser_step: object = None
+    can_read_chaser_letters: bool = False
+
+    @property
+    def next_chaser_label(self):
+        """The send button's words: "Send the reminder", "Send the second letter", ..."""
+        return chasing.SEND_LABELS.get(self.next_chaser_step, "")
 
     @property
     def approved_extension(self):
@@ -146,6 +157,18 @@ def response_timeline(*, target, user):
         and timeline.deadline.due_on
         and timeline.deadline.kind == DeadlineKind.DUE
     )
+    timeline.can_read_chaser_letters = permissions.can_read_chaser_letters(user, organisation_id)
+    if target.response is not None:
+        timeline.chasers = list(
+            Chaser.objects.filter(response=target.response).select_related("sent_by", "sent_from")
+        )
+    if permissions.is_reviewer(user):
+        last_step = timeline.chasers[-1].step if timeline.chasers else 0
+        refusal = chasing.chase_refusal(
+            organisation=target.organisation, deadline=timeline.deadline,
+            answered=chasing.is_answered(target.response), last_step=last_step,
+        )
+        timeline.next_chaser_step = None if refusal else chasing.next_step(last_step)
     if target.response is None:
         return timeline
 

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView, View
 
 from recommendations.models import Organisation
 
-from .. import exports, services
+from .. import exports, permissions, services
 from ..deadlines import stale_after_months
 from ..selectors import dashboard as selectors
 from ..selectors import overview as overview_selectors
@@ -115,6 +115,14 @@ class OverviewView(TemplateView):
             awaited=organisations_awaiting(super_complaint=overview.super_complaint),
             pending_extensions=overview_selectors.extensions_awaiting_decision(
                 super_complaint=overview.super_complaint
+            ),
+            # The chasing ladder is the national reviewers' work list: they alone send letters.
+            ladder=(
+                overview_selectors.chasing_ladder(
+                    today=overview.today, super_complaint=overview.super_complaint
+                )
+                if permissions.is_reviewer(self.request.user)
+                else None
             ),
             stale_months=stale_after_months(), **kwargs
         )

@@ -123,8 +123,9 @@ def test_the_response_page_needs_a_signed_in_user(world, client, response):
 # Session, user, memberships, recommendation, organisation, response, updates, reviews, the
 # updates' evidence files, the files each review considered (evidence.selectors), history (the
 # audit log entries with their actors and organisations, responses.selectors.history), and the
-# response's requests for more time with who asked and who decided (issue 14: one query).
-RESPONSE_PAGE_QUERIES = 12
+# response's requests for more time with who asked and who decided (issue 14: one query), and
+# the steps of its chasing ladder with their senders and bodies (issue 14, section 2: one query).
+RESPONSE_PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize("count", [1, 20])
