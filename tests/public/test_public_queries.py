@@ -16,20 +16,23 @@ from tests.conftest import published_update
 from tests.public.helpers import public_urls
 
 # Anonymous visitors: the session is not read from the database (no cookie), so these are the
-# page's own queries only.
+# page's own queries, plus the 3 of the fingerprints that the page is kept on the server under
+# (public.caching): 2 for the responses and recommendations, 1 for the reference data. A letter
+# of a chosen date is never kept, so it has the page's own queries only.
+FINGERPRINT_QUERIES = 3
 PUBLIC_QUERY_COUNTS = {
-    "super-complaints": 2,
-    "super-complaint": 4,
-    "recommendation": 5,
-    "organisations": 1,
-    "organisation": 5,
-    "response": 4,
-    "organisation feed": 2,
-    "super-complaint feed": 2,
-    "response page": 7,
-    "response page docx": 7,
-    "overview": 7,
-    "overview docx": 7,
+    "super-complaints": 2 + FINGERPRINT_QUERIES,
+    "super-complaint": 4 + FINGERPRINT_QUERIES,
+    "recommendation": 5 + FINGERPRINT_QUERIES,
+    "organisations": 1 + FINGERPRINT_QUERIES,
+    "organisation": 5 + FINGERPRINT_QUERIES,
+    "response": 4 + FINGERPRINT_QUERIES,
+    "organisation feed": 2 + FINGERPRINT_QUERIES,
+    "super-complaint feed": 2 + FINGERPRINT_QUERIES,
+    "response page": 7 + FINGERPRINT_QUERIES,
+    "response page docx": 7 + FINGERPRINT_QUERIES,
+    "overview": 7 + FINGERPRINT_QUERIES,
+    "overview docx": 7 + FINGERPRINT_QUERIES,
     "letter": 9,
     "letter docx": 9,
 }
@@ -83,6 +86,21 @@ def test_public_pages_run_a_fixed_number_of_queries(world, client, django_assert
     for name, url in public_urls(world).items():
         with django_assert_num_queries(PUBLIC_QUERY_COUNTS[name]):
             assert client.get(url).status_code == 200, name
+
+
+@pytest.mark.parametrize("times", [1, 10])
+def test_public_pages_kept_on_the_server_run_only_the_fingerprints(
+    world, client, django_assert_num_queries, times
+):
+    _grow(world, times)
+    for name, url in public_urls(world).items():
+        first = client.get(url)
+        with django_assert_num_queries(
+            PUBLIC_QUERY_COUNTS[name] if "?" in url else FINGERPRINT_QUERIES
+        ):
+            again = client.get(url)
+        assert again.status_code == 200, name
+        assert again.content == first.content, name
 
 
 @pytest.mark.parametrize("times", [1, 10])
