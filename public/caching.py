@@ -13,8 +13,8 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
-from django.utils.cache import patch_cache_control
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 
 from recommendations.selectors import reference_fingerprint
