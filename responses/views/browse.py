@@ -1,5 +1,7 @@
 """The read-only pages that compare organisations. Reads come from selectors.comparison."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -242,22 +244,38 @@ class OrganisationListView(TemplateView):
 
 
 class OrganisationDetailView(TemplateView):
+    """
+    An organisation and a page of the recommendations that apply to it: the page's rows are
+    rendered once per page, filter and change of the data.
+    """
+
     template_name = "responses/organisation_detail.html"
 
     def get_context_data(self, **kwargs):
-        organisation, page_obj, filterset = selectors.organisation_detail(
-            slug=kwargs["slug"], page=self.request.GET.get("page"), filters=self.request.GET
+        request, slug = self.request, kwargs["slug"]
+        organisation = selectors.organisation_get(slug=slug)
+        download = download_context(
+            request, reverse("responses:organisation_export", args=[slug])
         )
-        return super().get_context_data(
-            organisation=organisation,
-            groups=page_obj.object_list,
-            page_obj=page_obj,
-            filter=filterset,
-            download=download_context(
-                self.request, reverse("responses:organisation_export", args=[kwargs["slug"]])
-            ),
-            **kwargs,
+
+        def listing_context():
+            _, page_obj, filterset = selectors.organisation_detail(
+                slug=slug, page=request.GET.get("page"), filters=request.GET
+            )
+            return {
+                "organisation": organisation, "groups": page_obj.object_list,
+                "page_obj": page_obj, "filter": filterset, "download": download,
+                "path": request.path,
+                # The pagination's links keep the filters: the query, never the request.
+                "query": SimpleNamespace(GET=request.GET),
+            }
+
+        listing = cached_fragment(
+            "responses/_organisation_recommendations.html",
+            key=(organisation.pk, sorted(request.GET.lists()), *data_fingerprint()),
+            context=listing_context,
         )
+        return super().get_context_data(organisation=organisation, listing=listing, **kwargs)
 
 
 class OrganisationExportView(ExportMixin, TemplateView):

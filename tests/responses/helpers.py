@@ -116,8 +116,10 @@ QUERY_COUNTS = {
     "matrix_export": 9,
     # On an empty cache: + the reference data's fingerprint (tracker.fragments).
     "organisation_list": 5,
-    # On an empty cache, with the progress fingerprint (see "home").
-    "organisation_detail": 8,
+    # On an empty cache, with the progress fingerprint (see "home"), + the organisation for
+    # the title and the 3 queries of the fingerprints its rows are rendered under
+    # (tracker.fragments).
+    "organisation_detail": 12,
     # The downloads of the pages (any format): the page's queries, all pages of the organisation
     # at once (+ the reader's memberships: whose sensitive text they may read), and one more
     # for the super-complaint's markings.
@@ -143,5 +145,7 @@ QUERY_COUNTS_CACHED = {
     "supercomplaint_list": 5,
     "supercomplaint_detail": 6,
     "organisation_list": 3,
-    "organisation_detail": 5,
+    # One more than when only its rows were cached (the reference data's fingerprint), for
+    # rows that are no longer rendered per request.
+    "organisation_detail": 6,
 }
