@@ -3,8 +3,10 @@ from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from tracker.fragments import cached_fragment
+
 from .. import permissions
-from ..selectors.home import home_summary
+from ..selectors.home import home_summary, organisation_summaries, summaries_fingerprint
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -26,9 +28,32 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        summary = home_summary(user=user)
         return super().get_context_data(
-            **home_summary(user=user),
+            **summary,
+            organisation_summaries=self.organisation_summaries(summary["memberships"]),
             # After the summary, which has read the user's memberships: no extra query.
             can_import=permissions.can_import_anything(user),
             **kwargs,
+        )
+
+    @staticmethod
+    def organisation_summaries(memberships):
+        """
+        The summaries of the user's organisations, rendered once for every member with the same
+        organisations and roles (tracker.fragments), until a publication or an edit.
+        """
+        if not memberships:
+            return cached_fragment(
+                "responses/_home_summaries.html", key=("nobody",), context=lambda: {}
+            )
+        fingerprint = summaries_fingerprint(memberships)
+        return cached_fragment(
+            "responses/_home_summaries.html",
+            key=(*fingerprint, [m.role for m in memberships]),
+            context=lambda: {
+                "summaries": organisation_summaries(
+                    memberships=memberships, fingerprint=fingerprint
+                )
+            },
         )
