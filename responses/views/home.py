@@ -6,7 +6,12 @@ from django.views.generic import TemplateView
 from tracker.fragments import cached_fragment
 
 from .. import permissions
-from ..selectors.home import home_summary, organisation_summaries, summaries_fingerprint
+from ..selectors.home import (
+    home_summary,
+    organisation_summaries,
+    recent_from_others,
+    summaries_fingerprint,
+)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -29,16 +34,18 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         summary = home_summary(user=user)
+        memberships, progress = summary["memberships"], summary["progress"]
         return super().get_context_data(
             **summary,
-            organisation_summaries=self.organisation_summaries(summary["memberships"]),
+            organisation_summaries=self.organisation_summaries(memberships, progress),
+            latest_positions=self.latest_positions(user, memberships, progress),
             # After the summary, which has read the user's memberships: no extra query.
             can_import=permissions.can_import_anything(user),
             **kwargs,
         )
 
     @staticmethod
-    def organisation_summaries(memberships):
+    def organisation_summaries(memberships, progress):
         """
         The summaries of the user's organisations, rendered once for every member with the same
         organisations and roles (tracker.fragments), until a publication or an edit.
@@ -47,13 +54,32 @@ class HomeView(TemplateView):
             return cached_fragment(
                 "responses/_home_summaries.html", key=("nobody",), context=lambda: {}
             )
-        fingerprint = summaries_fingerprint(memberships)
+        fingerprint = summaries_fingerprint(memberships, progress)
         return cached_fragment(
             "responses/_home_summaries.html",
             key=(*fingerprint, [m.role for m in memberships]),
             context=lambda: {
                 "summaries": organisation_summaries(
                     memberships=memberships, fingerprint=fingerprint
+                )
+            },
+        )
+
+    @staticmethod
+    def latest_positions(user, memberships, progress):
+        """
+        The latest positions of other organisations, rendered once for every reader with the
+        same organisations and the same need to know (whose OFFICIAL-SENSITIVE text they read),
+        until the next publication (`progress`).
+        """
+        organisation_ids = sorted(m.organisation_id for m in memberships)
+        readable = permissions.sensitive_readable_organisation_ids(user)
+        return cached_fragment(
+            "responses/_home_recent.html",
+            key=(*progress, organisation_ids, None if readable is None else sorted(readable)),
+            context=lambda: {
+                "recent_from_others": recent_from_others(
+                    organisation_ids=organisation_ids, user=user
                 )
             },
         )

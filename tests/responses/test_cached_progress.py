@@ -116,6 +116,16 @@ def test_home_status_counts_change_right_after_a_publication(client, world):
     assert completed_on_home() == 1
 
 
+def test_home_latest_positions_change_right_after_a_publication(client, world):
+    client.force_login(world.other_contributor)
+    assert "Nothing published yet." in client.get(reverse("home")).text
+    assert "Nothing published yet." in client.get(reverse("home")).text  # now from the cache
+    published_update(world, recommendation=world.rec_1, organisation=world.force_a,
+                     status=Status.COMPLETED, as_of=datetime.date(2021, 5, 1),
+                     narrative="<p>Freshly published words.</p>")
+    assert "Freshly published words." in client.get(reverse("home")).text
+
+
 def test_home_lists_the_most_urgent_gaps_and_links_to_the_rest(client, world, monkeypatch):
     monkeypatch.setattr("responses.selectors.home.GAP_LIMIT", 1)
     client.force_login(world.contributor)
