@@ -17,9 +17,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 
-from recommendations.selectors import reference_fingerprint
-from responses.selectors.comparison import progress_fingerprint
 from responses.selectors.figures import CACHE_SECONDS
+from tracker.fragments import data_fingerprint
 
 # An ETag from the content, and 304 Not Modified for a matching If-None-Match.
 _etag = decorator_from_middleware(ConditionalGetMiddleware)
@@ -49,15 +48,14 @@ def _for_every_visitor(request):
 def _kept_page(view, request, args, kwargs):
     """
     The page for every signed-out visitor, rendered once and kept under the address, the day
-    and the fingerprints of the responses, recommendations and reference data (3 queries): a
+    and the fingerprint of the data (tracker.fragments.data_fingerprint, 1 query): a
     publication, a review, an import or an admin edit shows at once. Only 200 answers are kept.
     """
     parts = (
         request.get_full_path(),
         # Deadlines and a letter's date are reckoned from today.
         timezone.localdate().isoformat(),
-        *progress_fingerprint(),
-        *reference_fingerprint(),
+        *data_fingerprint(),
     )
     # Hashed: an address and datetimes hold characters some cache backends refuse in keys.
     key = "public-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()

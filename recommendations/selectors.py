@@ -3,9 +3,7 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
-
-from .models import OfficeHolder, Organisation, RecipientGroup, Recommendation, SuperComplaint
+from .models import Organisation, RecipientGroup, Recommendation
 
 GROUP_KIND_TO_ORGANISATION_KIND = {
     RecipientGroup.Kind.POLICE_FORCES: Organisation.Kind.POLICE_FORCE,
@@ -108,25 +106,3 @@ def expected_organisations_by_recommendation(recommendations):
 def recommendation_expected_organisations(*, recommendation):
     """Return the organisations expected to respond to one recommendation, sorted by name."""
     return expected_organisations_by_recommendation([recommendation])[recommendation.pk]
-
-
-# The reference data every page may show: reports, organisations (names, kinds, pairs), who held
-# an office, and the recipient groups that decide who is expected to answer.
-REFERENCE_MODELS = (SuperComplaint, Organisation, OfficeHolder, RecipientGroup)
-
-
-def reference_fingerprint():
-    """
-    What the reference data looks like now: each table's row count and latest change, in one
-    query (small tables). Any edit, addition or deletion changes it, so a cached page keyed on
-    it shows the change at once. Recommendations are in `progress_fingerprint`.
-    """
-    quote = connection.ops.quote_name
-    sql = " UNION ALL ".join(
-        f"SELECT {index}, COUNT(*), MAX({quote('updated_at')}) FROM {quote(model._meta.db_table)}"
-        for index, model in enumerate(REFERENCE_MODELS)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        rows = sorted(cursor.fetchall())
-    return tuple(f"{count}@{changed}" for _, count, changed in rows)

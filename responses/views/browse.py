@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from recommendations.models import SuperComplaint
-from recommendations.selectors import reference_fingerprint
-from tracker.fragments import cached_fragment
+from tracker.fragments import cached_fragment, data_fingerprint
 
 from .. import choices, exports
 from ..choices import Status
@@ -46,12 +45,6 @@ class ExportMixin:
 
     def get(self, request, *args, **kwargs):
         return exports.render(self.get_table(), request.GET.get("format"))
-
-
-def data_fingerprint():
-    """What the pages kept in the cache are drawn from: responses, recommendations, reference
-    data (3 queries)."""
-    return (*selectors.progress_fingerprint(), *reference_fingerprint())
 
 
 class SuperComplaintListView(TemplateView):
@@ -224,7 +217,7 @@ class MatrixExportView(ExportMixin, MatrixView):
 
 
 class OrganisationListView(TemplateView):
-    """The organisations, filtered: rendered once per filter and change of reference data."""
+    """The organisations, filtered: rendered once per filter and change of the data."""
 
     template_name = "responses/organisation_list.html"
 
@@ -237,7 +230,7 @@ class OrganisationListView(TemplateView):
 
         listing = cached_fragment(
             "responses/_organisation_listing.html",
-            key=(sorted(filters.lists()), *reference_fingerprint()),
+            key=(sorted(filters.lists()), *data_fingerprint()),
             context=listing_context,
         )
         return super().get_context_data(listing=listing, **kwargs)

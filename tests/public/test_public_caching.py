@@ -67,8 +67,8 @@ def test_a_page_with_a_message_for_one_browser_is_never_kept(world, client,
     client.get(url)
     del client.cookies["messages"]
 
-    # The next visitor's page is rendered (its 2 queries and the 3 of the fingerprints).
-    with django_assert_num_queries(5):
+    # The next visitor's page is rendered (its 2 queries and the fingerprint's).
+    with django_assert_num_queries(3):
         client.get(url)
 
 

@@ -16,10 +16,10 @@ from tests.conftest import published_update
 from tests.public.helpers import public_urls
 
 # Anonymous visitors: the session is not read from the database (no cookie), so these are the
-# page's own queries, plus the 3 of the fingerprints that the page is kept on the server under
-# (public.caching): 2 for the responses and recommendations, 1 for the reference data. A letter
-# of a chosen date is never kept, so it has the page's own queries only.
-FINGERPRINT_QUERIES = 3
+# page's own queries, plus the one of the fingerprint of the data that the page is kept on the
+# server under (public.caching, tracker.fragments.data_fingerprint). A letter of a chosen date
+# is never kept, so it has the page's own queries only.
+FINGERPRINT_QUERIES = 1
 PUBLIC_QUERY_COUNTS = {
     "super-complaints": 2 + FINGERPRINT_QUERIES,
     "super-complaint": 4 + FINGERPRINT_QUERIES,

@@ -101,11 +101,11 @@ QUERY_COUNTS = {
     # On an empty cache; + the 2 queries of the progress fingerprint, under which what every
     # member of an organisation sees the same is cached (QUERY_COUNTS_CACHED).
     "home": 13,
-    # On an empty cache: + the fingerprints of the data the page's table or body is kept under
-    # (tracker.fragments): 2 for progress, which the selector reads again on a miss, 1 for the
-    # reference data; the detail also reads the super-complaint for its title.
-    "supercomplaint_list": 12,
-    "supercomplaint_detail": 14,
+    # On an empty cache: + the fingerprint of the data the page's table or body is kept under
+    # (tracker.fragments.data_fingerprint); the detail also reads the super-complaint for its
+    # title.
+    "supercomplaint_list": 10,
+    "supercomplaint_detail": 12,
     # + the user's memberships and their own organisation's row, shown first (own_positions).
     "recommendation_detail": 11,
     # + the reader's memberships: whose OFFICIAL-SENSITIVE text they may read (need-to-know).
@@ -114,12 +114,12 @@ QUERY_COUNTS = {
     "matrix": 9,
     "matrix_heat_map": 9,
     "matrix_export": 9,
-    # On an empty cache: + the reference data's fingerprint (tracker.fragments).
+    # On an empty cache: + the fingerprint of the data (tracker.fragments).
     "organisation_list": 5,
     # On an empty cache, with the progress fingerprint (see "home"), + the organisation for
-    # the title and the 3 queries of the fingerprints its rows are rendered under
+    # the title and the fingerprint of the data its rows are rendered under
     # (tracker.fragments).
-    "organisation_detail": 12,
+    "organisation_detail": 10,
     # The downloads of the pages (any format): the page's queries, all pages of the organisation
     # at once (+ the reader's memberships: whose sensitive text they may read), and one more
     # for the super-complaint's markings.
@@ -139,14 +139,12 @@ QUERY_COUNTS = {
 # run: a publication shows at once): the home page's organisation summaries (3 queries), its
 # latest positions of others and its landed guidance (1 query each) and the organisation page's
 # rows (3 queries) come from the cache; the super-complaint list, its pages and the
-# organisation list are rendered from the cache (session, user, fingerprints, and the
-# super-complaint for the detail's title).
+# organisation list are rendered from the cache (session, user, the fingerprint of the data,
+# and the super-complaint or organisation for the title).
 QUERY_COUNTS_CACHED = {
     "home": 8,
-    "supercomplaint_list": 5,
-    "supercomplaint_detail": 6,
+    "supercomplaint_list": 3,
+    "supercomplaint_detail": 4,
     "organisation_list": 3,
-    # One more than when only its rows were cached (the reference data's fingerprint), for
-    # rows that are no longer rendered per request.
-    "organisation_detail": 6,
+    "organisation_detail": 4,
 }
