@@ -1,28 +1,94 @@
-"""How public pages are cached: by browsers and shared caches, revalidated by ETag."""
+"""
+How public pages are cached: by browsers and shared caches, revalidated by ETag; and on the
+server, rendered once for every signed-out visitor until the data changes.
+"""
 
+import hashlib
+import re
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 
+from responses.selectors.figures import CACHE_SECONDS
+from tracker.fragments import data_fingerprint
+
 # An ETag from the content, and 304 Not Modified for a matching If-None-Match.
 _etag = decorator_from_middleware(ConditionalGetMiddleware)
+
+# The query strings whose pages are kept on the server: none, or a page number. Anything else
+# (a letter's date and reference, unknown parameters) is rendered afresh, so nobody can fill the
+# cache with pages of made-up addresses.
+_CACHEABLE_QUERY = re.compile(r"(page=\d{1,4})?")
+# What a kept page needs besides its bytes (a Word document is an attachment).
+_KEPT_HEADERS = ("Content-Type", "Content-Disposition")
+
+
+def _for_every_visitor(request):
+    """
+    Whether the page asked for is the one every signed-out visitor gets: a GET of a cacheable
+    address with no session cookie (so nobody signed in, and no form text or message kept in a
+    session) and no messages cookie (a notice meant for this browser alone).
+    """
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and _CACHEABLE_QUERY.fullmatch(request.META.get("QUERY_STRING", ""))
+    )
+
+
+def _kept_page(view, request, args, kwargs):
+    """
+    The page for every signed-out visitor, rendered once and kept under the address, the day
+    and the fingerprint of the data (tracker.fragments.data_fingerprint, 1 query): a
+    publication, a review, an import or an admin edit shows at once. Only 200 answers are kept.
+    """
+    parts = (
+        request.get_full_path(),
+        # Deadlines and a letter's date are reckoned from today.
+        timezone.localdate().isoformat(),
+        *data_fingerprint(),
+    )
+    # Hashed: an address and datetimes hold characters some cache backends refuse in keys.
+    key = "public-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    kept = cache.get(key)
+    if kept is not None:
+        response = HttpResponse(kept["content"])
+        for name, value in kept["headers"].items():
+            response[name] = value
+        return response
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render"):
+        response.render()
+    if response.status_code == 200 and not response.streaming:
+        headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
+        cache.set(key, {"content": response.content, "headers": headers}, CACHE_SECONDS)
+    return response
 
 
 def public_page(view):
     """
     Open `view` to visitors and let its answer be cached (`Cache-Control: public, max-age`,
-    `ETag`). Public pages show the same thing to everyone and carry no form, so nothing of a
-    signed-in user is cached: tracker.middleware.NoStoreMiddleware still sends `no-store` to a
-    signed-in user.
+    `ETag`), and kept on the server for signed-out visitors (`_kept_page`). Public pages show
+    the same thing to everyone and carry no form, so nothing of a signed-in user is cached:
+    a signed-in reader's page is rendered for them, and tracker.middleware.NoStoreMiddleware
+    still sends them `no-store`.
     """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        if _for_every_visitor(request):
+            response = _kept_page(view, request, args, kwargs)
+        else:
+            response = view(request, *args, **kwargs)
         if response.status_code == 200:
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         return response

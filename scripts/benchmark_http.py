@@ -13,10 +13,14 @@ What it does, in one command:
    BENCHMARK_VIEWS=True, which mounts /_bench/bare/: a view with the same middleware, session and
    sign-in as the pages and no work of its own.
 3. Signs in over HTTP as a contributor of South Yorkshire Police.
-4. For each page, alternates --rounds rounds of --seconds of load on the bare view and on the
-   page, with wrk (a C load generator, so the load tool takes little of the machine's CPU from
-   the server; Debian package `wrk`, installed here if missing and running as root) at
-   --connections concurrent connections. Alternating in one run means both see the same machine.
+4. For each page (the staff pages of scripts/benchmark_pages.py, signed in, after the page shell
+   alone, /_bench/shell/: base.html around one paragraph; then the public pages, feeds and
+   documents, read signed out), alternates --rounds rounds of --seconds of load on the bare view
+   and on the page, with wrk (a C load generator, so the load tool takes little of the
+   machine's CPU from the server; Debian package `wrk`, installed here if missing and running
+   as root) at --connections concurrent connections. Alternating in one run means both see the
+   same machine.
+   A public page is compared with the bare view read signed out, as its visitors read it.
 5. Prints, per page: requests/s, its share of the bare view's requests/s, mean, p95 and p99
    latency (the worst round's), one request alone (median of 10 sequential requests), HTML size
    in KB uncompressed and gzipped, and the queries it makes (Django's test client in this
@@ -45,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
+os.environ["BENCHMARK_VIEWS"] = "True"  # the in-process client counts the shell's queries too
 warnings.filterwarnings("ignore", message="No directory at")  # static files are not measured
 
 import benchmark_pages  # noqa: E402  (sets Django up on DATABASE_URL)
@@ -59,6 +64,7 @@ from tracker.models import Membership  # noqa: E402
 USERNAME = "bench.http"
 PASSWORD = "bench-http-password-2026"
 BARE = "/_bench/bare/"
+SHELL = "/_bench/shell/"
 
 # wrk prints this line at the end of a run: requests, microseconds, errors (non-2xx/3xx and
 # socket errors), then mean, p95 and p99 latency in microseconds.
@@ -158,9 +164,10 @@ def sign_in(port):
 
 
 def wrk(port, path, cookie, args, script):
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     output = subprocess.run(
         ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "30s",
-         "-s", script, "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"],
+         "-s", script, *headers, f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True,
     ).stdout
     fields = re.search(r"RESULT (.*)", output).group(1).split()
@@ -173,7 +180,7 @@ def one_request_ms(port, path, cookie):
     timings = []
     for _ in range(10):
         started = time.perf_counter()
-        response, _ = request(port, "GET", path, headers={"Cookie": cookie})
+        response, _ = request(port, "GET", path, headers={"Cookie": cookie} if cookie else {})
         timings.append((time.perf_counter() - started) * 1000)
         if response.status != 200:
             sys.exit(f"{path} answered {response.status}")
@@ -182,11 +189,42 @@ def one_request_ms(port, path, cookie):
 
 def queries(user, path):
     client = Client()
-    client.force_login(user)
+    if user is not None:
+        client.force_login(user)
     with CaptureQueriesContext(connection) as captured:
         page = client.get(path)
     assert page.status_code == 200, (path, page.status_code)
     return len(captured), page.content
+
+
+def measured_pages(args, user):
+    """[(name, path, user or None for a visitor)]: the page shell, staff pages, public pages."""
+    pages = [("page shell", SHELL, user)]
+    pages += [(name, path, user) for name, path in benchmark_pages.pages().items()]
+    pages += [(name, path, None) for name, path in benchmark_pages.public_pages().items()]
+    return [page for page in pages if not args.only or args.only in page[0]]
+
+
+def measure(args, script, name, path, user, cookie):
+    """Print one page's row; return the bare view's requests/s in the same rounds."""
+    cookie = cookie if user else ""
+    query_count, html = queries(user, path)
+    single = one_request_ms(args.port, path, cookie)
+    bare_runs, page_runs = [], []
+    for _ in range(args.rounds):
+        bare_runs.append(wrk(args.port, BARE, cookie, args, script))
+        page_runs.append(wrk(args.port, path, cookie, args, script))
+    bare_rate = sum(r["requests"] for r in bare_runs) / sum(r["seconds"] for r in bare_runs)
+    rate = sum(r["requests"] for r in page_runs) / sum(r["seconds"] for r in page_runs)
+    total = sum(r["requests"] for r in page_runs)
+    mean = sum(r["mean"] * r["requests"] for r in page_runs) / total
+    errors = sum(r["errors"] for r in page_runs + bare_runs)
+    print(f"{name:<28}{rate:>8.0f}{rate / bare_rate:>7.2f}{mean:>9.0f}"
+          f"{max(r['p95'] for r in page_runs):>8.0f}"
+          f"{max(r['p99'] for r in page_runs):>8.0f}{single:>8.0f}"
+          f"{len(html) / 1024:>7.0f}{len(gzip.compress(html)) / 1024:>7.0f}"
+          f"{query_count:>8}{errors:>7.0f}", flush=True)
+    return bare_rate
 
 
 def main():
@@ -194,8 +232,7 @@ def main():
     ensure_wrk()
     ensure_data()
     user = ensure_user()
-    pages = {name: url for name, url in benchmark_pages.pages().items()
-             if not args.only or args.only in name}
+    pages = measured_pages(args, user)
     server = start_gunicorn(args)
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     script.write(WRK_REPORT)
@@ -204,29 +241,18 @@ def main():
         cookie = sign_in(args.port)
         one_request_ms(args.port, BARE, cookie)  # warm both workers up
         print(f"\n{args.connections} connections, gunicorn {args.workers} sync workers, "
-              f"{args.rounds} rounds of {args.seconds} s per page and per bare view\n")
+              f"{args.rounds} rounds of {args.seconds} s per page and per bare view; "
+              f"public pages (signed out) against the bare view signed out\n")
         header = (f"{'page':<28}{'req/s':>8}{'share':>7}{'mean ms':>9}{'p95 ms':>8}"
                   f"{'p99 ms':>8}{'one ms':>8}{'KB':>7}{'KB gz':>7}{'queries':>8}{'errors':>7}")
         print(header)
         print("-" * len(header))
-        for name, path in pages.items():
-            query_count, html = queries(user, path)
-            single = one_request_ms(args.port, path, cookie)
-            bare_runs, page_runs = [], []
-            for _ in range(args.rounds):
-                bare_runs.append(wrk(args.port, BARE, cookie, args, script.name))
-                page_runs.append(wrk(args.port, path, cookie, args, script.name))
-            bare_rate = sum(r["requests"] for r in bare_runs) / sum(r["seconds"] for r in bare_runs)
-            rate = sum(r["requests"] for r in page_runs) / sum(r["seconds"] for r in page_runs)
-            total = sum(r["requests"] for r in page_runs)
-            mean = sum(r["mean"] * r["requests"] for r in page_runs) / total
-            errors = sum(r["errors"] for r in page_runs + bare_runs)
-            print(f"{name:<28}{rate:>8.0f}{rate / bare_rate:>7.2f}{mean:>9.0f}"
-                  f"{max(r['p95'] for r in page_runs):>8.0f}"
-                  f"{max(r['p99'] for r in page_runs):>8.0f}{single:>8.0f}"
-                  f"{len(html) / 1024:>7.0f}{len(gzip.compress(html)) / 1024:>7.0f}"
-                  f"{query_count:>8}{errors:>7.0f}", flush=True)
-        print(f"\nbare view ({BARE}): {bare_rate:.0f} req/s in the last page's rounds")
+        bare_rates = {}
+        for name, path, reader in pages:
+            bare_rates[reader is None] = measure(args, script.name, name, path, reader, cookie)
+        for visitor, rate in bare_rates.items():
+            print(f"\nbare view ({BARE}, {'signed out' if visitor else 'signed in'}): "
+                  f"{rate:.0f} req/s in the last such page's rounds")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

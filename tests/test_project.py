@@ -80,3 +80,4 @@ def test_the_benchmark_baseline_view_is_not_mounted_unless_asked_for(client, wor
     assert settings.BENCHMARK_VIEWS is False
     client.force_login(world.contributor)
     assert client.get("/_bench/bare/").status_code == 404
+    assert client.get("/_bench/shell/").status_code == 404

@@ -210,3 +210,21 @@ def test_back_link_says_back_unless_told_otherwise():
     html = render_to_string("partials/_back_link.html", {"href": "/organisations/"})
 
     assertInHTML('<a href="/organisations/" class="govuk-back-link">Back</a>', html)
+
+
+def test_the_service_navigation_links_every_section_and_marks_the_current_one(client, world):
+    """base.html's links come from URLs reversed once per process (tracker.context_processors)."""
+    from django.urls import reverse
+
+    client.force_login(world.contributor)
+    html = client.get(reverse("responses:organisation_list")).text
+    for name in ("home", "responses:dashboard", "responses:overview",
+                 "responses:supercomplaint_list", "account"):
+        assert f'href="{reverse(name)}"' in html, name
+    assert (f'href="{reverse("responses:organisation_list")}" aria-current="page"') in html
+    assert f'action="{reverse("logout")}"' in html
+
+    client.logout()
+    html = client.get(reverse("public:organisation_list")).text
+    assert f'href="{reverse("public:organisation_list")}" aria-current="page"' in html
+    assert f'href="{reverse("login")}"' in html

@@ -41,4 +41,7 @@ urlpatterns = [
 if settings.BENCHMARK_VIEWS:
     from . import bench
 
-    urlpatterns.insert(0, path("_bench/bare/", bench.bare))
+    urlpatterns[:0] = [
+        path("_bench/bare/", bench.bare),
+        path("_bench/shell/", bench.shell),
+    ]

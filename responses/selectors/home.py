@@ -44,28 +44,39 @@ class OrganisationSummary:
     stale_count: int = 0  # how many stale positions in all
 
 
-def organisation_summaries(*, memberships):
+def summaries_fingerprint(memberships, progress=None):
     """
-    For each of the user's organisations: how many recommendations apply, how many are at each
-    status, and the gaps (nothing published yet), priority overdue first, then overdue.
-
-    The same for every member of an organisation, so kept in Django's cache under the day and
-    the fingerprint of the responses and recommendations (`progress_fingerprint`): 2 queries,
-    plus 3 on a miss.
+    What the organisation summaries of `memberships` are drawn from: the fingerprint of the
+    responses and recommendations (`progress`, or `progress_fingerprint()`: 2 queries) and each
+    organisation with its latest edit, so an edit of the organisation (kind, active) shows at
+    once too.
     """
-    if not memberships:
-        return []
-    today = timezone.localdate()
-    key = (
-        "home-summaries", today.isoformat(), *progress_fingerprint(),
-        # An edit of an organisation (kind, active) shows at once too. Hashed: a user of
-        # several organisations would pass the 250 characters a cache key may have.
+    return (
+        *(progress or progress_fingerprint()),
+        # Hashed: a user of several organisations would pass the 250 characters a cache key
+        # may have.
         hashlib.sha256(
             " ".join(
                 f"{m.organisation_id}@{m.organisation.updated_at.isoformat()}" for m in memberships
             ).encode()
         ).hexdigest(),
     )
+
+
+def organisation_summaries(*, memberships, fingerprint=None):
+    """
+    For each of the user's organisations: how many recommendations apply, how many are at each
+    status, and the gaps (nothing published yet), priority overdue first, then overdue.
+
+    The same for every member of an organisation, so kept in Django's cache under the day and
+    `summaries_fingerprint` (pass it when already read): 2 queries for the fingerprint unless
+    given, plus 3 on a miss.
+    """
+    if not memberships:
+        return []
+    today = timezone.localdate()
+    key = ("home-summaries", today.isoformat(),
+           *(fingerprint or summaries_fingerprint(memberships)))
     organisations = [m.organisation for m in memberships]
     figures = cached_figures(key, lambda: _summary_figures(organisations, today))
     return [
@@ -226,21 +237,30 @@ def evidence_to_review(*, user):
 
 
 def home_summary(*, user):
-    """Everything the home page shows a signed-in user."""
+    """
+    Everything the home page shows a signed-in user but the organisation summaries and the
+    latest positions of others, which the view renders (and keeps rendered) from `memberships`
+    and `progress`, the fingerprint of the responses and recommendations.
+    """
     memberships = list(user.memberships.select_related("organisation"))
-    organisation_ids = [m.organisation_id for m in memberships]
+    organisation_ids = sorted(m.organisation_id for m in memberships)
+    progress = progress_fingerprint()
     review_list, review_count = awaiting_review(user=user)
     evidence_list, evidence_count = evidence_to_review(user=user)
     return {
-        "summaries": organisation_summaries(memberships=memberships),
+        "memberships": memberships,
+        "progress": progress,
         "awaiting_my_sign_off": awaiting_my_sign_off(user=user),
         "my_open_drafts": open_drafts(organisation_ids=organisation_ids),
-        "recent_from_others": recent_from_others(organisation_ids=organisation_ids, user=user),
         "awaiting_review": review_list,
         "awaiting_review_count": review_count,
         # Responses whose published evidence (files, or "submitted to HMICFRS") nobody has
         # reviewed since: reviewers only.
         "evidence_awaiting_review": evidence_list,
         "evidence_awaiting_review_count": evidence_count,
-        "guidance_landed": guidance_landed(organisation_ids=organisation_ids),
+        # Landed when a national body publishes or is reviewed: both change `progress`.
+        "guidance_landed": cached_figures(
+            ("guidance-landed", *progress, *organisation_ids),
+            lambda: guidance_landed(organisation_ids=organisation_ids),
+        ),
     }

@@ -1,9 +1,14 @@
 """The read-only pages that compare organisations. Reads come from selectors.comparison."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
+
+from recommendations.models import SuperComplaint
+from tracker.fragments import cached_fragment, data_fingerprint
 
 from .. import choices, exports, permissions
 from ..choices import Status
@@ -43,25 +48,43 @@ class ExportMixin:
 
 
 class SuperComplaintListView(TemplateView):
+    """Every super-complaint and its progress: the table is rendered once per change of data."""
+
     template_name = "responses/supercomplaint_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(super_complaints=selectors.super_complaint_list(), **kwargs)
+        table = cached_fragment(
+            "responses/_supercomplaint_table.html",
+            key=data_fingerprint(),
+            context=lambda: {"super_complaints": selectors.super_complaint_list()},
+        )
+        return super().get_context_data(table=table, **kwargs)
 
 
 class SuperComplaintDetailView(TemplateView):
+    """A super-complaint and its recommendations: rendered once per change of data."""
+
     template_name = "responses/supercomplaint_detail.html"
 
     def get_context_data(self, **kwargs):
-        super_complaint, recommendations = selectors.super_complaint_detail(slug=kwargs["slug"])
-        return super().get_context_data(
-            super_complaint=super_complaint,
-            recommendations=recommendations,
-            download=download_context(
-                self.request, reverse("responses:supercomplaint_export", args=[kwargs["slug"]])
-            ),
-            **kwargs,
+        slug = kwargs["slug"]
+        download = download_context(
+            self.request, reverse("responses:supercomplaint_export", args=[slug])
         )
+
+        def body_context():
+            super_complaint, recommendations = selectors.super_complaint_detail(slug=slug)
+            return {"super_complaint": super_complaint, "recommendations": recommendations,
+                    "download": download}
+
+        # Its own read for the title: a 404 for an unknown slug, before anything is cached.
+        super_complaint = get_object_or_404(SuperComplaint, slug=slug)
+        body = cached_fragment(
+            "responses/_supercomplaint_detail_body.html",
+            key=(super_complaint.pk, download["params"], *data_fingerprint()),
+            context=body_context,
+        )
+        return super().get_context_data(super_complaint=super_complaint, body=body, **kwargs)
 
 
 class SuperComplaintExportView(ExportMixin, TemplateView):
@@ -195,32 +218,58 @@ class MatrixExportView(ExportMixin, MatrixView):
 
 
 class OrganisationListView(TemplateView):
+    """The organisations, filtered: rendered once per filter and change of the data."""
+
     template_name = "responses/organisation_list.html"
 
     def get_context_data(self, **kwargs):
-        filterset, organisations = selectors.organisation_list(filters=self.request.GET)
-        return super().get_context_data(
-            filter=filterset, organisations=organisations, **kwargs
+        filters = self.request.GET
+
+        def listing_context():
+            filterset, organisations = selectors.organisation_list(filters=filters)
+            return {"filter": filterset, "organisations": organisations}
+
+        listing = cached_fragment(
+            "responses/_organisation_listing.html",
+            key=(sorted(filters.lists()), *data_fingerprint()),
+            context=listing_context,
         )
+        return super().get_context_data(listing=listing, **kwargs)
 
 
 class OrganisationDetailView(TemplateView):
+    """
+    An organisation and a page of the recommendations that apply to it: the page's rows are
+    rendered once per page, filter and change of the data.
+    """
+
     template_name = "responses/organisation_detail.html"
 
     def get_context_data(self, **kwargs):
-        organisation, page_obj, filterset = selectors.organisation_detail(
-            slug=kwargs["slug"], page=self.request.GET.get("page"), filters=self.request.GET
+        request, slug = self.request, kwargs["slug"]
+        organisation = selectors.organisation_get(slug=slug)
+        download = download_context(
+            request, reverse("responses:organisation_export", args=[slug])
         )
-        return super().get_context_data(
-            organisation=organisation,
-            groups=page_obj.object_list,
-            page_obj=page_obj,
-            filter=filterset,
-            download=download_context(
-                self.request, reverse("responses:organisation_export", args=[kwargs["slug"]])
-            ),
-            **kwargs,
+
+        def listing_context():
+            _, page_obj, filterset = selectors.organisation_detail(
+                slug=slug, page=request.GET.get("page"), filters=request.GET
+            )
+            return {
+                "organisation": organisation, "groups": page_obj.object_list,
+                "page_obj": page_obj, "filter": filterset, "download": download,
+                "path": request.path,
+                # The pagination's links keep the filters: the query, never the request.
+                "query": SimpleNamespace(GET=request.GET),
+            }
+
+        listing = cached_fragment(
+            "responses/_organisation_recommendations.html",
+            key=(organisation.pk, sorted(request.GET.lists()), *data_fingerprint()),
+            context=listing_context,
         )
+        return super().get_context_data(organisation=organisation, listing=listing, **kwargs)
 
 
 class OrganisationExportView(ExportMixin, TemplateView):

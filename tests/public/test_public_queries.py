@@ -16,22 +16,23 @@ from tests.conftest import published_update
 from tests.public.helpers import public_urls
 
 # Anonymous visitors: the session is not read from the database (no cookie), so these are the
-# page's own queries only.
-# The recommendation, organisation and response pages: + the chasing ladder's public statements
-# (issue 14, section 2: "not responded, chased N times since DATE"), one query each.
+# page's own queries, plus the one of the fingerprint of the data that the page is kept on the
+# server under (public.caching, tracker.fragments.data_fingerprint). A letter of a chosen date
+# is never kept, so it has the page's own queries only.
+FINGERPRINT_QUERIES = 1
 PUBLIC_QUERY_COUNTS = {
-    "super-complaints": 2,
-    "super-complaint": 4,
-    "recommendation": 6,
-    "organisations": 1,
-    "organisation": 6,
-    "response": 5,
-    "organisation feed": 2,
-    "super-complaint feed": 2,
-    "response page": 7,
-    "response page docx": 7,
-    "overview": 7,
-    "overview docx": 7,
+    "super-complaints": 2 + FINGERPRINT_QUERIES,
+    "super-complaint": 4 + FINGERPRINT_QUERIES,
+    "recommendation": 6 + FINGERPRINT_QUERIES,
+    "organisations": 1 + FINGERPRINT_QUERIES,
+    "organisation": 6 + FINGERPRINT_QUERIES,
+    "response": 5 + FINGERPRINT_QUERIES,
+    "organisation feed": 2 + FINGERPRINT_QUERIES,
+    "super-complaint feed": 2 + FINGERPRINT_QUERIES,
+    "response page": 7 + FINGERPRINT_QUERIES,
+    "response page docx": 7 + FINGERPRINT_QUERIES,
+    "overview": 7 + FINGERPRINT_QUERIES,
+    "overview docx": 7 + FINGERPRINT_QUERIES,
     "letter": 9,
     "letter docx": 9,
 }
@@ -85,6 +86,21 @@ def test_public_pages_run_a_fixed_number_of_queries(world, client, django_assert
     for name, url in public_urls(world).items():
         with django_assert_num_queries(PUBLIC_QUERY_COUNTS[name]):
             assert client.get(url).status_code == 200, name
+
+
+@pytest.mark.parametrize("times", [1, 10])
+def test_public_pages_kept_on_the_server_run_only_the_fingerprints(
+    world, client, django_assert_num_queries, times
+):
+    _grow(world, times)
+    for name, url in public_urls(world).items():
+        first = client.get(url)
+        with django_assert_num_queries(
+            PUBLIC_QUERY_COUNTS[name] if "?" in url else FINGERPRINT_QUERIES
+        ):
+            again = client.get(url)
+        assert again.status_code == 200, name
+        assert again.content == first.content, name
 
 
 @pytest.mark.parametrize("times", [1, 10])

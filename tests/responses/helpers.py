@@ -101,8 +101,11 @@ QUERY_COUNTS = {
     # On an empty cache; + the 2 queries of the progress fingerprint, under which what every
     # member of an organisation sees the same is cached (QUERY_COUNTS_CACHED).
     "home": 13,
-    "supercomplaint_list": 9,
-    "supercomplaint_detail": 10,
+    # On an empty cache: + the fingerprint of the data the page's table or body is kept under
+    # (tracker.fragments.data_fingerprint); the detail also reads the super-complaint for its
+    # title.
+    "supercomplaint_list": 10,
+    "supercomplaint_detail": 12,
     # + the user's memberships and their own organisation's row, shown first (own_positions).
     "recommendation_detail": 11,
     # + the reader's memberships: whose OFFICIAL-SENSITIVE text they may read (need-to-know).
@@ -111,9 +114,12 @@ QUERY_COUNTS = {
     "matrix": 9,
     "matrix_heat_map": 9,
     "matrix_export": 9,
-    "organisation_list": 4,
-    # On an empty cache, with the progress fingerprint (see "home").
-    "organisation_detail": 8,
+    # On an empty cache: + the fingerprint of the data (tracker.fragments).
+    "organisation_list": 5,
+    # On an empty cache, with the progress fingerprint (see "home"), + the organisation for
+    # the title and the fingerprint of the data its rows are rendered under
+    # (tracker.fragments).
+    "organisation_detail": 10,
     # The downloads of the pages (any format): the page's queries, all pages of the organisation
     # at once (+ the reader's memberships: whose sensitive text they may read), and one more
     # for the super-complaint's markings.
@@ -140,12 +146,16 @@ QUERY_COUNTS = {
 LADDER_QUERIES = 7
 LADDER_QUERIES_CACHED = 2
 
-# The same pages once what every reader sees the same is in the cache (the progress
-# fingerprint still runs: a publication shows at once): the home page's organisation summaries
-# (3 queries), the super-complaint list's progress (4 queries) and the organisation page's rows
-# (3 queries) come from the cache.
+# The same pages once what every reader sees the same is in the cache (the fingerprints still
+# run: a publication shows at once): the home page's organisation summaries (3 queries), its
+# latest positions of others and its landed guidance (1 query each) and the organisation page's
+# rows (3 queries) come from the cache; the super-complaint list, its pages and the
+# organisation list are rendered from the cache (session, user, the fingerprint of the data,
+# and the super-complaint or organisation for the title).
 QUERY_COUNTS_CACHED = {
-    "home": 10,
-    "supercomplaint_list": 5,
-    "organisation_detail": 5,
+    "home": 8,
+    "supercomplaint_list": 3,
+    "supercomplaint_detail": 4,
+    "organisation_list": 3,
+    "organisation_detail": 4,
 }

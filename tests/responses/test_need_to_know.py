@@ -82,3 +82,15 @@ def test_a_public_or_official_update_is_read_by_everyone(client, world):
     client.force_login(world.other_contributor)
     assert SECRET in client.get(response_url(world)).text
     assert SECRET in client.get(rec_url(world)).text
+
+
+def test_the_home_pages_kept_latest_positions_never_lend_text_to_another_reader(client, world,
+                                                                               sensitive):
+    """The latest positions are kept rendered per need to know, not once for everybody."""
+    client.force_login(world.reviewer)
+    assert SECRET in client.get(reverse("home")).text  # rendered and kept for reviewers
+
+    client.force_login(world.other_contributor)
+    page = client.get(reverse("home")).text
+    assert SECRET not in page
+    assert "OFFICIAL-SENSITIVE: text withheld." in page

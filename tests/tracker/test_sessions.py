@@ -127,3 +127,30 @@ def test_deactivating_in_the_admin_ends_their_sessions(client, world):
     world.contributor.refresh_from_db()
     assert world.contributor.is_active is False
     assert victim.get(reverse("account")).status_code == 302
+
+
+def _session_writes(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [
+        q["sql"] for q in queries
+        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+def test_reading_pages_writes_the_session_at_most_once_a_minute(client, world, settings):
+    """Activity is recorded for the idle limit, but a burst of pages costs no write each."""
+    settings.SESSION_IDLE_TIMEOUT = 30 * 60
+    url = reverse("responses:organisation_list")
+    with time_machine.travel(START, tick=False) as clock:
+        sign_in(client, world.contributor)
+        client.get(url)
+        clock.shift(datetime.timedelta(seconds=30))
+        assert _session_writes(client, url) == []
+        assert _session_writes(client, url) == []
+        clock.shift(datetime.timedelta(seconds=31))  # a minute since activity was recorded
+        assert len(_session_writes(client, url)) == 1
+        assert _session_writes(client, url) == []
