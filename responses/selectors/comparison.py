@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -21,10 +22,11 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import NullIf
+from django.db.models.functions import Cast, Concat, NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -37,7 +39,17 @@ from recommendations.selectors import (
 from tracker.richtext import html_excerpt
 
 from .. import permissions
-from ..choices import NO_RESPONSE, Rag, ReviewOutcome, most_sensitive_marking, rag, status_label
+from ..choices import (
+    CLOSED_SHORT_LABEL,
+    NO_RESPONSE,
+    Rag,
+    ReviewOutcome,
+    heat_map_entry,
+    matrix_cell_class,
+    most_sensitive_marking,
+    rag,
+    status_label,
+)
 from ..deadlines import (
     DeadlineState,
     deadline_matches,
@@ -394,6 +406,14 @@ def side_by_side(*, recommendation, organisation_slugs, user):
 
 
 @dataclass
+class Heading:
+    """A row or column heading of the matrix: a link to the recommendation or organisation."""
+
+    url: str
+    text: str
+
+
+@dataclass
 class Matrix:
     super_complaint: SuperComplaint
     recommendations: list
@@ -408,6 +428,29 @@ class Matrix:
             for i, organisation in enumerate(self.organisations)
         ]
 
+    def table(self, *, by_organisation=False):
+        """
+        The Grid of the matrix: recommendations as rows, or organisations when
+        `by_organisation`, so one template draws either way round.
+        """
+        recommendations = [Heading(r.get_absolute_url(), r.short_label)
+                           for r in self.recommendations]
+        organisations = [Heading(o.get_absolute_url(), o.short_name) for o in self.organisations]
+        if by_organisation:
+            return Grid(recommendations, [
+                (heading, cells)
+                for heading, (_, cells) in zip(organisations, self.transposed(), strict=True)
+            ])
+        return Grid(organisations, [
+            (heading, cells) for heading, (_, cells) in zip(recommendations, self.rows, strict=True)
+        ])
+
+
+@dataclass
+class Grid:
+    columns: list  # [Heading]
+    lines: list  # [(Heading, [Cell, ...])]
+
 
 @dataclass
 class Cell:
@@ -415,23 +458,96 @@ class Cell:
     status: str | None = None
     label: str = ""
     url: str = ""
+    href: str = ""  # `url` relative to the matrix page: a third of the bytes of 1,000 links
+    css: str = ""  # choices.matrix_cell_class: the status's colour (and code, in the heat map)
+    code: str = ""  # the heat map's two letters
+    flag: str = ""  # "Closed" by a reviewer, or the deadline if it needs attention (.flag)
     rag: str = Rag.GREY
     closed: bool = False
-    where: str = ""  # "Force A, recommendation 4": the link text for screen readers
     marking: str = ""  # of the published position shown (exports give each row the most sensitive)
     deadline: DeadlineState | None = None
 
 
-def super_complaint_matrix(*, slug, filters):
-    """Recommendations x organisations with a status per cell, filtered by region and kind."""
-    super_complaint = get_object_or_404(SuperComplaint, slug=slug)
-    recommendations = list(super_complaint.recommendations.select_related("super_complaint"))
+NOT_APPLICABLE_CELL = Cell(applicable=False)
+
+
+def matrix_get(*, slug):
+    """
+    The super-complaint of a matrix with `fingerprint`: what its cells are drawn from (its
+    responses, recommendations and their recipients, and the organisations), so a rendering
+    cached under it is shown only while none of that has changed. One query: index look-ups
+    over this super-complaint's rows only, so a publication elsewhere keeps its cache.
+    """
+    ours = OuterRef("pk")
+    changes = {
+        "responses": Response.objects.filter(recommendation__super_complaint=ours),
+        "recommendations": Recommendation.objects.filter(super_complaint=ours),
+        "recipients": Recommendation.recipient_groups.through.objects.filter(
+            recommendation__super_complaint=ours
+        ),
+        "organisations": Organisation.objects.all(),
+    }
+    super_complaint = get_object_or_404(
+        SuperComplaint.objects.annotate(
+            **{f"{name}_summary": _how_many_and_latest(queryset)
+               for name, queryset in changes.items()}
+        ),
+        slug=slug,
+    )
+    super_complaint.fingerprint = (
+        super_complaint.pk, _isoformat(super_complaint.updated_at),
+        *(getattr(super_complaint, f"{name}_summary") for name in changes),
+    )
+    return super_complaint
+
+
+def _how_many_and_latest(queryset):
+    """
+    "count|greatest pk|latest change" of `queryset`, as one scalar subquery (a single pass over
+    the rows): a row added, edited or deleted changes it. The recipient links have no
+    timestamps: their pks' sum stands in for the latest change.
+    """
+    latest = Max("updated_at") if hasattr(queryset.model, "updated_at") else Sum("pk")
+    summary = Concat(
+        Cast(Count("pk"), CharField()), Value("|"), Cast(Max("pk"), CharField()), Value("|"),
+        Cast(latest, CharField()),
+    )
+    return Subquery(
+        queryset.order_by().annotate(one=Value(1)).values("one").annotate(summary=summary)
+        .values("summary")
+    )
+
+
+def matrix_filters(*, filters):
+    """
+    The matrix's OrganisationFilterSet, for its form and for `super_complaint_matrix`, which
+    applies it to the organisations expected to answer (`filter_queryset`).
+    """
+    return OrganisationFilterSet(filters or None, queryset=Organisation.objects.none())
+
+
+def super_complaint_matrix(*, slug=None, filters, super_complaint=None, filterset=None):
+    """
+    Recommendations x organisations with a status per cell, filtered by region and kind, for
+    the super-complaint `slug` (or `super_complaint`, already fetched) through the
+    OrganisationFilterSet of `filters` (or `filterset`, already built: `matrix_filters`).
+
+    Each cell's link, class, label and deadline flag are worked out here, so the template
+    prints them as they are: at national scale the matrix has about 1,100 cells.
+    """
+    if super_complaint is None:
+        super_complaint = get_object_or_404(SuperComplaint, slug=slug)
+    recommendations = list(super_complaint.recommendations.all())
+    for recommendation in recommendations:
+        recommendation.super_complaint = super_complaint  # for its URL and due dates
     expected = expected_organisations_by_recommendation(recommendations)
     expected_ids = {o.pk for organisations in expected.values() for o in organisations}
-    filterset = OrganisationFilterSet(
-        filters or None, queryset=Organisation.objects.filter(pk__in=list(expected_ids))
-    )
-    organisations = list(filterset.qs.forces_first())
+    filterset = filterset or matrix_filters(filters=filters)
+    organisations = Organisation.objects.filter(pk__in=list(expected_ids))
+    if filterset.is_bound:
+        filterset.is_valid()  # the filters that are valid apply, as FilterSet.qs does
+        organisations = filterset.filter_queryset(organisations)
+    organisations = list(organisations.forces_first())
     answers = {
         (recommendation_id, organisation_id): (status, review, updated, first, marking, extended)
         for recommendation_id, organisation_id, status, review, updated, first, marking, extended
@@ -447,38 +563,50 @@ def super_complaint_matrix(*, slug, filters):
         )
     }
     today = timezone.localdate()
+    # The response pages sit beside the matrix: /super-complaints/<slug>/recommendations/...
+    # from /super-complaints/<slug>/matrix/, so "../recommendations/..." reaches them.
+    base = super_complaint.get_absolute_url()
     rows = []
     for recommendation in recommendations:
         url_of = response_urls(recommendation)
         applicable_ids = {o.pk for o in expected[recommendation.pk]}
+        due_by_kind = {}
         cells = []
         for organisation in organisations:
-            where = f"{organisation.short_name}, {recommendation.label.lower()}"
             status, review, updated, first, marking, extended = answers.get(
                 (recommendation.pk, organisation.pk), ("", None, None, None, None, None)
             )
-            applicable = organisation.pk in applicable_ids or bool(status)
-            if not applicable:
-                cells.append(Cell(applicable=False, where=where))
+            if not (organisation.pk in applicable_ids or status):
+                cells.append(NOT_APPLICABLE_CELL)
                 continue
+            closed = review == ReviewOutcome.CLOSED
+            if extended:
+                due_on = extended
+            else:
+                if organisation.kind not in due_by_kind:
+                    due_by_kind[organisation.kind] = due_date(
+                        recommendation=recommendation, kind=organisation.kind
+                    )
+                due_on = due_by_kind[organisation.kind]
+            deadline = deadline_state(
+                due_on=due_on, first_published_on=first, last_published_on=updated,
+                status=status, closed=closed, today=today,
+            )
+            url = url_of(organisation)
             cells.append(
                 Cell(
                     applicable=True,
                     status=status or None,
                     label=status_label(status),
-                    url=url_of(organisation),
+                    url=url,
+                    href="../" + url.removeprefix(base) if url.startswith(base) else url,
+                    css=matrix_cell_class(status, closed),
+                    code=heat_map_entry(status, closed)[0],
+                    flag=CLOSED_SHORT_LABEL if closed else deadline.flag,
                     rag=rag(status, review),
-                    closed=review == ReviewOutcome.CLOSED,
-                    where=where,
+                    closed=closed,
                     marking=marking if status else "",
-                    deadline=deadline_state(
-                        due_on=due_date(
-                            recommendation=recommendation, kind=organisation.kind,
-                            extended_to=extended,
-                        ),
-                        first_published_on=first, last_published_on=updated, status=status,
-                        closed=review == ReviewOutcome.CLOSED, today=today,
-                    ),
+                    deadline=deadline,
                 )
             )
         rows.append((recommendation, cells))

@@ -3,11 +3,15 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from .. import choices, exports
 from ..choices import Status
+from ..deadlines import stale_after_months
 from ..selectors import comparison as selectors
+from ..selectors.figures import CACHE_SECONDS
 
 MIN_SIDE_BY_SIDE, MAX_SIDE_BY_SIDE = 2, 4
 
@@ -144,12 +148,20 @@ class RecommendationCompareView(TemplateView):
 
 class MatrixView(TemplateView):
     template_name = "responses/matrix.html"
+    # What the matrix's rendering depends on besides the data: the filters and the layout.
+    VARIES_ON = ("region", "kind", "q", "orientation", "view")
 
-    def get_matrix(self):
-        return selectors.super_complaint_matrix(slug=self.kwargs["slug"], filters=self.request.GET)
+    def get_matrix(self, super_complaint=None, filterset=None):
+        return selectors.super_complaint_matrix(
+            slug=self.kwargs["slug"], filters=self.request.GET, super_complaint=super_complaint,
+            filterset=filterset,
+        )
 
     def get_context_data(self, **kwargs):
-        matrix = self.get_matrix()
+        super_complaint = selectors.matrix_get(slug=self.kwargs["slug"])
+        filterset = selectors.matrix_filters(filters=self.request.GET)
+        # Worked out only when the rendering is not in the cache (see matrix.html).
+        matrix = SimpleLazyObject(lambda: self.get_matrix(super_complaint, filterset))
         by_organisation = self.request.GET.get("orientation") == "organisations"
         organisations_as_rows = self.request.GET.copy()
         organisations_as_rows["orientation"] = "organisations"
@@ -172,15 +184,30 @@ class MatrixView(TemplateView):
             organisations_as_rows_query=organisations_as_rows.urlencode(),
             recommendations_as_rows_query=recommendations_as_rows.urlencode(),
             matrix=matrix,
-            super_complaint=matrix.super_complaint,
-            filter=matrix.filterset,
+            grid=SimpleLazyObject(lambda: matrix.table(by_organisation=by_organisation)),
+            matrix_key=self.cache_key(super_complaint),
+            cache_seconds=CACHE_SECONDS,
+            stale_months=stale_after_months(),
+            super_complaint=super_complaint,
+            filter=filterset,
             by_organisation=by_organisation,
-            transposed=matrix.transposed() if by_organisation else None,
+            transposed=SimpleLazyObject(matrix.transposed) if by_organisation else None,
             download=download_context(
                 self.request, reverse("responses:matrix_export", args=[self.kwargs["slug"]])
             ),
             **kwargs,
         )
+
+    def cache_key(self, super_complaint):
+        """
+        The rendered matrix is the same for every reader: it depends on the data (the
+        super-complaint's fingerprint), the day and stale age (deadline flags), the filters and
+        the layout.
+        """
+        return repr((
+            super_complaint.fingerprint, timezone.localdate().isoformat(), stale_after_months(),
+            [(name, self.request.GET.getlist(name)) for name in self.VARIES_ON],
+        ))
 
 
 class MatrixExportView(ExportMixin, MatrixView):

@@ -218,7 +218,9 @@ def test_approving_moves_every_derived_figure(due, client):
         matrix = client.get(
             reverse("responses:matrix", args=[due.super_complaint.slug])
         ).content.decode()
-        assert "Due in 60 days" in matrix
+        # Force A's cell is no longer flagged overdue; Force B's, without an extension, is.
+        assert 'recommendations/1/force-a/">No response yet</a>' in matrix
+        assert 'recommendations/1/force-b/">No response yet<small>Overdue</small>' in matrix
         dashboard = client.get(
             reverse("responses:dashboard_organisation", args=[force_a.slug])
         ).content.decode()
