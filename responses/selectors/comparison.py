@@ -7,7 +7,9 @@ so drafts cannot leak into lists, the matrix or exports.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -57,6 +59,7 @@ from ..deadlines import (
     due_date,
     due_dates_by_kind,
     response_deadline_state,
+    stale_after_months,
 )
 from ..filtersets import ComparisonFilterSet, DeadlineFilterSet, OrganisationFilterSet
 from ..models import Response, ResponseUpdate, response_urls
@@ -225,14 +228,38 @@ def super_complaint_export(*, slug):
     return super_complaint, recommendations
 
 
-def recommendation_get(*, slug, number):
-    return get_object_or_404(
+def recommendation_get(*, slug, number, with_fingerprint=False):
+    """
+    The recommendation; `with_fingerprint`, with `fingerprint`: what its comparison is drawn
+    from (its responses, its recipients, the organisations), in the same query.
+    """
+    recommendations = (
         Recommendation.objects.select_related("super_complaint")
         .with_recipients()
-        .prefetch_related("depends_on"),
-        super_complaint__slug=slug,
-        number=number,
+        .prefetch_related("depends_on")
     )
+    changes = {}
+    if with_fingerprint:
+        ours = OuterRef("pk")
+        changes = {
+            "responses": Response.objects.filter(recommendation=ours),
+            "recipients": Recommendation.recipient_groups.through.objects.filter(
+                recommendation=ours
+            ),
+            "organisations": Organisation.objects.all(),
+        }
+        recommendations = recommendations.annotate(
+            **{f"{name}_summary": _how_many_and_latest(queryset)
+               for name, queryset in changes.items()}
+        )
+    recommendation = get_object_or_404(recommendations, super_complaint__slug=slug, number=number)
+    if with_fingerprint:
+        recommendation.fingerprint = (
+            recommendation.pk, _isoformat(recommendation.updated_at),
+            _isoformat(recommendation.super_complaint.updated_at),
+            *(getattr(recommendation, f"{name}_summary") for name in changes),
+        )
+    return recommendation
 
 
 def comparison_queryset(*, recommendation, expected_ids):
@@ -269,13 +296,26 @@ def comparison_queryset(*, recommendation, expected_ids):
 
 @dataclass
 class Comparison:
+    """
+    A recommendation's comparison: who is expected to answer and when, and `rows`, the
+    organisations as filtered and sorted, worked out on first use (a page whose table is in
+    the cache never needs them).
+    """
+
     recommendation: Recommendation
     filterset: ComparisonFilterSet
-    rows: list
     expected_count: int
-    status_counts: Counter = field(default_factory=Counter)
     due_dates: list = field(default_factory=list)  # [(date, "police forces"), ...]
     expected_ids: frozenset = frozenset()
+    compute_rows: Callable = field(default=list, repr=False)
+
+    @cached_property
+    def rows(self):
+        return self.compute_rows()
+
+    @property
+    def status_counts(self):
+        return Counter(row.response_status or NO_RESPONSE for row in self.rows)
 
     @property
     def responded(self):
@@ -305,7 +345,8 @@ def withhold_sensitive_text(rows, readable):
 def recommendation_comparison(*, recommendation, filters, user):
     """
     Every organisation expected to respond to the recommendation, filtered and sorted by
-    `filters` (GET parameters) through ComparisonFilterSet, as `user` may read it. 3 queries.
+    `filters` (GET parameters) through ComparisonFilterSet, as `user` may read it. 2 queries,
+    and 1 more for the rows when they are used.
     """
     expected = expected_organisations_by_recommendation([recommendation])[recommendation.pk]
     queryset = comparison_queryset(
@@ -313,6 +354,23 @@ def recommendation_comparison(*, recommendation, filters, user):
     )
     readable = permissions.sensitive_readable_organisation_ids(user)
     filterset = ComparisonFilterSet(filters or None, queryset=queryset, sensitive_readable=readable)
+    return Comparison(
+        recommendation=recommendation,
+        filterset=filterset,
+        expected_count=len(expected),
+        expected_ids=frozenset(o.pk for o in expected),
+        due_dates=due_dates_by_kind(
+            recommendation=recommendation, kinds={o.kind for o in expected}
+        ),
+        compute_rows=lambda: _comparison_rows(recommendation, filterset, readable),
+    )
+
+
+def _comparison_rows(recommendation, filterset, readable):
+    """
+    The rows of the comparison: each organisation with its status, RAG, due date, deadline,
+    link and, when the reader may read it, the excerpt of its latest published text.
+    """
     rows = withhold_sensitive_text(list(filterset.qs), readable)
     today = timezone.localdate()
     url_of = response_urls(recommendation)
@@ -329,18 +387,23 @@ def recommendation_comparison(*, recommendation, filters, user):
         row.overdue = row.deadline.is_overdue
         row.response_url = url_of(row)
     wanted = filterset.form.cleaned_data.get("deadline", "") if filterset.is_valid() else ""
-    rows = [row for row in rows if deadline_matches(row.deadline, wanted)]
-    return Comparison(
-        recommendation=recommendation,
-        filterset=filterset,
-        rows=rows,
-        expected_count=len(expected),
-        status_counts=Counter(row.response_status or NO_RESPONSE for row in rows),
-        expected_ids=frozenset(o.pk for o in expected),
-        due_dates=due_dates_by_kind(
-            recommendation=recommendation, kinds={o.kind for o in expected}
-        ),
-    )
+    return [row for row in rows if deadline_matches(row.deadline, wanted)]
+
+
+def comparison_cache_key(*, comparison, filters, user):
+    """
+    What the comparison's table shows depends on, besides the recommendation's fingerprint
+    (`recommendation_get(with_fingerprint=True)`): the day and the stale age (deadlines), the
+    filters, and whose OFFICIAL-SENSITIVE text the reader may read (need-to-know: everyone's
+    for a reviewer, else their organisations' and those paired with them).
+    """
+    readable = permissions.sensitive_readable_organisation_ids(user)
+    return repr((
+        comparison.recommendation.fingerprint, timezone.localdate().isoformat(),
+        stale_after_months(),
+        [(name, filters.getlist(name) if filters else []) for name in comparison.filterset.filters],
+        "all" if readable is None else sorted(readable),
+    ))
 
 
 def row_deadline_state(row, *, today):

@@ -85,7 +85,7 @@ class RecommendationDetailView(TemplateView):
 
     def get_comparison(self):
         recommendation = selectors.recommendation_get(
-            slug=self.kwargs["slug"], number=self.kwargs["number"]
+            slug=self.kwargs["slug"], number=self.kwargs["number"], with_fingerprint=True
         )
         return selectors.recommendation_comparison(
             recommendation=recommendation, filters=self.request.GET, user=self.request.user
@@ -100,6 +100,10 @@ class RecommendationDetailView(TemplateView):
             super_complaint=comparison.recommendation.super_complaint,
             filter=comparison.filterset,
             statuses=Status,
+            table_key=selectors.comparison_cache_key(
+                comparison=comparison, filters=self.request.GET, user=self.request.user
+            ),
+            cache_seconds=CACHE_SECONDS,
             download=download_context(
                 self.request,
                 reverse(

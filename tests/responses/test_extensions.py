@@ -385,7 +385,9 @@ def test_the_overview_queries_do_not_grow_with_the_requests_awaiting_a_decision(
             writer = make_user(f"writer-{force.slug}", force, Membership.Role.CONTRIBUTOR)
         ask(due, user=writer, organisation=force, today=D(2021, 1, 3))
 
-    with django_assert_num_queries(QUERY_COUNTS["overview"]):
+    # The figures' source (3 queries) comes from the cache; the requests are one query whatever
+    # their number.
+    with django_assert_num_queries(QUERY_COUNTS["overview"] - 3):
         page = client.get(reverse("responses:overview"))
 
     assert page.content.decode().count("#extensions") == pending
