@@ -21,14 +21,18 @@ from ..charts import grouped_bars, line_chart, stacked_bars
 from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
 from ..models import Response, ResponseUpdate
 from .figures import (
+    COUNT_NAMES,
     Figures,
     cached_figures,
     completions_by_month,
     figure_source,
     months_old,
-    pack,
+    pack_months,
     partitioned_answer_counts,
     partitioned_counts,
+)
+from .figures import (
+    own_counts as own_figure_counts,
 )
 
 ENGLAND_AND_WALES = "England and Wales"
@@ -131,7 +135,7 @@ def _shared_completions(source):
         for (kind, region, sc), months in completions_by_month(
             source, group_by=AREA_GROUPS, only={SUPER_COMPLAINT: only}
         ).items():
-            parts[sc][kind, region] = pack(months)
+            parts[sc][kind, region] = pack_months(months)
         return dict(parts)
 
     return partitioned_counts(
@@ -139,48 +143,23 @@ def _shared_completions(source):
     )
 
 
-def _counts_by_organisation(source):
-    """{organisation pk: {(super-complaint pk,): Counter}}: each organisation's own counts."""
-    return partitioned_counts(
-        source, name="answers-by-organisation", partition="organisation_id",
-        compute=lambda only: partitioned_answer_counts(
-            source, "organisation_id", [SUPER_COMPLAINT], only
-        ),
-    )
-
-
-def _completions_by_organisation(source):
-    """{organisation pk: {super-complaint pk: Counter(month: completed)}}."""
-
-    def compute(only):
-        parts = defaultdict(dict)
-        for (organisation_id, sc), months in completions_by_month(
-            source, group_by=["organisation_id"], only={"organisation_id": only}
-        ).items():
-            parts[organisation_id][sc] = pack(months)
-        return dict(parts)
-
-    return partitioned_counts(
-        source, name="completions-by-organisation", partition="organisation_id", compute=compute
-    )
-
-
-def _in_area(area, shared, own):
+def _in_area(area, shared, own, names=None):
     """
     {super-complaint pk: Counter}: the counts of `area`, from the shared counts by kind and
-    region (`shared`) or, for an organisation shown, its own (`own`: {sc: {pk: Counter}}).
+    region (`shared`, packed: numbers in the order of `names`, or (key, count) pairs) or, for
+    an organisation shown, its own (`own`: {sc: {pk: Counter}}).
     """
     totals = defaultdict(Counter)
     if area.organisation_pk is not None:
         for sc, by_organisation in own.items():
             if area.organisation_pk in by_organisation:
-                totals[sc].update(dict(by_organisation[area.organisation_pk]))
+                totals[sc].update(by_organisation[area.organisation_pk])
         return totals
     for sc, groups in shared.items():
         total = totals[sc]
         for (kind, region), counts in groups.items():
             if kind in area.kinds and (area.region is None or region == area.region):
-                for name, count in counts:
+                for name, count in (zip(names, counts, strict=True) if names else counts):
                     total[name] += count
     return totals
 
@@ -259,18 +238,17 @@ def _build_areas(organisations, source):
         nation, nation,
         {pk for pk, kind in source.kinds.items() if kind in kinds}, kinds=kinds,
     ))
+    # The organisations' own counts: their few responses, counted directly.
     own_counts, own_completions = defaultdict(dict), defaultdict(dict)
-    by_organisation = _counts_by_organisation(source)
-    completions_by_organisation = _completions_by_organisation(source)
-    for organisation in organisations:
-        for (sc,), counts in by_organisation.get(organisation.pk, {}).items():
-            own_counts[sc][organisation.pk] = counts
-        for sc, months in completions_by_organisation.get(organisation.pk, {}).items():
-            own_completions[sc][organisation.pk] = months
+    counts, completions = own_figure_counts(source, [o.pk for o in organisations])
+    for (sc, organisation_id), row in counts.items():
+        own_counts[sc][organisation_id] = row
+    for (organisation_id, sc), months in completions.items():
+        own_completions[sc][organisation_id] = months
     shared_counts, shared_completions = _shared_counts(source), _shared_completions(source)
     for area, (colour, marker) in zip(areas, AREA_STYLES, strict=False):
         area.colour, area.marker = colour, marker
-        _area_figures(area, source, _in_area(area, shared_counts, own_counts))
+        _area_figures(area, source, _in_area(area, shared_counts, own_counts, names=COUNT_NAMES))
         _trend(area, source, _in_area(area, shared_completions, own_completions))
     return areas
 

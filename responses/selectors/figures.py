@@ -178,6 +178,19 @@ class FigureSource:
             self._named_by_super_complaint[sc].append((organisation_id, buckets))
             self._total_by_named[organisation_id].update(buckets)
 
+    def is_expected(self, organisation_id, recommendation_id):
+        """Whether the organisation (active) is expected to answer the recommendation."""
+        if not hasattr(self, "_expected_sets"):
+            self._expected_sets = {
+                **{("kind", kind): set(ids) for kind, ids in self.kind_recommendations.items()},
+                **{("named", pk): set(ids) for pk, ids in self.named_recommendations.items()},
+            }
+        kind = self.kinds.get(organisation_id)
+        return kind is not None and (
+            recommendation_id in self._expected_sets.get(("kind", kind), ())
+            or recommendation_id in self._expected_sets.get(("named", organisation_id), ())
+        )
+
     def expected(self, organisation_ids, super_complaint_id=None):
         """
         The expected pairs of these organisations (a set of pks), in one super-complaint or
@@ -296,7 +309,7 @@ def _bucket(due_on, today):
     return PAST if due_on < today else FUTURE
 
 
-def _expected_responses(source, only=None):
+def _expected_responses(source, only=None, all_pairs=False):
     """
     The expected Response rows of `source`; `only` ({"organisation_id" or
     "recommendation__super_complaint_id": pks or None}) narrows them to a few organisations or
@@ -305,6 +318,11 @@ def _expected_responses(source, only=None):
     hundred rows (found by an index).
     """
     only = {name: values for name, values in (only or {}).items() if values is not None}
+    if all_pairs:  # the caller leaves out the pairs not expected (see `own_counts`)
+        return Response.objects.filter(
+            organisation__active=True,
+            **{f"{name}__in": sorted(values) for name, values in only.items()},
+        ).order_by()
     organisations = only.get("organisation_id")
     super_complaints = only.get("recommendation__super_complaint_id")
     if organisations is None and super_complaints is None:
@@ -348,12 +366,12 @@ def answer_counts(source, *, group_by, only=None):
     return _answer_counts(source, group_by, only)
 
 
-def _answer_counts(source, group_by, only=None):
+def _answer_counts(source, group_by, only=None, all_pairs=False):
     today = source.today
     answered = Q(first_published__isnull=False)
     moved = Q(first_published__isnull=True, extended_due_on__isnull=False)
     rows = (
-        with_deadline_aliases(_expected_responses(source, only))
+        with_deadline_aliases(_expected_responses(source, only, all_pairs))
         .alias(deadline=deadline_kind_expression(today=today))
         .values(*group_by)
         .annotate(
@@ -385,6 +403,31 @@ def _answer_counts(source, group_by, only=None):
         key = tuple(row.pop(name) for name in group_by)
         result[key] = Counter(row)
     return result
+
+
+def own_counts(source, organisation_ids):
+    """
+    ({(super-complaint pk, organisation pk): Counter of `answer_counts`},
+    {(organisation pk, super-complaint pk): Counter(month: completed)}) of a few organisations:
+    2 queries over their own responses, grouped by recommendation too so that the pairs not
+    expected are left out here: the Q of every expected pair names over a thousand
+    recommendations, and building and planning it cost more than the counting.
+    """
+    only = {"organisation_id": organisation_ids}
+    counts = defaultdict(Counter)
+    for (sc, organisation_id, recommendation_id), row in _answer_counts(
+        source, ["recommendation__super_complaint_id", "organisation_id", "recommendation_id"],
+        only=only, all_pairs=True,
+    ).items():
+        if source.is_expected(organisation_id, recommendation_id):
+            counts[sc, organisation_id].update(row)
+    completions = defaultdict(Counter)
+    for (organisation_id, recommendation_id, sc), months in completions_by_month(
+        source, group_by=["organisation_id", "recommendation_id"], only=only, all_pairs=True
+    ).items():
+        if source.is_expected(organisation_id, recommendation_id):
+            completions[organisation_id, sc].update(months)
+    return counts, completions
 
 
 def partitioned_counts(source, *, name, partition, compute):
@@ -446,16 +489,29 @@ def partitioned_answer_counts(source, partition, group_by, only):
     return dict(parts)
 
 
+# The names of `answer_counts`' counts, in the order `pack` keeps them.
+COUNT_NAMES = (
+    *(f"status_{code}" for code in Status.values), "completed", "answered_past",
+    "answered_future", "answered_undated", "extended", "moved_from_past", "moved_from_future",
+    "moved_from_undated", "moved_to_past", "moved_to_future", "on_time", "late", "stale",
+)
+
+
 def pack(counts):
     """
-    A Counter as a tuple of (name, count) pairs: kept in the cache in thousands, and a Counter
-    pickles and unpickles ten times slower than plain tuples.
+    The counts of `answer_counts` as a tuple of numbers (in the order of COUNT_NAMES): kept in
+    the cache by the thousand, and a Counter pickles and unpickles ten times slower.
     """
-    return tuple(sorted((name, count) for name, count in counts.items() if count))
+    return tuple(counts.get(name, 0) for name in COUNT_NAMES)
 
 
 def unpack(packed):
-    return Counter(dict(packed))
+    return Counter(dict(zip(COUNT_NAMES, packed or (0,) * len(COUNT_NAMES), strict=True)))
+
+
+def pack_months(months):
+    """A Counter of months (completions by month) as a tuple of (month, count) pairs."""
+    return tuple(sorted(months.items()))
 
 
 def figures_by_organisation(source):
@@ -478,7 +534,7 @@ def figures_by_organisation(source):
     return by_organisation
 
 
-def completions_by_month(source, *, group_by, only=None):
+def completions_by_month(source, *, group_by, only=None, all_pairs=False):
     """
     Return {group key + (super_complaint_id,): Counter(months after publication: count)} of
     the expected answers completed (completed, or closed by a reviewer), dated by their current
@@ -486,7 +542,7 @@ def completions_by_month(source, *, group_by, only=None):
     `answer_counts`.
     """
     rows = (
-        _expected_responses(source, only)
+        _expected_responses(source, only, all_pairs)
         .filter(
             Q(current_status=Status.COMPLETED) | Q(review_outcome=ReviewOutcome.CLOSED),
             current_status_on__isnull=False,
