@@ -29,6 +29,7 @@ class Overview:
     super_complaint: object  # the one chosen, or None for all
     today: datetime.date
     totals: Figures
+    figures_key: str = ""  # what the table shows depends on: the figures' key and the filters
 
 
 def league_order(row):
@@ -50,9 +51,8 @@ def overview(*, filters, today):
     super_complaint = (
         filterset.form.cleaned_data.get("super_complaint") if filterset.is_valid() else None
     )
-    by_organisation = figures_by_organisation(
-        figure_source(today=today, super_complaint=super_complaint)
-    )
+    source = figure_source(today=today, super_complaint=super_complaint)
+    by_organisation = figures_by_organisation(source)
     rows = [
         OverviewRow(rank=0, organisation=o, figures=by_organisation[o.pk])
         for o in organisations
@@ -69,8 +69,14 @@ def overview(*, filters, today):
         stale=sum(r.figures.stale for r in rows),
         extended=sum(r.figures.extended for r in rows),
     )
-    return Overview(filterset=filterset, rows=rows, super_complaint=super_complaint,
-                    today=today, totals=totals)
+    return Overview(
+        filterset=filterset, rows=rows, super_complaint=super_complaint, today=today,
+        totals=totals,
+        figures_key=repr((
+            source.cache_key,
+            [(name, filters.getlist(name) if filters else []) for name in filterset.filters],
+        )),
+    )
 
 
 def extensions_awaiting_decision(*, super_complaint=None):

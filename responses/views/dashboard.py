@@ -123,5 +123,5 @@ class OverviewView(TemplateView):
             pending_extensions=overview_selectors.extensions_awaiting_decision(
                 super_complaint=overview.super_complaint
             ),
-            stale_months=stale_after_months(), **kwargs
+            stale_months=stale_after_months(), cache_seconds=CACHE_SECONDS, **kwargs
         )

@@ -90,3 +90,18 @@ def table(page, table_id):
     html = page.text
     start = html.index(f'id="{table_id}"')
     return html[start:html.index("</table>", start)]
+
+
+def test_the_overview_table_after_a_publication_is_that_counted_from_scratch(client, answered):
+    client.force_login(answered.viewer)
+    url = reverse("responses:overview")
+    with time_machine.travel(TODAY):
+        before = table(client.get(url), "league-table")
+    published_update(answered, organisation=answered.force_b, recommendation=answered.rec_1,
+                     author=answered.other_contributor, approver=answered.other_approver,
+                     status=Status.COMPLETED, as_of=datetime.date(2021, 6, 1))
+    with time_machine.travel(TODAY):
+        recounted = table(client.get(url), "league-table")
+        cache.clear()
+        from_scratch = table(client.get(url), "league-table")
+    assert recounted == from_scratch != before
