@@ -328,9 +328,9 @@ def focus_on(dashboard, super_complaint):
 
 def dashboard_get(*, slug, today, last_visit=None, with_changes=True):
     """
-    The dashboard of the organisation `slug` and its paired force or body. 9 queries (the
-    organisation, the figures' source 4, the counts, the completions, the changes 2); 4 when
-    the figures are cached.
+    The dashboard of the organisation `slug` and its paired force or body. A fixed number of
+    queries (pinned in the tests): the organisation, the figures' source (2 fingerprints, and
+    3 more on an empty cache), the counts (`build_areas`) and the changes (2) unless cached.
     """
     organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
     organisations = [organisation]

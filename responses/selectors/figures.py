@@ -356,17 +356,14 @@ def _expected_responses(source, only=None, all_pairs=False):
     return responses.order_by()
 
 
-def answer_counts(source, *, group_by, only=None):
+def answer_counts(source, group_by, only=None, all_pairs=False):
     """
     Return {group key (tuple of the `group_by` values): Counter of counts} over the expected
     Response rows: `status_<code>`, `completed`, `answered_past` / `_future` / `_undated` (by
     where the due date falls), `on_time`, `late`, `stale`. One query (GROUP BY `group_by`);
-    `only` ({Response field: values}) narrows it to those rows.
+    `only` ({Response field: values}) narrows it to those rows; `all_pairs` counts the pairs
+    not expected too (see `own_counts`).
     """
-    return _answer_counts(source, group_by, only)
-
-
-def _answer_counts(source, group_by, only=None, all_pairs=False):
     today = source.today
     answered = Q(first_published__isnull=False)
     moved = Q(first_published__isnull=True, extended_due_on__isnull=False)
@@ -415,7 +412,7 @@ def own_counts(source, organisation_ids):
     """
     only = {"organisation_id": organisation_ids}
     counts = defaultdict(Counter)
-    for (sc, organisation_id, recommendation_id), row in _answer_counts(
+    for (sc, organisation_id, recommendation_id), row in answer_counts(
         source, ["recommendation__super_complaint_id", "organisation_id", "recommendation_id"],
         only=only, all_pairs=True,
     ).items():
@@ -482,7 +479,7 @@ def partitioned_answer_counts(source, partition, group_by, only):
     {partition value: {group key: packed counts}} by `answer_counts`, for `partitioned_counts`
     (`unpack` gives the Counter back).
     """
-    rows = _answer_counts(source, [partition, *group_by], only={partition: only})
+    rows = answer_counts(source, [partition, *group_by], only={partition: only})
     parts = defaultdict(dict)
     for (value, *group), counts in rows.items():
         parts[value][tuple(group)] = pack(counts)

@@ -42,7 +42,9 @@ def league_order(row):
 def overview(*, filters, today):
     """
     Every active organisation that must answer something (in the chosen super-complaint),
-    filtered by region and kind, ranked by `league_order`. 8 queries.
+    filtered by region and kind, ranked by `league_order`. A fixed number of queries (pinned
+    in the tests), fewer once the figures are cached; after a publication only the
+    organisations whose responses changed are counted again (`figures.partitioned_counts`).
     """
     filterset = OverviewFilterSet(
         filters or None, queryset=Organisation.objects.active().forces_first()
