@@ -195,7 +195,7 @@ class MatrixView(TemplateView):
             super_complaint=super_complaint,
             filter=filterset,
             by_organisation=by_organisation,
-            transposed=SimpleLazyObject(matrix.transposed) if by_organisation else None,
+            transposed=SimpleLazyObject(lambda: matrix.transposed()) if by_organisation else None,
             download=download_context(
                 self.request, reverse("responses:matrix_export", args=[self.kwargs["slug"]])
             ),

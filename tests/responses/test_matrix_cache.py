@@ -109,3 +109,14 @@ def test_the_matrix_styles_colour_each_status_as_its_tag():
         assert extended.get(css, "") == modifier, (css, modifier)
     assert STATUS_TAG_CLASSES[Status.IN_PROGRESS] == ""  # the plain tag: no modifier
     assert {css for _, _, css in heat_map_legend()} <= set(extended) | {"s-ip"}
+
+
+@pytest.mark.parametrize("layout", [{"orientation": "organisations"}, {"view": "heat-map"}])
+def test_every_layout_comes_from_the_cache_once_drawn(client, world, matrix_url, layout,
+                                                      django_assert_num_queries):
+    client.force_login(world.outsider)
+    drawn = client.get(matrix_url, layout).text
+    with django_assert_num_queries(QUERY_COUNTS_CACHED["matrix"]):
+        again = client.get(matrix_url, layout).text
+    start = drawn.index('<p class="govuk-body" role="status">')  # the matrix (the CSRF
+    assert again[start:] == drawn[start:]  # token of the sign-out form above differs)
