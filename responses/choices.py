@@ -118,11 +118,21 @@ STATUS_SHORT_CODES = {
 NO_RESPONSE_SHORT_CODE = "NR"
 CLOSED_SHORT_CODE = "CL"
 CLOSED_LABEL = "Closed – evidence accepted"
+CLOSED_SHORT_LABEL = "Closed"  # beside the status, where a reviewer closed the response
 
 
 def status_short_code(code):
     """Return a status's two-letter code; a blank or unknown status is "NR" (no response)."""
     return STATUS_SHORT_CODES.get(code, NO_RESPONSE_SHORT_CODE)
+
+
+def matrix_cell_class(status, closed=False):
+    """
+    The class of a matrix cell's link ("s-an"): its heat-map code, lowercased. The styles
+    (static/scss/_matrix.scss) give each the colour of the status's tag and, in the heat map,
+    show the code; a class instead of the tag's markup keeps 1,000 cells light.
+    """
+    return "s-" + heat_map_entry(status, closed)[0].lower()
 
 
 def heat_map_entry(status, closed=False):
@@ -133,11 +143,14 @@ def heat_map_entry(status, closed=False):
 
 
 def heat_map_legend():
-    """[(short code, label, tag class)] in the order the statuses are offered, then the gaps."""
+    """
+    [(short code, label, matrix cell class)] in the order the statuses are offered, then the
+    gaps.
+    """
     return [
-        *((STATUS_SHORT_CODES[s], s.label, status_tag_class(s)) for s in Status),
-        (CLOSED_SHORT_CODE, CLOSED_LABEL, STATUS_TAG_CLASSES[Status.COMPLETED]),
-        (NO_RESPONSE_SHORT_CODE, NO_RESPONSE_LABEL, NO_RESPONSE_TAG_CLASS),
+        *((STATUS_SHORT_CODES[s], s.label, matrix_cell_class(s)) for s in Status),
+        (CLOSED_SHORT_CODE, CLOSED_LABEL, matrix_cell_class(Status.COMPLETED, closed=True)),
+        (NO_RESPONSE_SHORT_CODE, NO_RESPONSE_LABEL, matrix_cell_class("")),
     ]
 
 

@@ -171,6 +171,17 @@ class DeadlineState:
         return DEADLINE_TAG_CLASSES[self.kind]
 
     @property
+    def flag(self):
+        """
+        The state in a word where a grid of statuses must flag it ("Overdue", "Stale"), else
+        blank: the matrix has a cell per organisation and recommendation, and the days are on
+        the comparison and response pages.
+        """
+        if self.kind in (DeadlineKind.OVERDUE, DeadlineKind.STALE):
+            return DeadlineKind(self.kind).label
+        return ""
+
+    @property
     def is_overdue(self):
         return self.kind == DeadlineKind.OVERDUE
 

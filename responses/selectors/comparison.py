@@ -7,12 +7,15 @@ so drafts cannot leak into lists, the matrix or exports.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -21,10 +24,11 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import NullIf
+from django.db.models.functions import Cast, Concat, NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -37,7 +41,17 @@ from recommendations.selectors import (
 from tracker.richtext import html_excerpt
 
 from .. import permissions
-from ..choices import NO_RESPONSE, Rag, ReviewOutcome, most_sensitive_marking, rag, status_label
+from ..choices import (
+    CLOSED_SHORT_LABEL,
+    NO_RESPONSE,
+    Rag,
+    ReviewOutcome,
+    heat_map_entry,
+    matrix_cell_class,
+    most_sensitive_marking,
+    rag,
+    status_label,
+)
 from ..deadlines import (
     DeadlineFilter,
     DeadlineState,
@@ -47,6 +61,7 @@ from ..deadlines import (
     due_dates_by_kind,
     priority_overdue_first,
     response_deadline_state,
+    stale_after_months,
 )
 from ..filtersets import (
     ComparisonFilterSet,
@@ -220,14 +235,38 @@ def super_complaint_export(*, slug):
     return super_complaint, recommendations
 
 
-def recommendation_get(*, slug, number):
-    return get_object_or_404(
+def recommendation_get(*, slug, number, with_fingerprint=False):
+    """
+    The recommendation; `with_fingerprint`, with `fingerprint`: what its comparison is drawn
+    from (its responses, its recipients, the organisations), in the same query.
+    """
+    recommendations = (
         Recommendation.objects.select_related("super_complaint", "priority_changed_by")
         .with_recipients()
-        .prefetch_related("depends_on"),
-        super_complaint__slug=slug,
-        number=number,
+        .prefetch_related("depends_on")
     )
+    changes = {}
+    if with_fingerprint:
+        ours = OuterRef("pk")
+        changes = {
+            "responses": Response.objects.filter(recommendation=ours),
+            "recipients": Recommendation.recipient_groups.through.objects.filter(
+                recommendation=ours
+            ),
+            "organisations": Organisation.objects.all(),
+        }
+        recommendations = recommendations.annotate(
+            **{f"{name}_summary": _how_many_and_latest(queryset)
+               for name, queryset in changes.items()}
+        )
+    recommendation = get_object_or_404(recommendations, super_complaint__slug=slug, number=number)
+    if with_fingerprint:
+        recommendation.fingerprint = (
+            recommendation.pk, _isoformat(recommendation.updated_at),
+            _isoformat(recommendation.super_complaint.updated_at),
+            *(getattr(recommendation, f"{name}_summary") for name in changes),
+        )
+    return recommendation
 
 
 def comparison_queryset(*, recommendation, expected_ids):
@@ -264,13 +303,26 @@ def comparison_queryset(*, recommendation, expected_ids):
 
 @dataclass
 class Comparison:
+    """
+    A recommendation's comparison: who is expected to answer and when, and `rows`, the
+    organisations as filtered and sorted, worked out on first use (a page whose table is in
+    the cache never needs them).
+    """
+
     recommendation: Recommendation
     filterset: ComparisonFilterSet
-    rows: list
     expected_count: int
-    status_counts: Counter = field(default_factory=Counter)
     due_dates: list = field(default_factory=list)  # [(date, "police forces"), ...]
     expected_ids: frozenset = frozenset()
+    compute_rows: Callable = field(default=list, repr=False)
+
+    @cached_property
+    def rows(self):
+        return self.compute_rows()
+
+    @property
+    def status_counts(self):
+        return Counter(row.response_status or NO_RESPONSE for row in self.rows)
 
     @property
     def responded(self):
@@ -300,7 +352,8 @@ def withhold_sensitive_text(rows, readable):
 def recommendation_comparison(*, recommendation, filters, user):
     """
     Every organisation expected to respond to the recommendation, filtered and sorted by
-    `filters` (GET parameters) through ComparisonFilterSet, as `user` may read it. 3 queries.
+    `filters` (GET parameters) through ComparisonFilterSet, as `user` may read it. 2 queries,
+    and 1 more for the rows when they are used.
     """
     expected = expected_organisations_by_recommendation([recommendation])[recommendation.pk]
     queryset = comparison_queryset(
@@ -308,6 +361,23 @@ def recommendation_comparison(*, recommendation, filters, user):
     )
     readable = permissions.sensitive_readable_organisation_ids(user)
     filterset = ComparisonFilterSet(filters or None, queryset=queryset, sensitive_readable=readable)
+    return Comparison(
+        recommendation=recommendation,
+        filterset=filterset,
+        expected_count=len(expected),
+        expected_ids=frozenset(o.pk for o in expected),
+        due_dates=due_dates_by_kind(
+            recommendation=recommendation, kinds={o.kind for o in expected}
+        ),
+        compute_rows=lambda: _comparison_rows(recommendation, filterset, readable),
+    )
+
+
+def _comparison_rows(recommendation, filterset, readable):
+    """
+    The rows of the comparison: each organisation with its status, RAG, due date, deadline,
+    link and, when the reader may read it, the excerpt of its latest published text.
+    """
     rows = withhold_sensitive_text(list(filterset.qs), readable)
     today = timezone.localdate()
     url_of = response_urls(recommendation)
@@ -324,18 +394,23 @@ def recommendation_comparison(*, recommendation, filters, user):
         row.overdue = row.deadline.is_overdue
         row.response_url = url_of(row)
     wanted = filterset.form.cleaned_data.get("deadline", "") if filterset.is_valid() else ""
-    rows = [row for row in rows if deadline_matches(row.deadline, wanted)]
-    return Comparison(
-        recommendation=recommendation,
-        filterset=filterset,
-        rows=rows,
-        expected_count=len(expected),
-        status_counts=Counter(row.response_status or NO_RESPONSE for row in rows),
-        expected_ids=frozenset(o.pk for o in expected),
-        due_dates=due_dates_by_kind(
-            recommendation=recommendation, kinds={o.kind for o in expected}
-        ),
-    )
+    return [row for row in rows if deadline_matches(row.deadline, wanted)]
+
+
+def comparison_cache_key(*, comparison, filters, user):
+    """
+    What the comparison's table shows depends on, besides the recommendation's fingerprint
+    (`recommendation_get(with_fingerprint=True)`): the day and the stale age (deadlines), the
+    filters, and whose OFFICIAL-SENSITIVE text the reader may read (need-to-know: everyone's
+    for a reviewer, else their organisations' and those paired with them).
+    """
+    readable = permissions.sensitive_readable_organisation_ids(user)
+    return repr((
+        comparison.recommendation.fingerprint, timezone.localdate().isoformat(),
+        stale_after_months(),
+        [(name, filters.getlist(name) if filters else []) for name in comparison.filterset.filters],
+        "all" if readable is None else sorted(readable),
+    ))
 
 
 def row_deadline_state(row, *, today):
@@ -401,6 +476,18 @@ def side_by_side(*, recommendation, organisation_slugs, user):
 
 
 @dataclass
+class Heading:
+    """
+    A row or column heading of the matrix: a link to the recommendation or organisation, and
+    whether the recommendation is a priority (issue 14).
+    """
+
+    url: str
+    text: str
+    priority: bool = False
+
+
+@dataclass
 class Matrix:
     super_complaint: SuperComplaint
     recommendations: list
@@ -415,6 +502,29 @@ class Matrix:
             for i, organisation in enumerate(self.organisations)
         ]
 
+    def table(self, *, by_organisation=False):
+        """
+        The Grid of the matrix: recommendations as rows, or organisations when
+        `by_organisation`, so one template draws either way round.
+        """
+        recommendations = [Heading(r.get_absolute_url(), r.short_label, r.priority)
+                           for r in self.recommendations]
+        organisations = [Heading(o.get_absolute_url(), o.short_name) for o in self.organisations]
+        if by_organisation:
+            return Grid(recommendations, [
+                (heading, cells)
+                for heading, (_, cells) in zip(organisations, self.transposed(), strict=True)
+            ])
+        return Grid(organisations, [
+            (heading, cells) for heading, (_, cells) in zip(recommendations, self.rows, strict=True)
+        ])
+
+
+@dataclass
+class Grid:
+    columns: list  # [Heading]
+    lines: list  # [(Heading, [Cell, ...])]
+
 
 @dataclass
 class Cell:
@@ -422,28 +532,101 @@ class Cell:
     status: str | None = None
     label: str = ""
     url: str = ""
+    href: str = ""  # `url` relative to the matrix page: a third of the bytes of 1,000 links
+    css: str = ""  # choices.matrix_cell_class: the status's colour (and code, in the heat map)
+    code: str = ""  # the heat map's two letters
+    flag: str = ""  # "Closed" by a reviewer, or the deadline if it needs attention (.flag)
     rag: str = Rag.GREY
     closed: bool = False
-    where: str = ""  # "Force A, recommendation 4": the link text for screen readers
     marking: str = ""  # of the published position shown (exports give each row the most sensitive)
     deadline: DeadlineState | None = None
 
 
-def super_complaint_matrix(*, slug, filters):
+NOT_APPLICABLE_CELL = Cell(applicable=False)
+
+
+def matrix_get(*, slug):
     """
-    Recommendations x organisations with a status per cell, filtered by region and kind, and
-    to the priority recommendations (and the organisations they are addressed to) on asking.
+    The super-complaint of a matrix with `fingerprint`: what its cells are drawn from (its
+    responses, recommendations and their recipients, and the organisations), so a rendering
+    cached under it is shown only while none of that has changed. One query: index look-ups
+    over this super-complaint's rows only, so a publication elsewhere keeps its cache.
     """
-    super_complaint = get_object_or_404(SuperComplaint, slug=slug)
-    recommendations = list(super_complaint.recommendations.select_related("super_complaint"))
-    filterset = MatrixFilterSet(filters or None, queryset=Organisation.objects.none())
+    ours = OuterRef("pk")
+    changes = {
+        "responses": Response.objects.filter(recommendation__super_complaint=ours),
+        "recommendations": Recommendation.objects.filter(super_complaint=ours),
+        "recipients": Recommendation.recipient_groups.through.objects.filter(
+            recommendation__super_complaint=ours
+        ),
+        "organisations": Organisation.objects.all(),
+    }
+    super_complaint = get_object_or_404(
+        SuperComplaint.objects.annotate(
+            **{f"{name}_summary": _how_many_and_latest(queryset)
+               for name, queryset in changes.items()}
+        ),
+        slug=slug,
+    )
+    super_complaint.fingerprint = (
+        super_complaint.pk, _isoformat(super_complaint.updated_at),
+        *(getattr(super_complaint, f"{name}_summary") for name in changes),
+    )
+    return super_complaint
+
+
+def _how_many_and_latest(queryset):
+    """
+    "count|greatest pk|latest change" of `queryset`, as one scalar subquery (a single pass over
+    the rows): a row added, edited or deleted changes it. The recipient links have no
+    timestamps: their pks' sum stands in for the latest change.
+    """
+    latest = Max("updated_at") if hasattr(queryset.model, "updated_at") else Sum("pk")
+    summary = Concat(
+        Cast(Count("pk"), CharField()), Value("|"), Cast(Max("pk"), CharField()), Value("|"),
+        Cast(latest, CharField()),
+    )
+    return Subquery(
+        queryset.order_by().annotate(one=Value(1)).values("one").annotate(summary=summary)
+        .values("summary")
+    )
+
+
+def matrix_filters(*, filters):
+    """
+    The matrix's MatrixFilterSet, for its form and for `super_complaint_matrix`, which applies
+    it to the organisations expected to answer (`filter_queryset`) and, with "priority only",
+    to the recommendations.
+    """
+    return MatrixFilterSet(filters or None, queryset=Organisation.objects.none())
+
+
+def super_complaint_matrix(*, slug=None, filters, super_complaint=None, filterset=None):
+    """
+    Recommendations x organisations with a status per cell, filtered by region and kind (and to
+    the priority recommendations and the organisations they are addressed to, on asking), for
+    the super-complaint `slug` (or `super_complaint`, already fetched) through the
+    MatrixFilterSet of `filters` (or `filterset`, already built: `matrix_filters`).
+
+    Each cell's link, class, label and deadline flag are worked out here, so the template
+    prints them as they are: at national scale the matrix has about 1,100 cells.
+    """
+    if super_complaint is None:
+        super_complaint = get_object_or_404(SuperComplaint, slug=slug)
+    recommendations = list(super_complaint.recommendations.all())
+    for recommendation in recommendations:
+        recommendation.super_complaint = super_complaint  # for its URL and due dates
+    filterset = filterset or matrix_filters(filters=filters)
     if filterset.priority_only():
         recommendations = [r for r in recommendations if r.priority]
+    # The organisations depend on the recommendations shown, so they are chosen only now.
     expected = expected_organisations_by_recommendation(recommendations)
     expected_ids = {o.pk for organisations in expected.values() for o in organisations}
-    # The organisations depend on the recommendations shown, so the rows are set only now.
-    filterset.queryset = Organisation.objects.filter(pk__in=list(expected_ids))
-    organisations = list(filterset.qs.forces_first())
+    organisations = Organisation.objects.filter(pk__in=list(expected_ids))
+    if filterset.is_bound:
+        filterset.is_valid()  # the filters that are valid apply, as FilterSet.qs does
+        organisations = filterset.filter_queryset(organisations)
+    organisations = list(organisations.forces_first())
     answers = {
         (recommendation_id, organisation_id): (status, review, updated, first, marking, extended)
         for recommendation_id, organisation_id, status, review, updated, first, marking, extended
@@ -459,38 +642,50 @@ def super_complaint_matrix(*, slug, filters):
         )
     }
     today = timezone.localdate()
+    # The response pages sit beside the matrix: /super-complaints/<slug>/recommendations/...
+    # from /super-complaints/<slug>/matrix/, so "../recommendations/..." reaches them.
+    base = super_complaint.get_absolute_url()
     rows = []
     for recommendation in recommendations:
         url_of = response_urls(recommendation)
         applicable_ids = {o.pk for o in expected[recommendation.pk]}
+        due_by_kind = {}
         cells = []
         for organisation in organisations:
-            where = f"{organisation.short_name}, {recommendation.label.lower()}"
             status, review, updated, first, marking, extended = answers.get(
                 (recommendation.pk, organisation.pk), ("", None, None, None, None, None)
             )
-            applicable = organisation.pk in applicable_ids or bool(status)
-            if not applicable:
-                cells.append(Cell(applicable=False, where=where))
+            if not (organisation.pk in applicable_ids or status):
+                cells.append(NOT_APPLICABLE_CELL)
                 continue
+            closed = review == ReviewOutcome.CLOSED
+            if extended:
+                due_on = extended
+            else:
+                if organisation.kind not in due_by_kind:
+                    due_by_kind[organisation.kind] = due_date(
+                        recommendation=recommendation, kind=organisation.kind
+                    )
+                due_on = due_by_kind[organisation.kind]
+            deadline = deadline_state(
+                due_on=due_on, first_published_on=first, last_published_on=updated,
+                status=status, closed=closed, today=today,
+            )
+            url = url_of(organisation)
             cells.append(
                 Cell(
                     applicable=True,
                     status=status or None,
                     label=status_label(status),
-                    url=url_of(organisation),
+                    url=url,
+                    href="../" + url.removeprefix(base) if url.startswith(base) else url,
+                    css=matrix_cell_class(status, closed),
+                    code=heat_map_entry(status, closed)[0],
+                    flag=CLOSED_SHORT_LABEL if closed else deadline.flag,
                     rag=rag(status, review),
-                    closed=review == ReviewOutcome.CLOSED,
-                    where=where,
+                    closed=closed,
                     marking=marking if status else "",
-                    deadline=deadline_state(
-                        due_on=due_date(
-                            recommendation=recommendation, kind=organisation.kind,
-                            extended_to=extended,
-                        ),
-                        first_published_on=first, last_published_on=updated, status=status,
-                        closed=review == ReviewOutcome.CLOSED, today=today,
-                    ),
+                    deadline=deadline,
                 )
             )
         rows.append((recommendation, cells))

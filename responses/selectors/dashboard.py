@@ -11,7 +11,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Case, IntegerField, Subquery, Value, When
+from django.db.models import Max, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -23,12 +23,18 @@ from ..deadlines import priority_overdue_first
 from ..models import Response, ResponseUpdate
 from .deadlines import expected_responses
 from .figures import (
+    COUNT_NAMES,
     Figures,
-    answer_counts,
     cached_figures,
     completions_by_month,
     figure_source,
     months_old,
+    pack_months,
+    partitioned_answer_counts,
+    partitioned_counts,
+)
+from .figures import (
+    own_counts as own_figure_counts,
 )
 
 ENGLAND_AND_WALES = "England and Wales"
@@ -93,6 +99,9 @@ class Dashboard:
     # The shown organisations' answers to priority recommendations (ExpectedResponse rows),
     # priority overdue first: see `priority_answers`.
     priority: list = field(default_factory=list)
+    # What the figures were computed from (the figures' cache key and the organisations shown):
+    # with `focus`, the key of the rendered figures (templates/responses/dashboard.html).
+    figures_key: str = ""
 
     @property
     def shown_areas(self):
@@ -107,32 +116,70 @@ class Dashboard:
         """The most urgent few priority answers: the page stays small however many are marked."""
         return self.priority[:PRIORITY_LIMIT]
 
+    @property
+    def shown_names(self):
+        """"South Yorkshire Police and South Yorkshire Mayor": the organisations shown."""
+        return " and ".join(a.name for a in self.shown_areas)
 
-# The rows of the aggregates: grouped by super-complaint, kind and region of organisation, and
-# the organisation itself only when it is one of those shown (so a few thousand rows at most).
-GROUP_BY = ["recommendation__super_complaint_id", "organisation__kind", "organisation__region",
-            "shown"]
-
-
-def _shown(organisations):
-    return {"shown": Case(
-        *(When(organisation_id=o.pk, then=Value(o.pk)) for o in organisations),
-        default=Value(None), output_field=IntegerField(),
-    )}
+    @property
+    def against_names(self):
+        """What they are compared with: "Yorkshire and the Humber and England and Wales"."""
+        return " and ".join(a.name for a in self.areas[len(self.organisations):])
 
 
-def _in_area(area, kind, region, shown):
-    """Whether an aggregate row (by kind, region and shown organisation) belongs to `area`."""
-    if area.organisation_pk is not None:
-        return shown == area.organisation_pk
-    return kind in area.kinds and (area.region is None or region == area.region)
+# The national and regional figures are the same for every dashboard: counted by super-complaint,
+# kind and region of organisation, kept per super-complaint (figures.partitioned_counts). The
+# organisations shown have their own small count (their responses only).
+SUPER_COMPLAINT = "recommendation__super_complaint_id"
+AREA_GROUPS = ["organisation__kind", "organisation__region"]
 
 
-def _area_figures(area, source, counts):
+def _shared_counts(source):
+    """{super-complaint pk: {(kind, region): Counter}}: answer counts for regions and nations."""
+    return partitioned_counts(
+        source, name="answers-by-area", partition=SUPER_COMPLAINT,
+        compute=lambda only: partitioned_answer_counts(source, SUPER_COMPLAINT, AREA_GROUPS, only),
+    )
+
+
+def _shared_completions(source):
+    """{super-complaint pk: {(kind, region): Counter(month: completed)}}, as _shared_counts."""
+
+    def compute(only):
+        parts = defaultdict(dict)
+        for (kind, region, sc), months in completions_by_month(
+            source, group_by=AREA_GROUPS, only={SUPER_COMPLAINT: only}
+        ).items():
+            parts[sc][kind, region] = pack_months(months)
+        return dict(parts)
+
+    return partitioned_counts(
+        source, name="completions-by-area", partition=SUPER_COMPLAINT, compute=compute
+    )
+
+
+def _in_area(area, shared, own, names=None):
+    """
+    {super-complaint pk: Counter}: the counts of `area`, from the shared counts by kind and
+    region (`shared`, packed: numbers in the order of `names`, or (key, count) pairs) or, for
+    an organisation shown, its own (`own`: {sc: {pk: Counter}}).
+    """
     totals = defaultdict(Counter)
-    for (sc, kind, region, shown), row in counts.items():
-        if _in_area(area, kind, region, shown):
-            totals[sc].update(row)
+    if area.organisation_pk is not None:
+        for sc, by_organisation in own.items():
+            if area.organisation_pk in by_organisation:
+                totals[sc].update(by_organisation[area.organisation_pk])
+        return totals
+    for sc, groups in shared.items():
+        total = totals[sc]
+        for (kind, region), counts in groups.items():
+            if kind in area.kinds and (area.region is None or region == area.region):
+                for name, count in (zip(names, counts, strict=True) if names else counts):
+                    total[name] += count
+    return totals
+
+
+def _area_figures(area, source, totals):
     overall = Counter()
     for sc in source.super_complaints:
         expected = source.expected(area.organisation_ids, sc)
@@ -144,15 +191,12 @@ def _area_figures(area, source, counts):
     area.overall = Figures.assemble(area.expected_overall, overall)
 
 
-def _trend(area, source, completions):
+def _trend(area, source, by_offset):
     """
     The share of expected answers completed within m months of each report's publication, for
-    m = 0..TREND_MONTHS; only reports at least m months old count at month m.
+    m = 0..TREND_MONTHS; only reports at least m months old count at month m. `by_offset`:
+    {super-complaint pk: Counter(months after publication: completed)} of the area.
     """
-    by_offset = defaultdict(Counter)
-    for (kind, region, shown, sc), months in completions.items():
-        if _in_area(area, kind, region, shown):
-            by_offset[sc].update(months)
     ages = {
         pk: months_old(sc.report_published_on, source.today)
         for pk, sc in source.super_complaints.items()
@@ -179,8 +223,11 @@ def _trend(area, source, completions):
 
 def build_areas(*, organisations, source):
     """
-    The areas of a dashboard of `organisations` (1 or 2, a force and its body). 2 queries, none
-    when cached (under the figures' key: see `selectors.figures`).
+    The areas of a dashboard of `organisations` (1 or 2, a force and its body). 4 queries on an
+    empty cache: the organisations' own counts and completions (their few responses), and the
+    national and regional ones that every dashboard shares; after a publication, those shared
+    are counted again for the super-complaints changed only (+1 query each to find them, see
+    `figures.partitioned_counts`). None when cached (under the figures' key).
     """
     key = "-".join(str(o.pk) for o in organisations)
     return cached_figures(
@@ -206,13 +253,18 @@ def _build_areas(organisations, source):
         nation, nation,
         {pk for pk, kind in source.kinds.items() if kind in kinds}, kinds=kinds,
     ))
-    shown = _shown(organisations)
-    counts = answer_counts(source, group_by=GROUP_BY, annotations=shown)
-    completions = completions_by_month(source, group_by=GROUP_BY[1:], annotations=shown)
+    # The organisations' own counts: their few responses, counted directly.
+    own_counts, own_completions = defaultdict(dict), defaultdict(dict)
+    counts, completions = own_figure_counts(source, [o.pk for o in organisations])
+    for (sc, organisation_id), row in counts.items():
+        own_counts[sc][organisation_id] = row
+    for (organisation_id, sc), months in completions.items():
+        own_completions[sc][organisation_id] = months
+    shared_counts, shared_completions = _shared_counts(source), _shared_completions(source)
     for area, (colour, marker) in zip(areas, AREA_STYLES, strict=False):
         area.colour, area.marker = colour, marker
-        _area_figures(area, source, counts)
-        _trend(area, source, completions)
+        _area_figures(area, source, _in_area(area, shared_counts, own_counts, names=COUNT_NAMES))
+        _trend(area, source, _in_area(area, shared_completions, own_completions))
     return areas
 
 
@@ -220,8 +272,29 @@ def changes_since(*, organisations, since, limit=CHANGES_LIMIT):
     """
     Published updates since `since` (the latest ones when None) from the organisations shown,
     and from national bodies on the super-complaints where one of them awaits national guidance.
-    Newest first, at most `limit`. Two queries.
+    Newest first, at most `limit`. One query, and two more unless cached.
+
+    The `limit` latest updates are the same for every reader, and those published since any
+    moment are the ones among them published after it (were there more, all `limit` would be):
+    so only the latest are kept, under the latest change of the responses they can come from
+    (a publication changes its response; one by another force keeps them), and each reader's
+    last visit filters them.
     """
+    shown = [o.pk for o in organisations]
+    national = Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values("pk")
+    # Walks the index on updated_at from the newest: a few rows, as these are one in eight.
+    concerned = Response.objects.filter(
+        Q(organisation_id__in=shown) | Q(organisation_id__in=Subquery(national))
+    ).aggregate(last=Max("pk"), changed=Max("updated_at"))
+    latest = cached_figures(
+        ("changes", *shown, limit, concerned["last"],
+         concerned["changed"].isoformat() if concerned["changed"] else ""),
+        lambda: _latest_changes(organisations, limit),
+    )
+    return [update for update in latest if since is None or update.published_at > since]
+
+
+def _latest_changes(organisations, limit):
     shown = [o.pk for o in organisations]
     awaited = (
         Response.objects.filter(organisation_id__in=shown, current_status=Status.AWAITING_NATIONAL)
@@ -253,8 +326,6 @@ def changes_since(*, organisations, since, limit=CHANGES_LIMIT):
             "response__recommendation__super_complaint__short_title",
         )
     )
-    if since is not None:
-        updates = updates.filter(published_at__gt=since)
     return list(updates.order_by("-published_at", "-pk")[:limit])
 
 
@@ -300,10 +371,11 @@ def focus_on(dashboard, super_complaint):
 
 def dashboard_get(*, slug, today, last_visit=None, with_changes=True):
     """
-    The dashboard of the organisation `slug` and its paired force or body. 9 queries (the
-    organisation, the figures' source 4, the counts, the completions, the changes 2); 4 when
-    the figures are cached; + the priority answers (`priority_answers`: 2, or 4 when some
-    recommendation is a priority).
+    The dashboard of the organisation `slug` and its paired force or body. A fixed number of
+    queries (pinned in the tests): the organisation, the figures' source (2 fingerprints, and
+    3 more on an empty cache), the counts (`build_areas`) unless cached, the changes (1, and 2
+    more unless cached), and the priority answers (`priority_answers`: 2, or 4 when some
+    recommendation is a priority; read fresh so a new mark shows at once).
     """
     organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
     organisations = [organisation]
@@ -331,6 +403,7 @@ def dashboard_get(*, slug, today, last_visit=None, with_changes=True):
         ),
         trend_months=list(range(TREND_MONTHS + 1)),
         priority=priority_answers(organisations=organisations, today=today),
+        figures_key=repr((source.cache_key, [o.pk for o in organisations])),
     )
 
 
@@ -417,7 +490,7 @@ def dashboard_charts(dashboard):
     """The three charts of a dashboard, with the title stating each chart's main finding."""
     areas = dashboard.areas
     first, nation = areas[0], areas[-1]
-    shown = " and ".join(a.name for a in dashboard.shown_areas)
+    shown = dashboard.shown_names
     summary = grouped_bars(
         [
             (title, [(a.short_name, getattr(a.overall, attribute), a.colour) for a in areas])
@@ -456,11 +529,10 @@ def dashboard_charts(dashboard):
         "completed "
         f"{_percent(first.trend[year])}, against {_percent(nation.trend[year])} in {nation.name}"
     )
-    comparators = areas[len(dashboard.organisations):]
     return {
         "scope": dashboard.focus.short_title if dashboard.focus else "all super-complaints",
         "shown": shown,
-        "against": " and ".join(a.name for a in comparators),
+        "against": dashboard.against_names,
         "status_rows": [
             (label, [a.overall.statuses.get(code, 0) for a in areas])
             for code, label, _ in STATUS_ORDER

@@ -31,12 +31,6 @@ def status_short_label(code):
 
 
 @register.filter
-def heat_map_entry(cell):
-    """(code, label, tag class) of a matrix cell in the heat map: see choices.heat_map_entry."""
-    return choices.heat_map_entry(cell.status, cell.closed)
-
-
-@register.filter
 def status_tag_class(code):
     """The GOV.UK tag modifier of a status code (grey for no response yet)."""
     return choices.status_tag_class(code)

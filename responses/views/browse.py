@@ -5,6 +5,8 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from recommendations.models import SuperComplaint
@@ -12,7 +14,9 @@ from tracker.fragments import cached_fragment, data_fingerprint
 
 from .. import choices, exports, permissions
 from ..choices import Status
+from ..deadlines import stale_after_months
 from ..selectors import comparison as selectors
+from ..selectors.figures import CACHE_SECONDS
 
 MIN_SIDE_BY_SIDE, MAX_SIDE_BY_SIDE = 2, 4
 
@@ -104,7 +108,7 @@ class RecommendationDetailView(TemplateView):
 
     def get_comparison(self):
         recommendation = selectors.recommendation_get(
-            slug=self.kwargs["slug"], number=self.kwargs["number"]
+            slug=self.kwargs["slug"], number=self.kwargs["number"], with_fingerprint=True
         )
         return selectors.recommendation_comparison(
             recommendation=recommendation, filters=self.request.GET, user=self.request.user
@@ -120,6 +124,10 @@ class RecommendationDetailView(TemplateView):
             filter=comparison.filterset,
             statuses=Status,
             can_set_priority=permissions.can_set_priority(self.request.user),
+            table_key=selectors.comparison_cache_key(
+                comparison=comparison, filters=self.request.GET, user=self.request.user
+            ),
+            cache_seconds=CACHE_SECONDS,
             download=download_context(
                 self.request,
                 reverse(
@@ -168,12 +176,20 @@ class RecommendationCompareView(TemplateView):
 
 class MatrixView(TemplateView):
     template_name = "responses/matrix.html"
+    # What the matrix's rendering depends on besides the data: the filters and the layout.
+    VARIES_ON = ("region", "kind", "q", "priority", "orientation", "view")
 
-    def get_matrix(self):
-        return selectors.super_complaint_matrix(slug=self.kwargs["slug"], filters=self.request.GET)
+    def get_matrix(self, super_complaint=None, filterset=None):
+        return selectors.super_complaint_matrix(
+            slug=self.kwargs["slug"], filters=self.request.GET, super_complaint=super_complaint,
+            filterset=filterset,
+        )
 
     def get_context_data(self, **kwargs):
-        matrix = self.get_matrix()
+        super_complaint = selectors.matrix_get(slug=self.kwargs["slug"])
+        filterset = selectors.matrix_filters(filters=self.request.GET)
+        # Worked out only when the rendering is not in the cache (see matrix.html).
+        matrix = SimpleLazyObject(lambda: self.get_matrix(super_complaint, filterset))
         by_organisation = self.request.GET.get("orientation") == "organisations"
         organisations_as_rows = self.request.GET.copy()
         organisations_as_rows["orientation"] = "organisations"
@@ -196,15 +212,30 @@ class MatrixView(TemplateView):
             organisations_as_rows_query=organisations_as_rows.urlencode(),
             recommendations_as_rows_query=recommendations_as_rows.urlencode(),
             matrix=matrix,
-            super_complaint=matrix.super_complaint,
-            filter=matrix.filterset,
+            grid=SimpleLazyObject(lambda: matrix.table(by_organisation=by_organisation)),
+            matrix_key=self.cache_key(super_complaint),
+            cache_seconds=CACHE_SECONDS,
+            stale_months=stale_after_months(),
+            super_complaint=super_complaint,
+            filter=filterset,
             by_organisation=by_organisation,
-            transposed=matrix.transposed() if by_organisation else None,
+            transposed=SimpleLazyObject(lambda: matrix.transposed()) if by_organisation else None,
             download=download_context(
                 self.request, reverse("responses:matrix_export", args=[self.kwargs["slug"]])
             ),
             **kwargs,
         )
+
+    def cache_key(self, super_complaint):
+        """
+        The rendered matrix is the same for every reader: it depends on the data (the
+        super-complaint's fingerprint), the day and stale age (deadline flags), the filters and
+        the layout.
+        """
+        return repr((
+            super_complaint.fingerprint, timezone.localdate().isoformat(), stale_after_months(),
+            [(name, self.request.GET.getlist(name)) for name in self.VARIES_ON],
+        ))
 
 
 class MatrixExportView(ExportMixin, MatrixView):

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView, View
 
 from recommendations.models import Organisation
@@ -17,6 +18,7 @@ from .. import exports, permissions, services
 from ..deadlines import stale_after_months
 from ..selectors import dashboard as selectors
 from ..selectors import overview as overview_selectors
+from ..selectors.figures import CACHE_SECONDS
 from ..selectors.guidance import guidance_landed, organisations_awaiting
 from .browse import download_context
 
@@ -49,7 +51,12 @@ class OrganisationDashboardView(TemplateView):
             dashboard=dashboard,
             focus_error=focus_error,
             organisation=dashboard.organisation,
-            charts=selectors.dashboard_charts(dashboard),
+            # Drawn only when the rendered figures are not in the cache (see dashboard.html).
+            charts=SimpleLazyObject(lambda: selectors.dashboard_charts(dashboard)),
+            figures_key=repr(
+                (dashboard.figures_key, dashboard.focus.pk if dashboard.focus else "")
+            ),
+            cache_seconds=CACHE_SECONDS,
             guidance_landed=guidance_landed(
                 organisation_ids=[o.pk for o in dashboard.organisations]
             ),
@@ -124,5 +131,5 @@ class OverviewView(TemplateView):
                 if permissions.is_reviewer(self.request.user)
                 else None
             ),
-            stale_months=stale_after_months(), **kwargs
+            stale_months=stale_after_months(), cache_seconds=CACHE_SECONDS, **kwargs
         )

@@ -93,7 +93,8 @@ def test_contributor_writes_approver_publishes_other_force_sees_it(
 
     other.goto("/super-complaints/safe-to-share/matrix/")
     check_accessibility(other, "matrix")
-    cell = other.get_by_role("link", name="South Yorkshire, recommendation 4")
+    # The cell in rec 4's row and South Yorkshire's column links to the response by its status.
+    cell = other.locator('.app-matrix a[href$="/recommendations/4/south-yorkshire/"]')
     assert "In progress" in cell.inner_text()
 
     other.goto("/organisations/")

@@ -357,10 +357,23 @@ def test_the_heat_map_gives_each_response_a_code_a_label_and_a_key(client, publi
     assert 'class="app-heat-map-key"' in html
     for code, label in (("NS", "Not started"), ("C", "Completed"), ("NR", "No response yet")):
         assert f">{code}</span></dt>" in html and label in html
-    assert '<span aria-hidden="true">' in html  # the code, hidden from screen readers
-    first_cell = html.split('class="govuk-tag')[-1]
-    assert "govuk-visually-hidden" in first_cell  # ... which read the full status instead
+    # One link per response: its code on screen, its full status for screen readers and on
+    # hover or focus (visually hidden by the heat map's styles).
+    assert (
+        '<a class="s-c" href="../recommendations/1/force-a/">C<span>Completed</span></a>' in html
+    )
+    assert '<a class="s-nr" href="../recommendations/1/force-b/">NR<span>No response yet' in html
     # The filters keep the compact view and the switch goes back to full labels.
     assert '<input type="hidden" name="view" value="heat-map">' in html
     assert "Show full status labels" in html
     assert "app-heat-map" not in client.get(url).text
+
+
+def test_the_full_matrix_links_each_response_by_its_status(client, published):
+    client.force_login(published.contributor)
+    url = reverse("responses:matrix", args=[published.super_complaint.slug])
+    html = client.get(url, {"kind": "police_force"}).text
+    assert '<td><a class="s-c" href="../recommendations/1/force-a/">Completed</a></td>' in html
+    # Not addressed to the organisation: a blank cell, as the hint above the matrix says.
+    assert "<td></td>" in html
+    assert "A blank cell: the recommendation is not addressed to the organisation" in html

@@ -91,15 +91,20 @@ def test_the_export_has_the_due_date_and_deadline_of_the_filtered_rows(client, a
     ]
 
 
-def test_the_matrix_cell_title_says_the_deadline(client, answered):
+def test_the_matrix_flags_overdue_and_stale_responses(client, answered):
     client.force_login(answered.outsider)
     with at(JULY):
         page = client.get(reverse("responses:matrix", args=["safe-to-share"]))
-    assert 'title="In progress: Answered on time"' in page.text
-    assert 'title="No response yet: Overdue by 14 days"' in page.text
+    assert '../recommendations/1/force-a/">In progress</a>' in page.text  # answered on time
+    assert '../recommendations/1/force-b/">No response yet<small>Overdue</small></a>' in page.text
     # The local policing body's comments on rec 5 were due on 11 February 2021.
-    assert 'title="No response yet: Overdue by 140 days"' in page.text
-    assert "Force B, rec 1 – Overdue by 14 days" in page.text.replace("recommendation 1", "rec 1")
+    assert (
+        '../recommendations/5/force-a-pcc/">No response yet<small>Overdue</small></a>'
+        in page.text
+    )
+    with at(NEXT_MARCH):
+        page = client.get(reverse("responses:matrix", args=["safe-to-share"]))
+    assert '../recommendations/1/force-a/">In progress<small>Stale</small></a>' in page.text
 
 
 def test_the_organisation_page_shows_and_filters_deadlines(client, answered):

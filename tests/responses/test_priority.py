@@ -331,11 +331,23 @@ def test_the_matrix_tags_priority_rows_and_filters_to_them(world, client):
     # Only the organisations the priority recommendations are addressed to.
     assert [o.slug for o in matrix.organisations] == ["home-office"]
     assert '<option value="yes" selected>Priority only</option>' in priority.content.decode()
+    # The rendering is cached per filter: the page as drawn, not only its context, is narrowed.
+    assert "1 organisation, 1 recommendation." in priority.content.decode()
 
     export = client.get(
         reverse("responses:matrix_export", args=[world.super_complaint.slug]), {"priority": "yes"}
     )
     assert table(export)[1:] == [["2", "Yes", "No response yet", ""]]
+
+
+def test_a_cached_matrix_shows_a_new_priority_at_once(world, client):
+    client.force_login(world.contributor)
+    url = reverse("responses:matrix", args=[world.super_complaint.slug])
+    assert ">Priority</strong>" not in client.get(url).content.decode()  # now in the cache
+
+    mark(world, world.rec_2)
+
+    assert client.get(url).content.decode().count(">Priority</strong>") == 1
 
 
 def test_the_matrix_by_organisation_marks_the_priority_columns(world, client):
