@@ -149,6 +149,7 @@ def pages():
         "comparison filtered": rec.get_absolute_url() + "?region=North+West&sort=status",
         "comparison CSV": reverse("responses:recommendation_export", args=[sc.slug, "1"]),
         "matrix": reverse("responses:matrix", args=[sc.slug]),
+        "matrix heat map": reverse("responses:matrix", args=[sc.slug]) + "?view=heat-map",
         "organisation list": reverse("responses:organisation_list"),
         "organisation": reverse("responses:organisation_detail", args=["south-yorkshire"]),
         "response": reverse("responses:response_detail", args=[sc.slug, "1", "south-yorkshire"]),
