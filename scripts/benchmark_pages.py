@@ -196,35 +196,35 @@ def _time(client, name, url, runs):
           f"{len(connection.queries):>9}{len(response.content) / 1024:>9.0f}")
 
 
-@override_settings(DEBUG=True)  # so connection.queries records the queries
-def measure(runs):
-    user, _ = get_user_model().objects.get_or_create(username="bench.contributor")
+def signed_in_client(username, organisation_slug, role):
+    """
+    A test client signed in as `username`, a member of the organisation with `role`, with its
+    two-factor step done: an approver or reviewer owes a code, and the benchmark stands for a
+    finished sign-in.
+    """
+    user, _ = get_user_model().objects.get_or_create(username=username)
     Membership.objects.get_or_create(
-        user=user, organisation=Organisation.objects.get(slug="south-yorkshire"),
-        defaults={"role": Membership.Role.APPROVER},
+        user=user, organisation=Organisation.objects.get(slug=organisation_slug),
+        defaults={"role": role},
     )
     client = Client()
     client.force_login(user)
-    # An approver owes a two-factor code: the benchmark stands for a finished sign-in.
     session = client.session
     session[twofactor.VERIFIED] = "benchmark"
     session.save()
+    return client
+
+
+@override_settings(DEBUG=True)  # so connection.queries records the queries
+def measure(runs):
+    client = signed_in_client("bench.contributor", "south-yorkshire", Membership.Role.APPROVER)
     print(f"\n{'page':<28}{'median ms':>10}{'worst ms':>10}{'queries':>9}{'KB':>9}")
     for name, url in pages().items():
         _time(client, name, url, runs)
     # A national reviewer's overview also lists the overdue responses by chasing step (issue
     # 14): the expected answers of every organisation, cached under the progress fingerprint
     # (the worst time is the first, uncached, reading).
-    reviewer, _ = get_user_model().objects.get_or_create(username="bench.reviewer")
-    Membership.objects.get_or_create(
-        user=reviewer, organisation=Organisation.objects.get(slug="hmicfrs"),
-        defaults={"role": Membership.Role.REVIEWER},
-    )
-    reviewing = Client()
-    reviewing.force_login(reviewer)
-    session = reviewing.session
-    session[twofactor.VERIFIED] = "benchmark"
-    session.save()
+    reviewing = signed_in_client("bench.reviewer", "hmicfrs", Membership.Role.REVIEWER)
     _time(reviewing, "overview (reviewer)", reverse("responses:overview"), runs)
     _time(reviewing, "overview (reviewer) filtered",
           reverse("responses:overview") + "?super_complaint=bench-0", runs)

@@ -19,14 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchmark_pages  # noqa: E402  (sets up Django)
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from recommendations.models import Organisation, Recommendation, SuperComplaint  # noqa: E402
-from tracker.accounts import twofactor  # noqa: E402
+from recommendations.models import Recommendation, SuperComplaint  # noqa: E402
 from tracker.models import Membership  # noqa: E402
 
 
@@ -50,16 +47,9 @@ def pages():
 
 @override_settings(DEBUG=True)  # so connection.queries records the queries
 def measure(runs, heading):
-    user, _ = get_user_model().objects.get_or_create(username="bench.contributor")
-    Membership.objects.get_or_create(
-        user=user, organisation=Organisation.objects.get(slug="south-yorkshire"),
-        defaults={"role": Membership.Role.APPROVER},
+    client = benchmark_pages.signed_in_client(
+        "bench.contributor", "south-yorkshire", Membership.Role.APPROVER
     )
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[twofactor.VERIFIED] = "benchmark"
-    session.save()
     print(f"\n{heading}\n{'page':<28}{'median ms':>10}{'worst ms':>10}{'queries':>9}{'KB':>9}")
     for name, url in pages().items():
         benchmark_pages._time(client, name, url, runs)
