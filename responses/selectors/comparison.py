@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
-    CharField,
     Count,
     Exists,
     F,
@@ -24,11 +24,10 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat, NullIf
+from django.db.models.functions import NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -238,33 +237,19 @@ def super_complaint_export(*, slug):
 def recommendation_get(*, slug, number, with_fingerprint=False):
     """
     The recommendation; `with_fingerprint`, with `fingerprint`: what its comparison is drawn
-    from (its responses, its recipients, the organisations), in the same query.
+    from (its responses, its recipients, the organisations: `scope_fingerprint`, 1 query more).
     """
     recommendations = (
         Recommendation.objects.select_related("super_complaint", "priority_changed_by")
         .with_recipients()
         .prefetch_related("depends_on")
     )
-    changes = {}
-    if with_fingerprint:
-        ours = OuterRef("pk")
-        changes = {
-            "responses": Response.objects.filter(recommendation=ours),
-            "recipients": Recommendation.recipient_groups.through.objects.filter(
-                recommendation=ours
-            ),
-            "organisations": Organisation.objects.all(),
-        }
-        recommendations = recommendations.annotate(
-            **{f"{name}_summary": _how_many_and_latest(queryset)
-               for name, queryset in changes.items()}
-        )
     recommendation = get_object_or_404(recommendations, super_complaint__slug=slug, number=number)
     if with_fingerprint:
         recommendation.fingerprint = (
             recommendation.pk, _isoformat(recommendation.updated_at),
             _isoformat(recommendation.super_complaint.updated_at),
-            *(getattr(recommendation, f"{name}_summary") for name in changes),
+            *scope_fingerprint(recommendation_id=recommendation.pk),
         )
     return recommendation
 
@@ -549,47 +534,64 @@ def matrix_get(*, slug):
     """
     The super-complaint of a matrix with `fingerprint`: what its cells are drawn from (its
     responses, recommendations and their recipients, and the organisations), so a rendering
-    cached under it is shown only while none of that has changed. One query: index look-ups
-    over this super-complaint's rows only, so a publication elsewhere keeps its cache.
+    cached under it is shown only while none of that has changed. 2 queries: the
+    super-complaint and `scope_fingerprint`, index look-ups over this super-complaint's rows
+    only, so a publication elsewhere keeps its cache.
     """
-    ours = OuterRef("pk")
-    changes = {
-        "responses": Response.objects.filter(recommendation__super_complaint=ours),
-        "recommendations": Recommendation.objects.filter(super_complaint=ours),
-        "recipients": Recommendation.recipient_groups.through.objects.filter(
-            recommendation__super_complaint=ours
-        ),
-        "organisations": Organisation.objects.all(),
-    }
-    super_complaint = get_object_or_404(
-        SuperComplaint.objects.annotate(
-            **{f"{name}_summary": _how_many_and_latest(queryset)
-               for name, queryset in changes.items()}
-        ),
-        slug=slug,
-    )
+    super_complaint = get_object_or_404(SuperComplaint, slug=slug)
     super_complaint.fingerprint = (
         super_complaint.pk, _isoformat(super_complaint.updated_at),
-        *(getattr(super_complaint, f"{name}_summary") for name in changes),
+        *scope_fingerprint(super_complaint_id=super_complaint.pk),
     )
     return super_complaint
 
 
-def _how_many_and_latest(queryset):
+def scope_fingerprint(*, super_complaint_id=None, recommendation_id=None):
     """
-    "count|greatest pk|latest change" of `queryset`, as one scalar subquery (a single pass over
-    the rows): a row added, edited or deleted changes it. The recipient links have no
-    timestamps: their pks' sum stands in for the latest change.
+    What the responses, recommendations and recipients of one super-complaint (or of one
+    recommendation), and the organisations, look like now: each table's row count, greatest pk
+    and latest change, so a row added, edited or deleted changes it. The recipient links have
+    no timestamps: their pks' sum stands in for the latest change. One query.
+
+    Written as SQL rather than ORM subqueries: this runs on every matrix and comparison read,
+    and compiling the equivalent annotated queryset cost about 5 ms a request, against well
+    under 1 ms for running it.
     """
-    latest = Max("updated_at") if hasattr(queryset.model, "updated_at") else Sum("pk")
-    summary = Concat(
-        Cast(Count("pk"), CharField()), Value("|"), Cast(Max("pk"), CharField()), Value("|"),
-        Cast(latest, CharField()),
-    )
-    return Subquery(
-        queryset.order_by().annotate(one=Value(1)).values("one").annotate(summary=summary)
-        .values("summary")
-    )
+    quote = connection.ops.quote_name
+    links = Recommendation.recipient_groups.through
+    link_recommendation = quote(links._meta.get_field("recommendation").column)
+    if recommendation_id is not None:
+        in_scope, param = "= %s", recommendation_id
+    else:
+        in_scope = (
+            f"IN (SELECT {quote('id')} FROM {quote(Recommendation._meta.db_table)} "
+            f"WHERE {quote('super_complaint_id')} = %s)"
+        )
+        param = super_complaint_id
+
+    def summary(model, where, latest):
+        table = quote(model._meta.db_table)
+        return [f"(SELECT {aggregate} FROM {table}{where})"
+                for aggregate in ("COUNT(*)", f"MAX({quote('id')})", latest)]
+
+    updated = f"MAX({quote('updated_at')})"
+    columns, params = [], []
+    for model, where, latest in (
+        (Response, f" WHERE {quote('recommendation_id')} {in_scope}", updated),
+        (links, f" WHERE {link_recommendation} {in_scope}", f"SUM({quote('id')})"),
+    ):
+        columns += summary(model, where, latest)
+        params += [param] * 3
+    if recommendation_id is None:
+        columns += summary(
+            Recommendation, f" WHERE {quote('super_complaint_id')} = %s", updated
+        )
+        params += [param] * 3
+    columns += summary(Organisation, "", updated)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        row = cursor.fetchone()
+    return tuple(str(value) for value in row)
 
 
 def matrix_filters(*, filters):

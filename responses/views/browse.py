@@ -106,9 +106,13 @@ class RecommendationDetailView(TemplateView):
 
     template_name = "responses/recommendation_detail.html"
 
+    # The page's table is cached under the recommendation's fingerprint; a download is not.
+    cached_table = True
+
     def get_comparison(self):
         recommendation = selectors.recommendation_get(
-            slug=self.kwargs["slug"], number=self.kwargs["number"], with_fingerprint=True
+            slug=self.kwargs["slug"], number=self.kwargs["number"],
+            with_fingerprint=self.cached_table,
         )
         return selectors.recommendation_comparison(
             recommendation=recommendation, filters=self.request.GET, user=self.request.user
@@ -141,6 +145,8 @@ class RecommendationDetailView(TemplateView):
 
 class RecommendationExportView(ExportMixin, RecommendationDetailView):
     """Exactly the rows the recommendation page shows for the same filters."""
+
+    cached_table = False
 
     def get_table(self):
         return exports.comparison_table(comparison=self.get_comparison())

@@ -106,13 +106,16 @@ QUERY_COUNTS = {
     # title.
     "supercomplaint_list": 10,
     "supercomplaint_detail": 12,
-    # + the user's memberships and their own organisation's row, shown first (own_positions).
-    "recommendation_detail": 11,
+    # + the user's memberships and their own organisation's row, shown first (own_positions);
+    # + the fingerprint its table is cached under (comparison.scope_fingerprint: SQL, as the
+    # same subqueries compiled by the ORM cost more time than a round trip).
+    "recommendation_detail": 12,
     # + the reader's memberships: whose OFFICIAL-SENSITIVE text they may read (need-to-know).
     "recommendation_export": 10,
     "recommendation_compare": 9,
-    "matrix": 9,
-    "matrix_heat_map": 9,
+    # + the fingerprint its rendering is cached under (comparison.scope_fingerprint).
+    "matrix": 10,
+    "matrix_heat_map": 10,
     "matrix_export": 9,
     # On an empty cache: + the fingerprint of the data (tracker.fragments).
     "organisation_list": 5,
@@ -163,13 +166,13 @@ QUERY_COUNTS_CACHED = {
     "supercomplaint_detail": 4,
     "organisation_list": 3,
     "organisation_detail": 4,
-    # The matrix's rendering comes from the cache under its fingerprint (1 query, with the
-    # super-complaint): the recommendations, recipients, organisations and responses (5) do not
-    # run; the filter form's regions still do.
-    "matrix": 4,
-    "matrix_heat_map": 4,
+    # The matrix's rendering comes from the cache under its fingerprint (the super-complaint,
+    # then scope_fingerprint): the recommendations, recipients, organisations and responses (5)
+    # do not run; the filter form's regions still do.
+    "matrix": 5,
+    "matrix_heat_map": 5,
     # The comparison table (rows, deadlines, texts, and their rendering) comes from the cache
-    # under the recommendation's fingerprint (read with it), the reader's need to know and the
-    # filters: 1 query fewer, and most of the page's time.
-    "recommendation_detail": 10,
+    # under the recommendation's fingerprint, the reader's need to know and the filters: 1
+    # query fewer, and most of the page's time.
+    "recommendation_detail": 11,
 }
