@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from tracker.readonly_admin import ReadOnlyModelAdmin
+
 from .models import ReminderDigest, ReminderPreference
 
 
@@ -13,7 +15,7 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderDigest)
-class ReminderDigestAdmin(admin.ModelAdmin):
+class ReminderDigestAdmin(ReadOnlyModelAdmin):
     """What `send_reminders` sent: a record, read-only."""
 
     list_display = ("user", "sent_on", "email", "frequency", "overdue", "due_soon", "stale",
@@ -22,12 +24,3 @@ class ReminderDigestAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__first_name", "user__last_name", "email", "subject")
     list_select_related = ("user",)
     date_hierarchy = "sent_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from tracker.readonly_admin import ReadOnlyModelAdmin
+
 from .choices import WorkflowState
 from .models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate
 
@@ -88,27 +90,23 @@ class ResponseUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResponseReview)
-class ResponseReviewAdmin(admin.ModelAdmin):
+class ResponseReviewAdmin(ReadOnlyModelAdmin):
+    """A national reviewer's recorded decision, made by responses.services.response_review."""
+
     list_display = ("response", "outcome", "reviewer", "created_at")
     list_filter = ("outcome",)
     list_select_related = ("response__organisation", "response__recommendation__super_complaint",
                            "reviewer")
     search_fields = ("response__organisation__name", "comment")
 
-    # A review is a national reviewer's recorded decision (responses.services.response_review):
-    # the admin shows it and never writes one.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(ReadOnlyModelAdmin):
+    """
+    Requests for more time and their decisions, made on the response page
+    (responses.services.extension_request and extension_decide), where the rules are checked.
+    """
+
     list_display = ("response", "original_due_on", "requested_due_on", "decision",
                     "requested_at", "decided_by")
     list_filter = ("decision",)
@@ -116,34 +114,17 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
                            "decided_by")
     search_fields = ("response__organisation__name", "reason", "comment")
 
-    # Requests and decisions are made on the response page (responses.services.extension_...),
-    # where the rules are checked; the admin shows them and never writes one.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Chaser)
-class ChaserAdmin(admin.ModelAdmin):
+class ChaserAdmin(ReadOnlyModelAdmin):
+    """
+    Chasing letters, sent from the response page (responses.services.chaser_send), where the
+    ladder's rules are checked.
+    """
+
     list_display = ("response", "step", "sent_on", "sent_by", "sent_from")
     list_filter = ("step", "sent_from")
     list_select_related = ("response__organisation", "response__recommendation__super_complaint",
                            "sent_by", "sent_from")
     search_fields = ("response__organisation__name",)
     date_hierarchy = "sent_on"
-
-    # Letters are sent from the response page (responses.services.chaser_send), where the
-    # ladder's rules are checked; the admin shows them and never writes one.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
