@@ -104,7 +104,8 @@ def chase_refusal(*, organisation, deadline, answered, last_step, step=None):
         return ANSWERED.format(organisation=organisation.name), "answered"
     following = next_step(last_step)
     if step is not None and step != following:
-        if step <= (last_step or 0):
+        # A step already sent is stale; any other (a later one, or one made up) is a skip.
+        if step in ChaserStep.values and step <= (last_step or 0):
             sent = ChaserStep(step).label.lower()
             return STALE.format(sent=sent), "stale"
         if following is None:

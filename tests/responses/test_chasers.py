@@ -208,6 +208,16 @@ def test_a_double_submit_is_refused_with_the_reason_and_sends_nothing_more(due, 
     assert steps(due) == [1]
 
 
+@pytest.mark.parametrize("step", ["0", "-1", "5", "99", "abc", ""])
+def test_a_made_up_step_is_refused_and_sends_nothing(due, client, step):
+    client.force_login(due.reviewer)
+    with time_machine.travel(noon(DAYS[0])):
+        refused = client.post(chaser_url(due), {"step": step})
+
+    assert refused.status_code in (400, 409)
+    assert not Chaser.objects.exists()
+
+
 def test_a_response_not_overdue_offers_no_button_and_refuses_a_post(due, client):
     client.force_login(due.reviewer)
     with time_machine.travel(noon(DUE)):
