@@ -18,7 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 
 from responses.selectors.figures import CACHE_SECONDS
-from tracker.fragments import data_fingerprint
+from tracker.fingerprints import data_fingerprint
 
 # An ETag from the content, and 304 Not Modified for a matching If-None-Match.
 _etag = decorator_from_middleware(ConditionalGetMiddleware)
@@ -48,7 +48,7 @@ def _for_every_visitor(request):
 def _kept_page(view, request, args, kwargs):
     """
     The page for every signed-out visitor, rendered once and kept under the address, the day
-    and the fingerprint of the data (tracker.fragments.data_fingerprint, 1 query): a
+    and the fingerprint of the data (tracker.fingerprints.data_fingerprint, 1 query): a
     publication, a review, an import or an admin edit shows at once. Only 200 answers are kept.
     """
     parts = (

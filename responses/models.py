@@ -129,7 +129,7 @@ class Response(TimeStampedModel):
                 name="response_awaiting_review_idx",
             ),
             # The latest change: part of the fingerprint under which progress is cached
-            # (selectors.comparison.progress_fingerprint), found without a scan.
+            # (tracker.fingerprints), found without a scan.
             models.Index(fields=["updated_at"], name="response_updated_at_idx"),
         ]
         constraints = [

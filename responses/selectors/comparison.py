@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -20,7 +19,6 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -37,6 +35,7 @@ from recommendations.selectors import (
     audiences_by_recommendation,
     expected_organisations_by_recommendation,
 )
+from tracker.fingerprints import data_fingerprint, scope_fingerprint
 from tracker.richtext import html_excerpt
 
 from .. import permissions
@@ -138,35 +137,18 @@ def super_complaint_list():
     fingerprint of what progress is counted from, plus 4 on a cache miss.
 
     Progress is the same for every reader, so it is kept in Django's cache under the
-    fingerprint of the responses and recommendations (`progress_fingerprint`): a publication,
-    review or import shows at once.
+    fingerprint of the data (`data_fingerprint`): a publication, review or import shows at
+    once.
     """
     super_complaints = list(SuperComplaint.objects.all())
     by_super_complaint = cached_figures(
-        ("super-complaint-progress", *progress_fingerprint()), _progress_by_super_complaint
+        ("super-complaint-progress", *data_fingerprint()), _progress_by_super_complaint
     )
     for super_complaint in super_complaints:
         progress, count = by_super_complaint.get(super_complaint.pk, (Progress(), 0))
         super_complaint.progress = progress
         super_complaint.recommendation_count = count
     return super_complaints
-
-
-def progress_fingerprint():
-    """
-    What progress is counted from: the responses (the latest change and the latest pk) and the
-    recommendations (how many, the latest change: an import or an edit of recipients). Two
-    index look-ups, not a count of 60,000 responses: any publication, review or new response
-    changes it; a response deleted in the admin shows within `CACHE_SECONDS`.
-    """
-    responses = Response.objects.order_by().aggregate(changed=Max("updated_at"), last=Max("pk"))
-    recommendations = Recommendation.objects.order_by().aggregate(
-        count=Count("pk"), changed=Max("updated_at")
-    )
-    return (
-        responses["last"], _isoformat(responses["changed"]),
-        recommendations["count"], _isoformat(recommendations["changed"]),
-    )
 
 
 def _isoformat(moment):
@@ -546,54 +528,6 @@ def matrix_get(*, slug):
     return super_complaint
 
 
-def scope_fingerprint(*, super_complaint_id=None, recommendation_id=None):
-    """
-    What the responses, recommendations and recipients of one super-complaint (or of one
-    recommendation), and the organisations, look like now: each table's row count, greatest pk
-    and latest change, so a row added, edited or deleted changes it. The recipient links have
-    no timestamps: their pks' sum stands in for the latest change. One query.
-
-    Written as SQL rather than ORM subqueries: this runs on every matrix and comparison read,
-    and compiling the equivalent annotated queryset cost about 5 ms a request, against well
-    under 1 ms for running it.
-    """
-    quote = connection.ops.quote_name
-    links = Recommendation.recipient_groups.through
-    link_recommendation = quote(links._meta.get_field("recommendation").column)
-    if recommendation_id is not None:
-        in_scope, param = "= %s", recommendation_id
-    else:
-        in_scope = (
-            f"IN (SELECT {quote('id')} FROM {quote(Recommendation._meta.db_table)} "
-            f"WHERE {quote('super_complaint_id')} = %s)"
-        )
-        param = super_complaint_id
-
-    def summary(model, where, latest):
-        table = quote(model._meta.db_table)
-        return [f"(SELECT {aggregate} FROM {table}{where})"
-                for aggregate in ("COUNT(*)", f"MAX({quote('id')})", latest)]
-
-    updated = f"MAX({quote('updated_at')})"
-    columns, params = [], []
-    for model, where, latest in (
-        (Response, f" WHERE {quote('recommendation_id')} {in_scope}", updated),
-        (links, f" WHERE {link_recommendation} {in_scope}", f"SUM({quote('id')})"),
-    ):
-        columns += summary(model, where, latest)
-        params += [param] * 3
-    if recommendation_id is None:
-        columns += summary(
-            Recommendation, f" WHERE {quote('super_complaint_id')} = %s", updated
-        )
-        params += [param] * 3
-    columns += summary(Organisation, "", updated)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns), params)
-        row = cursor.fetchone()
-    return tuple(str(value) for value in row)
-
-
 def matrix_filters(*, filters):
     """
     The matrix's MatrixFilterSet, for its form and for `super_complaint_matrix`, which applies
@@ -787,7 +721,7 @@ def organisation_detail(*, slug, page=None, filters=None):
     super-complaint (`SUPER_COMPLAINTS_PER_PAGE` to a page), each with the organisation's current
     status, deadline state, link and a short summary, narrowed by the deadline filter in
     `filters` (DeadlineFilterSet). Returns (organisation, page of (super-complaint, rows),
-    filterset). 3 queries, plus 2 for the progress fingerprint and 2 on a cache miss.
+    filterset). 3 queries, plus 1 for the data's fingerprint and 2 on a cache miss.
 
     At national scale a force answers ~900 recommendations of 100 super-complaints: one page of
     them is readable, and the per-row link and summary are worked out here, for that page only,
@@ -803,7 +737,7 @@ def organisation_detail(*, slug, page=None, filters=None):
         number = 1
     key = (
         "organisation-page", organisation.pk, organisation.updated_at.isoformat(),
-        timezone.localdate().isoformat(), wanted or "all", number, *progress_fingerprint(),
+        timezone.localdate().isoformat(), wanted or "all", number, *data_fingerprint(),
     )
     rows, count, number = cached_figures(
         key, lambda: _organisation_page(organisation, wanted, number)

@@ -14,12 +14,12 @@ from django.utils import timezone
 from evidence.selectors import evidence_awaiting_review
 from recommendations.models import Recommendation
 from recommendations.selectors import audiences_by_recommendation
+from tracker.fingerprints import data_fingerprint
 
 from .. import permissions
 from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
 from ..deadlines import due_date, priority_overdue_first, response_deadline_state
 from ..models import Response, ResponseUpdate, response_urls
-from .comparison import progress_fingerprint
 from .figures import cached_figures
 from .guidance import guidance_landed
 
@@ -47,12 +47,12 @@ class OrganisationSummary:
 def summaries_fingerprint(memberships, progress=None):
     """
     What the organisation summaries of `memberships` are drawn from: the fingerprint of the
-    responses and recommendations (`progress`, or `progress_fingerprint()`: 2 queries) and each
+    data (`progress`, or `data_fingerprint()`: 1 query) and each
     organisation with its latest edit, so an edit of the organisation (kind, active) shows at
     once too.
     """
     return (
-        *(progress or progress_fingerprint()),
+        *(progress or data_fingerprint()),
         # Hashed: a user of several organisations would pass the 250 characters a cache key
         # may have.
         hashlib.sha256(
@@ -69,7 +69,7 @@ def organisation_summaries(*, memberships, fingerprint=None):
     status, and the gaps (nothing published yet), priority overdue first, then overdue.
 
     The same for every member of an organisation, so kept in Django's cache under the day and
-    `summaries_fingerprint` (pass it when already read): 2 queries for the fingerprint unless
+    `summaries_fingerprint` (pass it when already read): 1 query for the fingerprint unless
     given, plus 3 on a miss.
     """
     if not memberships:
@@ -240,11 +240,11 @@ def home_summary(*, user):
     """
     Everything the home page shows a signed-in user but the organisation summaries and the
     latest positions of others, which the view renders (and keeps rendered) from `memberships`
-    and `progress`, the fingerprint of the responses and recommendations.
+    and `progress`, the fingerprint of the data (`data_fingerprint`).
     """
     memberships = list(user.memberships.select_related("organisation"))
     organisation_ids = sorted(m.organisation_id for m in memberships)
-    progress = progress_fingerprint()
+    progress = data_fingerprint()
     review_list, review_count = awaiting_review(user=user)
     evidence_list, evidence_count = evidence_to_review(user=user)
     return {

@@ -11,13 +11,13 @@ from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import audiences_by_recommendation
+from tracker.fingerprints import data_fingerprint
 
 from .. import chasing
 from ..choices import ChaserStep, ExtensionDecision
 from ..deadlines import DeadlineState, deadline_state, due_date, priority_overdue_first
 from ..filtersets import OverviewFilterSet
 from ..models import Chaser, ExtensionRequest, Response, response_url
-from .comparison import progress_fingerprint
 from .figures import Figures, cached_figures, figure_source, figures_by_organisation
 
 # The chasing ladder lists this many overdue answers at most, in the order they are worked on.
@@ -151,14 +151,14 @@ def chasing_ladder(*, today, super_complaint=None):
     Every overdue answer (in one super-complaint, or all) by the step of the chasing ladder it
     has reached, in the order a reviewer works through them (`chasing.chase_order`): not chased
     yet first, longest overdue first. The same for every reviewer, so kept in Django's cache
-    under the day and the fingerprint of the responses (`progress_fingerprint`, which a letter
-    sent, a publication or an approved extension changes): 2 queries, plus 5 on a cache miss.
+    under the day and the fingerprint of the data (`data_fingerprint`, which a letter sent, a
+    publication or an approved extension changes): 1 query, plus 5 on a cache miss.
     Organisations of any region and kind: the overview's filters narrow its league table, and
     only a super-complaint chosen there narrows this list.
     """
     key = (
         "chasing-ladder", today.isoformat(), super_complaint.pk if super_complaint else "all",
-        *progress_fingerprint(),
+        *data_fingerprint(),
     )
     return cached_figures(key, lambda: _chasing_ladder(today, super_complaint))
 

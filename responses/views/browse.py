@@ -10,7 +10,8 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from recommendations.models import SuperComplaint
-from tracker.fragments import cached_fragment, data_fingerprint
+from tracker.fingerprints import data_fingerprint
+from tracker.fragments import cached_fragment
 
 from .. import choices, exports, permissions
 from ..choices import Status

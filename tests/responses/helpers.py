@@ -98,31 +98,30 @@ def answer_in_bulk(recommendation, organisation, as_of):
 QUERY_COUNTS = {
     # + the organisation's responses awaiting guidance (responses.selectors.guidance); the one
     # more query that checks whether it landed runs only when some response awaits something.
-    # On an empty cache; + the 2 queries of the progress fingerprint, under which what every
-    # member of an organisation sees the same is cached (QUERY_COUNTS_CACHED).
-    "home": 13,
+    # On an empty cache; + the fingerprint of the data (tracker.fingerprints), under which
+    # what every member of an organisation sees the same is cached (QUERY_COUNTS_CACHED).
+    "home": 12,
     # On an empty cache: + the fingerprint of the data the page's table or body is kept under
-    # (tracker.fragments.data_fingerprint); the detail also reads the super-complaint for its
-    # title.
-    "supercomplaint_list": 10,
+    # (tracker.fingerprints.data_fingerprint); the detail also reads the super-complaint for
+    # its title.
+    "supercomplaint_list": 9,
     "supercomplaint_detail": 12,
     # + the user's memberships and their own organisation's row, shown first (own_positions);
-    # + the fingerprint its table is cached under (comparison.scope_fingerprint: SQL, as the
-    # same subqueries compiled by the ORM cost more time than a round trip).
+    # + the fingerprint its table is cached under (tracker.fingerprints.scope_fingerprint: SQL, as
+    # the same subqueries compiled by the ORM cost more time than a round trip).
     "recommendation_detail": 12,
     # + the reader's memberships: whose OFFICIAL-SENSITIVE text they may read (need-to-know).
     "recommendation_export": 10,
     "recommendation_compare": 9,
-    # + the fingerprint its rendering is cached under (comparison.scope_fingerprint).
+    # + the fingerprint its rendering is cached under (tracker.fingerprints.scope_fingerprint).
     "matrix": 10,
     "matrix_heat_map": 10,
     "matrix_export": 9,
-    # On an empty cache: + the fingerprint of the data (tracker.fragments).
+    # On an empty cache: + the fingerprint of the data (tracker.fingerprints).
     "organisation_list": 5,
-    # On an empty cache, with the progress fingerprint (see "home"), + the organisation for
-    # the title and the fingerprint of the data its rows are rendered under
-    # (tracker.fragments).
-    "organisation_detail": 10,
+    # On an empty cache: + the organisation for the title and the fingerprint of the data its
+    # rows are kept and rendered under (tracker.fingerprints).
+    "organisation_detail": 9,
     # The downloads of the pages (any format): the page's queries, all pages of the organisation
     # at once (+ the reader's memberships: whose sensitive text they may read), and one more
     # for the super-complaint's markings.
@@ -148,11 +147,11 @@ QUERY_COUNTS = {
     "overview": 15,
 }
 
-# A national reviewer's overview also lists the chasing ladder (issue 14, section 2): the 2
-# queries of the progress fingerprint it is cached under, and on a cache miss the expected
-# answers (4 queries) and the steps each has reached (1).
-LADDER_QUERIES = 7
-LADDER_QUERIES_CACHED = 2
+# A national reviewer's overview also lists the chasing ladder (issue 14, section 2): the
+# fingerprint of the data it is cached under, and on a cache miss the expected answers (4
+# queries) and the steps each has reached (1).
+LADDER_QUERIES = 6
+LADDER_QUERIES_CACHED = 1
 
 # The same pages once what every reader sees the same is in the cache (the fingerprints still
 # run: a publication shows at once): the home page's organisation summaries (3 queries), its
@@ -161,13 +160,13 @@ LADDER_QUERIES_CACHED = 2
 # organisation list are rendered from the cache (session, user, the fingerprint of the data,
 # and the super-complaint or organisation for the title).
 QUERY_COUNTS_CACHED = {
-    "home": 8,
+    "home": 7,
     "supercomplaint_list": 3,
     "supercomplaint_detail": 4,
     "organisation_list": 3,
     "organisation_detail": 4,
     # The matrix's rendering comes from the cache under its fingerprint (the super-complaint,
-    # then scope_fingerprint): the recommendations, recipients, organisations and responses (5)
+    # then tracker.fingerprints.scope_fingerprint): the recommendations, recipients, organisations and responses (5)
     # do not run; the filter form's regions still do.
     "matrix": 5,
     "matrix_heat_map": 5,
