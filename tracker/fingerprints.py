@@ -14,6 +14,7 @@ so a row added, edited or deleted changes it, with one pass over each table's ro
 from django.db import connection
 from django.db.models import Max
 
+from evidence.models import EvidenceFile
 from recommendations.models import (
     OfficeHolder,
     Organisation,
@@ -21,7 +22,13 @@ from recommendations.models import (
     Recommendation,
     SuperComplaint,
 )
-from responses.models import Response
+from responses.models import (
+    Chaser,
+    ExtensionRequest,
+    Response,
+    ResponseReview,
+    ResponseUpdate,
+)
 
 # What the kept pages show: responses (their current position, review and dates), the
 # recommendations, and the reference data (reports, organisations, office holders, recipient
@@ -40,7 +47,9 @@ def _run(rows, params=()):
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(rows), params)
         found = sorted(cursor.fetchall())
-    return tuple("@".join(str(value) for value in row[1:]) for row in found)
+    # Without spaces (timestamps as ISO 8601): the figures' cache keys hold these as they are,
+    # and some cache backends refuse spaces in keys.
+    return tuple("@".join(str(value).replace(" ", "T") for value in row[1:]) for row in found)
 
 
 def data_fingerprint():
@@ -69,6 +78,25 @@ def responses_fingerprint():
     return (latest["last"], latest["changed"].isoformat() if latest["changed"] else "")
 
 
+def _summaries(parts):
+    """
+    One row per (model, where, params[, latest]) of `parts`: how many rows match, their
+    greatest pk and their latest change (`latest`, by default the greatest `updated_at`), as
+    one query.
+    """
+    rows, all_params = [], []
+    for n, (model, where, params, *latest) in enumerate(parts):
+        latest = latest[0] if latest else f"MAX({quote('updated_at')})"
+        # The latest change as text: UNION ALL wants one type per column, and some tables
+        # stand in a number for it.
+        rows.append(
+            f"SELECT {n}, COUNT(*), MAX({quote('id')}), CAST({latest} AS TEXT) "
+            f"FROM {_table(model)}{' WHERE ' + where if where else ''}"
+        )
+        all_params += params
+    return _run(rows, all_params)
+
+
 def scope_fingerprint(*, super_complaint_id=None, recommendation_id=None):
     """
     What the cells of one super-complaint's matrix (or one recommendation's comparison) are
@@ -87,24 +115,39 @@ def scope_fingerprint(*, super_complaint_id=None, recommendation_id=None):
             f"WHERE {quote('super_complaint_id')} = %s)"
         )
         param = super_complaint_id
-
-    def summary(model, latest=None):
-        # How many rows, the greatest pk and the latest change (as text: UNION ALL wants one
-        # type per column, and the links' stand-in is a number).
-        latest = latest or f"MAX({quote('updated_at')})"
-        return f"COUNT(*), MAX({quote('id')}), CAST({latest} AS TEXT) FROM {_table(model)}"
-
-    link_latest = f"SUM({quote('id')})"
-    rows = [
-        f"SELECT 1, {summary(Response)} WHERE {quote('recommendation_id')} {in_scope}",
-        f"SELECT 2, {summary(links, latest=link_latest)} "
-        f"WHERE {link_recommendation} {in_scope}",
-        f"SELECT 3, {summary(Organisation)}",
+    parts = [
+        (Response, f"{quote('recommendation_id')} {in_scope}", [param]),
+        (links, f"{link_recommendation} {in_scope}", [param], f"SUM({quote('id')})"),
+        (Organisation, "", []),
     ]
-    params = [param, param]
     if recommendation_id is None:
-        rows.append(
-            f"SELECT 4, {summary(Recommendation)} WHERE {quote('super_complaint_id')} = %s"
-        )
-        params.append(param)
-    return _run(rows, params)
+        parts.append((Recommendation, f"{quote('super_complaint_id')} = %s", [param]))
+    return _summaries(parts)
+
+
+def response_fingerprint(*, recommendation, organisation, response_id):
+    """
+    What one response's page is drawn from: the response (None when nobody has written one
+    yet), its updates, their files, its reviews, requests for more time and chasing letters,
+    and the recommendation, its super-complaint and the organisation (due dates, the priority
+    mark). The history comes from the audit log, which gains an entry only when one of these
+    rows is saved or deleted. One query of index look-ups.
+    """
+    by_response = f"{quote('response_id')} = %s"
+    of_response = [response_id or 0]
+    updates = (
+        f"{quote('update_id')} IN (SELECT {quote('id')} FROM {_table(ResponseUpdate)} "
+        f"WHERE {by_response})"
+    )
+    by_pk = f"{quote('id')} = %s"
+    return _summaries([
+        (Response, by_pk, of_response),
+        (ResponseUpdate, by_response, of_response),
+        (EvidenceFile, updates, of_response),
+        (ResponseReview, by_response, of_response),
+        (ExtensionRequest, by_response, of_response),
+        (Chaser, by_response, of_response),
+        (Recommendation, by_pk, [recommendation.pk]),
+        (SuperComplaint, by_pk, [recommendation.super_complaint_id]),
+        (Organisation, by_pk, [organisation.pk]),
+    ])

@@ -46,7 +46,8 @@ CACHE_SECONDS = 300
 
 def cached_figures(parts, compute):
     """Return the cached value under `parts` (with the figures' key), computing it on a miss."""
-    key = "figures:" + ":".join(str(part) for part in parts)
+    # Hashed: the fingerprints in `parts` would pass the 250 characters a cache key may have.
+    key = "figures:" + hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
     value = cache.get(key)
     if value is None:
         value = compute()

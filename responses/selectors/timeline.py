@@ -108,6 +108,21 @@ def response_target_get(*, super_complaint_slug, number, organisation_slug):
     return ResponseTarget(recommendation, organisation, response)
 
 
+def response_page_reader(*, target, user):
+    """
+    Who the response page is rendered for, as far as what it shows differs: the members of the
+    organisation and the national reviewers see drafts, letters and the actions of their role,
+    each their own (an approver may not sign off their own update); anyone else sees what
+    every other reader sees, with or without the OFFICIAL-SENSITIVE text (their need to know).
+    """
+    if (
+        target.organisation.pk in permissions.member_organisation_ids(user)
+        or permissions.is_reviewer(user)
+    ):
+        return ("member or reviewer", user.pk)
+    return ("reader", permissions.can_read_sensitive_for(user, target.organisation))
+
+
 def response_update_get(*, pk):
     """Return one update with its response, recommendation and organisation (one query)."""
     return get_object_or_404(

@@ -16,14 +16,18 @@ from evidence import services as evidence_services
 from evidence.forms import ReviewWithEvidenceForm
 from evidence.selectors import evidence_for_timeline, published_evidence_files
 from tracker import formstash
+from tracker.fingerprints import response_fingerprint
+from tracker.fragments import cached_for_reader
 
 from .. import models, permissions, services
-from ..choices import ReviewOutcome
+from ..choices import ReviewOutcome, Status
+from ..deadlines import stale_after_months
 from ..forms import ResponseUpdateForm, ReturnUpdateForm, initial_from_data
 from ..selectors.guidance import awaited_recommendation_suggestion, guidance_landed_on_response
 from ..selectors.history import response_history
 from ..selectors.timeline import (
     ResponseTarget,
+    response_page_reader,
     response_target_get,
     response_timeline,
     response_update_get,
@@ -108,10 +112,38 @@ class ResponsePageMixin(ResponseTargetMixin):
 
 
 class ResponseDetailView(ResponsePageMixin, TemplateView):
-    """One organisation's response to one recommendation, with its timeline and actions."""
+    """
+    One organisation's response to one recommendation, with its timeline and actions. The body
+    is kept rendered for each reader (`response_page_reader`) under the fingerprint of what it
+    is drawn from, so a publication, review, letter or upload shows at once.
+    """
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **self.get_page_context()}
+        target = self.get_target()
+        context = {
+            **super().get_context_data(**kwargs),
+            "recommendation": target.recommendation,
+            "organisation": target.organisation,
+            "response": target.response,
+        }
+        if target.response and target.response.current_status == Status.AWAITING_NATIONAL:
+            # Its banner says whether the awaited guidance has landed: drawn from other
+            # responses than this one, so rendered afresh.
+            return {**context, **self.get_page_context()}
+        context["body"] = cached_for_reader(
+            self.request,
+            "responses/_response_page.html",
+            key=(
+                *response_fingerprint(
+                    recommendation=target.recommendation, organisation=target.organisation,
+                    response_id=target.response.pk if target.response else None,
+                ),
+                stale_after_months(),
+                *response_page_reader(target=target, user=self.request.user),
+            ),
+            context=self.get_page_context,
+        )
+        return context
 
 
 # A service refusal because the update moved on meanwhile: 409 Conflict, with the form kept.

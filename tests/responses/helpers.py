@@ -166,8 +166,8 @@ QUERY_COUNTS_CACHED = {
     "organisation_list": 3,
     "organisation_detail": 4,
     # The matrix's rendering comes from the cache under its fingerprint (the super-complaint,
-    # then tracker.fingerprints.scope_fingerprint): the recommendations, recipients, organisations and responses (5)
-    # do not run; the filter form's regions still do.
+    # then tracker.fingerprints.scope_fingerprint): the recommendations, recipients,
+    # organisations and responses (5) do not run; the filter form's regions still do.
     "matrix": 5,
     "matrix_heat_map": 5,
     # The comparison table (rows, deadlines, texts, and their rendering) comes from the cache

@@ -268,7 +268,8 @@ def test_the_response_page_queries_do_not_grow_with_its_chasers(
     send_all(due, steps=sent)
     client.force_login(due.reviewer)
 
-    # RESPONSE_PAGE_QUERIES less the two evidence queries: there are no updates.
+    # RESPONSE_PAGE_QUERIES (on an empty cache) less the two evidence queries: there are no
+    # updates.
     with django_assert_num_queries(RESPONSE_PAGE_QUERIES - 2):
         page = client.get(response_url(due))
 
