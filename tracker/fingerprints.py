@@ -100,10 +100,10 @@ def _summaries(parts):
 def scope_fingerprint(*, super_complaint_id=None, recommendation_id=None):
     """
     What the cells of one super-complaint's matrix (or one recommendation's comparison) are
-    drawn from: its responses, its recommendations and their recipient groups, and the
-    organisations. Index look-ups over the rows in scope only, so a publication elsewhere keeps
-    what was kept. The recipient links have no timestamps: the sum of their pks stands in for
-    the latest change.
+    drawn from: its responses (and for a recommendation their updates), its recommendations
+    and their recipient groups, and the organisations. Index look-ups over the rows in scope
+    only, so a publication elsewhere keeps what was kept. The recipient links have no
+    timestamps: the sum of their pks stands in for the latest change.
     """
     links = Recommendation.recipient_groups.through
     link_recommendation = quote(links._meta.get_field("recommendation").column)
@@ -122,6 +122,15 @@ def scope_fingerprint(*, super_complaint_id=None, recommendation_id=None):
     ]
     if recommendation_id is None:
         parts.append((Recommendation, f"{quote('super_complaint_id')} = %s", [param]))
+    else:
+        # A recommendation's page also says which of the reader's own responses has an update
+        # awaiting sign-off: an update submitted changes no response.
+        parts.append((
+            ResponseUpdate,
+            f"{quote('response_id')} IN (SELECT {quote('id')} FROM {_table(Response)} "
+            f"WHERE {quote('recommendation_id')} = %s)",
+            [param],
+        ))
     return _summaries(parts)
 
 

@@ -216,24 +216,46 @@ def super_complaint_export(*, slug):
     return super_complaint, recommendations
 
 
-def recommendation_get(*, slug, number, with_fingerprint=False):
-    """
-    The recommendation; `with_fingerprint`, with `fingerprint`: what its comparison is drawn
-    from (its responses, its recipients, the organisations: `scope_fingerprint`, 1 query more).
-    """
+def recommendation_get(*, slug, number):
+    """The recommendation, with its super-complaint, recipients and what it depends on."""
     recommendations = (
         Recommendation.objects.select_related("super_complaint", "priority_changed_by")
         .with_recipients()
         .prefetch_related("depends_on")
     )
-    recommendation = get_object_or_404(recommendations, super_complaint__slug=slug, number=number)
-    if with_fingerprint:
-        recommendation.fingerprint = (
-            recommendation.pk, _isoformat(recommendation.updated_at),
-            _isoformat(recommendation.super_complaint.updated_at),
-            *scope_fingerprint(recommendation_id=recommendation.pk),
-        )
+    return get_object_or_404(recommendations, super_complaint__slug=slug, number=number)
+
+
+def recommendation_heading(*, slug, number):
+    """
+    The recommendation with its super-complaint and nothing else (the page's title and
+    breadcrumbs), and `fingerprint`: what its comparison is drawn from (the two, its responses
+    and their updates, its recipients, the organisations: `scope_fingerprint`). 2 queries.
+    """
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("super_complaint"),
+        super_complaint__slug=slug, number=number,
+    )
+    recommendation.fingerprint = (
+        recommendation.pk, _isoformat(recommendation.updated_at),
+        _isoformat(recommendation.super_complaint.updated_at),
+        *scope_fingerprint(recommendation_id=recommendation.pk),
+    )
     return recommendation
+
+
+def comparison_reader(user):
+    """
+    Who a recommendation's page is rendered for, as far as it differs: their organisations and
+    roles (their own positions first, and whether they may add an update), whether they are a
+    national reviewer (who marks priorities), and whose OFFICIAL-SENSITIVE text they may read.
+    """
+    readable = permissions.sensitive_readable_organisation_ids(user)
+    return (
+        sorted(permissions.roles_by_organisation(user).items()),
+        permissions.is_reviewer(user),
+        "all" if readable is None else sorted(readable),
+    )
 
 
 def comparison_queryset(*, recommendation, expected_ids):
@@ -367,7 +389,7 @@ def _comparison_rows(recommendation, filterset, readable):
 def comparison_cache_key(*, comparison, filters, user):
     """
     What the comparison's table shows depends on, besides the recommendation's fingerprint
-    (`recommendation_get(with_fingerprint=True)`): the day and the stale age (deadlines), the
+    (`recommendation_heading`): the day and the stale age (deadlines), the
     filters, and whose OFFICIAL-SENSITIVE text the reader may read (need-to-know: everyone's
     for a reviewer, else their organisations' and those paired with them).
     """

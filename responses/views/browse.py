@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -11,11 +12,12 @@ from django.views.generic import TemplateView
 
 from recommendations.models import SuperComplaint
 from tracker.fingerprints import data_fingerprint
-from tracker.fragments import cached_fragment
+from tracker.fragments import cached_for_reader, cached_fragment
 
 from .. import choices, exports, permissions
 from ..choices import Status
 from ..deadlines import stale_after_months
+from ..filtersets import ComparisonFilterSet
 from ..selectors import comparison as selectors
 from ..selectors.figures import CACHE_SECONDS
 
@@ -103,51 +105,74 @@ class SuperComplaintExportView(ExportMixin, TemplateView):
 
 
 class RecommendationDetailView(TemplateView):
-    """A recommendation and every expected organisation's current position, filterable."""
+    """
+    A recommendation and every expected organisation's current position, filterable. The body
+    is kept rendered for each kind of reader (`comparison_reader`) under the recommendation's
+    fingerprint and the filters, so a publication shows at once.
+    """
 
     template_name = "responses/recommendation_detail.html"
 
-    # The page's table is cached under the recommendation's fingerprint; a download is not.
-    cached_table = True
-
     def get_comparison(self):
         recommendation = selectors.recommendation_get(
-            slug=self.kwargs["slug"], number=self.kwargs["number"],
-            with_fingerprint=self.cached_table,
+            slug=self.kwargs["slug"], number=self.kwargs["number"]
         )
         return selectors.recommendation_comparison(
             recommendation=recommendation, filters=self.request.GET, user=self.request.user
         )
 
     def get_context_data(self, **kwargs):
-        comparison = self.get_comparison()
+        heading = selectors.recommendation_heading(
+            slug=self.kwargs["slug"], number=self.kwargs["number"]
+        )
+        user = self.request.user
+        key = (*heading.fingerprint, stale_after_months(), sorted(self.request.GET.lists()),
+               *selectors.comparison_reader(user))
+        # Kept only for the filters the page knows: a made-up parameter (echoed into the
+        # download form) is rendered afresh rather than filling the cache.
+        if set(self.request.GET) <= set(ComparisonFilterSet.base_filters):
+            body = cached_for_reader(
+                self.request, "responses/_recommendation_page.html", key=key,
+                context=lambda: self.get_body_context(heading.fingerprint),
+            )
+        else:
+            body = render_to_string(
+                "responses/_recommendation_page.html",
+                self.get_body_context(heading.fingerprint), request=self.request,
+            )
         return super().get_context_data(
-            comparison=comparison,
-            own_positions=selectors.own_positions(comparison=comparison, user=self.request.user),
-            recommendation=comparison.recommendation,
-            super_complaint=comparison.recommendation.super_complaint,
-            filter=comparison.filterset,
-            statuses=Status,
-            can_set_priority=permissions.can_set_priority(self.request.user),
-            table_key=selectors.comparison_cache_key(
+            recommendation=heading, super_complaint=heading.super_complaint, body=body, **kwargs
+        )
+
+    def get_body_context(self, fingerprint):
+        comparison = self.get_comparison()
+        comparison.recommendation.fingerprint = fingerprint
+        return {
+            "comparison": comparison,
+            "own_positions": selectors.own_positions(
+                comparison=comparison, user=self.request.user
+            ),
+            "recommendation": comparison.recommendation,
+            "super_complaint": comparison.recommendation.super_complaint,
+            "filter": comparison.filterset,
+            "statuses": Status,
+            "can_set_priority": permissions.can_set_priority(self.request.user),
+            "table_key": selectors.comparison_cache_key(
                 comparison=comparison, filters=self.request.GET, user=self.request.user
             ),
-            cache_seconds=CACHE_SECONDS,
-            download=download_context(
+            "cache_seconds": CACHE_SECONDS,
+            "download": download_context(
                 self.request,
                 reverse(
                     "responses:recommendation_export",
                     args=[self.kwargs["slug"], self.kwargs["number"]],
                 ),
             ),
-            **kwargs,
-        )
+        }
 
 
 class RecommendationExportView(ExportMixin, RecommendationDetailView):
     """Exactly the rows the recommendation page shows for the same filters."""
-
-    cached_table = False
 
     def get_table(self):
         return exports.comparison_table(comparison=self.get_comparison())

@@ -107,9 +107,10 @@ QUERY_COUNTS = {
     "supercomplaint_list": 9,
     "supercomplaint_detail": 12,
     # + the user's memberships and their own organisation's row, shown first (own_positions);
-    # + the fingerprint its table is cached under (tracker.fingerprints.scope_fingerprint: SQL, as
-    # the same subqueries compiled by the ORM cost more time than a round trip).
-    "recommendation_detail": 12,
+    # + the recommendation and its super-complaint alone for the title, and the fingerprint its
+    # body and table are kept under (tracker.fingerprints.scope_fingerprint: SQL, as the same
+    # subqueries compiled by the ORM cost more time than a round trip).
+    "recommendation_detail": 13,
     # + the reader's memberships: whose OFFICIAL-SENSITIVE text they may read (need-to-know).
     "recommendation_export": 10,
     "recommendation_compare": 9,
@@ -170,8 +171,9 @@ QUERY_COUNTS_CACHED = {
     # organisations and responses (5) do not run; the filter form's regions still do.
     "matrix": 5,
     "matrix_heat_map": 5,
-    # The comparison table (rows, deadlines, texts, and their rendering) comes from the cache
-    # under the recommendation's fingerprint, the reader's need to know and the filters: 1
-    # query fewer, and most of the page's time.
-    "recommendation_detail": 11,
+    # The comparison's body (its own positions, rows, deadlines, texts, and their rendering)
+    # comes from the cache under the recommendation's fingerprint, the reader's organisations,
+    # roles and need to know, and the filters: session, user, the recommendation for the
+    # title, the fingerprint and the reader's memberships.
+    "recommendation_detail": 5,
 }

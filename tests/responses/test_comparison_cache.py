@@ -8,8 +8,9 @@ reader without a need to know through the cache.
 import pytest
 
 from responses.choices import WITHHELD_TEXT, Marking, Status
-from tests.conftest import published_update
-from tests.responses.helpers import QUERY_COUNTS_CACHED
+from tests.conftest import make_user, published_update, submitted_update
+from tests.responses.helpers import QUERY_COUNTS, QUERY_COUNTS_CACHED
+from tracker.models import Membership
 
 SECRET = "Covert tactics are described here."
 
@@ -62,3 +63,64 @@ def test_the_comparison_is_cached_per_filter(client, world):
     assert "Showing 2 organisations" in client.get(url).text
     assert "Showing 1 organisation." in client.get(url, {"status": "completed"}).text
     assert "Showing 1 organisation." in client.get(url, {"region": "South West"}).text
+
+
+# The whole body is kept per kind of reader (comparison_reader): their organisations and
+# roles, whether they are a national reviewer, and their need to know.
+
+
+def test_an_update_submitted_for_sign_off_shows_at_once_in_the_readers_own_position(
+    client, world, django_assert_num_queries
+):
+    url = world.rec_1.get_absolute_url()
+    client.force_login(world.approver)
+    client.get(url)
+    with django_assert_num_queries(QUERY_COUNTS_CACHED["recommendation_detail"]):
+        assert "awaiting sign-off" not in client.get(url).text
+
+    # Submitting an update changes no response, only its updates (the fingerprint reads both).
+    submitted_update(world, organisation=world.force_a, recommendation=world.rec_1)
+
+    assert "awaiting sign-off</a>" in client.get(url).text
+
+
+def test_what_is_kept_for_a_reviewer_or_a_member_is_not_shown_to_other_readers(client, world):
+    url = world.rec_1.get_absolute_url()
+    client.force_login(world.reviewer)
+    assert "Mark as priority" in client.get(url).text
+    client.force_login(world.contributor)
+    page = client.get(url).text
+    assert "Mark as priority" not in page
+    assert "Your organisation's response" in page and "Add an update" in page
+
+    client.force_login(world.other_contributor)  # Force B: its own position, not Force A's
+    page = client.get(url).text
+    assert "Force B Constabulary</h3>" in page and "Force A Police</h3>" not in page
+    client.force_login(world.outsider)
+    page = client.get(url).text
+    assert "Your organisation" not in page and "Add an update" not in page
+
+
+def test_readers_alike_share_what_is_kept(client, world, django_assert_num_queries):
+    url = world.rec_1.get_absolute_url()
+    client.force_login(world.contributor)
+    client.get(url)
+    colleague = make_user("alina", world.force_a, Membership.Role.CONTRIBUTOR)
+    client.force_login(colleague)
+
+    with django_assert_num_queries(QUERY_COUNTS_CACHED["recommendation_detail"]):
+        page = client.get(url).text
+
+    assert "Your organisation's response" in page
+
+
+def test_a_made_up_parameter_is_rendered_afresh_not_kept(client, world, django_assert_num_queries):
+    url = world.rec_1.get_absolute_url()
+    client.force_login(world.contributor)
+    client.get(url, {"made-up": "1"})
+
+    # The table inside is kept (its key has the known filters only); the body is not.
+    with django_assert_num_queries(QUERY_COUNTS["recommendation_detail"] - 1):
+        page = client.get(url, {"made-up": "1"})
+
+    assert page.status_code == 200 and "Showing 2 organisations" in page.text
