@@ -11,6 +11,8 @@ ValidationError the views answer with 409, and an edit made on a stale copy is r
 (`StaleUpdate`) rather than overwriting a colleague's text.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -505,21 +507,29 @@ def chaser_send(
     return chaser
 
 
+# Opening a dashboard again within this time is the same visit (a reload, another chart):
+# the bookmark is not written again, so a reader's reloads do not queue on its row.
+SAME_VISIT = datetime.timedelta(minutes=1)
+
+
 def dashboard_visit_record(*, user, organisation):
     """
     Record that `user` opened `organisation`'s dashboard now and return when they last did
     before (None the first time). Any signed-in user may read any dashboard; the visit is only
-    their own bookmark. One query to read, one upsert to write, so two tabs cannot collide.
+    their own bookmark. One query to read, and one upsert to write (so two tabs cannot
+    collide) unless the last visit was less than SAME_VISIT ago.
     """
     previous = (
         DashboardVisit.objects.filter(user=user, organisation=organisation)
         .values_list("seen_at", flat=True)
         .first()
     )
-    DashboardVisit.objects.bulk_create(
-        [DashboardVisit(user=user, organisation=organisation, seen_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["user", "organisation"],
-        update_fields=["seen_at"],
-    )
+    now = timezone.now()
+    if previous is None or now - previous >= SAME_VISIT:
+        DashboardVisit.objects.bulk_create(
+            [DashboardVisit(user=user, organisation=organisation, seen_at=now)],
+            update_conflicts=True,
+            unique_fields=["user", "organisation"],
+            update_fields=["seen_at"],
+        )
     return previous

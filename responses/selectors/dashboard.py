@@ -11,7 +11,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Max, Q, Subquery
+from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -92,8 +92,6 @@ class Dashboard:
     areas: list  # the organisations shown, then region, then England and Wales
     super_complaints: list  # those the organisations shown must answer, newest first
     today: datetime.date
-    last_visit: datetime.datetime | None = None
-    changes: list = field(default_factory=list)
     trend_months: list = field(default_factory=list)
     focus: object = None  # the one super-complaint the charts show, or None for all
     # The shown organisations' answers to priority recommendations (ExpectedResponse rows),
@@ -268,28 +266,20 @@ def _build_areas(organisations, source):
     return areas
 
 
-def changes_since(*, organisations, since, limit=CHANGES_LIMIT):
+def changes_since(*, organisations, since, fingerprint, limit=CHANGES_LIMIT):
     """
     Published updates since `since` (the latest ones when None) from the organisations shown,
     and from national bodies on the super-complaints where one of them awaits national guidance.
-    Newest first, at most `limit`. One query, and two more unless cached.
+    Newest first, at most `limit`. No query while kept, two otherwise.
 
     The `limit` latest updates are the same for every reader, and those published since any
     moment are the ones among them published after it (were there more, all `limit` would be):
-    so only the latest are kept, under the latest change of the responses they can come from
-    (a publication changes its response; one by another force keeps them), and each reader's
-    last visit filters them.
+    so only the latest are kept, under `fingerprint` (the data's, which any publication
+    changes), and each reader's last visit filters them.
     """
     shown = [o.pk for o in organisations]
-    national = Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values("pk")
-    # Walks the index on updated_at from the newest: a few rows, as these are one in eight.
-    concerned = Response.objects.filter(
-        Q(organisation_id__in=shown) | Q(organisation_id__in=Subquery(national))
-    ).aggregate(last=Max("pk"), changed=Max("updated_at"))
     latest = cached_figures(
-        ("changes", *shown, limit, concerned["last"],
-         concerned["changed"].isoformat() if concerned["changed"] else ""),
-        lambda: _latest_changes(organisations, limit),
+        ("changes", *shown, limit, *fingerprint), lambda: _latest_changes(organisations, limit)
     )
     return [update for update in latest if since is None or update.published_at > since]
 
@@ -369,18 +359,27 @@ def focus_on(dashboard, super_complaint):
     return replace(dashboard, areas=areas, focus=super_complaint)
 
 
-def dashboard_get(*, slug, today, last_visit=None, with_changes=True):
+def dashboard_organisations(*, slug):
     """
-    The dashboard of the organisation `slug` and its paired force or body. A fixed number of
-    queries (pinned in the tests): the organisation, the figures' source (2 fingerprints, and
-    3 more on an empty cache), the counts (`build_areas`) unless cached, the changes (1, and 2
-    more unless cached), and the priority answers (`priority_answers`: 2, or 4 when some
-    recommendation is a priority; read fresh so a new mark shows at once).
+    The organisation `slug` and the organisations its dashboard shows: itself and its paired
+    force or body while that is active. 1 query.
     """
     organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
     organisations = [organisation]
     if organisation.paired and organisation.paired.active:
         organisations.append(organisation.paired)
+    return organisation, organisations
+
+
+def dashboard_get(*, slug, today):
+    """
+    The dashboard of the organisation `slug` and its paired force or body. A fixed number of
+    queries (pinned in the tests): the organisation, the figures' source (2 fingerprints, and
+    3 more on an empty cache), the counts (`build_areas`) unless cached, and the priority
+    answers (`priority_answers`: 2, or 4 when some recommendation is a priority). What changed
+    since the reader's last visit is theirs: `changes_since`.
+    """
+    organisation, organisations = dashboard_organisations(slug=slug)
     source = figure_source(today=today)
     areas = build_areas(organisations=organisations, source=source)
     shown_super_complaints = set()
@@ -397,10 +396,6 @@ def dashboard_get(*, slug, today, last_visit=None, with_changes=True):
         areas=areas,
         super_complaints=super_complaints,
         today=today,
-        last_visit=last_visit,
-        changes=(
-            changes_since(organisations=organisations, since=last_visit) if with_changes else []
-        ),
         trend_months=list(range(TREND_MONTHS + 1)),
         priority=priority_answers(organisations=organisations, today=today),
         figures_key=repr((source.cache_key, [o.pk for o in organisations])),

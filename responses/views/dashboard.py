@@ -5,14 +5,17 @@ user may read any of them: they show published positions only. Reads come from
 through `services.dashboard_visit_record`.
 """
 
+import functools
+
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView, View
 
-from recommendations.models import Organisation
+from tracker.fingerprints import data_fingerprint
+from tracker.fragments import cached_fragment
 
 from .. import exports, permissions, services
 from ..deadlines import stale_after_months
@@ -24,49 +27,73 @@ from .browse import download_context
 
 
 class OrganisationDashboardView(TemplateView):
-    """An organisation and its paired force or body, against its region and the nation."""
+    """
+    An organisation and its paired force or body, against its region and the nation. What
+    changed since the reader's last visit is theirs; the rest is the same for every reader and
+    kept rendered under the fingerprint of the data (a publication shows at once).
+    """
 
     template_name = "responses/dashboard.html"
+    own_dashboard = False
 
     def get_slug(self):
         return self.kwargs["slug"]
 
     def get_context_data(self, **kwargs):
-        organisation = get_object_or_404(Organisation, slug=self.get_slug())
+        organisation, organisations = selectors.dashboard_organisations(slug=self.get_slug())
         last_visit = services.dashboard_visit_record(
             user=self.request.user, organisation=organisation
         )
-        dashboard = selectors.dashboard_get(
-            slug=organisation.slug, today=timezone.localdate(), last_visit=last_visit
-        )
-        focus_error = ""
+        fingerprint = data_fingerprint()
         wanted = self.request.GET.get("super_complaint", "")
+        # Worked out on the first fragment's miss, and reused by the second.
+        shared = functools.cache(lambda: self.get_shared_context(organisation.slug, wanted))
+        key = (self.request.path, [o.pk for o in organisations], wanted, self.own_dashboard,
+               stale_after_months(), *fingerprint)
+        return super().get_context_data(
+            organisation=organisation,
+            shown_names=" and ".join(o.name for o in organisations),
+            last_visit=last_visit,
+            changes=selectors.changes_since(
+                organisations=organisations, since=last_visit, fingerprint=fingerprint
+            ),
+            top=cached_fragment("responses/_dashboard_top.html", key=key, context=shared),
+            figures=cached_fragment("responses/_dashboard_figures.html", key=key, context=shared),
+            own_dashboard=self.own_dashboard,
+            nav_section="dashboard",
+            download=download_context(
+                self.request,
+                reverse("responses:dashboard_export", args=[organisation.slug]),
+            ),
+            **kwargs,
+        )
+
+    def get_shared_context(self, slug, wanted):
+        """What every reader of this dashboard sees the same, for the kept fragments."""
+        dashboard = selectors.dashboard_get(slug=slug, today=timezone.localdate())
+        focus_error = ""
         if wanted:
             chosen = next((sc for sc in dashboard.super_complaints if sc.slug == wanted), None)
             if chosen is None:
                 focus_error = "Choose a super-complaint from the list"
             else:
                 dashboard = selectors.focus_on(dashboard, chosen)
-        return super().get_context_data(
-            dashboard=dashboard,
-            focus_error=focus_error,
-            organisation=dashboard.organisation,
-            # Drawn only when the rendered figures are not in the cache (see dashboard.html).
-            charts=SimpleLazyObject(lambda: selectors.dashboard_charts(dashboard)),
-            figures_key=repr(
+        return {
+            "dashboard": dashboard,
+            "focus_error": focus_error,
+            # Drawn only when the rendered figures are not in the cache (see
+            # _dashboard_figures.html).
+            "charts": SimpleLazyObject(lambda: selectors.dashboard_charts(dashboard)),
+            "figures_key": repr(
                 (dashboard.figures_key, dashboard.focus.pk if dashboard.focus else "")
             ),
-            cache_seconds=CACHE_SECONDS,
-            guidance_landed=guidance_landed(
+            "cache_seconds": CACHE_SECONDS,
+            "guidance_landed": guidance_landed(
                 organisation_ids=[o.pk for o in dashboard.organisations]
             ),
-            nav_section="dashboard",
-            download=download_context(
-                self.request,
-                reverse("responses:dashboard_export", args=[dashboard.organisation.slug]),
-            ),
-            **kwargs,
-        )
+            "own_dashboard": self.own_dashboard,
+            "here": self.request.path,
+        }
 
 
 class DashboardView(OrganisationDashboardView):
@@ -85,13 +112,13 @@ class DashboardView(OrganisationDashboardView):
             return redirect("responses:overview")
         return super().get(request, *args, **kwargs)
 
+    own_dashboard = True
+
     def get_slug(self):
         return self.memberships[0].organisation.slug
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            other_memberships=self.memberships[1:], own_dashboard=True, **kwargs
-        )
+        return super().get_context_data(other_memberships=self.memberships[1:], **kwargs)
 
 
 class DashboardExportView(View):
@@ -101,9 +128,7 @@ class DashboardExportView(View):
     """
 
     def get(self, request, *args, **kwargs):
-        dashboard = selectors.dashboard_get(
-            slug=kwargs["slug"], today=timezone.localdate(), with_changes=False
-        )
+        dashboard = selectors.dashboard_get(slug=kwargs["slug"], today=timezone.localdate())
         return exports.render(exports.dashboard_table(dashboard=dashboard),
                               request.GET.get("format"))
 

@@ -134,8 +134,9 @@ QUERY_COUNTS = {
     # On an empty cache: + the recommendations' fingerprint (the figures' source is kept under
     # it, not under the responses'), and the dashboards' counts and completions are 4 queries,
     # not 2: the organisations' own and the national and regional ones every dashboard shares,
-    # kept per super-complaint so a publication recounts only its own; + the latest change of
-    # the responses the "what changed" list comes from (the list is kept under it).
+    # kept per super-complaint so a publication recounts only its own; + the fingerprint of
+    # the data the "what changed" list and the rest of the page are kept under
+    # (QUERY_COUNTS_CACHED), and the organisation read again for the kept part.
     # + 2 for the organisations' answers to priority recommendations (issue 14), read fresh so
     # a new mark shows at once: the organisations shown and the priority recommendations (2
     # more, their recipients and the answers, when some recommendation is a priority).
@@ -176,4 +177,10 @@ QUERY_COUNTS_CACHED = {
     # roles and need to know, and the filters: session, user, the recommendation for the
     # title, the fingerprint and the reader's memberships.
     "recommendation_detail": 5,
+    # The dashboards: everything but what changed since the reader's last visit is kept under
+    # the fingerprint of the data, and the latest changes too (each reader's visit filters
+    # them): session, user, (the reader's memberships, for their own dashboard,) the
+    # organisation, the last visit (written again only a minute after it) and the fingerprint.
+    "dashboard": 6,
+    "dashboard_organisation": 5,
 }

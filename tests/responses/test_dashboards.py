@@ -7,6 +7,7 @@ accessible parts, and fixed query counts at 1x and 10x data.
 import csv
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -20,7 +21,7 @@ from responses.models import DashboardVisit, Response
 from responses.selectors.deadlines import expected_responses
 from responses.selectors.figures import figure_source, figures_by_organisation
 from tests.conftest import make_user, published_update
-from tests.responses.helpers import QUERY_COUNTS, answer_in_bulk
+from tests.responses.helpers import QUERY_COUNTS, QUERY_COUNTS_CACHED, answer_in_bulk
 
 TODAY = datetime.datetime(2021, 7, 1, 12, tzinfo=datetime.UTC)  # rec 1 and 5 overdue for forces
 
@@ -149,7 +150,7 @@ def test_what_changed_since_the_last_visit(client, answered):
     with at(datetime.datetime(2021, 6, 1, 12, tzinfo=datetime.UTC)):
         first = client.get(reverse("responses:dashboard"))
     assert "This is your first visit to this dashboard" in first.text
-    assert [u.response.organisation.slug for u in first.context["dashboard"].changes] == [
+    assert [u.response.organisation.slug for u in first.context["changes"]] == [
         "force-a"
     ]
     with at(datetime.datetime(2021, 6, 10, 12, tzinfo=datetime.UTC)):
@@ -159,7 +160,7 @@ def test_what_changed_since_the_last_visit(client, answered):
                          author=answered.other_contributor, approver=answered.other_approver)
     with at(datetime.datetime(2021, 6, 20, 12, tzinfo=datetime.UTC)):
         second = client.get(reverse("responses:dashboard"))
-    changes = second.context["dashboard"].changes
+    changes = second.context["changes"]
     # Only Force A's new update: not its older one, nor Force B's (not shown here).
     assert [(u.response.organisation.slug, u.response.recommendation.number)
             for u in changes] == [("force-a", "5")]
@@ -175,7 +176,7 @@ def test_what_changed_includes_the_national_bodies_awaited(client, world):
                      author=home_office_writer, approver=home_office_approver)
     client.force_login(world.contributor)
     page = client.get(dashboard_url(world.force_a))
-    assert {u.response.organisation.slug for u in page.context["dashboard"].changes} == {
+    assert {u.response.organisation.slug for u in page.context["changes"]} == {
         "force-a", "home-office"
     }
 
@@ -356,6 +357,10 @@ def test_dashboards_and_overview_run_a_fixed_number_of_queries(
     with django_assert_num_queries(QUERY_COUNTS[page]):
         response = client.get(url)
     assert response.status_code == 200
+    if page in QUERY_COUNTS_CACHED:
+        with django_assert_num_queries(QUERY_COUNTS_CACHED[page]):
+            again = client.get(url)
+        assert again.text.count("<table") == response.text.count("<table")
 
 
 def test_cached_figures_change_as_soon_as_an_update_is_published(
@@ -377,3 +382,46 @@ def test_cached_figures_change_as_soon_as_an_update_is_published(
         fresh = client.get(url)
     assert {r.organisation.slug: r.figures.completed for r in fresh.context["overview"].rows} \
         == {"force-a": 1, "force-b": 1}
+
+
+def test_a_kept_dashboard_shows_a_publication_at_once(client, answered):
+    """Everything but the reader's changes is kept under the data's fingerprint."""
+    client.force_login(answered.other_contributor)
+    url = dashboard_url(answered.force_b)
+    with at(TODAY):
+        client.get(url)
+        before = client.get(url)
+    assert "Nothing new has been published." in before.text
+    with at(TODAY + datetime.timedelta(hours=1)):
+        published_update(answered, organisation=answered.force_b, recommendation=answered.rec_1,
+                         author=answered.other_contributor, approver=answered.other_approver,
+                         status=Status.COMPLETED, as_of=datetime.date(2021, 6, 30))
+    with at(TODAY + datetime.timedelta(hours=2)):
+        after = client.get(url)
+    assert "Force B Constabulary: Safe to share?, recommendation 1" in after.text
+    assert completed_in_summary(before.text, "Force B Constabulary") == "0"
+    assert completed_in_summary(after.text, "Force B Constabulary") == "1"
+
+
+def completed_in_summary(html, area):
+    """The "Completed" count of an area in the summary table."""
+    summary = html[html.index('id="summary-table"'):]
+    row = re.search(rf"{area}</th>\s*<td[^>]*>\d+</td>\s*<td[^>]*>(\d+) \(", summary)
+    return row.group(1)
+
+
+def test_reopening_within_a_minute_is_the_same_visit(client, answered):
+    client.force_login(answered.opcc_contributor)
+    first_open = datetime.datetime(2021, 6, 1, 12, tzinfo=datetime.UTC)
+    with at(first_open):
+        client.get(reverse("responses:dashboard"))
+    with at(first_open + datetime.timedelta(seconds=50)):
+        reload = client.get(reverse("responses:dashboard"))
+    # The reload is told of the first opening, and does not move the bookmark.
+    assert reload.context["last_visit"] == first_open
+    assert DashboardVisit.objects.get().seen_at == first_open
+
+    with at(first_open + datetime.timedelta(minutes=5)):
+        later = client.get(reverse("responses:dashboard"))
+    assert later.context["last_visit"] == first_open
+    assert DashboardVisit.objects.get().seen_at == first_open + datetime.timedelta(minutes=5)
