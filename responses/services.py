@@ -368,6 +368,9 @@ def extension_request(
     )
     extension.full_clean(exclude=["response"])
     extension.save()
+    # A new `updated_at` changes the fingerprint the kept pages are rendered under
+    # (tracker.fingerprints.data_fingerprint): the overview lists the request at once.
+    response.save(update_fields=["updated_at"])
     return extension
 
 

@@ -146,19 +146,19 @@ class Ladder:
         return self.total - len(self.rows)
 
 
-def chasing_ladder(*, today, super_complaint=None):
+def chasing_ladder(*, today, super_complaint=None, fingerprint=None):
     """
     Every overdue answer (in one super-complaint, or all) by the step of the chasing ladder it
     has reached, in the order a reviewer works through them (`chasing.chase_order`): not chased
     yet first, longest overdue first. The same for every reviewer, so kept in Django's cache
     under the day and the fingerprint of the data (`data_fingerprint`, which a letter sent, a
-    publication or an approved extension changes): 1 query, plus 5 on a cache miss.
-    Organisations of any region and kind: the overview's filters narrow its league table, and
-    only a super-complaint chosen there narrows this list.
+    publication or an approved extension changes; pass it when already read): 1 query unless
+    given, plus 5 on a cache miss. Organisations of any region and kind: the overview's
+    filters narrow its league table, and only a super-complaint chosen there narrows this list.
     """
     key = (
         "chasing-ladder", today.isoformat(), super_complaint.pk if super_complaint else "all",
-        *data_fingerprint(),
+        *(fingerprint or data_fingerprint()),
     )
     return cached_figures(key, lambda: _chasing_ladder(today, super_complaint))
 

@@ -9,6 +9,7 @@ import functools
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -19,6 +20,7 @@ from tracker.fragments import cached_fragment
 
 from .. import exports, permissions, services
 from ..deadlines import stale_after_months
+from ..filtersets import OverviewFilterSet
 from ..selectors import dashboard as selectors
 from ..selectors import overview as overview_selectors
 from ..selectors.figures import CACHE_SECONDS
@@ -134,27 +136,52 @@ class DashboardExportView(View):
 
 
 class OverviewView(TemplateView):
-    """The national league table of organisations by overdue, stale and completed."""
+    """
+    The national league table of organisations by overdue, stale and completed. The same for
+    every reader but the chasing ladder (national reviewers only): kept rendered under the
+    filters, whether the reader is a reviewer, and the fingerprint of the data.
+    """
 
     template_name = "responses/overview.html"
 
     def get_context_data(self, **kwargs):
+        is_reviewer = permissions.is_reviewer(self.request.user)
+        filters = self.request.GET
+        # Kept only for the filters the page knows: a made-up parameter is rendered afresh
+        # rather than filling the cache.
+        fingerprint = data_fingerprint()
+        if set(filters) <= set(OverviewFilterSet.base_filters):
+            body = cached_fragment(
+                "responses/_overview_body.html",
+                key=(sorted(filters.lists()), is_reviewer, stale_after_months(), *fingerprint),
+                context=lambda: self.get_body_context(is_reviewer, fingerprint),
+            )
+        else:
+            body = render_to_string(
+                "responses/_overview_body.html", self.get_body_context(is_reviewer, fingerprint)
+            )
+        return super().get_context_data(body=body, nav_section="overview", **kwargs)
+
+    def get_body_context(self, is_reviewer, fingerprint):
         overview = overview_selectors.overview(
             filters=self.request.GET, today=timezone.localdate()
         )
-        return super().get_context_data(
-            overview=overview, filter=overview.filterset, nav_section="overview",
-            awaited=organisations_awaiting(super_complaint=overview.super_complaint),
-            pending_extensions=overview_selectors.extensions_awaiting_decision(
+        return {
+            "overview": overview,
+            "filter": overview.filterset,
+            "awaited": organisations_awaiting(super_complaint=overview.super_complaint),
+            "pending_extensions": overview_selectors.extensions_awaiting_decision(
                 super_complaint=overview.super_complaint
             ),
             # The chasing ladder is the national reviewers' work list: they alone send letters.
-            ladder=(
+            "ladder": (
                 overview_selectors.chasing_ladder(
-                    today=overview.today, super_complaint=overview.super_complaint
+                    today=overview.today, super_complaint=overview.super_complaint,
+                    fingerprint=fingerprint,
                 )
-                if permissions.is_reviewer(self.request.user)
+                if is_reviewer
                 else None
             ),
-            stale_months=stale_after_months(), cache_seconds=CACHE_SECONDS, **kwargs
-        )
+            "stale_months": stale_after_months(),
+            "cache_seconds": CACHE_SECONDS,
+        }

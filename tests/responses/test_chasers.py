@@ -23,8 +23,8 @@ from tests.conftest import make_user, published_update
 from tests.public.helpers import docx_text
 from tests.responses.helpers import (
     LADDER_QUERIES,
-    LADDER_QUERIES_CACHED,
     QUERY_COUNTS,
+    QUERY_COUNTS_CACHED,
     response_url,
 )
 from tracker.models import Membership
@@ -472,12 +472,15 @@ def test_priority_recommendations_lead_the_chasing_list(due, client):
 
 
 def test_only_reviewers_get_the_chasing_list(due, client):
+    # The overview's body is kept: what was kept for a reviewer is not shown to anyone else.
+    client.force_login(due.reviewer)
+    with time_machine.travel(noon(D(2021, 5, 1))):
+        assert "Overdue responses by chasing step" in client.get(reverse("responses:overview")).text
     client.force_login(due.contributor)
 
     with time_machine.travel(noon(D(2021, 5, 1))):
         page = client.get(reverse("responses:overview"))
 
-    assert page.context["ladder"] is None
     assert "Overdue responses by chasing step" not in page.content.decode()
 
 
@@ -496,7 +499,7 @@ def test_the_overview_queries_do_not_grow_with_the_chased(
         with django_assert_num_queries(QUERY_COUNTS["overview"] + LADDER_QUERIES):
             page = client.get(reverse("responses:overview"))
         assert sum(1 for r in page.context["ladder"].rows if r.last_step) == chased
-        with django_assert_num_queries(QUERY_COUNTS["overview"] - 4 + LADDER_QUERIES_CACHED):
+        with django_assert_num_queries(QUERY_COUNTS_CACHED["overview"]):
             client.get(reverse("responses:overview"))
     # A letter sent changes the fingerprint: the cached list shows it at once.
     send(due, today=D(2021, 5, 1), step=ChaserStep.SECOND_LETTER)

@@ -318,9 +318,14 @@ def test_a_reviewer_decides_on_the_page_and_a_contributor_cannot(due, client):
 
 
 def test_the_overview_lists_requests_awaiting_a_decision(due, client):
+    services.response_get_or_create(recommendation=due.rec_1, organisation=due.force_a)
+    client.force_login(due.reviewer)
+    assert "Requests for more time awaiting a decision" not in client.get(
+        reverse("responses:overview")
+    ).text
+    # The overview is kept rendered: a request changes the fingerprint, and shows at once.
     with time_machine.travel(datetime.datetime(2021, 2, 3, 10, tzinfo=datetime.UTC)):
         ask(due)
-    client.force_login(due.reviewer)
 
     page = client.get(reverse("responses:overview")).content.decode()
 
