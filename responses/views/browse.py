@@ -219,6 +219,21 @@ class MatrixView(TemplateView):
 
     def get_context_data(self, **kwargs):
         super_complaint = selectors.matrix_get(slug=self.kwargs["slug"])
+        # Kept only for the parameters the page knows: a made-up one (echoed into its links and
+        # download form) is rendered afresh rather than filling the cache.
+        if set(self.request.GET) <= set(self.VARIES_ON):
+            body = cached_fragment(
+                "responses/_matrix_page.html",
+                key=(self.cache_key(super_complaint),),
+                context=lambda: self.get_body_context(super_complaint),
+            )
+        else:
+            body = render_to_string(
+                "responses/_matrix_page.html", self.get_body_context(super_complaint)
+            )
+        return super().get_context_data(super_complaint=super_complaint, body=body, **kwargs)
+
+    def get_body_context(self, super_complaint):
         filterset = selectors.matrix_filters(filters=self.request.GET)
         # Worked out only when the rendering is not in the cache (see matrix.html).
         matrix = SimpleLazyObject(lambda: self.get_matrix(super_complaint, filterset))
@@ -235,7 +250,7 @@ class MatrixView(TemplateView):
         keep = {"orientation": "organisations"} if by_organisation else {}
         if heat_map:
             keep["view"] = "heat-map"
-        return super().get_context_data(
+        return dict(
             heat_map=heat_map,
             heat_map_query=as_heat_map.urlencode(),
             table_query=as_table.urlencode(),
@@ -255,7 +270,6 @@ class MatrixView(TemplateView):
             download=download_context(
                 self.request, reverse("responses:matrix_export", args=[self.kwargs["slug"]])
             ),
-            **kwargs,
         )
 
     def cache_key(self, super_complaint):

@@ -166,11 +166,12 @@ QUERY_COUNTS_CACHED = {
     "supercomplaint_detail": 4,
     "organisation_list": 3,
     "organisation_detail": 4,
-    # The matrix's rendering comes from the cache under its fingerprint (the super-complaint,
-    # then tracker.fingerprints.scope_fingerprint): the recommendations, recipients,
-    # organisations and responses (5) do not run; the filter form's regions still do.
-    "matrix": 5,
-    "matrix_heat_map": 5,
+    # The matrix's page (filters, links and cells) comes from the cache under its fingerprint
+    # (the super-complaint, then tracker.fingerprints.scope_fingerprint): the
+    # recommendations, recipients, organisations and responses (5) and the filter form's
+    # regions do not run.
+    "matrix": 4,
+    "matrix_heat_map": 4,
     # The comparison's body (its own positions, rows, deadlines, texts, and their rendering)
     # comes from the cache under the recommendation's fingerprint, the reader's organisations,
     # roles and need to know, and the filters: session, user, the recommendation for the

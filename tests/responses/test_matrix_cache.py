@@ -120,3 +120,15 @@ def test_every_layout_comes_from_the_cache_once_drawn(client, world, matrix_url,
         again = client.get(matrix_url, layout).text
     start = drawn.index('<p class="govuk-body" role="status">')  # the matrix (the CSRF
     assert again[start:] == drawn[start:]  # token of the sign-out form above differs)
+
+
+def test_a_made_up_parameter_is_rendered_afresh_not_kept(client, world, django_assert_num_queries):
+    url = reverse("responses:matrix", args=[world.super_complaint.slug])
+    client.force_login(world.outsider)
+    client.get(url, {"made-up": "<b>1</b>"})
+
+    with django_assert_num_queries(QUERY_COUNTS_CACHED["matrix"] + 1):  # the regions
+        page = client.get(url, {"made-up": "<b>1</b>"})
+
+    assert page.status_code == 200
+    assert "<b>1</b>" not in page.text  # escaped where the download form echoes it
