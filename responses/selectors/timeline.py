@@ -84,28 +84,30 @@ def response_target_get(*, super_complaint_slug, number, organisation_slug):
     Return the recommendation, organisation and (if any) response behind a response URL.
 
     404 unless the organisation is expected to respond or has responded anyway (a response row
-    survives its organisation leaving a recipient group). Three or five queries.
+    survives its organisation leaving a recipient group). One query when there is a response;
+    otherwise four or six.
     """
+    response = (
+        Response.objects.filter(
+            recommendation__super_complaint__slug=super_complaint_slug,
+            recommendation__number=number,
+            organisation__slug=organisation_slug,
+        )
+        .select_related("recommendation__super_complaint", "organisation", "reviewed_by")
+        .first()
+    )
+    if response is not None:
+        return ResponseTarget(response.recommendation, response.organisation, response)
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("super_complaint"),
         super_complaint__slug=super_complaint_slug,
         number=number,
     )
     organisation = get_object_or_404(Organisation, slug=organisation_slug)
-    response = (
-        Response.objects.filter(recommendation=recommendation, organisation=organisation)
-        .select_related("reviewed_by")
-        .first()
-    )
-    if response is None:
-        expected = recommendation_expected_organisations(recommendation=recommendation)
-        if organisation.pk not in {o.pk for o in expected}:
-            raise Http404("This organisation is not expected to respond to this recommendation.")
-    else:
-        # Spare the templates a query for what they already have.
-        response.recommendation = recommendation
-        response.organisation = organisation
-    return ResponseTarget(recommendation, organisation, response)
+    expected = recommendation_expected_organisations(recommendation=recommendation)
+    if organisation.pk not in {o.pk for o in expected}:
+        raise Http404("This organisation is not expected to respond to this recommendation.")
+    return ResponseTarget(recommendation, organisation, None)
 
 
 def response_page_reader(*, target, user):

@@ -210,9 +210,10 @@ def test_the_local_policing_body_cannot_write_for_its_force(world, client):
 
 # The new update form's queries, then the edit form's. Both draw the awaited recommendation's
 # select (1 query, every recommendation with its super-complaint) and the national bodies' (1);
-# the new update form also looks up the recommendation it depends on, to suggest it (1); the
-# edit form lists the draft's evidence files (1).
-FORM_PAGE_QUERIES = (9, 7)
+# the new update form finds the response with its recommendation and organisation (1, as the
+# response page) and looks up the recommendation it depends on, to suggest it (1); the edit
+# form lists the draft's evidence files (1).
+FORM_PAGE_QUERIES = (7, 7)
 
 
 @pytest.mark.parametrize("count", [1, 20])
