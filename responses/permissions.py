@@ -37,6 +37,17 @@ def roles_by_organisation(user):
     return {organisation_id: role for organisation_id, role, *_ in _memberships(user)}
 
 
+def remember_memberships(user, memberships):
+    """
+    Spare `_memberships` its query for a user whose memberships were read with their
+    organisations (`user.memberships.select_related("organisation")`).
+    """
+    user._membership_rows = [
+        (m.organisation_id, m.role, m.organisation.kind, m.organisation.paired_id)
+        for m in memberships
+    ]
+
+
 def member_organisation_ids(user):
     return {organisation_id for organisation_id, *_ in _memberships(user)}
 

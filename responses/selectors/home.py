@@ -17,7 +17,7 @@ from recommendations.selectors import audiences_by_recommendation
 from tracker.fingerprints import data_fingerprint
 
 from .. import permissions
-from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
+from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status, WorkflowState
 from ..deadlines import due_date, priority_overdue_first, response_deadline_state
 from ..models import Response, ResponseUpdate, response_urls
 from .figures import cached_figures
@@ -164,8 +164,35 @@ def _gap(recommendation, organisation, today, response=None):
     return gap
 
 
-def awaiting_my_sign_off(*, user):
-    """Updates of the user's organisations that the user may sign off, oldest first."""
+def unpublished_states(*, organisation_ids):
+    """
+    The states of the user's organisations' updates that are not published yet: whether the
+    work lists below can hold anything. One light query: the lists' own join five tables,
+    which PostgreSQL takes longer to plan than to run, and most readers have nothing in them.
+    """
+    if not organisation_ids:
+        return set()
+    return set(
+        # By the index on state: published updates are most of them.
+        ResponseUpdate.objects.filter(
+            state__in=[
+                WorkflowState.DRAFT, WorkflowState.RETURNED, WorkflowState.AWAITING_SIGN_OFF
+            ],
+            response__organisation_id__in=organisation_ids,
+        )
+        .order_by()
+        .values_list("state", flat=True)
+        .distinct()
+    )
+
+
+def awaiting_my_sign_off(*, user, states=None):
+    """
+    Updates of the user's organisations that the user may sign off, oldest first; none without
+    a query when `states` (`unpublished_states`) has none awaiting sign-off.
+    """
+    if states is not None and WorkflowState.AWAITING_SIGN_OFF not in states:
+        return []
     return list(
         ResponseUpdate.objects.signable_by(user)
         .select_related(*UPDATE_RELATED)
@@ -173,8 +200,13 @@ def awaiting_my_sign_off(*, user):
     )
 
 
-def open_drafts(*, organisation_ids):
-    """Drafts and returned updates of the user's organisations, last changed first."""
+def open_drafts(*, organisation_ids, states=None):
+    """
+    Drafts and returned updates of the user's organisations, last changed first; none without
+    a query when `states` (`unpublished_states`) has neither.
+    """
+    if states is not None and not states & {WorkflowState.DRAFT, WorkflowState.RETURNED}:
+        return []
     return list(
         ResponseUpdate.objects.editable()
         .filter(response__organisation_id__in=organisation_ids)
@@ -243,15 +275,17 @@ def home_summary(*, user):
     and `progress`, the fingerprint of the data (`data_fingerprint`).
     """
     memberships = list(user.memberships.select_related("organisation"))
+    permissions.remember_memberships(user, memberships)
     organisation_ids = sorted(m.organisation_id for m in memberships)
     progress = data_fingerprint()
     review_list, review_count = awaiting_review(user=user)
     evidence_list, evidence_count = evidence_to_review(user=user)
+    states = unpublished_states(organisation_ids=organisation_ids)
     return {
         "memberships": memberships,
         "progress": progress,
-        "awaiting_my_sign_off": awaiting_my_sign_off(user=user),
-        "my_open_drafts": open_drafts(organisation_ids=organisation_ids),
+        "awaiting_my_sign_off": awaiting_my_sign_off(user=user, states=states),
+        "my_open_drafts": open_drafts(organisation_ids=organisation_ids, states=states),
         "awaiting_review": review_list,
         "awaiting_review_count": review_count,
         # Responses whose published evidence (files, or "submitted to HMICFRS") nobody has

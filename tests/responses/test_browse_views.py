@@ -10,7 +10,12 @@ from responses import services
 from responses.choices import Status
 from responses.models import Response
 from tests.conftest import draft_update, published_update, submitted_update
-from tests.responses.helpers import QUERY_COUNTS, QUERY_COUNTS_CACHED, answer_in_bulk
+from tests.responses.helpers import (
+    HOME_WORK_LIST_QUERIES,
+    QUERY_COUNTS,
+    QUERY_COUNTS_CACHED,
+    answer_in_bulk,
+)
 
 
 @pytest.fixture
@@ -337,10 +342,27 @@ def test_reviewer_home_runs_a_fixed_number_of_queries(client, published,
                                                       django_assert_num_queries):
     grow(published, 10)
     client.force_login(published.reviewer)
-    # Two more for the review list, two for the list of evidence awaiting review, one fewer as a
-    # reviewer signs nothing off (an `__in=[]` filter never reaches the database).
-    with django_assert_num_queries(QUERY_COUNTS["home"] + 3):
+    # Two more for the review list, two for the list of evidence awaiting review; a national
+    # body has nothing unpublished here, so no work list is read.
+    with django_assert_num_queries(QUERY_COUNTS["home"] + 4):
         client.get(reverse("home"))
+
+
+@pytest.mark.parametrize("factor", [1, 10])
+def test_the_home_work_lists_are_read_when_there_is_work(client, published,
+                                                         django_assert_num_queries, factor):
+    for _ in range(factor):
+        draft_update(published, organisation=published.force_a, recommendation=published.rec_5,
+                     narrative="<p>Half written.</p>")
+        submitted_update(published, organisation=published.force_a,
+                         recommendation=published.rec_5, narrative="<p>Ready.</p>")
+    client.force_login(published.approver)
+
+    with django_assert_num_queries(QUERY_COUNTS["home"] + HOME_WORK_LIST_QUERIES):
+        page = client.get(reverse("home"))
+
+    assert len(page.context["my_open_drafts"]) == factor
+    assert len(page.context["awaiting_my_sign_off"]) == factor
 
 
 @pytest.mark.parametrize("page", sorted(set(PAGES) - {"home"}))  # home: the start page
