@@ -24,12 +24,23 @@ from django.utils.safestring import mark_safe
 from responses.selectors.figures import CACHE_SECONDS
 
 
-def cached_fragment(template_name, *, key, context):
+def only_known_parameters(request, names):
+    """
+    Whether the query string holds no parameter but `names`. A page is kept only for the
+    parameters it knows: one with a made-up parameter (echoed into its links and download form)
+    is rendered afresh, so nobody fills the cache with made-up addresses.
+    """
+    return set(request.GET) <= set(names)
+
+
+def cached_fragment(template_name, *, key, context, keep=True):
     """
     Return `template_name` rendered with `context()` (a callable, called only on a miss), kept
     under `key`: a tuple of everything the fragment depends on. Today's date is added, as
-    deadlines are reckoned from it.
+    deadlines are reckoned from it. Not `keep`: rendered afresh, and not kept.
     """
+    if not keep:
+        return render_to_string(template_name, context())
     cache_key = _cache_key("fragment", template_name, key)
     html = cache.get(cache_key)
     if html is None:
@@ -52,17 +63,20 @@ def _csrf_placeholder():
     return hmac.new(settings.SECRET_KEY.encode(), b"csrf-placeholder", "sha256").hexdigest()
 
 
-def cached_for_reader(request, template_name, *, key, context):
+def cached_for_reader(request, template_name, *, key, context, keep=True):
     """
     Return `template_name` rendered for `request` with `context()` (a callable, called only on
     a miss), kept under `key`: a tuple of everything the part depends on, the reader included
-    (who they are, or what they may see and do). Today's date is added.
+    (who they are, or what they may see and do). Today's date is added. Not `keep`: rendered
+    afresh, and not kept.
 
     Rendered with the request, so the template may show what depends on the reader: the key
     must say how. Its forms are rendered with a placeholder for the CSRF token, replaced on
     every response by a token masked afresh (`get_token`), as Django does against BREACH: no
     two responses carry the same token, and none carries another session's.
     """
+    if not keep:
+        return render_to_string(template_name, context(), request=request)
     cache_key = _cache_key("reader", template_name, key)
     html = cache.get(cache_key)
     placeholder = _csrf_placeholder()

@@ -4,7 +4,6 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -12,7 +11,7 @@ from django.views.generic import TemplateView
 
 from recommendations.models import SuperComplaint
 from tracker.fingerprints import data_fingerprint
-from tracker.fragments import cached_for_reader, cached_fragment
+from tracker.fragments import cached_for_reader, cached_fragment, only_known_parameters
 
 from .. import choices, exports, permissions
 from ..choices import Status
@@ -128,18 +127,11 @@ class RecommendationDetailView(TemplateView):
         user = self.request.user
         key = (*heading.fingerprint, stale_after_months(), sorted(self.request.GET.lists()),
                *selectors.comparison_reader(user))
-        # Kept only for the filters the page knows: a made-up parameter (echoed into the
-        # download form) is rendered afresh rather than filling the cache.
-        if set(self.request.GET) <= set(ComparisonFilterSet.base_filters):
-            body = cached_for_reader(
-                self.request, "responses/_recommendation_page.html", key=key,
-                context=lambda: self.get_body_context(heading.fingerprint),
-            )
-        else:
-            body = render_to_string(
-                "responses/_recommendation_page.html",
-                self.get_body_context(heading.fingerprint), request=self.request,
-            )
+        body = cached_for_reader(
+            self.request, "responses/_recommendation_page.html", key=key,
+            context=lambda: self.get_body_context(heading.fingerprint),
+            keep=only_known_parameters(self.request, ComparisonFilterSet.base_filters),
+        )
         return super().get_context_data(
             recommendation=heading, super_complaint=heading.super_complaint, body=body, **kwargs
         )
@@ -219,18 +211,12 @@ class MatrixView(TemplateView):
 
     def get_context_data(self, **kwargs):
         super_complaint = selectors.matrix_get(slug=self.kwargs["slug"])
-        # Kept only for the parameters the page knows: a made-up one (echoed into its links and
-        # download form) is rendered afresh rather than filling the cache.
-        if set(self.request.GET) <= set(self.VARIES_ON):
-            body = cached_fragment(
-                "responses/_matrix_page.html",
-                key=(self.cache_key(super_complaint),),
-                context=lambda: self.get_body_context(super_complaint),
-            )
-        else:
-            body = render_to_string(
-                "responses/_matrix_page.html", self.get_body_context(super_complaint)
-            )
+        body = cached_fragment(
+            "responses/_matrix_page.html",
+            key=(self.cache_key(super_complaint),),
+            context=lambda: self.get_body_context(super_complaint),
+            keep=only_known_parameters(self.request, self.VARIES_ON),
+        )
         return super().get_context_data(super_complaint=super_complaint, body=body, **kwargs)
 
     def get_body_context(self, super_complaint):

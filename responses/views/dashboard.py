@@ -9,14 +9,13 @@ import functools
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView, View
 
 from tracker.fingerprints import data_fingerprint
-from tracker.fragments import cached_fragment
+from tracker.fragments import cached_fragment, only_known_parameters
 
 from .. import exports, permissions, services
 from ..deadlines import stale_after_months
@@ -147,19 +146,13 @@ class OverviewView(TemplateView):
     def get_context_data(self, **kwargs):
         is_reviewer = permissions.is_reviewer(self.request.user)
         filters = self.request.GET
-        # Kept only for the filters the page knows: a made-up parameter is rendered afresh
-        # rather than filling the cache.
         fingerprint = data_fingerprint()
-        if set(filters) <= set(OverviewFilterSet.base_filters):
-            body = cached_fragment(
-                "responses/_overview_body.html",
-                key=(sorted(filters.lists()), is_reviewer, stale_after_months(), *fingerprint),
-                context=lambda: self.get_body_context(is_reviewer, fingerprint),
-            )
-        else:
-            body = render_to_string(
-                "responses/_overview_body.html", self.get_body_context(is_reviewer, fingerprint)
-            )
+        body = cached_fragment(
+            "responses/_overview_body.html",
+            key=(sorted(filters.lists()), is_reviewer, stale_after_months(), *fingerprint),
+            context=lambda: self.get_body_context(is_reviewer, fingerprint),
+            keep=only_known_parameters(self.request, OverviewFilterSet.base_filters),
+        )
         return super().get_context_data(body=body, nav_section="overview", **kwargs)
 
     def get_body_context(self, is_reviewer, fingerprint):
