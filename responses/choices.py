@@ -195,6 +195,10 @@ class WorkflowState(models.TextChoices):
     RETURNED = "returned", "Returned"
 
 
+# The states whose updates their organisation may still change: drafts, and those returned.
+EDITABLE_STATES = frozenset({WorkflowState.DRAFT, WorkflowState.RETURNED})
+
+
 # Shown in place of OFFICIAL-SENSITIVE text to readers without a need to know.
 WITHHELD_TEXT = (
     "OFFICIAL-SENSITIVE: the text is shown only to the organisation that wrote it, its paired "

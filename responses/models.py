@@ -8,6 +8,7 @@ from tracker.models import TimeStampedModel
 from tracker.richtext import RichTextField
 
 from .choices import (
+    EDITABLE_STATES,
     ChaserStep,
     DatePrecision,
     ExtensionDecision,
@@ -323,7 +324,7 @@ class ResponseUpdate(TimeStampedModel):
 
     @property
     def is_editable(self):
-        return self.state in {WorkflowState.DRAFT, WorkflowState.RETURNED}
+        return self.state in EDITABLE_STATES
 
     @property
     def awaits_something(self):

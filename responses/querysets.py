@@ -1,7 +1,7 @@
 from django.db import models
 
 from . import permissions
-from .choices import Marking, ReviewOutcome, Status, WorkflowState
+from .choices import EDITABLE_STATES, Marking, ReviewOutcome, Status, WorkflowState
 
 
 class ResponseQuerySet(models.QuerySet):
@@ -51,7 +51,7 @@ class ResponseUpdateQuerySet(models.QuerySet):
 
     def editable(self):
         """Drafts and returned updates: the ones their organisation may still change."""
-        return self.filter(state__in=[WorkflowState.DRAFT, WorkflowState.RETURNED])
+        return self.filter(state__in=EDITABLE_STATES)
 
     def awaiting_sign_off(self):
         return self.filter(state=WorkflowState.AWAITING_SIGN_OFF)

@@ -17,7 +17,7 @@ from recommendations.selectors import audiences_by_recommendation
 from tracker.fingerprints import data_fingerprint
 
 from .. import permissions
-from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status, WorkflowState
+from ..choices import EDITABLE_STATES, NO_RESPONSE, NO_RESPONSE_LABEL, Status, WorkflowState
 from ..deadlines import due_date, priority_overdue_first, response_deadline_state
 from ..models import Response, ResponseUpdate, response_urls
 from .figures import cached_figures
@@ -175,9 +175,7 @@ def unpublished_states(*, organisation_ids):
     return set(
         # By the index on state: published updates are most of them.
         ResponseUpdate.objects.filter(
-            state__in=[
-                WorkflowState.DRAFT, WorkflowState.RETURNED, WorkflowState.AWAITING_SIGN_OFF
-            ],
+            state__in=[*EDITABLE_STATES, WorkflowState.AWAITING_SIGN_OFF],
             response__organisation_id__in=organisation_ids,
         )
         .order_by()
@@ -205,7 +203,7 @@ def open_drafts(*, organisation_ids, states=None):
     Drafts and returned updates of the user's organisations, last changed first; none without
     a query when `states` (`unpublished_states`) has neither.
     """
-    if states is not None and not states & {WorkflowState.DRAFT, WorkflowState.RETURNED}:
+    if states is not None and not states & EDITABLE_STATES:
         return []
     return list(
         ResponseUpdate.objects.editable()
