@@ -414,6 +414,10 @@ PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_HOURS", 2) * 60 * 60
 # Imports (imports/): the largest file an admin or approver may upload, in megabytes. A 5,000-row
 # monitoring-portal export is about 15 MB.
 IMPORT_MAX_UPLOAD_MB = envint("IMPORT_MAX_UPLOAD_MB", 20)
+# The most rows (under the header) and columns an import reads; a larger file is refused with a
+# message, whatever size it declares, so reading it is bounded in memory and time.
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 10_000)
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 50)
 
 LOGGING = {
     "version": 1,
