@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.db import models
 
 from recommendations.models import Organisation, SuperComplaint
 from responses import permissions
@@ -106,3 +107,37 @@ class ConfirmForm(forms.Form):
     """The confirmation of a preview: names the SHA-256 of the file that was previewed."""
 
     sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+
+
+class PortalConfirmForm(ConfirmForm):
+    """
+    What to do with a previewed portal export: its uploader publishes it alone (with the
+    permission, ticking `publish_alone`) or sends it for sign-off; another approver of the
+    organisation approves (publishes) it or returns it.
+    """
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", "Publish"
+        SUBMIT = "submit", "Send for sign-off"
+        APPROVE = "approve", "Approve and publish"
+        RETURN = "return", "Return"
+
+    action = forms.ChoiceField(choices=Action.choices, widget=forms.HiddenInput)
+    publish_alone = forms.BooleanField(
+        required=False,
+        label=(
+            "I have checked these positions and publish them for the organisation without a "
+            "second approver"
+        ),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("action") == self.Action.PUBLISH and not cleaned_data.get(
+            "publish_alone"
+        ):
+            self.add_error(
+                "publish_alone",
+                "Confirm that you publish these positions without a second approver",
+            )
+        return cleaned_data

@@ -36,9 +36,33 @@ class ImportFile(TimeStampedModel):
     sha256 = models.CharField(max_length=64)
     applied_at = models.DateTimeField(null=True, blank=True)
     summary = models.CharField(max_length=300, blank=True)
+    # A portal export publishes an organisation's positions, so it is signed off as a typed
+    # update is: the uploader sends it for sign-off and another approver of the organisation
+    # publishes it, or someone holding `publish_portal_export` publishes it, a decision recorded
+    # here (signed_off_by is then the uploader).
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [
+            ("load_recommendations",
+             "Can load a super-complaint's recommendations from a spreadsheet"),
+            ("publish_portal_export",
+             "Can publish any organisation's monitoring-portal export without a second approver"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.filename} ({self.sha256[:12]})"
+
+    @property
+    def is_awaiting_sign_off(self):
+        return bool(self.submitted_at and not self.applied_at and not self.returned_at)

@@ -207,8 +207,7 @@ def read_table(content, *, normalise_header):
     Read `content` (bytes) into a Table. The header is the first non-blank row; blank rows after
     it are dropped, keeping the row numbers of the others. At most IMPORT_MAX_ROWS rows under the
     header and IMPORT_MAX_COLUMNS columns are read: a larger file is refused with UnreadableFile.
-    `normalise_header` turns a header cell
-    into the name the importer looks for.
+    `normalise_header` turns a header cell into the name the importer looks for.
     """
     if content.startswith(XLSX_MAGIC):
         raw = _raw_rows_xlsx(content)

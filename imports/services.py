@@ -51,22 +51,32 @@ class PortalImportResult:
 
 
 @transaction.atomic
-def portal_import(*, content, organisation, super_complaint, user, expected_sha256=None,
-                  dry_run=False, by_command=False):
+def portal_import(*, content, organisation, super_complaint, user, signed_off_by=None,
+                  expected_sha256=None, dry_run=False, by_command=False):
     """
     Import a monitoring-portal export for `organisation`: every new row becomes a published
     update of the organisation's response to its recommendation (the response is created if
-    needed), marked as imported by `user` from a file with this SHA-256, dated as the file says.
-    Each response takes the reference and lead of its newest imported position.
+    needed), marked as imported by `user` from a file with this SHA-256, dated as the file says,
+    and signed off by `signed_off_by`. Each response takes the reference and lead of its newest
+    imported position.
+
+    The export publishes the organisation's positions, so it is signed off as a typed update is:
+    `signed_off_by` is an approver of the organisation other than `user` (who must be allowed
+    to import for it). With no `signed_off_by`, `user` publishes alone, which needs the
+    permission to publish imports: a decision recorded as their own sign-off.
 
     Rows already published (the same date and text) are skipped, so importing a file again
     changes nothing, and no published update is ever edited. `expected_sha256` is the hash of
     the file that was previewed: other bytes are refused. `by_command` is for
-    `manage.py import_portal`, run by whoever operates the server (`user` may then be None);
-    anyone else must be an admin or an approver of the organisation.
+    `manage.py import_portal`, run by whoever operates the server (`user` may then be None).
     """
     if not by_command:
-        permissions.require_importer(user, organisation.pk)
+        if signed_off_by is None or signed_off_by.pk == user.pk:
+            permissions.require_import_publisher(user)
+            signed_off_by = user
+        else:
+            permissions.require_importer(user, organisation.pk)
+            permissions.require_approver(signed_off_by, organisation.pk)
     if expected_sha256 is not None and file_sha256(content) != expected_sha256:
         raise FileChanged()
     # Serialise imports of one organisation: two at once would both see a row as new. Then
@@ -109,6 +119,7 @@ def portal_import(*, content, organisation, super_complaint, user, expected_sha2
             lead=row.lead,
             portal_reference=row.reference,
             state=WorkflowState.PUBLISHED,
+            signed_off_by=signed_off_by,
             signed_off_at=now,
             imported_by=user,
             imported_at=now,
@@ -117,7 +128,8 @@ def portal_import(*, content, organisation, super_complaint, user, expected_sha2
         # The foreign keys were just looked up: checking them again would cost a query a row.
         # The one database constraint (sensitive is never public) is `clean()`'s rule too, and
         # an import writes neither; Django's check of it in Python costs a millisecond a row.
-        update.full_clean(exclude=["response", "imported_by"], validate_unique=False,
+        update.full_clean(exclude=["response", "imported_by", "signed_off_by"],
+                          validate_unique=False,
                           validate_constraints=False)
         new_updates.append(update)
     _insert_with_signals(ResponseUpdate, new_updates)
@@ -160,24 +172,88 @@ def import_file_store(*, kind, content, filename, user, super_complaint, organis
     )
 
 
-@transaction.atomic
-def portal_import_confirm(*, import_file, user, sha256):
-    """Apply a previewed portal upload, once: the confirmation names the previewed file's hash."""
+def _lock_portal_file(import_file, sha256):
     import_file = ImportFile.objects.select_for_update().get(pk=import_file.pk)
-    if import_file.uploaded_by_id != user.pk or import_file.kind != ImportFile.Kind.PORTAL:
-        raise PermissionDenied("This upload is someone else's.")
+    if import_file.kind != ImportFile.Kind.PORTAL:
+        raise PermissionDenied("This upload is not a monitoring-portal export.")
     if import_file.sha256 != sha256:
         raise FileChanged()
+    if import_file.applied_at:
+        raise ValidationError("This file has already been imported.", code="applied")
+    return import_file
+
+
+def _refuse_someone_elses(import_file, user):
+    if import_file.uploaded_by_id != user.pk:
+        raise PermissionDenied("This upload is someone else's.")
+
+
+@transaction.atomic
+def portal_import_submit(*, import_file, user, sha256):
+    """
+    Send a previewed portal upload to the organisation's other approvers for sign-off. Nothing is
+    published until one of them confirms it (`portal_import_confirm`).
+    """
+    import_file = _lock_portal_file(import_file, sha256)
+    _refuse_someone_elses(import_file, user)
+    permissions.require_importer(user, import_file.organisation_id)
+    if import_file.is_awaiting_sign_off:
+        return import_file
+    plan = portal_plan(content=bytes(import_file.content), organisation=import_file.organisation,
+                       super_complaint=import_file.super_complaint)
+    if not plan.is_valid:
+        raise ImportRefused(plan)
+    import_file.submitted_at = timezone.now()
+    import_file.returned_at = None
+    import_file.returned_by = None
+    import_file.save(update_fields=["submitted_at", "returned_at", "returned_by", "updated_at"])
+    return import_file
+
+
+@transaction.atomic
+def portal_import_confirm(*, import_file, user, sha256):
+    """
+    Publish a previewed portal upload, once: the confirmation names the previewed file's hash.
+
+    Its uploader may publish it alone only with the permission to publish imports; otherwise
+    `user` signs off an upload sent for sign-off, as an approver of its organisation who did not
+    upload it.
+    """
+    import_file = _lock_portal_file(import_file, sha256)
+    if import_file.uploaded_by_id == user.pk:
+        permissions.require_import_publisher(user)
+        importer = user
+    else:
+        permissions.require_import_sign_off(user, import_file)
+        if not import_file.is_awaiting_sign_off:
+            raise ValidationError("This upload has not been sent for sign-off.",
+                                  code="not_submitted")
+        importer = import_file.uploaded_by
     result = portal_import(
         content=bytes(import_file.content), organisation=import_file.organisation,
-        super_complaint=import_file.super_complaint, user=user, expected_sha256=sha256,
+        super_complaint=import_file.super_complaint, user=importer, signed_off_by=user,
+        expected_sha256=sha256,
     )
     import_file.applied_at = timezone.now()
+    import_file.signed_off_by = user
     import_file.summary = (
         f"{result.created_updates} updates published, {result.skipped} rows already there"
     )
-    import_file.save(update_fields=["applied_at", "summary", "updated_at"])
+    import_file.save(update_fields=["applied_at", "signed_off_by", "summary", "updated_at"])
     return result
+
+
+@transaction.atomic
+def portal_import_return(*, import_file, user, sha256):
+    """Return an upload sent for sign-off to its uploader, unpublished."""
+    import_file = _lock_portal_file(import_file, sha256)
+    permissions.require_import_sign_off(user, import_file)
+    if not import_file.is_awaiting_sign_off:
+        raise ValidationError("This upload has not been sent for sign-off.", code="not_submitted")
+    import_file.returned_at = timezone.now()
+    import_file.returned_by = user
+    import_file.save(update_fields=["returned_at", "returned_by", "updated_at"])
+    return import_file
 
 
 @dataclass
@@ -192,10 +268,11 @@ def recommendations_import(*, content, super_complaint, user, expected_sha256=No
                            dry_run=False, by_command=False):
     """
     Create or update `super_complaint`'s recommendations from a spreadsheet, all or nothing.
-    Only an admin may (or `manage.py import_recommendations`, with `by_command`).
+    Only someone holding the permission to load recommendations may (or
+    `manage.py import_recommendations`, with `by_command`).
     """
     if not by_command:
-        permissions.require_admin(user)
+        permissions.require_recommendations_loader(user)
     if expected_sha256 is not None and file_sha256(content) != expected_sha256:
         raise FileChanged()
     type(super_complaint).objects.select_for_update().filter(pk=super_complaint.pk).first()

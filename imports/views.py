@@ -1,7 +1,9 @@
 """
-Upload, preview and confirm: the monitoring-portal import (admins, or approvers for their own
-organisation) and the recommendations spreadsheet (admins). Planning and writing live in
-`imports.portal`, `imports.recommendations_sheet` and `imports.services`.
+Upload, preview and confirm: the monitoring-portal import (approvers for their own organisation,
+signed off by another of its approvers, or administrators given the permission to publish
+imports) and the recommendations spreadsheet (administrators given the permission to load
+recommendations). Planning and writing live in `imports.portal`, `imports.recommendations_sheet`
+and `imports.services`.
 """
 
 import csv
@@ -19,8 +21,8 @@ from openpyxl import Workbook
 
 from responses import permissions
 
-from . import services
-from .forms import ConfirmForm, PortalUploadForm, RecommendationsUploadForm
+from . import selectors, services
+from .forms import ConfirmForm, PortalConfirmForm, PortalUploadForm, RecommendationsUploadForm
 from .models import ImportFile
 from .portal import portal_plan
 from .recommendations_sheet import COLUMNS, EXAMPLE, recommendations_plan
@@ -44,10 +46,15 @@ class ImportsHomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        if not permissions.can_import_anything(user):
+        can_load_recommendations = permissions.can_load_recommendations(user)
+        if not (permissions.can_import_anything(user) or can_load_recommendations):
             raise PermissionDenied("Only administrators and approvers can import data.")
         return super().get_context_data(
-            can_load_recommendations=permissions.is_admin(user), **kwargs
+            can_import_portal=permissions.can_import_anything(user),
+            can_load_recommendations=can_load_recommendations,
+            to_sign_off=selectors.portal_uploads_to_sign_off(user=user),
+            pending=selectors.portal_uploads_pending(user=user),
+            **kwargs,
         )
 
 
@@ -81,8 +88,8 @@ class PortalUploadView(UploadView):
     def dispatch(self, request, *args, **kwargs):
         if not permissions.can_import_anything(request.user):
             raise PermissionDenied(
-                "Only an administrator, or an approver of an organisation, can import a "
-                "monitoring-portal export."
+                "Only an approver of an organisation, or an administrator given the permission "
+                "to publish imports, can import a monitoring-portal export."
             )
         return super().dispatch(request, *args, **kwargs)
 
@@ -109,7 +116,7 @@ class RecommendationsUploadView(UploadView):
     kind = "recommendations"
 
     def dispatch(self, request, *args, **kwargs):
-        permissions.require_admin(request.user)
+        permissions.require_recommendations_loader(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def plan(self, form, content):
@@ -127,18 +134,24 @@ class RecommendationsUploadView(UploadView):
 class PreviewView(TemplateView):
     """
     Show exactly what a kept upload will write, planned afresh from its bytes; POST confirms it.
-    Only the person who uploaded it sees it.
+    Only the person who uploaded it sees it (and, for a portal export sent for sign-off, the
+    approvers who may sign it off): to anyone else it does not exist.
     """
 
     kind = None
 
     def dispatch(self, request, *args, **kwargs):
         self.import_file = get_object_or_404(
-            ImportFile.objects.select_related("organisation", "super_complaint"),
-            pk=kwargs["pk"], kind=self.kind, uploaded_by=request.user,
+            ImportFile.objects.select_related("organisation", "super_complaint", "uploaded_by"),
+            pk=kwargs["pk"], kind=self.kind,
         )
+        if not self.visible_to(request.user):
+            raise Http404("No such upload")
         self.authorise()
         return super().dispatch(request, *args, **kwargs)
+
+    def visible_to(self, user):
+        return self.import_file.uploaded_by_id == user.pk
 
     def get_context_data(self, *, form=None, **kwargs):
         plan = self.plan()
@@ -167,24 +180,88 @@ class PreviewView(TemplateView):
 
 
 class PortalPreviewView(PreviewView):
+    """
+    The preview of a portal export, and what may be done with it: its uploader publishes it
+    alone (with the permission to publish imports) or sends it for sign-off; another approver
+    of the organisation then approves or returns it.
+    """
+
     template_name = "imports/portal_preview.html"
     kind = ImportFile.Kind.PORTAL
 
+    def visible_to(self, user):
+        return super().visible_to(user) or (
+            self.import_file.is_awaiting_sign_off
+            and permissions.can_sign_off_import(user, self.import_file)
+        )
+
     def authorise(self):
-        permissions.require_importer(self.request.user, self.import_file.organisation_id)
+        if self.import_file.uploaded_by_id == self.request.user.pk:
+            permissions.require_importer(self.request.user, self.import_file.organisation_id)
 
     def plan(self):
         return portal_plan(content=bytes(self.import_file.content),
                            organisation=self.import_file.organisation,
                            super_complaint=self.import_file.super_complaint)
 
-    def confirm(self, sha256):
-        return services.portal_import_confirm(import_file=self.import_file,
-                                              user=self.request.user, sha256=sha256)
+    def get_context_data(self, *, form=None, **kwargs):
+        import_file, user = self.import_file, self.request.user
+        is_uploader = import_file.uploaded_by_id == user.pk
+        actions = PortalConfirmForm.Action
+        if import_file.applied_at:
+            offered = []
+        elif not is_uploader:
+            offered = [actions.APPROVE, actions.RETURN]
+        elif permissions.can_publish_imports(user):
+            offered = [actions.PUBLISH]
+        elif import_file.is_awaiting_sign_off:
+            offered = []
+        else:
+            offered = [actions.SUBMIT]
+        return super().get_context_data(
+            form=form or PortalConfirmForm(initial={"sha256": import_file.sha256}),
+            is_uploader=is_uploader, offered=offered, **kwargs,
+        )
 
     def button(self, plan):
         count = len(plan.new_rows)
-        return f"Publish {count} update{'s' if count != 1 else ''}"
+        return f"{count} update{'s' if count != 1 else ''}"
+
+    def post(self, request, *args, **kwargs):
+        form = PortalConfirmForm(request.POST)
+        if not form.is_valid():
+            if set(form.errors) - {"publish_alone"}:
+                raise Http404("Nothing to confirm")
+            return self.render_to_response(self.get_context_data(form=form))
+        if self.import_file.applied_at:
+            messages.info(request, "This file has already been imported.")
+            return HttpResponseRedirect(self.done_url())
+        action, sha256 = form.cleaned_data["action"], form.cleaned_data["sha256"]
+        organisation = self.import_file.organisation
+        try:
+            if action == PortalConfirmForm.Action.SUBMIT:
+                services.portal_import_submit(import_file=self.import_file, user=request.user,
+                                              sha256=sha256)
+                messages.success(request, (
+                    f"Sent for sign-off: another approver of {organisation.name} must check "
+                    "and publish it. They will find it under Import data."
+                ))
+                return HttpResponseRedirect(reverse("imports:home"))
+            if action == PortalConfirmForm.Action.RETURN:
+                services.portal_import_return(import_file=self.import_file, user=request.user,
+                                              sha256=sha256)
+                messages.success(request, (
+                    f"Returned to {self.import_file.uploaded_by.get_full_name() or 'its uploader'}"
+                    ": nothing was published."
+                ))
+                return HttpResponseRedirect(reverse("imports:home"))
+            result = services.portal_import_confirm(import_file=self.import_file,
+                                                    user=request.user, sha256=sha256)
+        except ValidationError as error:
+            form.add_error(None, error.messages[:PROBLEMS_SHOWN])
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, self.success_message(result))
+        return HttpResponseRedirect(self.done_url())
 
     def success_message(self, result):
         return (
@@ -201,7 +278,7 @@ class RecommendationsPreviewView(PreviewView):
     kind = ImportFile.Kind.RECOMMENDATIONS
 
     def authorise(self):
-        permissions.require_admin(self.request.user)
+        permissions.require_recommendations_loader(self.request.user)
 
     def plan(self):
         return recommendations_plan(content=bytes(self.import_file.content),
@@ -227,7 +304,7 @@ class RecommendationsTemplateView(View):
     """The recommendations spreadsheet's columns and one example row, as CSV or XLSX."""
 
     def get(self, request, *args, file_format, **kwargs):
-        permissions.require_admin(request.user)
+        permissions.require_recommendations_loader(request.user)
         example = [EXAMPLE[column] for column in COLUMNS]
         if file_format == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")

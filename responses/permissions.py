@@ -207,45 +207,93 @@ def require_chaser_letter_reader(user, organisation_id):
         )
 
 
-def is_admin(user):
-    """An administrator: staff who use the Django admin and load reference data."""
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+# Imports write what a person would otherwise type and sign off, so they need more than staff
+# status: a named permission, granted in the Django admin (superusers hold every permission).
+LOAD_RECOMMENDATIONS = "imports.load_recommendations"
+PUBLISH_PORTAL_EXPORT = "imports.publish_portal_export"
+
+
+def _holds(user, permission):
+    """
+    Whether a staff account holds `permission`. Only staff are asked: Django reads a user's
+    permissions in two queries, which pages every reader opens (home) must not spend on the
+    many who are not staff.
+    """
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff
+                and user.has_perm(permission))
+
+
+def can_load_recommendations(user):
+    return _holds(user, LOAD_RECOMMENDATIONS)
+
+
+def require_recommendations_loader(user):
+    """Refuse anyone who does not hold the permission to load recommendations."""
+    if not can_load_recommendations(user):
+        raise PermissionDenied(
+            "Only an administrator given the permission to load recommendations can load them."
+        )
+
+
+def can_publish_imports(user):
+    """Whether `user` may publish a portal export alone, for any organisation."""
+    return _holds(user, PUBLISH_PORTAL_EXPORT)
 
 
 def importable_organisation_ids(user):
     """
-    The organisations whose monitoring-portal export `user` may import: every one for an admin
-    (None stands for all), else those where they are an approver (an import publishes at once,
-    so it needs the right to sign off).
+    The organisations whose monitoring-portal export `user` may upload: every one for someone
+    who may publish imports (None stands for all), else those where they are an approver (who
+    then sends it to another approver for sign-off).
     """
-    if is_admin(user):
+    if can_publish_imports(user):
         return None
     return approver_organisation_ids(user)
 
 
 def can_import_for(user, organisation_id):
-    allowed = importable_organisation_ids(user)
-    return allowed is None or organisation_id in allowed
+    if organisation_id in approver_organisation_ids(user):
+        return True
+    return can_publish_imports(user)
 
 
 def can_import_anything(user):
-    allowed = importable_organisation_ids(user)
-    return allowed is None or bool(allowed)
+    return bool(approver_organisation_ids(user)) or can_publish_imports(user)
 
 
 def require_importer(user, organisation_id):
-    """Refuse anyone but an admin or an approver of the organisation."""
+    """Refuse anyone but an approver of the organisation or someone who may publish imports."""
     if not can_import_for(user, organisation_id):
         raise PermissionDenied(
-            "Only an administrator, or an approver of this organisation, can import its "
-            "monitoring-portal export."
+            "Only an approver of this organisation, or an administrator given the permission "
+            "to publish imports, can import its monitoring-portal export."
         )
 
 
-def require_admin(user):
-    """Refuse anyone but an administrator."""
-    if not is_admin(user):
-        raise PermissionDenied("Only an administrator can load recommendations.")
+def require_import_publisher(user):
+    """Refuse to publish an export with no second approver unless `user` holds the permission."""
+    if not can_publish_imports(user):
+        raise PermissionDenied(
+            "Only an administrator given the permission to publish imports can publish an "
+            "export without a second approver: send it for sign-off instead."
+        )
+
+
+def can_sign_off_import(user, import_file):
+    """An approver of the export's organisation who did not upload it (four eyes)."""
+    return (
+        import_file.uploaded_by_id != getattr(user, "pk", None)
+        and can_sign_off_for(user, import_file.organisation_id)
+    )
+
+
+def require_import_sign_off(user, import_file):
+    """Refuse anyone but an approver of the export's organisation other than its uploader."""
+    require_approver(user, import_file.organisation_id)
+    if import_file.uploaded_by_id == user.pk:
+        raise PermissionDenied("You cannot sign off an export you uploaded yourself.")
+
+
 def can_read_update(user, update):
     """
     Whether `user` may read an update (and its evidence files): a published update, anyone

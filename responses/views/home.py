@@ -40,7 +40,8 @@ class HomeView(TemplateView):
             organisation_summaries=self.organisation_summaries(memberships, progress),
             latest_positions=self.latest_positions(user, memberships, progress),
             # After the summary, which has read the user's memberships: no extra query.
-            can_import=permissions.can_import_anything(user),
+            can_import_portal=permissions.can_import_anything(user),
+            can_load_recommendations=permissions.can_load_recommendations(user),
             **kwargs,
         )
 

@@ -1,5 +1,7 @@
 """Issue 9's import journeys in a real browser, with axe on every page."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -38,6 +40,13 @@ def test_an_admin_imports_seed_000_after_reading_the_preview(demo_data, new_page
     check_accessibility(page, "portal-preview")
     assert not ResponseUpdate.objects.filter(imported_at__isnull=False).exists()
 
+    page.get_by_role("button", name="Publish 3 updates").click()
+    page.wait_for_load_state()
+    # Publishing with no second approver is a decision stated, not a click.
+    expect(page.get_by_role("link", name=re.compile("Confirm that you publish"))).to_be_visible()
+    check_accessibility(page, "portal-preview-decision-missing")
+    assert not ResponseUpdate.objects.filter(imported_at__isnull=False).exists()
+    page.get_by_label("I have checked these positions", exact=False).check()
     page.get_by_role("button", name="Publish 3 updates").click()
     page.wait_for_load_state()
     banner = page.get_by_text("3 updates published from the monitoring-portal export")

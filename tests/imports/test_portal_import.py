@@ -19,9 +19,21 @@ from .helpers import HEADERS, SEED_000, portal_file, portal_row, xlsx_file
 MAY = "<p>DCI Smith, in consultation with OPCC</p> <p>May 2021</p>"
 
 
-def run(world, content, user=None, organisation=None):
+def second_approver(world):
+    """Another approver of Force A, who signs off what `world.approver` imports."""
+    from tracker.models import Membership
+
+    user = getattr(world, "second_approver", None)
+    if user is None:
+        user = world.second_approver = make_user("beth", world.force_a, Membership.Role.APPROVER)
+    return user
+
+
+def run(world, content, user=None, organisation=None, signed_off_by=None):
+    """Import as Force A's approver, signed off by its second approver, as the pages do."""
     return portal_import(content=content, organisation=organisation or world.force_a,
-                         super_complaint=world.super_complaint, user=user or world.approver)
+                         super_complaint=world.super_complaint, user=user or world.approver,
+                         signed_off_by=signed_off_by or second_approver(world))
 
 
 def test_the_real_seed_imports_as_published_month_dated_updates_once(db, client):
@@ -227,13 +239,47 @@ def test_the_command_lists_the_problems_and_writes_nothing(world, tmp_path, caps
     assert not ResponseUpdate.objects.exists()
 
 
-def test_the_service_refuses_anyone_but_an_admin_or_an_approver_of_the_organisation(world):
+def test_the_service_refuses_anyone_but_an_approver_of_the_organisation(world):
     from django.core.exceptions import PermissionDenied
 
     content = portal_file([portal_row(1, "#1", MAY)])
     for user in (world.contributor, world.other_approver, world.reviewer, world.outsider):
         with pytest.raises(PermissionDenied):
             run(world, content, user=user)
+    assert not ResponseUpdate.objects.exists()
+
+
+def test_an_export_is_signed_off_by_a_second_approver_of_the_organisation(world):
+    from django.core.exceptions import PermissionDenied
+
+    content = portal_file([portal_row(1, "#1", MAY)])
+    # Alone, or "signed off" by themselves, an approver publishes nothing (four eyes).
+    for signer in (world.approver, None):
+        with pytest.raises(PermissionDenied, match="without a second approver"):
+            portal_import(content=content, organisation=world.force_a,
+                          super_complaint=world.super_complaint, user=world.approver,
+                          signed_off_by=signer)
+    # Nor does someone who is not an approver of the organisation sign it off.
+    for signer in (world.contributor, world.other_approver, world.reviewer):
+        with pytest.raises(PermissionDenied):
+            run(world, content, signed_off_by=signer)
+    assert not ResponseUpdate.objects.exists()
+
+    run(world, content)
+
+    update = ResponseUpdate.objects.get()
+    assert update.state == WorkflowState.PUBLISHED
+    assert (update.imported_by, update.signed_off_by) == (world.approver, world.second_approver)
+
+
+def test_staff_status_alone_does_not_publish_an_export(world):
+    from django.core.exceptions import PermissionDenied
+
+    staff = make_user("stan", is_staff=True)
+    content = portal_file([portal_row(1, "#1", MAY)])
+    with pytest.raises(PermissionDenied, match="permission to publish imports"):
+        portal_import(content=content, organisation=world.force_a,
+                      super_complaint=world.super_complaint, user=staff)
     assert not ResponseUpdate.objects.exists()
 
 

@@ -22,7 +22,7 @@ QUERY_COUNTS = {
     "upload_form": 5,  # + memberships, organisations, super-complaints
     "upload_refused": 12,
     "preview": 9,
-    "confirm": 43,
+    "confirm": 45,  # signed off by a second approver: + the uploader's memberships, the signer
 }
 
 
@@ -32,6 +32,12 @@ def upload(client, world, content, organisation=None, name="export.txt"):
         "super_complaint": world.super_complaint.pk,
         "file": SimpleUploadedFile(name, content),
     })
+
+
+def act(client, location, action, sha256=None, **extra):
+    """Post one of the preview's buttons for the upload at `location`."""
+    sha256 = sha256 or ImportFile.objects.get(pk=location.split("/")[-2]).sha256
+    return client.post(location, {"sha256": sha256, "action": action, **extra})
 
 
 def rows(count):
@@ -53,10 +59,17 @@ def test_an_admin_uploads_previews_and_confirms(client, world, admin_user):
     assert "#1" in text and "#5" in text and "May 2021" in text and "from row 4" in text
     assert "Publish 2 updates" in text
 
-    done = client.post(page["Location"], {"sha256": import_file.sha256})
+    # Publishing with no second approver is a decision the admin must state.
+    refused = act(client, page["Location"], "publish")
+    assert "Confirm that you publish these positions without a second approver" in (
+        refused.content.decode())
+    assert not ResponseUpdate.objects.exists()
+
+    done = act(client, page["Location"], "publish", publish_alone="on")
     assert done.status_code == 302
     assert done["Location"] == world.force_a.get_absolute_url()
-    assert ResponseUpdate.objects.filter(imported_by=admin_user).count() == 2
+    assert ResponseUpdate.objects.filter(imported_by=admin_user,
+                                         signed_off_by=admin_user).count() == 2
     followed = client.get(done["Location"])
     assert "2 updates published from the monitoring-portal export" in followed.content.decode()
 
@@ -70,16 +83,78 @@ def test_an_admin_uploads_previews_and_confirms(client, world, admin_user):
             in history.content.decode())
 
     # Confirming twice writes nothing more.
-    client.post(page["Location"], {"sha256": import_file.sha256})
+    act(client, page["Location"], "publish", publish_alone="on")
     assert ResponseUpdate.objects.count() == 2
 
 
-def test_an_approver_imports_for_their_own_organisation(client, world):
+def test_an_approvers_export_is_published_by_another_approver_of_the_organisation(
+    client, world, second_approver
+):
     client.force_login(world.approver)
     page = upload(client, world, portal_file([portal_row(1, "#1", MAY)]))
-    import_file = ImportFile.objects.get()
-    client.post(page["Location"], {"sha256": import_file.sha256})
-    assert ResponseUpdate.objects.get().imported_by == world.approver
+    location = page["Location"]
+    assert "Send 1 update for sign-off" in client.get(location).content.decode()
+    # The uploader may not publish alone, not even by posting the button they are not shown.
+    assert act(client, location, "publish", publish_alone="on").status_code == 403
+    assert act(client, location, "approve").status_code == 403
+
+    sent = act(client, location, "submit")
+    assert sent["Location"] == reverse("imports:home")
+    assert not ResponseUpdate.objects.exists()
+    home = client.get(sent["Location"]).content.decode()
+    assert "Sent for sign-off: another approver of Force A Police" in home
+    assert "awaiting sign-off since" in home
+    assert "Another approver of Force A Police must check" in client.get(location).content.decode()
+
+    client.force_login(second_approver)
+    home = client.get(reverse("imports:home")).content.decode()
+    assert "Exports to sign off (1)" in home and location in home
+    preview = client.get(location).content.decode()
+    assert "Approve and publish 1 update" in preview and "Return without publishing" in preview
+    done = act(client, location, "approve")
+    assert done["Location"] == world.force_a.get_absolute_url()
+    update = ResponseUpdate.objects.get()
+    assert (update.imported_by, update.signed_off_by) == (world.approver, second_approver)
+    assert ImportFile.objects.get().signed_off_by == second_approver
+
+
+def test_an_export_sent_for_sign_off_can_be_returned_unpublished(client, world, second_approver):
+    client.force_login(world.approver)
+    location = upload(client, world, portal_file([portal_row(1, "#1", MAY)]))["Location"]
+    act(client, location, "submit")
+
+    client.force_login(second_approver)
+    assert act(client, location, "return").status_code == 302
+    assert not ResponseUpdate.objects.exists()
+    # Returned, it is no longer the second approver's to act on.
+    assert client.get(location).status_code == 404
+    assert act(client, location, "approve").status_code == 404
+
+    client.force_login(world.approver)
+    assert "Returned by Beth" in client.get(location).content.decode()
+    assert "returned on" in client.get(reverse("imports:home")).content.decode()
+
+
+def test_only_an_approver_of_the_organisation_sees_an_export_sent_for_sign_off(
+    client, world, admin_user
+):
+    client.force_login(world.approver)
+    location = upload(client, world, portal_file([portal_row(1, "#1", MAY)]))["Location"]
+    act(client, location, "submit")
+    for user in (world.contributor, world.other_approver, world.reviewer, admin_user):
+        client.force_login(user)
+        assert client.get(location).status_code == 404
+        assert act(client, location, "approve").status_code == 404
+    assert not ResponseUpdate.objects.exists()
+
+
+def test_staff_status_alone_gives_no_import(client, world, plain_staff):
+    client.force_login(plain_staff)
+    assert client.get(reverse("imports:home")).status_code == 403
+    assert client.get(UPLOAD).status_code == 403
+    assert upload(client, world, portal_file([portal_row(1, "#1", MAY)])).status_code == 403
+    assert client.get(reverse("imports:recommendations_upload")).status_code == 403
+    assert not ImportFile.objects.exists()
 
 
 def test_an_approver_cannot_import_for_another_organisation(client, world):
@@ -109,10 +184,10 @@ def test_someone_elses_upload_cannot_be_previewed_or_confirmed(client, world, ad
     assert not ResponseUpdate.objects.exists()
 
 
-def test_a_confirmation_naming_another_file_writes_nothing(client, world):
-    client.force_login(world.approver)
+def test_a_confirmation_naming_another_file_writes_nothing(client, world, admin_user):
+    client.force_login(admin_user)
     page = upload(client, world, portal_file([portal_row(1, "#1", MAY)]))
-    answer = client.post(page["Location"], {"sha256": "0" * 64})
+    answer = act(client, page["Location"], "publish", "0" * 64, publish_alone="on")
     assert answer.status_code == 200
     assert "The file is not the one previewed" in answer.content.decode()
     assert not ResponseUpdate.objects.exists()
@@ -173,13 +248,15 @@ def test_the_home_page_links_importers_to_the_imports(client, world):
 
 
 def test_the_confirmation_costs_a_fixed_number_of_queries_plus_one_audit_entry_per_update(
-    client, world, django_assert_num_queries
+    client, world, second_approver, django_assert_num_queries
 ):
-    client.force_login(world.approver)
     for count in (4, 40):
         Response.objects.all().delete()
+        client.force_login(world.approver)
         page = upload(client, world, portal_file(rows(count)))
         sha256 = ImportFile.objects.get(pk=page["Location"].split("/")[-2]).sha256
+        act(client, page["Location"], "submit")
+        client.force_login(second_approver)
         ContentType.objects.clear_cache()  # as in a fresh process: the log looks its types up
         # The rows touch the same two responses. The updates are inserted in as few batches as
         # the database allows (SQLite caps the parameters of one statement), and
@@ -188,16 +265,16 @@ def test_the_confirmation_costs_a_fixed_number_of_queries_plus_one_audit_entry_p
         batch = connection.ops.bulk_batch_size(fields, [None] * count) or count
         extra_batches = -(-count // batch) - 1
         with django_assert_num_queries(QUERY_COUNTS["confirm"] + count + extra_batches):
-            assert client.post(page["Location"], {"sha256": sha256}).status_code == 302
+            assert act(client, page["Location"], "approve", sha256).status_code == 302
         assert ResponseUpdate.objects.count() == count
 
 
-def test_old_uploads_are_cleared(client, world, time_machine):
+def test_old_uploads_are_cleared(client, world, admin_user, time_machine):
     from django.core.management import call_command
 
-    client.force_login(world.approver)
+    client.force_login(admin_user)
     page = upload(client, world, portal_file([portal_row(1, "#1", MAY)]))
-    client.post(page["Location"], {"sha256": ImportFile.objects.get().sha256})
+    act(client, page["Location"], "publish", publish_alone="on")
     upload(client, world, portal_file([portal_row(5, "#5", MAY)]))
     time_machine.move_to(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=8))
     call_command("clear_import_files", verbosity=0)
@@ -210,7 +287,7 @@ def test_a_long_preview_shows_its_rows_a_page_at_a_time(client, world):
     page = upload(client, world, portal_file(rows(250)))
     first = client.get(page["Location"]).content.decode()
     assert "Rows 1 to 100 of 250" in first
-    assert "Publish 250 updates" in first
+    assert "Send 250 updates for sign-off" in first
     last = client.get(page["Location"] + "?page=3").content.decode()
     assert "Rows 201 to 250 of 250" in last
     assert ">253<" in last  # the file's last line
@@ -219,7 +296,8 @@ def test_a_long_preview_shows_its_rows_a_page_at_a_time(client, world):
 def test_the_imports_page_offers_what_the_user_may_import(client, world, admin_user,
                                                           django_assert_num_queries):
     client.force_login(world.approver)
-    with django_assert_num_queries(3):  # session, user, memberships
+    # session, user, memberships, exports to sign off, their own exports
+    with django_assert_num_queries(5):
         text = client.get(reverse("imports:home")).content.decode()
     assert UPLOAD in text
     assert reverse("imports:recommendations_upload") not in text

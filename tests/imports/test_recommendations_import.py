@@ -142,16 +142,17 @@ def test_the_template_downloads_and_loads_back(client, world, admin_user, file_f
 
 def test_query_counts_are_pinned(client, world, admin_user, django_assert_num_queries):
     client.force_login(admin_user)
-    # Session, user, the super-complaints to choose from.
-    with django_assert_num_queries(3):
+    # Session, user, the user's and their groups' permissions (granted, not staff status alone),
+    # the super-complaints to choose from.
+    with django_assert_num_queries(5):
         assert client.get(UPLOAD).status_code == 200
     for count in (3, 30):
         rows = [[f"{i + 10}", "", "", "Text.", "", "Home Office", "1", ""] for i in range(count)]
         page = client.post(UPLOAD, {"super_complaint": world.super_complaint.pk,
                                     "file": SimpleUploadedFile("r.csv", csv_file(rows))})
-        # Session, user, the upload, the recommendations with their groups and dependencies,
-        # the recipient groups.
-        with django_assert_num_queries(7):
+        # Session, user, the permissions (two), the upload, the recommendations with their
+        # groups and dependencies, the recipient groups.
+        with django_assert_num_queries(9):
             assert client.get(page["Location"]).status_code == 200
 
 
