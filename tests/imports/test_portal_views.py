@@ -116,6 +116,10 @@ def test_an_approvers_export_is_published_by_another_approver_of_the_organisatio
     update = ResponseUpdate.objects.get()
     assert (update.imported_by, update.signed_off_by) == (world.approver, second_approver)
     assert ImportFile.objects.get().signed_off_by == second_approver
+    # The response's timeline names both.
+    page = client.get(update.response.get_absolute_url()).content.decode()
+    assert "Imported from the monitoring portal by Bob" in page
+    assert "Signed off by" in page and "Beth" in page
 
 
 def test_an_export_sent_for_sign_off_can_be_returned_unpublished(client, world, second_approver):
