@@ -51,6 +51,19 @@ class ImportFile(TimeStampedModel):
         related_name="+",
     )
 
+    # Large files are checked (planned) and applied by the task worker: which of the two is under
+    # way, how far the check has gone, and what stopped an apply.
+    class Task(models.TextChoices):
+        NONE = "", "None"
+        PLAN = "plan", "Checking the file"
+        APPLY = "apply", "Importing"
+
+    task = models.CharField(max_length=10, choices=Task.choices, blank=True, default="")
+    task_started_at = models.DateTimeField(null=True, blank=True)
+    task_errors = models.JSONField(default=list, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+
     class Meta:
         ordering = ["-created_at"]
         permissions = [
@@ -62,6 +75,11 @@ class ImportFile(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.filename} ({self.sha256[:12]})"
+
+    @property
+    def is_large(self):
+        """Too large to check or apply in the request: the task worker does it."""
+        return len(self.content) > settings.IMPORT_BACKGROUND_ABOVE_KB * 1024
 
     @property
     def is_awaiting_sign_off(self):

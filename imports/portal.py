@@ -279,10 +279,14 @@ def _parse_status(value):
     return STATUS_BY_WORDS.get(key)
 
 
-def portal_plan(*, content, organisation, super_complaint):
+PROGRESS_EVERY = 250
+
+
+def portal_plan(*, content, organisation, super_complaint, progress=None):
     """
     Read and check a whole portal export for `organisation` and `super_complaint`, writing
-    nothing. Returns a PortalPlan; it is valid only if it has no problems.
+    nothing. Returns a PortalPlan; it is valid only if it has no problems. `progress(done,
+    total)` is told how many rows are checked every PROGRESS_EVERY rows.
     """
     plan = PortalPlan(organisation=organisation, super_complaint=super_complaint,
                       sha256=file_sha256(content))
@@ -336,7 +340,9 @@ def portal_plan(*, content, organisation, super_complaint):
     seen = {}
     last_position = None  # (row, lead, as_of, precision) of the last row with a position cell
 
-    for number, cells in table.rows:
+    for index, (number, cells) in enumerate(table.rows):
+        if progress and index % PROGRESS_EVERY == 0:
+            progress(index, len(table.rows))
         row_problems = []
 
         def problem(message, column, number=number, row_problems=row_problems):

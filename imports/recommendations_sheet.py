@@ -16,7 +16,7 @@ from responses.choices import DatePrecision
 from tracker.richtext import plain_text_to_html, sanitise_html
 
 from .dates import BadDate, parse_date
-from .portal import Problem, file_sha256
+from .portal import PROGRESS_EVERY, Problem, file_sha256
 from .readers import UnreadableFile, read_table
 
 NUMBER = "number"
@@ -102,7 +102,7 @@ def _split(value, pattern):
     return [part.strip() for part in re.split(pattern, value) if part.strip()]
 
 
-def recommendations_plan(*, content, super_complaint):
+def recommendations_plan(*, content, super_complaint, progress=None):
     plan = RecommendationsPlan(super_complaint=super_complaint, sha256=file_sha256(content))
     try:
         table = read_table(content, normalise_header=normalise_header)
@@ -134,7 +134,9 @@ def recommendations_plan(*, content, super_complaint):
         groups[" ".join(group.name.lower().split())] = group
         groups[group.slug.lower()] = group
     in_file = {}
-    for number, cells in table.rows:
+    for index, (number, cells) in enumerate(table.rows):
+        if progress and index % PROGRESS_EVERY == 0:
+            progress(index, len(table.rows))
         value = cells.get(NUMBER, "").strip()
         value = re.sub(r"^recommendation\s+", "", value, flags=re.IGNORECASE)
         if value:

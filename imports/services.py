@@ -183,6 +183,21 @@ def _lock_portal_file(import_file, sha256):
     return import_file
 
 
+def portal_confirm_authorise(*, import_file, user):
+    """
+    Refuse `user` unless they may publish this upload now: its uploader holding the permission
+    to publish imports, or an approver of its organisation (not the uploader) once it was sent
+    for sign-off. Returns who imported it.
+    """
+    if import_file.uploaded_by_id == user.pk:
+        permissions.require_import_publisher(user)
+        return user
+    permissions.require_import_sign_off(user, import_file)
+    if not import_file.is_awaiting_sign_off:
+        raise ValidationError("This upload has not been sent for sign-off.", code="not_submitted")
+    return import_file.uploaded_by
+
+
 def _refuse_someone_elses(import_file, user):
     if import_file.uploaded_by_id != user.pk:
         raise PermissionDenied("This upload is someone else's.")
@@ -220,15 +235,7 @@ def portal_import_confirm(*, import_file, user, sha256):
     upload it.
     """
     import_file = _lock_portal_file(import_file, sha256)
-    if import_file.uploaded_by_id == user.pk:
-        permissions.require_import_publisher(user)
-        importer = user
-    else:
-        permissions.require_import_sign_off(user, import_file)
-        if not import_file.is_awaiting_sign_off:
-            raise ValidationError("This upload has not been sent for sign-off.",
-                                  code="not_submitted")
-        importer = import_file.uploaded_by
+    importer = portal_confirm_authorise(import_file=import_file, user=user)
     result = portal_import(
         content=bytes(import_file.content), organisation=import_file.organisation,
         super_complaint=import_file.super_complaint, user=importer, signed_off_by=user,
@@ -324,3 +331,36 @@ def recommendations_import_confirm(*, import_file, user, sha256):
     import_file.summary = f"{result.created} created, {result.updated} updated"
     import_file.save(update_fields=["applied_at", "summary", "updated_at"])
     return result
+
+
+def import_file_confirm(*, import_file, user, sha256):
+    """Confirm a kept upload of either kind (see the two confirmations above)."""
+    if import_file.kind == ImportFile.Kind.PORTAL:
+        return portal_import_confirm(import_file=import_file, user=user, sha256=sha256)
+    return recommendations_import_confirm(import_file=import_file, user=user, sha256=sha256)
+
+
+def import_file_task_start(*, import_file, task, user=None, sha256=None):
+    """
+    Mark a kept upload as handed to the worker for `task`, and say whether it was: an upload has
+    one task at a time, and none once applied. Who may confirm is checked first, so a refusal
+    is answered in the request rather than by the worker.
+    """
+    if task == ImportFile.Task.APPLY:
+        if import_file.sha256 != sha256:
+            raise FileChanged()
+        if import_file.kind == ImportFile.Kind.PORTAL:
+            portal_confirm_authorise(import_file=import_file, user=user)
+        else:
+            _refuse_someone_elses(import_file, user)
+            permissions.require_recommendations_loader(user)
+    return bool(ImportFile.objects.filter(
+        pk=import_file.pk, task=ImportFile.Task.NONE, applied_at__isnull=True,
+    ).update(task=task, task_started_at=timezone.now(), task_errors=[], progress_done=0,
+             progress_total=0))
+
+
+def import_file_task_done(*, import_file, errors=()):
+    """Record that the worker has finished with an upload, and what refused it, if anything."""
+    ImportFile.objects.filter(pk=import_file.pk).update(task=ImportFile.Task.NONE,
+                                                        task_errors=list(errors))

@@ -9,11 +9,12 @@ and `imports.services`.
 import csv
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -21,7 +22,7 @@ from openpyxl import Workbook
 
 from responses import permissions
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .forms import ConfirmForm, PortalConfirmForm, PortalUploadForm, RecommendationsUploadForm
 from .models import ImportFile
 from .portal import portal_plan
@@ -59,9 +60,16 @@ class ImportsHomeView(TemplateView):
 
 
 class UploadView(FormView):
-    """Check an uploaded file whole; keep it and show its preview, or list its problems."""
+    """
+    Check an uploaded file whole; keep it and show its preview, or list its problems. A file
+    larger than IMPORT_BACKGROUND_ABOVE_KB is kept at once and checked by the task worker, its
+    preview showing how far the check has got.
+    """
 
     kind = None
+
+    def authorise_upload(self, form):
+        """Refuse an upload the user may not make (beyond the form's own choices)."""
 
     def plan(self, form, content):
         raise NotImplementedError
@@ -72,11 +80,17 @@ class UploadView(FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         content = upload.read()
-        plan = self.plan(form, content)
-        if not plan.is_valid:
-            form.add_error("file", problem_messages(plan.problems))
-            return self.form_invalid(form)
-        import_file = self.store(form, content)
+        self.authorise_upload(form)
+        if len(content) > settings.IMPORT_BACKGROUND_ABOVE_KB * 1024:
+            import_file = self.store(form, content)
+            tasks.check_later(import_file=import_file)
+        else:
+            plan = self.plan(form, content)
+            if not plan.is_valid:
+                form.add_error("file", problem_messages(plan.problems))
+                return self.form_invalid(form)
+            import_file = self.store(form, content)
+            selectors.keep_plan(import_file, plan)
         return HttpResponseRedirect(reverse(f"imports:{self.kind}_preview", args=[import_file.pk]))
 
 
@@ -96,10 +110,11 @@ class PortalUploadView(UploadView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def authorise_upload(self, form):
+        permissions.require_importer(self.request.user, form.cleaned_data["organisation"].pk)
+
     def plan(self, form, content):
-        organisation = form.cleaned_data["organisation"]
-        permissions.require_importer(self.request.user, organisation.pk)
-        return portal_plan(content=content, organisation=organisation,
+        return portal_plan(content=content, organisation=form.cleaned_data["organisation"],
                            super_complaint=form.cleaned_data["super_complaint"])
 
     def store(self, form, content):
@@ -133,9 +148,11 @@ class RecommendationsUploadView(UploadView):
 
 class PreviewView(TemplateView):
     """
-    Show exactly what a kept upload will write, planned afresh from its bytes; POST confirms it.
-    Only the person who uploaded it sees it (and, for a portal export sent for sign-off, the
-    approvers who may sign it off): to anyone else it does not exist.
+    Show exactly what a kept upload will write, planned from its bytes once and kept while
+    nothing it depends on changes (imports.selectors.kept_plan); POST confirms it. Only the
+    person who uploaded it sees it (and, for a portal export sent for sign-off, the approvers who
+    may sign it off): to anyone else it does not exist. While the task worker checks or applies
+    a large file, the page shows how far it has got instead.
     """
 
     kind = None
@@ -153,14 +170,37 @@ class PreviewView(TemplateView):
     def visible_to(self, user):
         return self.import_file.uploaded_by_id == user.pk
 
+    def get(self, request, *args, **kwargs):
+        import_file = self.import_file
+        if not import_file.task and import_file.is_large and (
+            selectors.kept_plan(import_file) is None
+        ):
+            tasks.check_later(import_file=import_file)
+            import_file.refresh_from_db(fields=["task", "task_started_at", "progress_done",
+                                                "progress_total"])
+        if import_file.task:
+            return render(request, "imports/import_progress.html", {
+                "import_file": import_file, "back": self.back_url(),
+            })
+        return super().get(request, *args, **kwargs)
+
+    def back_url(self):
+        return reverse(f"imports:{self.kind}_upload")
+
+    def confirm_later(self, sha256):
+        """Hand a large file's confirmation to the task worker; its page shows the progress."""
+        tasks.apply_later(import_file=self.import_file, user=self.request.user, sha256=sha256)
+        return HttpResponseRedirect(self.request.path)
+
     def get_context_data(self, *, form=None, **kwargs):
-        plan = self.plan()
+        plan = selectors.current_plan(self.import_file)
         # Every row is shown, a page at a time: a 5,000-row export would be a 5 MB page.
         page_obj = Paginator(plan.rows, ROWS_PER_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             import_file=self.import_file, plan=plan, page_obj=page_obj,
             form=form or ConfirmForm(initial={"sha256": self.import_file.sha256}),
-            problems=problem_messages(plan.problems), button=self.button(plan), **kwargs,
+            problems=problem_messages(plan.problems), button=self.button(plan),
+            done_url=self.done_url(), **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
@@ -171,6 +211,8 @@ class PreviewView(TemplateView):
             messages.info(request, "This file has already been imported.")
             return HttpResponseRedirect(self.done_url())
         try:
+            if self.import_file.is_large:
+                return self.confirm_later(form.cleaned_data["sha256"])
             result = self.confirm(form.cleaned_data["sha256"])
         except ValidationError as error:
             form.add_error(None, error.messages[:PROBLEMS_SHOWN])
@@ -198,11 +240,6 @@ class PortalPreviewView(PreviewView):
     def authorise(self):
         if self.import_file.uploaded_by_id == self.request.user.pk:
             permissions.require_importer(self.request.user, self.import_file.organisation_id)
-
-    def plan(self):
-        return portal_plan(content=bytes(self.import_file.content),
-                           organisation=self.import_file.organisation,
-                           super_complaint=self.import_file.super_complaint)
 
     def get_context_data(self, *, form=None, **kwargs):
         import_file, user = self.import_file, self.request.user
@@ -255,6 +292,8 @@ class PortalPreviewView(PreviewView):
                     ": nothing was published."
                 ))
                 return HttpResponseRedirect(reverse("imports:home"))
+            if self.import_file.is_large:
+                return self.confirm_later(sha256)
             result = services.portal_import_confirm(import_file=self.import_file,
                                                     user=request.user, sha256=sha256)
         except ValidationError as error:
@@ -279,10 +318,6 @@ class RecommendationsPreviewView(PreviewView):
 
     def authorise(self):
         permissions.require_recommendations_loader(self.request.user)
-
-    def plan(self):
-        return recommendations_plan(content=bytes(self.import_file.content),
-                                    super_complaint=self.import_file.super_complaint)
 
     def confirm(self, sha256):
         return services.recommendations_import_confirm(import_file=self.import_file,

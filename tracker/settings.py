@@ -43,6 +43,14 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def envchoice(name, default, choices):
+    """Read one of `choices`; anything else is an error."""
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def envlist(name, default):
     value = os.environ.get(name)
     if value is None or value == "":
@@ -92,6 +100,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "tracker",
     "recommendations",
     "responses",
@@ -418,6 +428,23 @@ IMPORT_MAX_UPLOAD_MB = envint("IMPORT_MAX_UPLOAD_MB", 20)
 # message, whatever size it declares, so reading it is bounded in memory and time.
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 10_000)
 IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 50)
+# An upload larger than this is checked and applied by the task worker, not in the request: the
+# page shows its progress. Smaller ones (almost every export) are answered at once.
+IMPORT_BACKGROUND_ABOVE_KB = envint("IMPORT_BACKGROUND_ABOVE_KB", 512)
+
+# Background tasks (django-tasks, the backport of Django 6's tasks framework). "immediate" runs a
+# task in the process that enqueues it, for one machine and development; "database" keeps it in a
+# table, written in the same transaction as the change that asks for it, until a worker
+# (`manage.py db_worker`) runs it: production.
+TASK_BACKEND = envchoice("TASK_BACKEND", "immediate", ("immediate", "database"))
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASK_BACKEND],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -21,7 +21,9 @@ UPLOAD = reverse("imports:portal_upload")
 QUERY_COUNTS = {
     "upload_form": 5,  # + memberships, organisations, super-complaints
     "upload_refused": 12,
-    "preview": 9,
+    # + memberships, the upload, what its kept plan depends on (one aggregate): planned once,
+    # at upload, not on every view.
+    "preview": 5,
     "confirm": 45,  # signed off by a second approver: + the uploader's memberships, the signer
 }
 
