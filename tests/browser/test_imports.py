@@ -109,3 +109,26 @@ def test_an_admin_loads_recommendations_from_a_spreadsheet(demo_data, new_page,
     expect(page.get_by_text("1 recommendation created and 0 updated")).to_be_visible()
     expect(page.get_by_role("link", name="Recommendation 99", exact=False)).to_be_visible()
     check_accessibility(page, "recommendations-loaded")
+
+
+def test_a_large_export_shows_its_progress_while_the_worker_checks_it(
+    demo_data, new_page, check_accessibility, settings
+):
+    from django.core.management import call_command
+
+    settings.IMPORT_BACKGROUND_ABOVE_KB = 0
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    page = new_page()
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Import data").click()
+    page.get_by_role("link", name="Import a monitoring-portal export").click()
+    choose_and_upload(page, SEED_000)
+    expect(page.get_by_role("heading", name="Checking the file")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Reading")
+    check_accessibility(page, "portal-progress")
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    # The page reloads itself and shows the preview once the worker has checked the file.
+    expect(page.get_by_role("heading", name="Check what will be imported")).to_be_visible(
+        timeout=10_000)
+    expect(page.get_by_role("button", name="Publish 3 updates")).to_be_visible()
