@@ -3,6 +3,7 @@ Load-test the read pages over HTTP at national scale, each against a bare Django
 
     .venv/bin/python scripts/benchmark_http.py
     .venv/bin/python scripts/benchmark_http.py --seconds 5 --rounds 2 --connections 16
+    .venv/bin/python scripts/benchmark_http.py --churn 1     # publications running meanwhile
 
 What it does, in one command:
 
@@ -20,15 +21,19 @@ What it does, in one command:
    machine's CPU from the server; Debian package `wrk`, installed here if missing and running
    as root) at --connections concurrent connections. Alternating in one run means both see the
    same machine.
-   A public page is compared with the bare view read signed out, as its visitors read it.
+   A public page is compared with the bare view read signed out, as its visitors read it, and
+   again signed in (staff read the public pages too) against the bare view signed in.
+   With --churn N, a separate writer process (scripts/publish_churn.py) publishes N updates a
+   second across the national data set (one in ten to the South Yorkshire responses the pages
+   show) for the whole run, so every kept page is measured while what it shows keeps changing.
 5. Prints, per page: requests/s, its share of the bare view's requests/s, mean, p95 and p99
    latency (the worst round's), one request alone (median of 10 sequential requests), HTML size
    in KB uncompressed and gzipped, and the queries it makes on an empty cache and once what it
    keeps is in the cache, as under load (Django's test client in this
    process, against the same database).
 
-Targets (issue 13): share >= 0.25, p95 < 100 ms at 16 connections, one request < 30 ms,
-HTML < 100 KB uncompressed.
+Targets (DESIGN.md section 7), with and without churn: share >= 0.25, p95 < 100 ms at 16
+connections, one request < 30 ms, HTML < 100 KB uncompressed.
 """
 
 import argparse
@@ -87,6 +92,8 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--only", help="measure only pages whose name contains this")
+    parser.add_argument("--churn", type=float, default=0,
+                        help="publications a second by a separate writer during the load")
     return parser.parse_args()
 
 
@@ -213,6 +220,8 @@ def measured_pages(args, user):
     pages = [("page shell", SHELL, user)]
     pages += [(name, path, user) for name, path in benchmark_pages.pages().items()]
     pages += [(name, path, None) for name, path in benchmark_pages.public_pages().items()]
+    pages += [(f"{name} (signed in)", path, user)
+              for name, path in benchmark_pages.public_pages().items()]
     return [page for page in pages if not args.only or args.only in page[0]]
 
 
@@ -238,6 +247,22 @@ def measure(args, script, name, path, user, cookie):
     return bare_rate
 
 
+def start_churn(args):
+    if not args.churn:
+        return None
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "publish_churn.py"),
+         "--per-second", str(args.churn)],
+        cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"}, start_new_session=True,
+    )
+
+
+def stop_churn(churn):
+    if churn is not None:
+        os.killpg(churn.pid, signal.SIGTERM)
+        churn.wait(timeout=60)  # it prints how many it published
+
+
 def main():
     args = parse_args()
     ensure_wrk()
@@ -245,6 +270,7 @@ def main():
     user = ensure_user()
     pages = measured_pages(args, user)
     server = start_gunicorn(args)
+    churn = start_churn(args)
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     script.write(WRK_REPORT)
     script.close()
@@ -253,7 +279,9 @@ def main():
         one_request_ms(args.port, BARE, cookie)  # warm both workers up
         print(f"\n{args.connections} connections, gunicorn {args.workers} sync workers, "
               f"{args.rounds} rounds of {args.seconds} s per page and per bare view; "
-              f"public pages (signed out) against the bare view signed out\n")
+              f"public pages (signed out) against the bare view signed out"
+              + (f"; {args.churn:g} publications a second meanwhile" if args.churn else "")
+              + "\n")
         header = (f"{'page':<28}{'req/s':>8}{'share':>7}{'mean ms':>9}{'p95 ms':>8}"
                   f"{'p99 ms':>8}{'one ms':>8}{'KB':>7}{'KB gz':>7}{'q cold':>8}{'q kept':>8}"
                   f"{'errors':>7}")
@@ -262,10 +290,13 @@ def main():
         bare_rates = {}
         for name, path, reader in pages:
             bare_rates[reader is None] = measure(args, script.name, name, path, reader, cookie)
+        stop_churn(churn)
+        churn = None
         for visitor, rate in bare_rates.items():
             print(f"\nbare view ({BARE}, {'signed out' if visitor else 'signed in'}): "
                   f"{rate:.0f} req/s in the last such page's rounds")
     finally:
+        stop_churn(churn)
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         os.unlink(script.name)
