@@ -1,0 +1,16 @@
+"""The deploy check that a production set-up runs its tasks in a worker."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+
+def test_check_deploy_warns_when_tasks_would_run_in_the_request(settings):
+    settings.TASK_BACKEND = "immediate"
+    with pytest.raises(SystemCheckError, match="imports.W001"):
+        call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "compatibility")
+
+
+def test_check_deploy_is_quiet_with_a_task_worker(settings):
+    settings.TASK_BACKEND = "database"
+    call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "compatibility")
