@@ -25,7 +25,7 @@ from responses.choices import (
     ChaserStep,
     Marking,
     ReviewOutcome,
-    Status,
+    counts_as_done,
     format_as_of,
     marking_label,
     most_sensitive_marking,
@@ -192,22 +192,33 @@ def response_page(*, organisation_slug, super_complaint_slug, updates, for_publi
     )
 
 
-def overview_status(*, answers, expected, awaiting_sign_off, closed):
+def overview_status(*, items, closed, awaiting_sign_off):
     """
-    The one-line STATUS of a super-complaint in a force's overview (seed 002), from the data:
-    an update awaiting sign-off comes first (only its organisation sees that), then closed,
-    evidence with HMICFRS, progress or nothing yet.
+    The one-line STATUS of a super-complaint in a force's overview (seed 002), from its `items`
+    (one per recommendation expected, with the answer shown) and the recommendations whose
+    response a reviewer `closed`: an update awaiting sign-off comes first (only its organisation
+    sees that), then closed, evidence with HMICFRS, progress or nothing yet. Each recommendation
+    counts once, done if its answer is completed or closed (`counts_as_done`).
     """
     if awaiting_sign_off:
         return "Update awaiting sign-off before it is published."
-    if not answers:
+    answered = [item for item in items if item.answers]
+    if not answered:
         return "No response yet."
-    completed = sum(1 for a in answers if a.latest.status == Status.COMPLETED)
-    if expected and closed >= expected:
+    expected = len(items)
+    closed_count = sum(1 for item in answered if item.recommendation.pk in closed)
+    done = sum(
+        1 for item in answered
+        if counts_as_done(
+            item.answers[0].latest.status,
+            ReviewOutcome.CLOSED if item.recommendation.pk in closed else None,
+        )
+    )
+    if closed_count >= expected:
         return "Closed: HMICFRS accepted the evidence."
-    if expected and completed + closed >= expected:
+    if done >= expected:
         return "Evidence submitted to HMICFRS for review. Awaiting feedback."
-    return f"In progress: {completed} of {expected} recommendations completed."
+    return f"In progress: {done} of {expected} recommendations completed."
 
 
 def overview(*, organisation_slug, updates, for_publication, member_organisation_ids=()):
@@ -254,19 +265,12 @@ def overview(*, organisation_slug, updates, for_publication, member_organisation
             )
     sections = []
     for super_complaint, items in by_super_complaint.items():
-        shown = [a for i in items for a in i.answers]
         sections.append(
             Section(
                 super_complaint,
                 items,
-                overview_status(
-                    answers=shown,
-                    expected=len(items),
-                    awaiting_sign_off=super_complaint.pk in awaiting,
-                    closed=sum(
-                        1 for i in items if i.answers and i.recommendation.pk in closed
-                    ),
-                ),
+                overview_status(items=items, closed=closed,
+                                awaiting_sign_off=super_complaint.pk in awaiting),
             )
         )
     sections.sort(key=lambda s: s.super_complaint.report_published_on or datetime.date.max)

@@ -177,6 +177,14 @@ RAG_TAG_CLASSES = {
 }
 
 
+def counts_as_done(status, review_outcome):
+    """
+    Done, as progress counts it: the organisation says completed, or a reviewer closed it. Its
+    SQL twin is `responses.querysets.done_condition` (the two are tested to agree).
+    """
+    return status == Status.COMPLETED or review_outcome == ReviewOutcome.CLOSED
+
+
 def rag(status, review_outcome):
     """
     Return the RAG rating of a response (DESIGN.md section 3): green once completed or closed by a

@@ -4,13 +4,21 @@ from . import permissions
 from .choices import EDITABLE_STATES, Marking, ReviewOutcome, Status, WorkflowState
 
 
+def done_condition(prefix=""):
+    """
+    The responses done, as progress counts them (`choices.counts_as_done`, its Python twin): the
+    organisation says completed, or a reviewer closed it. `prefix` reaches a response through a
+    relation ("response__").
+    """
+    return models.Q(**{f"{prefix}current_status": Status.COMPLETED}) | models.Q(
+        **{f"{prefix}review_outcome": ReviewOutcome.CLOSED}
+    )
+
+
 class ResponseQuerySet(models.QuerySet):
     def completed(self):
-        """Done, as progress counts it: the organisation says completed, or a reviewer closed it."""
-        return self.filter(
-            models.Q(current_status=Status.COMPLETED)
-            | models.Q(review_outcome=ReviewOutcome.CLOSED)
-        )
+        """Done, as progress counts it (`done_condition`)."""
+        return self.filter(done_condition())
 
     def awaiting_review(self):
         """Said to be completed, and no reviewer has accepted or returned the evidence yet."""

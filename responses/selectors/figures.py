@@ -30,7 +30,7 @@ from recommendations.models import Organisation, Recommendation, add_months
 from recommendations.selectors import audiences_by_recommendation
 from tracker.fingerprints import responses_fingerprint
 
-from ..choices import NO_RESPONSE, ReviewOutcome, Status
+from ..choices import NO_RESPONSE, Status
 from ..deadlines import (
     DeadlineKind,
     deadline_kind_expression,
@@ -39,6 +39,7 @@ from ..deadlines import (
     with_deadline_aliases,
 )
 from ..models import Response
+from ..querysets import done_condition
 
 PAST, FUTURE, UNDATED = "past", "future", "undated"  # where a pair's due date falls
 CACHE_SECONDS = 300
@@ -365,10 +366,7 @@ def answer_counts(source, group_by, only=None, all_pairs=False):
         .annotate(
             **{f"status_{code}": Count("pk", filter=Q(current_status=code))
                for code in Status.values},
-            completed=Count(
-                "pk",
-                filter=Q(current_status=Status.COMPLETED) | Q(review_outcome=ReviewOutcome.CLOSED),
-            ),
+            completed=Count("pk", filter=done_condition()),
             # Bucketed as the expected pairs are: by the due date before any extension.
             answered_past=Count("pk", filter=answered & Q(computed_due_date__lt=today)),
             answered_future=Count("pk", filter=answered & Q(computed_due_date__gte=today)),
@@ -531,10 +529,7 @@ def completions_by_month(source, *, group_by, only=None, all_pairs=False):
     """
     rows = (
         _expected_responses(source, only, all_pairs)
-        .filter(
-            Q(current_status=Status.COMPLETED) | Q(review_outcome=ReviewOutcome.CLOSED),
-            current_status_on__isnull=False,
-        )
+        .filter(done_condition(), current_status_on__isnull=False)
         .annotate(month=TruncMonth("current_status_on"))
         .values(*group_by, "recommendation__super_complaint_id", "month")
         .annotate(count=Count("pk"))

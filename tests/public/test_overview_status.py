@@ -62,3 +62,13 @@ def test_an_update_awaiting_sign_off_shows_only_to_its_organisation(world, clien
     assert _status_line(client, signed_in=True) == "In progress: 0 of 2 recommendations completed."
     client.logout()
     assert _status_line(client) == "In progress: 0 of 2 recommendations completed."
+
+
+def test_an_answer_both_completed_and_closed_counts_once(world, client, answers):
+    """One answer completed and closed beside one in progress is not "evidence submitted"."""
+    published_update(world, answers[0], status=Status.COMPLETED, public=True)
+    services.response_review(response=answers[0], reviewer=world.reviewer,
+                             outcome=ReviewOutcome.CLOSED)
+    published_update(world, answers[1], status=Status.IN_PROGRESS, public=True)
+
+    assert _status_line(client) == "In progress: 1 of 2 recommendations completed."
