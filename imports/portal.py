@@ -43,8 +43,9 @@ ALIASES = {
 }
 REQUIRED = (REF, RECOMMENDATION, POSITION)
 
-LEAD_MAX_LENGTH = 300
-REFERENCE_MAX_LENGTH = 50
+# The update's own limits, so the import refuses what the update form would.
+LEAD_MAX_LENGTH = ResponseUpdate._meta.get_field("lead").max_length
+REFERENCE_MAX_LENGTH = ResponseUpdate._meta.get_field("portal_reference").max_length
 DEFAULT_STATUS = Status.IN_PROGRESS
 
 _RECOMMENDATION_NUMBER = re.compile(
