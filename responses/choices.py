@@ -85,6 +85,29 @@ STATUS_TAG_CLASSES = {
 }
 NO_RESPONSE_TAG_CLASS = "govuk-tag--grey"
 
+# The text colour of each status's tag (GOV.UK Frontend 6), dark enough for 3:1 against white:
+# the charts draw each status in it, so they read like the tags.
+STATUS_TEXT_COLOURS = {
+    NO_RESPONSE: "#505a5f",
+    Status.NOT_STARTED: "#942514",
+    Status.AWAITING_NATIONAL: "#594d00",
+    Status.IN_PROGRESS: "#0c2d4a",
+    Status.NEARING_COMPLETION: "#10403c",
+    Status.COMPLETED: "#005a30",
+    Status.NOT_ACCEPTED: "#383f43",
+}
+
+# Statuses from the most worrying to done, then "not accepted": the order of a sort by status
+# and of the dashboards' distribution.
+STATUS_SEVERITY_ORDER = [
+    Status.NOT_STARTED,
+    Status.AWAITING_NATIONAL,
+    Status.IN_PROGRESS,
+    Status.NEARING_COMPLETION,
+    Status.COMPLETED,
+    Status.NOT_ACCEPTED,
+]
+
 
 def status_tag_class(code):
     """Return the GOV.UK tag modifier of a status ("" is blue; no response yet is grey)."""

@@ -3,20 +3,10 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from recommendations.models import Organisation, SuperComplaint
 
-from .choices import NO_RESPONSE, NO_RESPONSE_LABEL, Marking, Status
+from .choices import NO_RESPONSE, NO_RESPONSE_LABEL, STATUS_SEVERITY_ORDER, Marking, Status
 from .deadlines import DeadlineFilter
 
 STATUS_FILTER_CHOICES = [(NO_RESPONSE, NO_RESPONSE_LABEL), *Status.choices]
-
-# Sorting by status reads best from "not started" (most worrying) to "completed".
-STATUS_SORT_ORDER = [
-    Status.NOT_STARTED,
-    Status.AWAITING_NATIONAL,
-    Status.IN_PROGRESS,
-    Status.NEARING_COMPLETION,
-    Status.COMPLETED,
-    Status.NOT_ACCEPTED,
-]
 
 
 def _region_choices():
@@ -171,7 +161,7 @@ class ComparisonFilterSet(OrganisationFilterSet):
             rank = Case(
                 *(
                     When(response_status=code, then=Value(i))
-                    for i, code in enumerate(STATUS_SORT_ORDER)
+                    for i, code in enumerate(STATUS_SEVERITY_ORDER)
                 ),
                 default=Value(-1),  # no response yet comes first: it is the gap to chase
                 output_field=IntegerField(),

@@ -18,7 +18,13 @@ from django.shortcuts import get_object_or_404
 from recommendations.models import Organisation
 
 from ..charts import grouped_bars, line_chart, stacked_bars
-from ..choices import NO_RESPONSE, NO_RESPONSE_LABEL, Status
+from ..choices import (
+    NO_RESPONSE,
+    STATUS_SEVERITY_ORDER,
+    STATUS_TEXT_COLOURS,
+    Status,
+    status_label,
+)
 from ..deadlines import priority_overdue_first
 from ..models import Response, ResponseUpdate
 from .deadlines import expected_responses
@@ -53,16 +59,10 @@ AREA_STYLES = [
     ("#F46A25", "diamond"),
 ]
 
-# Status order in the distribution, with the colours of the status tags' text (dark enough
-# for 3:1 against white) so the chart reads like the tags.
+# The distribution's order (no response first, then by severity) and colours (the tags').
 STATUS_ORDER = [
-    (NO_RESPONSE, NO_RESPONSE_LABEL, "#505a5f"),
-    (Status.NOT_STARTED, Status.NOT_STARTED.label, "#942514"),
-    (Status.AWAITING_NATIONAL, Status.AWAITING_NATIONAL.label, "#594d00"),
-    (Status.IN_PROGRESS, Status.IN_PROGRESS.label, "#0c2d4a"),
-    (Status.NEARING_COMPLETION, Status.NEARING_COMPLETION.label, "#10403c"),
-    (Status.COMPLETED, Status.COMPLETED.label, "#005a30"),
-    (Status.NOT_ACCEPTED, Status.NOT_ACCEPTED.label, "#383f43"),
+    (code, status_label(code), STATUS_TEXT_COLOURS[code])
+    for code in (NO_RESPONSE, *STATUS_SEVERITY_ORDER)
 ]
 
 
