@@ -11,14 +11,17 @@ from recommendations.models import Organisation, Recommendation, SuperComplaint
 from responses.choices import Status, status_label
 from responses.deadlines import DeadlineKind
 from responses.models import Response, ResponseUpdate
+from tracker.site import absolute_url
 
 
 class _Links:
-    """Absolute links to a resource in the API and to its page on the site."""
+    """
+    Absolute links to a resource in the API, under SITE_URL (tracker.site): never the Host the
+    request named, which a shared cache in front could keep and give every later caller.
+    """
 
     def _absolute(self, path):
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return absolute_url(path)
 
 
 class SuperComplaintSerializer(_Links, serializers.ModelSerializer):

@@ -315,3 +315,21 @@ def test_the_api_runs_a_fixed_number_of_queries(client, data, django_assert_num_
     with django_assert_num_queries(expected):
         response = client.get(API_URLS[name]())
     assert response.status_code == 200
+
+
+def test_every_link_the_api_gives_is_under_site_url_whatever_the_host(client, data, settings):
+    # Django checks a Host's name against ALLOWED_HOSTS but not its port; a shared cache in
+    # front of the API would keep links to that port for every later caller.
+    settings.SITE_URL = "https://tracker.example.org"
+    host = {"HTTP_HOST": "testserver:6666"}
+    root = client.get(api("root"), **host).json()
+    listing = client.get(api("organisation_list"), {"page_size": 2, "page": 2}, **host).json()
+    detail = client.get(api("response_detail", "safe-to-share", "1", "force-a"), **host).json()
+
+    links = [*root.values(), listing["next"], listing["previous"], detail["url"],
+             *(o["url"] for o in listing["results"])]
+    assert all(link.startswith("https://tracker.example.org/api/v1/") for link in links), links
+    assert listing["next"] == (
+        "https://tracker.example.org/api/v1/organisations/?page=3&page_size=2"
+    )
+    assert listing["previous"] == "https://tracker.example.org/api/v1/organisations/?page_size=2"
