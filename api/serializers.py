@@ -27,8 +27,9 @@ class _Links:
 class SuperComplaintSerializer(_Links, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     report_url = serializers.CharField(source="report_link")
-    comments_due_on = serializers.DateField(read_only=True)
-    progress_update_due_on = serializers.DateField(read_only=True)
+    # Both reckoned from the report's publication: none until it is published.
+    comments_due_on = serializers.DateField(read_only=True, allow_null=True)
+    progress_update_due_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = SuperComplaint
@@ -44,7 +45,8 @@ class SuperComplaintSerializer(_Links, serializers.ModelSerializer):
 
 class OrganisationSerializer(_Links, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
-    paired = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A force's local policing body and back; national bodies have none.
+    paired = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation
@@ -113,7 +115,10 @@ class RecommendationSerializer(_Links, serializers.ModelSerializer):
 
 class UpdateSerializer(serializers.ModelSerializer):
     status_label = serializers.SerializerMethodField()
-    published_at = serializers.DateTimeField(source="signed_off_at", read_only=True)
+    # Null when no sign-off was recorded: updates loaded as already published (demo data).
+    published_at = serializers.DateTimeField(
+        source="signed_off_at", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ResponseUpdate

@@ -20,6 +20,7 @@ from responses.selectors import open_data
 from tracker.site import absolute_url
 
 from . import filtersets, serializers
+from .schema import OpenDataSchema
 
 READ_ONLY_METHODS = ["get", "head", "options"]
 
@@ -33,6 +34,7 @@ class OpenDataView:
     """
 
     http_method_names = READ_ONLY_METHODS
+    schema = OpenDataSchema()
 
     def last_modified_of(self, objects):
         times = [o.updated_at for o in objects if getattr(o, "updated_at", None)]
