@@ -414,7 +414,8 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The address people reach the service at, for absolute links in emails (never the Host header).
+# The address people reach the service at: every absolute link (feeds, the API, emails) starts
+# with it, never with a request's Host header (tracker/site.py; checked in tracker/checks.py).
 SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
 # How long an invitation link works; a password-reset link works for PASSWORD_RESET_TIMEOUT.
 INVITATION_TIMEOUT_DAYS = envint("INVITATION_TIMEOUT_DAYS", 7)
