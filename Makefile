@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install frontend migrate reference-data demo-data lint check clean
+.PHONY: run test install frontend migrate reference-data demo-data lint check deploy-check clean
 
 run: install frontend migrate reference-data demo-data
 	@$(PY) manage.py demo_accounts
@@ -52,6 +52,19 @@ lint: install
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The README's production procedure ("Deploying") with production-like settings and a fresh
+# random key: `check --deploy` must find nothing, not even a warning, and `collectstatic` must
+# gather the hashed static files (into a temporary folder). Touches no database.
+deploy-check: install frontend
+	@set -e; static_root=$$(mktemp -d); trap 'rm -rf "$$static_root"' EXIT; \
+	export DEBUG=False SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  ALLOWED_HOSTS=tracker.example.org SITE_URL=https://tracker.example.org \
+	  HTTPS=True SECURE_SSL_REDIRECT=True SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_PRELOAD=True \
+	  USE_X_FORWARDED_PROTO=True USE_X_FORWARDED_FOR=True STATIC_MANIFEST=True \
+	  WHITENOISE_USE_FINDERS=False TASK_BACKEND=database STATIC_ROOT="$$static_root"; \
+	$(PY) manage.py check --deploy --fail-level WARNING; \
+	$(PY) manage.py collectstatic --noinput --verbosity 1
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles

@@ -11,21 +11,25 @@ from recommendations.models import Organisation, Recommendation, SuperComplaint
 from responses.choices import Status, status_label
 from responses.deadlines import DeadlineKind
 from responses.models import Response, ResponseUpdate
+from tracker.site import absolute_url
 
 
 class _Links:
-    """Absolute links to a resource in the API and to its page on the site."""
+    """
+    Absolute links to a resource in the API, under SITE_URL (tracker.site): never the Host the
+    request named, which a shared cache in front could keep and give every later caller.
+    """
 
     def _absolute(self, path):
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return absolute_url(path)
 
 
 class SuperComplaintSerializer(_Links, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     report_url = serializers.CharField(source="report_link")
-    comments_due_on = serializers.DateField(read_only=True)
-    progress_update_due_on = serializers.DateField(read_only=True)
+    # Both reckoned from the report's publication: none until it is published.
+    comments_due_on = serializers.DateField(read_only=True, allow_null=True)
+    progress_update_due_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = SuperComplaint
@@ -41,7 +45,8 @@ class SuperComplaintSerializer(_Links, serializers.ModelSerializer):
 
 class OrganisationSerializer(_Links, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
-    paired = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A force's local policing body and back; national bodies have none.
+    paired = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation
@@ -110,7 +115,10 @@ class RecommendationSerializer(_Links, serializers.ModelSerializer):
 
 class UpdateSerializer(serializers.ModelSerializer):
     status_label = serializers.SerializerMethodField()
-    published_at = serializers.DateTimeField(source="signed_off_at", read_only=True)
+    # Null when no sign-off was recorded: updates loaded as already published (demo data).
+    published_at = serializers.DateTimeField(
+        source="signed_off_at", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ResponseUpdate

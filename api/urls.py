@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
@@ -29,10 +30,22 @@ api_patterns = [
     path("responses/", public(views.ResponseListView), name="response_list"),
 ]
 
+
+@login_not_required
+def not_found(request):
+    """
+    An address under /api/v1/ that names no resource (a slug with a space, an unknown path):
+    a JSON 404 like the API's own, as its schema says, rather than the site's HTML page.
+    """
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
 urlpatterns = [
     path("", public(views.ApiRootView), name="root"),
     *api_patterns,
     path("schema/", public(SpectacularAPIView, http_method_names=["get", "head", "options"]),
          name="schema"),
     path("docs/", login_not_required(views.ApiDocsView.as_view()), name="docs"),
+    # Last. Ending in a slash, so that an address without one is still sent to it first.
+    re_path(r"^.*/$", not_found),
 ]

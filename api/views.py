@@ -7,18 +7,20 @@ answered; anything else is 405.
 import hashlib
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.views.generic import TemplateView
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import generics
 from rest_framework.response import Response as ApiResponse
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from responses.selectors import open_data
+from tracker.site import absolute_url
 
 from . import filtersets, serializers
+from .schema import OpenDataSchema
 
 READ_ONLY_METHODS = ["get", "head", "options"]
 
@@ -32,6 +34,7 @@ class OpenDataView:
     """
 
     http_method_names = READ_ONLY_METHODS
+    schema = OpenDataSchema()
 
     def last_modified_of(self, objects):
         times = [o.updated_at for o in objects if getattr(o, "updated_at", None)]
@@ -87,7 +90,7 @@ class ApiRootView(OpenDataView, APIView):
 
     def get(self, request):
         def link(name):
-            return reverse(f"api:{name}", request=request)
+            return absolute_url(reverse(f"api:{name}"))
 
         return ApiResponse({
             "super_complaints": link("supercomplaint_list"),

@@ -5,11 +5,16 @@ The name's extension chooses a type from ALLOWED_TYPES; the content must then be
 the magic numbers of PDF, images and legacy Office files (the `filetype` library), a ZIP with the
 right members for Word and Excel documents, and text that decodes and holds no HTML for plain
 text and CSV. An HTML page renamed `.pdf`, or a script renamed `.csv`, is refused.
-The content type a download is served with comes from this table, never from the browser.
+A name with no allowed extension (none, another, or one a client mangled while writing a quote
+or a line break into the form) is not held against a good file: when its content alone shows
+an allowed type beyond doubt (PDF, PNG, JPEG, GIF, Word or Excel), it is that type.
+The content type a download is served with comes from this table, never from the browser, and
+the name a file is kept under is made safe (`safe_file_name`).
 """
 
 import codecs
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -113,6 +118,23 @@ def _is_text(data):
     return not _MARKUP.search(data)
 
 
+def _type_shown_by_content(uploaded):
+    """
+    The allowed type the content alone proves, or None: a magic number (PDF, PNG, JPEG, GIF) or
+    an Office Open XML package (Word, Excel). Text and Office 97-2003 files cannot tell their
+    types apart (CSV or plain text, Word or Excel) and need their name.
+    """
+    guess = filetype.guess(_read_start(uploaded, MAGIC_SAMPLE_BYTES))
+    if guess is not None:
+        file_type = ALLOWED_TYPES.get(EXTENSION_ALIASES.get(guess.extension, guess.extension))
+        if file_type is not None and file_type.check == "magic":
+            return file_type
+    for file_type in ALLOWED_TYPES.values():
+        if file_type.check == "ooxml" and _is_ooxml(uploaded, file_type.ooxml_member):
+            return file_type
+    return None
+
+
 def check_file_type(uploaded):
     """
     Return the FileType of an uploaded file, or raise ValidationError with the GOV.UK message.
@@ -121,8 +143,11 @@ def check_file_type(uploaded):
     """
     file_type = ALLOWED_TYPES.get(extension_of(uploaded.name))
     if file_type is None:
-        raise ValidationError(f"The selected file must be a {ALLOWED_DESCRIPTION}",
-                              code="file_type")
+        file_type = _type_shown_by_content(uploaded)
+        if file_type is None:
+            raise ValidationError(f"The selected file must be a {ALLOWED_DESCRIPTION}",
+                                  code="file_type")
+        return file_type
     if file_type.check == "magic":
         guess = filetype.guess(_read_start(uploaded, MAGIC_SAMPLE_BYTES))
         ok = guess is not None and EXTENSION_ALIASES.get(guess.extension, guess.extension) == (
@@ -141,3 +166,36 @@ def check_file_type(uploaded):
             code="file_content",
         )
     return file_type
+
+
+# A browser writes a quote or a line break of a file's name into the form percent-encoded (the
+# HTML standard's multipart/form-data encoding); Django leaves them so.
+_FORM_ESCAPES = {"%22": '"', "%0D": "\r", "%0A": "\n"}
+_FORM_ESCAPED = re.compile(r"%(22|0D|0A)", re.IGNORECASE)
+_QUOTES = "\"'`"
+# As EvidenceFile.original_name.
+MAX_NAME_LENGTH = 255
+
+
+def safe_file_name(name, file_type):
+    """
+    The name a file is kept and shown under: its uploader's name, without what could break or
+    mislead a page, a header or a file system (control characters such as line breaks, invisible
+    formatting such as a right-to-left override, quotes and path separators), ending in an
+    extension of its checked type, added when the name has none or another.
+    """
+    name = _FORM_ESCAPED.sub(lambda escape: _FORM_ESCAPES[escape.group(0).upper()], name or "")
+    kept = "".join(
+        " " if unicodedata.category(character).startswith("C") or character in "/\\"
+        else character
+        for character in name
+        if character not in _QUOTES
+    )
+    kept = " ".join(kept.split())
+    if extension_of(kept) == file_type.extension:
+        stem, extension = kept.rsplit(".", 1)
+    else:
+        stem, extension = kept, file_type.extension
+    # No name of dots alone, nothing hidden (".pdf"), no space before the extension.
+    stem = stem.strip(" .")[:MAX_NAME_LENGTH - len(extension) - 1].strip(" .") or "file"
+    return f"{stem}.{extension}"

@@ -9,7 +9,6 @@ the update's content, so becomes its author and cannot sign it off (four eyes).
 """
 
 import hashlib
-import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,10 +21,8 @@ from responses.choices import WorkflowState
 from responses.models import ResponseReview
 from responses.services import NOT_EDITABLE, PublishedUpdateIsImmutable
 
-from .filetypes import check_file_type
+from .filetypes import check_file_type, safe_file_name
 from .models import EvidenceFile
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def max_file_size():
@@ -87,7 +84,7 @@ def evidence_file_add(*, update, user, uploaded_file, title, marking):
     update = _editable_update(update.pk, user)
     file_type = check_upload(uploaded_file)
     sha256, size = _sha256(uploaded_file)
-    original_name = _CONTROL.sub("", uploaded_file.name or "").strip()[:255] or "file"
+    original_name = safe_file_name(uploaded_file.name, file_type)
     evidence = EvidenceFile(
         update=update,
         title=(title or "").strip(),

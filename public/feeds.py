@@ -1,4 +1,10 @@
-"""Atom feeds of newly published public updates, per organisation and per super-complaint."""
+"""
+Atom feeds of newly published public updates, per organisation and per super-complaint.
+
+Every link is absolute under SITE_URL (tracker.site), never built from the request's Host: a
+feed is kept in the cache for every visitor (public.caching), so a link to whatever host and
+port one request named would reach them all.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -7,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from recommendations.models import Organisation, SuperComplaint
 from tracker.richtext import html_excerpt
+from tracker.site import absolute_url
 
 from . import selectors
 
@@ -26,14 +33,14 @@ class _PublicUpdatesFeed(Feed):
 
     def item_link(self, update):
         response = update.response
-        return reverse(
+        return absolute_url(reverse(
             "public:response_detail",
             args=[
                 response.recommendation.super_complaint.slug,
                 response.recommendation.number,
                 response.organisation.slug,
             ],
-        ) + f"#update-{update.pk}"
+        ) + f"#update-{update.pk}")
 
     def item_pubdate(self, update):
         return update.signed_off_at
@@ -50,7 +57,10 @@ class OrganisationFeed(_PublicUpdatesFeed):
         return f"{organisation.name}: public updates on super-complaint recommendations"
 
     def link(self, organisation):
-        return reverse("public:organisation_detail", args=[organisation.slug])
+        return absolute_url(reverse("public:organisation_detail", args=[organisation.slug]))
+
+    def feed_url(self, organisation):
+        return absolute_url(reverse("public:organisation_feed", args=[organisation.slug]))
 
     def items(self, organisation):
         return selectors.feed_updates(organisation=organisation)
@@ -64,7 +74,10 @@ class SuperComplaintFeed(_PublicUpdatesFeed):
         return f"{super_complaint.short_title}: public updates from forces and offices"
 
     def link(self, super_complaint):
-        return reverse("public:supercomplaint_detail", args=[super_complaint.slug])
+        return absolute_url(reverse("public:supercomplaint_detail", args=[super_complaint.slug]))
+
+    def feed_url(self, super_complaint):
+        return absolute_url(reverse("public:supercomplaint_feed", args=[super_complaint.slug]))
 
     def items(self, super_complaint):
         return selectors.feed_updates(super_complaint=super_complaint)

@@ -10,7 +10,7 @@ import time
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as SESSION_USER_KEY
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -48,6 +48,9 @@ class RejectControlCharactersMiddleware:
 
     def __call__(self, request):
         if self._is_bad(request):
+            if request.path_info.startswith("/api/"):
+                # The API answers in JSON, as its schema says.
+                return JsonResponse({"detail": BAD_REQUEST_MESSAGE}, status=400)
             return HttpResponseBadRequest(BAD_REQUEST_MESSAGE, content_type="text/plain")
         return self.get_response(request)
 

@@ -260,7 +260,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the static files (production, STATIC_MANIFEST=True).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static" / "build"]
 # Uploaded files (evidence) live in MEDIA_ROOT by default. Nothing serves that folder: there is
 # no MEDIA_URL route, and every download goes through evidence.views, which checks who asks.
@@ -413,8 +414,9 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The address people reach the service at, for absolute links in emails (never the Host header).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The address people reach the service at: every absolute link (feeds, the API, emails) starts
+# with it, never with a request's Host header (tracker/site.py; checked in tracker/checks.py).
+SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
 # How long an invitation link works; a password-reset link works for PASSWORD_RESET_TIMEOUT.
 INVITATION_TIMEOUT_DAYS = envint("INVITATION_TIMEOUT_DAYS", 7)
 # A published position older than this many months, not completed and not closed, is stale.

@@ -7,36 +7,14 @@ import time_machine
 from django.urls import reverse
 from knox.models import AuthToken
 
-from responses.choices import Marking, ReviewOutcome, Status
+from responses.choices import ReviewOutcome
 from responses.models import Response
-from tests.conftest import draft_update, published_update, submitted_update
+from tests.conftest import published_update
 from tests.responses.test_browse_views import grow
 
 
 def api(name, *args):
     return reverse(f"api:{name}", args=args)
-
-
-@pytest.fixture
-def data(world):
-    """
-    Force A: rec 1 has a public update (May) then a later OFFICIAL-SENSITIVE one (June), and a
-    draft; rec 5 only a published update that is not public. Force B: rec 1 awaits sign-off.
-    """
-    published_update(world, organisation=world.force_a, recommendation=world.rec_1,
-                     as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS,
-                     narrative="<p>Public May position.</p>", public=True, lead="DCI Smith")
-    published_update(world, organisation=world.force_a, recommendation=world.rec_1,
-                     as_of=datetime.date(2021, 6, 1), status=Status.COMPLETED,
-                     narrative="<p>Sensitive June position.</p>",
-                     marking=Marking.OFFICIAL_SENSITIVE, lead="DCI Smith")
-    draft_update(world, organisation=world.force_a, recommendation=world.rec_1,
-                 as_of=datetime.date(2021, 7, 1), narrative="<p>Draft July words.</p>")
-    published_update(world, organisation=world.force_a, recommendation=world.rec_5,
-                     as_of=datetime.date(2021, 5, 1), narrative="<p>Internal position.</p>")
-    submitted_update(world, organisation=world.force_b, recommendation=world.rec_1,
-                     author=world.other_contributor, narrative="<p>Awaiting sign-off.</p>")
-    return world
 
 
 def responses_of(client, **params):
@@ -315,3 +293,21 @@ def test_the_api_runs_a_fixed_number_of_queries(client, data, django_assert_num_
     with django_assert_num_queries(expected):
         response = client.get(API_URLS[name]())
     assert response.status_code == 200
+
+
+def test_every_link_the_api_gives_is_under_site_url_whatever_the_host(client, data, settings):
+    # Django checks a Host's name against ALLOWED_HOSTS but not its port; a shared cache in
+    # front of the API would keep links to that port for every later caller.
+    settings.SITE_URL = "https://tracker.example.org"
+    host = {"HTTP_HOST": "testserver:6666"}
+    root = client.get(api("root"), **host).json()
+    listing = client.get(api("organisation_list"), {"page_size": 2, "page": 2}, **host).json()
+    detail = client.get(api("response_detail", "safe-to-share", "1", "force-a"), **host).json()
+
+    links = [*root.values(), listing["next"], listing["previous"], detail["url"],
+             *(o["url"] for o in listing["results"])]
+    assert all(link.startswith("https://tracker.example.org/api/v1/") for link in links), links
+    assert listing["next"] == (
+        "https://tracker.example.org/api/v1/organisations/?page=3&page_size=2"
+    )
+    assert listing["previous"] == "https://tracker.example.org/api/v1/organisations/?page_size=2"

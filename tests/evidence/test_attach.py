@@ -12,7 +12,17 @@ from responses.choices import Marking
 from responses.services import PublishedUpdateIsImmutable
 from tests.conftest import draft_update, submitted_update
 
-from .helpers import CSV, HTML_PAGE, PDF, attach, files_url, remove_url, stored_files, upload
+from .helpers import (
+    CSV,
+    HTML_PAGE,
+    PDF,
+    attach,
+    download_url,
+    files_url,
+    remove_url,
+    stored_files,
+    upload,
+)
 
 
 def post_file(client, update, *, name="policy.pdf", content=PDF, title="Domestic abuse policy",
@@ -302,3 +312,65 @@ def test_a_returned_update_takes_files_again(world, client, response):
 
     assert page.status_code == 302
     assert EvidenceFile.objects.get().update == update
+
+
+# Names that break a naive multipart header: Django's test client writes them into the form
+# unescaped, as some clients do, so the server reads `evil.exe` or `"line` for a name.
+@pytest.mark.parametrize("name", ['a"; filename=evil.exe; x=".pdf', "line\r\nbreak.pdf",
+                                  "line\nbreak.pdf", "tab\there.pdf"])
+def test_a_good_file_is_accepted_whatever_its_name_and_kept_under_a_safe_one(
+        world, client, response, name, settings):
+    update = draft_update(world, response)
+    client.force_login(world.contributor)
+
+    page = post_file(client, update, name=name)
+
+    assert page.status_code == 302, page.content.decode()
+    evidence = EvidenceFile.objects.get()
+    assert evidence.content_type == "application/pdf"
+    assert evidence.original_name.endswith(".pdf")
+    assert not set(evidence.original_name) & set('"\'\r\n\t/\\')
+    stored, = stored_files(settings)
+    assert stored.read_bytes() == PDF
+
+
+def _multipart(filename_in_header, content=PDF):
+    """A form as a browser or curl writes it, the file's name already escaped by the client."""
+    boundary = b"----EvidenceBoundary"
+    return boundary.decode(), b"".join([
+        b"--", boundary, b'\r\nContent-Disposition: form-data; name="title"\r\n\r\nPolicy\r\n',
+        b"--", boundary, b'\r\nContent-Disposition: form-data; name="marking"\r\n\r\n',
+        Marking.OFFICIAL.value.encode(), b"\r\n",
+        b"--", boundary, b'\r\nContent-Disposition: form-data; name="file"; filename="',
+        filename_in_header, b'"\r\nContent-Type: application/pdf\r\n\r\n', content, b"\r\n",
+        b"--", boundary, b"--\r\n",
+    ])
+
+
+@pytest.mark.parametrize(
+    ("filename_in_header", "kept"),
+    [
+        # Browsers percent-encode a quote and line breaks (the HTML standard's form encoding).
+        (b"a%22; filename=evil.exe; x=%22.pdf", "a; filename=evil.exe; x=.pdf"),
+        (b"line%0D%0Abreak.pdf", "line break.pdf"),
+        # curl escapes a quote with a backslash.
+        (b'a\\"; filename=evil.exe; x=\\".pdf', "a; filename=evil.exe; x=.pdf"),
+    ],
+)
+def test_a_name_as_clients_escape_it_is_kept_without_quotes_or_line_breaks(
+        world, client, response, filename_in_header, kept):
+    update = draft_update(world, response)
+    client.force_login(world.contributor)
+    boundary, body = _multipart(filename_in_header)
+
+    page = client.generic("POST", files_url(update), body,
+                          content_type=f"multipart/form-data; boundary={boundary}")
+
+    assert page.status_code == 302, page.content.decode()
+    assert EvidenceFile.objects.get().original_name == kept
+    download = client.get(download_url(EvidenceFile.objects.get()))
+    disposition = download["Content-Disposition"]
+    # One name, in Django's own quoting: nothing of the upload's name adds a parameter.
+    assert disposition.count("filename=") + disposition.count("filename*=") == 1
+    assert disposition.startswith("attachment; filename")
+    assert not set(disposition) & set("\r\n\\")

@@ -31,7 +31,9 @@ def test_a_download_is_an_attachment_of_the_checked_type_never_sniffed_or_cached
     assert download.status_code == 200
     assert body(download) == PDF
     assert download["Content-Type"] == "application/pdf"
-    assert download["Content-Disposition"] == 'attachment; filename="DA _policy_ v3.pdf"'
+    # Kept as "DA policy; v3.pdf" (no quotes), downloaded with only safe characters.
+    assert evidence.original_name == "DA policy; v3.pdf"
+    assert download["Content-Disposition"] == 'attachment; filename="DA policy_ v3.pdf"'
     assert download["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in download["Cache-Control"]
 

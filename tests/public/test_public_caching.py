@@ -4,6 +4,9 @@ once, and nobody is served a page meant for somebody else.
 """
 
 import datetime
+import io
+import re
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -80,3 +83,32 @@ def test_a_letter_of_a_chosen_date_is_rendered_for_each_request(world, client, f
 
     with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+def _readable(response):
+    """The text of a page, feed or document; a Word document's XML parts unzipped."""
+    if response.content[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(response.content)) as document:
+            return "".join(document.read(name).decode() for name in document.namelist()
+                           if name.endswith((".xml", ".rels")))
+    return response.content.decode()
+
+
+def test_no_kept_page_feed_or_document_takes_its_links_from_the_host_header(
+        world, client, force_a_response, settings):
+    # Django checks a Host's name against ALLOWED_HOSTS but not its port.
+    settings.SITE_URL = "https://tracker.example.org"
+    published_update(world, force_a_response, narrative="<p>Cleared.</p>", public=True)
+    urls = public_urls(world)
+
+    for name, url in urls.items():
+        poisoned = client.get(url, HTTP_HOST="testserver:6666")
+        assert poisoned.status_code == 200, name
+        assert "6666" not in _readable(poisoned), name
+        # The next visitor gets the kept copy: nothing of the first request's Host in it.
+        assert "6666" not in _readable(client.get(url)), name
+
+    feed = client.get(urls["organisation feed"], HTTP_HOST="testserver:6666").content.decode()
+    links = re.findall(r'href="([^"]+)"', feed)
+    assert links and all(link.startswith("https://tracker.example.org/public/") for link in links)
+    assert (f'href="https://tracker.example.org{urls["organisation feed"]}"' in feed)
