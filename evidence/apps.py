@@ -6,4 +6,6 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Evidence files"
 
     def ready(self):
-        from evidence import signals  # noqa: F401  (stored files go with their rows)
+        from evidence import caching, signals  # noqa: F401  (stored files go with their rows)
+
+        caching.register()

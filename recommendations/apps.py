@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
     verbose_name = "Super-complaints and recommendations"
+
+    def ready(self):
+        from recommendations import caching
+
+        caching.register()

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "core",
     "tracker",
     "recommendations",
     "responses",
@@ -321,6 +322,10 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 30 * 60)
 # How long browsers and shared caches may keep a public page (signed-in pages are never kept).
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 300)
+# How long the server keeps a rendered page, fragment or figure (core.caching). Every key holds
+# the fingerprint of what it is drawn from, so a change shows at once: this only bounds what a
+# cache keeps of pages nobody reads any more.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 300)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 

@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 
+from core.caching import cache_key, kept
 from recommendations.models import Organisation, Recommendation, add_months
 from recommendations.selectors import audiences_by_recommendation
 from tracker.fingerprints import responses_fingerprint
@@ -47,13 +48,7 @@ CACHE_SECONDS = 300
 
 def cached_figures(parts, compute):
     """Return the cached value under `parts` (with the figures' key), computing it on a miss."""
-    # Hashed: the fingerprints in `parts` would pass the 250 characters a cache key may have.
-    key = "figures:" + hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+    return kept(cache_key("figures", *parts), compute)
 
 
 @dataclass
@@ -430,9 +425,7 @@ def partitioned_counts(source, *, name, partition, compute):
     counted afresh once `CACHE_SECONDS` have passed (a response deleted in the admin) and
     whenever who is expected to answer what changes (`FigureSource.structure_key`).
     """
-    key = "figures:partitioned:" + ":".join(
-        str(part) for part in (name, partition, *source.structure_key)
-    )
+    key = cache_key("figures-partitioned", name, partition, *source.structure_key)
     stored = cache.get(key)
     now = time.time()
     if stored is not None and stored["latest"] == source.latest:

@@ -1,0 +1,116 @@
+"""
+The one owner of what the site keeps in Django's cache, and of when it stops being true.
+
+Scopes. Whatever is kept is keyed on the fingerprint of the scopes it is drawn from: "data"
+(every response and the reference data: the lists, home, dashboards, overview, public pages),
+"super_complaint" (one super-complaint's matrix), "recommendation" (one recommendation's
+comparison) and "response" (one response's page). A fingerprint is read from the tables
+themselves, in one query of index look-ups, so any write shows on the next read, whoever
+makes it (a service, the admin, an import, a script): nothing has to remember to invalidate.
+
+Each app says which of its tables make up which scope, in its AppConfig.ready()
+(`register_part`), so this module imports no feature app. Forgetting to register a table a
+page shows is caught by the table-driven test of cached pages (tests/test_cached_pages.py).
+
+Keys. `cache_key` is the one key builder (hashed: fingerprints hold characters some cache
+backends refuse in keys) and PAGE_CACHE_SECONDS the one time to live: the most a change no
+fingerprint sees (none is known) could show late.
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Part:
+    """
+    One table's share of a scope's fingerprint: the rows of `model` matching `where` (SQL with
+    `%s` placeholders for the scope's `arguments`, in order; `quoted` quotes a name for it),
+    summed up as `summary`: "rows" (count, greatest pk, latest change), "latest"
+    (greatest pk and latest change, two index look-ups on a large table) or "links" (count
+    and sum of pks, for a many-to-many table without timestamps).
+    """
+
+    model: type
+    where: str = ""
+    arguments: tuple = ()
+    summary: str = "rows"
+
+
+_PARTS = defaultdict(list)
+
+_SUMMARIES = {
+    "rows": "COUNT(*), MAX({id}), CAST(MAX({updated_at}) AS TEXT)",
+    "latest": "0, MAX({id}), CAST(MAX({updated_at}) AS TEXT)",
+    "links": "COUNT(*), SUM({id}), ''",
+}
+
+
+def register_part(scope, model, *, where="", arguments=(), summary="rows"):
+    """Add `model`'s rows (those matching `where`) to what `scope`'s fingerprint reads."""
+    if summary not in _SUMMARIES:
+        raise ValueError(f"summary must be one of {sorted(_SUMMARIES)}")
+    part = Part(model, where, tuple(arguments), summary)
+    if part not in _PARTS[scope]:
+        _PARTS[scope].append(part)
+
+
+def parts(scope):
+    """The parts registered for `scope` (for the tests and the docs)."""
+    return list(_PARTS[scope])
+
+
+def _sql(part, number):
+    quote = connection.ops.quote_name
+    table = quote(part.model._meta.db_table)
+    summary = _SUMMARIES[part.summary].format(id=quote("id"), updated_at=quote("updated_at"))
+    return f"SELECT {number}, {summary} FROM {table}" + (
+        f" WHERE {part.where}" if part.where else ""
+    )
+
+
+def quoted(name_or_model):
+    """A column name, or a model's table, quoted for the database, for a part's `where`."""
+    name = getattr(getattr(name_or_model, "_meta", None), "db_table", name_or_model)
+    return connection.ops.quote_name(name)
+
+
+def fingerprint(*scopes, **arguments):
+    """
+    What the named scopes' rows look like now, as a tuple of short strings: one query, one row
+    per registered part. `arguments` give the scopes' parameters (super_complaint=pk, ...).
+    """
+    rows, params = [], []
+    for scope in scopes:
+        if scope not in _PARTS:
+            raise KeyError(f"no part is registered for the scope {scope!r}")
+        for part in _PARTS[scope]:
+            rows.append(_sql(part, len(rows)))
+            params += [arguments[name] for name in part.arguments]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(rows), params)
+        found = sorted(cursor.fetchall())
+    # Without spaces (timestamps as ISO 8601): keys built from these stay readable in logs.
+    return tuple("@".join(str(value).replace(" ", "T") for value in row[1:]) for row in found)
+
+
+def cache_key(kind, *parts):
+    """The key of something kept: its kind, today's date (deadlines are reckoned from it) and
+    `parts`, everything it depends on."""
+    key = (kind, timezone.localdate().isoformat(), *parts)
+    return f"{kind}:" + hashlib.sha256(repr(key).encode()).hexdigest()
+
+
+def kept(key, build, seconds=None):
+    """The value kept under `key`, or `build()` kept there for PAGE_CACHE_SECONDS."""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS if seconds is None else seconds)
+    return value

@@ -1,0 +1,36 @@
+"""What the reference data adds to the fingerprints of kept pages (core.caching)."""
+
+from core.caching import quoted, register_part
+
+from .models import OfficeHolder, Organisation, RecipientGroup, Recommendation, SuperComplaint
+
+
+def register():
+    links = Recommendation.recipient_groups.through
+    link_recommendation = quoted(links._meta.get_field("recommendation").column)
+    in_super_complaint = (
+        f"{link_recommendation} IN (SELECT {quoted('id')} FROM {quoted(Recommendation)} "
+        f"WHERE {quoted('super_complaint_id')} = %s)"
+    )
+    by_pk = f"{quoted('id')} = %s"
+
+    # Every list and summary names organisations and recommendations, and who is expected to
+    # answer comes from the recipient groups and the office holders sign the letters.
+    for model in (Recommendation, SuperComplaint, Organisation, OfficeHolder, RecipientGroup):
+        register_part("data", model)
+    register_part("data", links, summary="links")
+
+    register_part("super_complaint", Recommendation, where=f"{quoted('super_complaint_id')} = %s",
+                  arguments=("super_complaint",))
+    register_part("super_complaint", links, where=in_super_complaint,
+                  arguments=("super_complaint",), summary="links")
+    register_part("super_complaint", Organisation)
+
+    register_part("recommendation", links, where=f"{link_recommendation} = %s",
+                  arguments=("recommendation",), summary="links")
+    register_part("recommendation", Organisation)
+
+    # A response's page shows its recommendation, super-complaint (due dates) and organisation.
+    register_part("response", Recommendation, where=by_pk, arguments=("recommendation",))
+    register_part("response", SuperComplaint, where=by_pk, arguments=("super_complaint",))
+    register_part("response", Organisation, where=by_pk, arguments=("organisation",))
