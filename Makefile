@@ -62,7 +62,8 @@ deploy-check: install frontend
 	  ALLOWED_HOSTS=tracker.example.org SITE_URL=https://tracker.example.org \
 	  HTTPS=True SECURE_SSL_REDIRECT=True SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_PRELOAD=True \
 	  USE_X_FORWARDED_PROTO=True USE_X_FORWARDED_FOR=True STATIC_MANIFEST=True \
-	  WHITENOISE_USE_FINDERS=False TASK_BACKEND=database STATIC_ROOT="$$static_root"; \
+	  WHITENOISE_USE_FINDERS=False TASK_BACKEND=database REDIS_URL=redis://127.0.0.1:6379/0 \
+	  STATIC_ROOT="$$static_root"; \
 	$(PY) manage.py check --deploy --fail-level WARNING; \
 	$(PY) manage.py collectstatic --noinput --verbosity 1
 

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.compatibility, deploy=True)
@@ -13,6 +13,24 @@ def check_tasks_run_outside_the_request(app_configs, **kwargs):
                 hint="Set TASK_BACKEND=database and run `manage.py db_worker` beside the app "
                      "servers.",
                 id="imports.W001",
+            )
+        ]
+    return []
+
+
+@register(Tags.compatibility)
+def check_the_worker_shares_the_cache(app_configs, **kwargs):
+    """
+    Refuse a task worker without a shared cache: it keeps the plans of the large files it
+    checks in the cache, where the app servers must find them to show the preview.
+    """
+    if settings.TASK_BACKEND == "database" and not settings.REDIS_URL:
+        return [
+            Error(
+                "TASK_BACKEND is 'database' but the cache is each process's own memory: the "
+                "previews of large imports, checked by the worker, would never show.",
+                hint="Set REDIS_URL to the Redis the app servers and the worker share.",
+                id="imports.E001",
             )
         ]
     return []

@@ -48,6 +48,7 @@ PRODUCTION = {
     "STATIC_MANIFEST": "True",
     "WHITENOISE_USE_FINDERS": "False",
     "TASK_BACKEND": "database",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # the worker and the app servers share it
 }
 
 

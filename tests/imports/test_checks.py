@@ -13,4 +13,14 @@ def test_check_deploy_warns_when_tasks_would_run_in_the_request(settings):
 
 def test_check_deploy_is_quiet_with_a_task_worker(settings):
     settings.TASK_BACKEND = "database"
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
     call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "compatibility")
+
+
+def test_a_worker_without_a_shared_cache_stops_the_app(settings):
+    settings.TASK_BACKEND = "database"
+    settings.REDIS_URL = ""
+    with pytest.raises(SystemCheckError, match="imports.E001"):
+        call_command("check", "--tag", "compatibility")
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    call_command("check", "--tag", "compatibility")
