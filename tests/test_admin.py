@@ -159,3 +159,26 @@ def test_responses_and_updates_filter_by_organisation_and_super_complaint(admin_
     assert updates and all(
         u.response.organisation_id == south_yorkshire.pk
         and u.response.recommendation.super_complaint_id == super_complaint.pk for u in updates)
+
+
+def test_a_membership_posted_with_an_organisation_that_is_no_key_is_an_error_not_a_500(
+    admin_client_with_data,
+):
+    response = admin_client_with_data.post(
+        reverse("admin:auth_user_add"), add_user_data(**{"memberships-0-organisation": "abc"})
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert not get_user_model().objects.filter(username="new.lead").exists()
+    user = get_user_model().objects.get(username="force.contributor")
+    change = admin_client_with_data.post(reverse("admin:auth_user_change", args=[user.pk]), {
+        "username": user.username, "first_name": "F", "last_name": "C", "email": "f@c.example",
+        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
+        "memberships-0-organisation": "abc", "memberships-0-role": "contributor",
+    })
+    assert change.status_code == 200
+    assert "Select a valid choice" in change.text
+    membership = admin_client_with_data.post(reverse("admin:tracker_membership_add"), {
+        "user": "abc", "organisation": "abc", "role": "contributor",
+    })
+    assert membership.status_code == 200

@@ -2,9 +2,11 @@ from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,8 +31,36 @@ class TwoFactorAdminSite(admin.AdminSite):
 admin.site.__class__ = TwoFactorAdminSite
 
 
+class TolerantAutocompleteSelect(AutocompleteSelect):
+    """
+    An autocomplete that shows a form posted with a value that is no key (`organisation=abc`)
+    again with its error: Django's looks the values up to show them and fails on such a value
+    with a 500.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        key = self.field.remote_field.model._meta.pk
+        valid = []
+        for item in value:
+            try:
+                key.to_python(item)
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class TolerantAutocompleteMixin:
+    """Autocomplete fields drawn with TolerantAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", TolerantAutocompleteSelect(db_field, self.admin_site))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(TolerantAutocompleteMixin, admin.ModelAdmin):
     list_display = ("user", "organisation", "role", "created_at")
     list_filter = ("role", "organisation__kind")
     search_fields = ("user__username", "user__email", "organisation__name")
@@ -63,7 +93,7 @@ class TrackerUserChangeForm(PersonRequiredMixin, UserChangeForm):
     pass
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TolerantAutocompleteMixin, admin.TabularInline):
     """A user's organisations and roles, edited on the user's own page."""
 
     model = Membership
@@ -106,9 +136,14 @@ class TrackerUserAdmin(UserAdmin):
             return redirect("admin:index")
         form = InviteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            user = services.user_invite(**form.cleaned_data, invited_by=request.user)
-            self.message_user(request, f"Invitation sent to {user.email}", messages.SUCCESS)
-            return redirect(reverse("admin:auth_user_change", args=[user.pk]))
+            try:
+                user = services.user_invite(**form.cleaned_data, invited_by=request.user)
+            except ValidationError as error:
+                # What only the saved user's own checks find: shown on the form, not a 500.
+                form.add_error(None, error.messages)
+            else:
+                self.message_user(request, f"Invitation sent to {user.email}", messages.SUCCESS)
+                return redirect(reverse("admin:auth_user_change", args=[user.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": "Invite a user",

@@ -3,6 +3,7 @@
 import datetime
 import re
 
+import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -194,3 +195,22 @@ def test_email_settings_come_from_the_environment():
     debug = run_manage("shell", "-c", "from django.conf import settings as s; "
                        "print(s.EMAIL_BACKEND)", env={"DEBUG": "True"})
     assert debug.stdout.splitlines()[-1] == "django.core.mail.backends.console.EmailBackend"
+
+
+@pytest.mark.parametrize("email, message", [
+    ("a" * 140 + "@force-a.example", "150 characters or fewer"),
+    ("Alice", None),  # filled in below: another user's username
+])
+def test_an_invitation_the_username_could_not_hold_is_an_error_not_a_500(
+    client, world, email, message
+):
+    admin = make_admin(world)
+    client.force_login(admin)
+    if message is None:
+        world.contributor.username = "taken@force-a.example"
+        world.contributor.save()
+        email, message = "Taken@Force-A.example", "already exists"
+    response = invite(client, admin, email=email)
+    assert response.status_code == 200
+    assert message in response.text
+    assert not get_user_model().objects.filter(email__iexact=email).exists()

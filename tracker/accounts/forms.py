@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from tracker.models import Membership
 
@@ -91,7 +92,17 @@ class InviteForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
+        # The email address becomes the username, so it must fit and be free as one too.
+        users = get_user_model()
+        longest = users._meta.get_field("username").max_length
+        if len(email) > longest:
+            raise forms.ValidationError(
+                f"Enter an email address of {longest} characters or fewer: it becomes the "
+                "username."
+            )
+        if users.objects.filter(
+            Q(email__iexact=email) | Q(username__iexact=email)
+        ).exists():
             raise forms.ValidationError("A user with this email address already exists.")
         return email
 
