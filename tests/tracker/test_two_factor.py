@@ -279,3 +279,28 @@ def test_new_recovery_codes_replace_the_old_ones(client, world):
     page = client.get(response.headers["Location"])
     assert len(page.context["codes"]) == 10
     assert not old & set(StaticToken.objects.values_list("token", flat=True))
+
+
+@pytest.mark.parametrize("grant", ["approver role", "reviewer role", "staff status"])
+def test_a_role_that_needs_two_factor_granted_mid_session_takes_effect_on_the_next_request(
+    client, world, grant
+):
+    from tracker.models import Membership
+
+    sign_in(client, world.contributor)
+    assert client.get(reverse("home")).status_code == 200  # optional for a contributor
+    user = world.contributor
+    if grant == "staff status":
+        user.is_staff = True
+        user.save()
+    elif grant == "approver role":
+        Membership.objects.filter(user=user).update(role=Membership.Role.APPROVER)
+        Membership.objects.get(user=user).save()  # as the admin saves it
+    else:
+        Membership.objects.create(user=user, organisation=world.hmicfrs,
+                                  role=Membership.Role.REVIEWER)
+
+    answer = client.get(reverse("home"))
+
+    assert answer.status_code == 302
+    assert answer["Location"].startswith(reverse("two_factor_set_up"))

@@ -6,11 +6,12 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from tracker.middleware import LAST_SEEN_KEY, SIGNED_IN_AT_KEY
+from tracker.models import Membership
 
 from . import twofactor
 from .services import user_sessions_end
@@ -36,9 +37,18 @@ def start_session_clocks(sender, request, user, **kwargs):
 def note_deactivation(sender, instance, **kwargs):
     if instance.pk is None or instance.is_active:
         instance._deactivated = False
-        return
-    was_active = sender.objects.filter(pk=instance.pk, is_active=True).exists()
-    instance._deactivated = was_active
+    else:
+        instance._deactivated = sender.objects.filter(pk=instance.pk, is_active=True).exists()
+    if instance.pk is not None and (instance.is_staff or instance.is_superuser):
+        # Staff must use two-factor sign-in: a session already signed in decides again.
+        twofactor.requirement_changed(instance.pk)
+
+
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+def decide_two_factor_again(sender, instance, **kwargs):
+    """A role granted (or changed) mid-session takes effect on the user's next request."""
+    twofactor.requirement_changed(instance.user_id)
 
 
 @receiver(post_save, sender=get_user_model())

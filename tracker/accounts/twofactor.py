@@ -10,8 +10,9 @@ costs no extra query:
 
 - `VERIFIED` (django-otp's own session key, set by `django_otp.login`): a code was entered.
 - `STATE_KEY`: "verify" (has a device, must enter a code), "set_up" (must set one up) or
-  "optional" (neither); an "optional" answer is checked again every few minutes so a role granted
-  mid-session takes effect without signing in again.
+  "optional" (neither). An "optional" answer is checked again on the next request once the
+  user's requirement may have changed (a role that needs two-factor granted, staff status
+  given: `requirement_changed`, a counter in the shared cache), and every few minutes anyway.
 """
 
 import base64
@@ -21,6 +22,7 @@ import time
 import django_otp
 import qrcode
 import qrcode.image.svg
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -70,20 +72,40 @@ def is_verified(request):
     return bool(getattr(request, "session", {}).get(VERIFIED))
 
 
+REQUIREMENT_KEY = "two-factor-requirement:{}"
+REQUIREMENT_SEEN_KEY = "two_factor_requirement_seen"
+
+
+def requirement_changed(user_id):
+    """
+    Say that whether `user_id` must use two-factor sign-in may have changed, so every session of
+    theirs decides again on its next request (a cache entry read per request: no query).
+    """
+    cache.set(REQUIREMENT_KEY.format(user_id), time.time_ns(), None)
+
+
+def _requirement_marker(user_id):
+    return cache.get(REQUIREMENT_KEY.format(user_id), 0)
+
+
 def remember_state(session, user):
     """Decide and store the session's state; called at sign-in and when it may have changed."""
+    session[REQUIREMENT_SEEN_KEY] = _requirement_marker(user.pk)
     session[STATE_KEY] = decide_state(user)
     session[CHECKED_KEY] = int(time.time())
 
 
 def session_state(request):
-    """Return the session's state, rechecking an "optional" answer after a few minutes."""
+    """
+    Return the session's state, deciding an "optional" answer again when the user's
+    requirement changed since (`requirement_changed`) or after a few minutes.
+    """
     session = request.session
     state = session.get(STATE_KEY)
-    checked = session.get(CHECKED_KEY, 0)
-    if state is None or (
-        state == OPTIONAL and time.time() - checked > RECHECK_OPTIONAL_SECONDS
-    ):
+    if state is None or (state == OPTIONAL and (
+        time.time() - session.get(CHECKED_KEY, 0) > RECHECK_OPTIONAL_SECONDS
+        or _requirement_marker(request.user.pk) != session.get(REQUIREMENT_SEEN_KEY, 0)
+    )):
         remember_state(session, request.user)
         state = session[STATE_KEY]
     return state
