@@ -427,6 +427,11 @@ INVITATION_TIMEOUT_DAYS = envint("INVITATION_TIMEOUT_DAYS", 7)
 # A published position older than this many months, not completed and not closed, is stale.
 STALE_AFTER_MONTHS = envint("STALE_AFTER_MONTHS", 6)
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_HOURS", 2) * 60 * 60
+# Password-reset emails asked for within the window: per email address (the rest are answered
+# as if sent, and not sent) and per network address (refused with a message).
+PASSWORD_RESET_ACCOUNT_LIMIT = envint("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
+PASSWORD_RESET_ADDRESS_LIMIT = envint("PASSWORD_RESET_ADDRESS_LIMIT", 10)
+PASSWORD_RESET_WINDOW_MINUTES = envint("PASSWORD_RESET_WINDOW_MINUTES", 60)
 
 # Imports (imports/): the largest file an admin or approver may upload, in megabytes. A 5,000-row
 # monitoring-portal export is about 15 MB.

@@ -214,3 +214,31 @@ def test_an_invitation_the_username_could_not_hold_is_an_error_not_a_500(
     assert response.status_code == 200
     assert message in response.text
     assert not get_user_model().objects.filter(email__iexact=email).exists()
+
+
+def test_password_reset_emails_are_limited_per_account_without_saying_so(client, world, settings):
+    settings.PASSWORD_RESET_ACCOUNT_LIMIT = 3
+    settings.PASSWORD_RESET_ADDRESS_LIMIT = 100
+    world.contributor.email = "alice@force-a.example"
+    world.contributor.save()
+    answers = [client.post(reverse("password_reset"), {"email": "Alice@force-a.example"})
+               for _ in range(12)]
+    assert len(mail.outbox) == 3
+    # Every answer is the same "check your email" page, whether sent or not.
+    assert {a.status_code for a in answers} == {302}
+    assert {a["Location"] for a in answers} == {reverse("password_reset_done")}
+
+
+def test_password_reset_requests_are_limited_per_network_address(client, world, settings):
+    settings.PASSWORD_RESET_ADDRESS_LIMIT = 4
+    for n in range(4):
+        assert client.post(reverse("password_reset"),
+                           {"email": f"person{n}@example.org"}).status_code == 302
+    refused = client.post(reverse("password_reset"), {"email": "another@example.org"})
+    assert refused.status_code == 429
+    assert "Too many password resets have been asked for from your network" in refused.text
+    assert "There is a problem" in refused.text
+    # Another network address is not held back by this one.
+    other = client.post(reverse("password_reset"), {"email": "another@example.org"},
+                        REMOTE_ADDR="192.0.2.77")
+    assert other.status_code == 302

@@ -4,9 +4,12 @@ two-factor codes. Failures are recorded through django-axes (the `user_login_fai
 they share its database rows and limits with failed sign-ins.
 """
 
+import datetime
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
 
 from tracker.security import username_failures
 from tracker.templatetags.govuk import duration_in_words
@@ -43,3 +46,31 @@ def record_failure(request, user):
 
 def cool_off_in_words():
     return duration_in_words(settings.AXES_COOLOFF_TIME)
+
+
+def password_reset_allowed(*, ip_address, email):
+    """
+    Count a request for a password-reset email, and say which limit it passed, if any:
+    "address" (PASSWORD_RESET_ADDRESS_LIMIT from one network address in the window), "account"
+    (PASSWORD_RESET_ACCOUNT_LIMIT for one email address) or None. Counted in Django's cache,
+    shared by every app server in production, over PASSWORD_RESET_WINDOW_MINUTES.
+    """
+    window = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
+    for limit_name, key, limit in (
+        ("address", f"password-reset:address:{ip_address}", settings.PASSWORD_RESET_ADDRESS_LIMIT),
+        ("account", f"password-reset:account:{email.strip().lower()}",
+         settings.PASSWORD_RESET_ACCOUNT_LIMIT),
+    ):
+        cache.add(key, 0, window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between the two calls
+            cache.set(key, 1, window)
+            count = 1
+        if count > limit:
+            return limit_name
+    return None
+
+
+def reset_window_in_words():
+    return duration_in_words(datetime.timedelta(minutes=settings.PASSWORD_RESET_WINDOW_MINUTES))

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -17,6 +18,7 @@ from reminders.models import Frequency
 from reminders.selectors import frequency_of, gets_reminders
 from reminders.services import reminder_preference_set
 from tracker.models import Membership
+from tracker.security import client_ip_address
 
 from . import throttle, twofactor
 from .forms import (
@@ -60,6 +62,21 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
 
     def form_valid(self, form):
+        passed = throttle.password_reset_allowed(
+            ip_address=client_ip_address(self.request), email=form.cleaned_data["email"]
+        )
+        if passed == "address":
+            form.add_error(None, (
+                "Too many password resets have been asked for from your network. Try again in "
+                f"{throttle.reset_window_in_words()}."
+            ))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        if passed == "account":
+            # The same answer as when an email is sent, so nobody learns whether the address
+            # has an account; its owner's inbox is spared the rest.
+            return HttpResponseRedirect(self.get_success_url())
         # Links in the email use SITE_URL, not whatever Host header the request carried.
         scheme, _, domain = settings.SITE_URL.rstrip("/").partition("://")
         self.extra_email_context = {"service_name": settings.SERVICE_NAME,
