@@ -1,9 +1,11 @@
 """
-API tokens in the admin: an admin issues a token for a user (shown once, on saving; only its
-hash is stored) and revokes it by deleting it.
+API tokens in the admin: an admin issues a token for a user (shown once, on the page that
+answers the saving; only its hash is stored) and revokes it by deleting it.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from knox.admin import AuthTokenAdmin as KnoxAuthTokenAdmin
 from knox.models import AuthToken
 
@@ -29,9 +31,20 @@ class ApiTokenAdmin(KnoxAuthTokenAdmin):
 
     def save_model(self, request, obj, form, change):
         admin.ModelAdmin.save_model(self, request, obj, form, change)
-        self.message_user(
-            request,
-            f"API token for {obj.user}: {form.token} – copy it now, it will not be shown again. "
-            "Callers send it as the header 'Authorization: Token <token>'.",
-            messages.WARNING,
-        )
+        obj.issued_token = form.token
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """
+        Show the new token on the answer to the saving itself, never in a message (kept in a
+        cookie until the next page) nor in the session: it exists nowhere else, and the page
+        is never stored by a browser or proxy.
+        """
+        response = TemplateResponse(request, "admin/knox/authtoken/issued.html", {
+            **self.admin_site.each_context(request),
+            "title": "API token issued",
+            "opts": self.model._meta,
+            "token": obj,
+            "issued_token": obj.issued_token,
+        })
+        add_never_cache_headers(response)
+        return response

@@ -21,10 +21,16 @@ def test_an_admin_issues_a_token_that_is_shown_once_and_stored_hashed(superuser_
     reader = make_user("machine")
     response = superuser_client.post(
         reverse("admin:knox_authtoken_add"), {"user": reader.pk, "expiry_0": "", "expiry_1": ""},
-        follow=True,
     )
     text = response.content.decode()
-    token = re.search(r"API token for machine: ([0-9a-f]{64})", text).group(1)
+    token = re.search(r"API token for machine: <code[^>]*>([0-9a-f]{64})", text).group(1)
+    # On the answer to the saving itself: never in a cookie (the messages cookie) nor stored
+    # by a browser, and not in the session.
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert all(token not in morsel.value for morsel in response.cookies.values())
+    assert token not in str(dict(superuser_client.session))
+    assert token not in superuser_client.get(reverse("admin:index")).content.decode()
     row = AuthToken.objects.get(user=reader)
     assert token not in (row.digest, row.token_key)
     assert row.token_key == token[:len(row.token_key)]
