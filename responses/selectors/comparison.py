@@ -762,7 +762,9 @@ def organisation_detail(*, slug, page=None, filters=None):
         timezone.localdate().isoformat(), wanted or "all", number, *data_fingerprint(),
     )
     rows, count, number = cached_figures(
-        key, lambda: _organisation_page(organisation, wanted, number)
+        key, lambda: _organisation_page(organisation, wanted, number),
+        # A number past the last page is served the last page, kept under its own number only.
+        keep=lambda page: page[2] == number,
     )
     # A paginator over placeholders: the page's own rows come from the cache.
     page_obj = Paginator(range(count), SUPER_COMPLAINTS_PER_PAGE).get_page(number)

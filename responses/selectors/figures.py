@@ -45,14 +45,19 @@ PAST, FUTURE, UNDATED = "past", "future", "undated"  # where a pair's due date f
 CACHE_SECONDS = 300
 
 
-def cached_figures(parts, compute):
-    """Return the cached value under `parts` (with the figures' key), computing it on a miss."""
+def cached_figures(parts, compute, *, keep=None):
+    """
+    Return the cached value under `parts` (with the figures' key), computing it on a miss.
+    `keep`: a callable given the value computed, saying whether it is worth keeping (a page
+    number past the last is computed, never kept under that number).
+    """
     # Hashed: the fingerprints in `parts` would pass the 250 characters a cache key may have.
     key = "figures:" + hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+        if keep is None or keep(value):
+            cache.set(key, value, CACHE_SECONDS)
     return value
 
 
