@@ -165,14 +165,11 @@ class ResponseSerializer(_Links, serializers.ModelSerializer):
                   obj.organisation.slug],
         ))
 
-    def _signed_in(self):
-        request = self.context.get("request")
-        return bool(request and request.user and request.user.is_authenticated)
-
     # The lead and reference come from whichever update was published last, public or not:
-    # signed-out callers do not get them.
+    # signed-out callers do not get them, nor callers without a need to know an
+    # OFFICIAL-SENSITIVE one (open_data.with_details_withheld; withheld unless it said not).
     def get_lead(self, obj) -> str | None:
-        return obj.lead if self._signed_in() else None
+        return None if getattr(obj, "details_withheld", True) else obj.lead
 
     def get_portal_reference(self, obj) -> str | None:
-        return obj.portal_reference if self._signed_in() else None
+        return None if getattr(obj, "details_withheld", True) else obj.portal_reference

@@ -188,7 +188,10 @@ class ResponseListView(OpenDataListView):
         return open_data.responses(user=self.request.user)
 
     def prepare(self, objects):
-        return open_data.with_deadlines(objects, user=self.request.user)
+        user = self.request.user
+        return open_data.with_deadlines(
+            open_data.with_details_withheld(objects, user=user), user=user
+        )
 
 
 class ResponseDetailView(OpenDataDetailView):
@@ -208,7 +211,10 @@ class ResponseDetailView(OpenDataDetailView):
         )
 
     def prepare(self, objects):
-        return open_data.with_deadlines(objects, user=self.request.user)
+        user = self.request.user
+        return open_data.with_deadlines(
+            open_data.with_details_withheld(objects, user=user), user=user
+        )
 
 
 class ApiDocsView(TemplateView):

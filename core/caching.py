@@ -107,10 +107,14 @@ def cache_key(kind, *parts):
     return f"{kind}:" + hashlib.sha256(repr(key).encode()).hexdigest()
 
 
-def kept(key, build, seconds=None):
-    """The value kept under `key`, or `build()` kept there for PAGE_CACHE_SECONDS."""
+def kept(key, build, seconds=None, *, keep=None):
+    """
+    The value kept under `key`, or `build()` kept there for PAGE_CACHE_SECONDS (unless
+    `keep(value)` says it is not worth keeping).
+    """
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, settings.PAGE_CACHE_SECONDS if seconds is None else seconds)
+        if keep is None or keep(value):
+            cache.set(key, value, settings.PAGE_CACHE_SECONDS if seconds is None else seconds)
     return value

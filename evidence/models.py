@@ -65,7 +65,9 @@ class EvidenceFile(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.original_name})"
+        # Never the title or the name: the admin, its breadcrumbs and the audit log show this to
+        # people who may not need to know what a file is (evidence.admin).
+        return f"Evidence file {self.pk} ({self.marking})"
 
     def get_absolute_url(self):
         return reverse("evidence:download", args=[self.pk])

@@ -23,9 +23,10 @@ from tracker.fingerprints import data_fingerprint
 # An ETag from the content, and 304 Not Modified for a matching If-None-Match.
 _etag = decorator_from_middleware(ConditionalGetMiddleware)
 
-# The query strings whose pages are kept on the server: none, or a page number. Anything else
-# (a letter's date and reference, unknown parameters) is rendered afresh, so nobody can fill the
-# cache with pages of made-up addresses.
+# The query strings whose pages may be kept on the server: none, or a page number, and the
+# number only of a page that exists (`_is_the_page_asked_for`). Anything else (a letter's date
+# and reference, unknown parameters) is rendered afresh, so nobody can fill the cache with pages
+# of made-up addresses.
 _CACHEABLE_QUERY = re.compile(r"(page=\d{1,4})?")
 # What a kept page needs besides its bytes (a Word document is an attachment).
 _KEPT_HEADERS = ("Content-Type", "Content-Disposition")
@@ -49,7 +50,8 @@ def _kept_page(view, request, args, kwargs):
     """
     The page for every signed-out visitor, rendered once and kept under the address, the day
     and the fingerprint of the data (tracker.fingerprints.data_fingerprint, 1 query): a
-    publication, a review, an import or an admin edit shows at once. Only 200 answers are kept.
+    publication, a review, an import or an admin edit shows at once. Only 200 answers of the
+    page asked for are kept.
     """
     parts = (
         request.get_full_path(),
@@ -68,10 +70,23 @@ def _kept_page(view, request, args, kwargs):
     response = view(request, *args, **kwargs)
     if hasattr(response, "render"):
         response.render()
-    if response.status_code == 200 and not response.streaming:
+    if (response.status_code == 200 and not response.streaming
+            and _is_the_page_asked_for(request, response)):
         headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
         cache.set(key, {"content": response.content, "headers": headers}, CACHE_SECONDS)
     return response
+
+
+def _is_the_page_asked_for(request, response):
+    """
+    Whether the page drawn is the one its address names: an address without a query, or
+    `page=N` of a paginated page (its context's `page_obj`) that has a page N. A number past
+    the last page (served the last), or on a page without pages, is drawn but never kept.
+    """
+    if not request.GET:
+        return True
+    page_obj = (getattr(response, "context_data", None) or {}).get("page_obj")
+    return page_obj is not None and request.GET.get("page") == str(page_obj.number)
 
 
 def public_page(view):

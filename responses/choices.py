@@ -235,6 +235,9 @@ WITHHELD_TEXT = (
     "OFFICIAL-SENSITIVE: the text is shown only to the organisation that wrote it, its paired "
     "force or local policing body, and the national reviewers."
 )
+# Instead of a response's lead or portal reference when they come from an OFFICIAL-SENSITIVE
+# update the reader has no need to know: they are part of what it says.
+WITHHELD_DETAIL = "Withheld (OFFICIAL-SENSITIVE)"
 
 
 class Marking(models.TextChoices):

@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from tracker.richtext import html_excerpt
 
 from .choices import (
+    WITHHELD_DETAIL,
     WITHHELD_TEXT,
     DatePrecision,
     ReviewOutcome,
@@ -71,6 +72,11 @@ def _text(html):
     return html_excerpt(html, words=100000) if html else ""
 
 
+def _detail(row, value):
+    """A lead or portal reference, or WITHHELD_DETAIL where the row's text is withheld."""
+    return WITHHELD_DETAIL if getattr(row, "withheld", False) else value or ""
+
+
 # Row builders -------------------------------------------------------------------------------
 
 COMPARISON_COLUMNS = [
@@ -83,8 +89,8 @@ COMPARISON_COLUMNS = [
     # The date before an approved extension (issue 14); blank when the date was not extended.
     ("Due date before extension", lambda row: row.due_before_extension),
     ("Deadline", lambda row: row.deadline.label),
-    ("Lead", lambda row: row.response_lead or ""),
-    ("Portal reference", lambda row: row.response_reference or ""),
+    ("Lead", lambda row: _detail(row, row.response_lead)),
+    ("Portal reference", lambda row: _detail(row, row.response_reference)),
     ("Position provided by", lambda row: row.response_provided_by or ""),
     ("Review", lambda row: REVIEW_LABELS.get(row.response_review, "")),
     (MARKING_HEADER, lambda row: row.response_marking or ""),
@@ -156,8 +162,9 @@ ORGANISATION_COLUMNS = [
     ("Due date", lambda r: r.due),
     ("Due date before extension", lambda r: r.due_before_extension),
     ("Deadline", lambda r: r.deadline.label),
-    ("Lead", lambda r: r.response.lead if r.response else ""),
-    ("Portal reference", lambda r: r.response.portal_reference if r.response else ""),
+    ("Lead", lambda r: _detail(r.response, r.response.lead) if r.response else ""),
+    ("Portal reference", lambda r: _detail(r.response, r.response.portal_reference)
+     if r.response else ""),
     ("Review", lambda r: REVIEW_LABELS.get(r.response.review_outcome, "") if r.response else ""),
     (MARKING_HEADER, lambda r: (r.response.marking or "") if r.response else ""),
     ("Latest published update", lambda r: "" if not r.response

@@ -143,18 +143,14 @@ class ComparisonFilterSet(OrganisationFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        text = Q(response_narrative__icontains=value)
+        # The lead is the current update's, withheld with its text.
+        text = Q(response_narrative__icontains=value) | Q(response_lead__icontains=value)
         if self.sensitive_readable is not None:
             # A match in withheld text would tell the reader what it says.
             text &= ~Q(response_marking=Marking.OFFICIAL_SENSITIVE) | Q(
                 pk__in=list(self.sensitive_readable)
             )
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(short_name__icontains=value)
-            | text
-            | Q(response_lead__icontains=value)
-        )
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value) | text)
 
     def sort_rows(self, queryset, name, value):
         if value == "status":

@@ -3,6 +3,8 @@ Typed text survives a session that expired or a CSRF check that failed (tracker/
 """
 
 import datetime
+import re
+from html import unescape
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -16,7 +18,8 @@ from tests.conftest import PASSWORD, draft_update
 from tests.responses.helpers import create_url
 from tracker import formstash
 
-EXPIRED_BANNER = "You were signed out before your update was saved."
+EXPIRED_BANNER = "You were signed out before your update was saved. Check what you typed"
+SIGN_IN_BANNER = "Sign in again: what you typed comes back for you to check and save."
 CSRF_BANNER = "Your form expired before it was saved."
 NARRATIVE = "A long account of the work.\n\nSecond paragraph:\n- first action\n- second action"
 
@@ -40,11 +43,30 @@ def expire_sessions():
 SAME_ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
 
 
-def sign_in(client, user, next_url):
+def sign_in(client, user, next_url, carried=()):
+    """Sign in with the sign-in form, posting back the typed text it carries (`carried`)."""
     page = client.post(f"{reverse('login')}?next={next_url}",
-                       {"username": user.username, "password": PASSWORD, "next": next_url})
+                       {"username": user.username, "password": PASSWORD, "next": next_url,
+                        **dict_of_lists(carried)})
     assert page.status_code == 302, page.content.decode()
     assert page.headers["Location"] == next_url
+
+
+def dict_of_lists(pairs):
+    data = {}
+    for name, value in pairs:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def carried_inputs(html):
+    """The hidden inputs of the sign-in form that carry typed text, as (name, value)."""
+    return [
+        (unescape(name), unescape(value))
+        for name, value in re.findall(
+            r'<input type="hidden" name="(typed-text:[^"]*)" value="([^"]*)">', html
+        )
+    ]
 
 
 # Session expired
@@ -57,11 +79,20 @@ def test_a_signed_out_post_goes_to_sign_in_and_the_text_comes_back_once(world, c
 
     page = client.post(url, typed())
 
-    assert page.status_code == 302
-    assert page.headers["Location"] == f"{reverse('login')}?next={url}"
+    # The sign-in page, there and then, carrying the text: nothing stored meanwhile.
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<h1 class="govuk-heading-l">Sign in</h1>' in html
+    assert SIGN_IN_BANNER in html
+    assert f'name="next" value="{url}"' in html
+    assert page.headers["Cache-Control"] == "no-store"
+    carried = carried_inputs(html)
+    assert ("typed-text:narrative", NARRATIVE) in carried
+    assert not any(name.endswith(("csrfmiddlewaretoken", ":action")) for name, _ in carried)
+    assert not Session.objects.exists()
     assert not Response.objects.exists() and not ResponseUpdate.objects.exists()
 
-    sign_in(client, world.contributor, url)
+    sign_in(client, world.contributor, url, carried)
     html = client.get(url).content.decode()
     assert EXPIRED_BANNER in html
     assert f"{NARRATIVE}</textarea>" in html
@@ -77,6 +108,49 @@ def test_a_signed_out_post_goes_to_sign_in_and_the_text_comes_back_once(world, c
     assert NARRATIVE not in again
 
 
+def test_signed_out_posts_create_no_session_rows(world, client):
+    """Posting signed out, with a valid CSRF token, again and again, stores nothing."""
+    client = Client(enforce_csrf_checks=True)
+    url = create_url(world)
+    client.get(reverse("login"))  # a visitor's CSRF cookie, as the sign-in page sets
+    token = client.cookies["csrftoken"].value
+
+    answers = [
+        client.post(url, {**typed(narrative="x" * 50_000), "csrfmiddlewaretoken": token},
+                    **SAME_ORIGIN).status_code
+        for _ in range(3)
+    ]
+
+    assert not Session.objects.exists()
+    assert answers == [200, 200, 200]  # the sign-in page, carrying the text
+
+
+def test_a_wrong_password_keeps_carrying_the_text(world, client):
+    client.force_login(world.contributor)
+    url = create_url(world)
+    expire_sessions()
+    carried = carried_inputs(client.post(url, typed()).content.decode())
+
+    page = client.post(reverse("login"), {"username": world.contributor.username,
+                                          "password": "wrong", "next": url,
+                                          **dict_of_lists(carried)})
+
+    assert page.status_code == 200
+    assert "There is a problem" in page.content.decode()
+    assert carried_inputs(page.content.decode()) == carried
+    sign_in(client, world.contributor, url, carried)
+    assert f"{NARRATIVE}</textarea>" in client.get(url).content.decode()
+
+
+def test_text_carried_to_a_form_that_keeps_none_is_not_stashed(world, client):
+    url = reverse("responses:response_review",
+                  args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
+
+    sign_in(client, world.approver, url, [("typed-text:comment", "Some text")])
+
+    assert formstash.SESSION_KEY not in client.session
+
+
 def test_the_text_of_a_draft_being_edited_wins_over_the_stored_draft(world, client):
     update = draft_update(world, organisation=world.force_a, recommendation=world.rec_1,
                           as_of=datetime.date(2021, 1, 1), status=Status.NOT_STARTED,
@@ -85,8 +159,8 @@ def test_the_text_of_a_draft_being_edited_wins_over_the_stored_draft(world, clie
     client.force_login(world.contributor)
     expire_sessions()
 
-    client.post(url, typed(narrative="New words typed for an hour."))
-    sign_in(client, world.contributor, url)
+    page = client.post(url, typed(narrative="New words typed for an hour."))
+    sign_in(client, world.contributor, url, carried_inputs(page.content.decode()))
     html = client.get(url).content.decode()
 
     assert "New words typed for an hour.</textarea>" in html
@@ -99,9 +173,9 @@ def test_someone_else_signing_in_does_not_get_the_form(world, client):
     client.force_login(world.contributor)
     url = create_url(world)
     expire_sessions()
-    client.post(url, typed())
+    page = client.post(url, typed())
 
-    sign_in(client, world.other_contributor, url)
+    sign_in(client, world.other_contributor, url, carried_inputs(page.content.decode()))
 
     assert client.get(url).status_code == 403
 

@@ -2,11 +2,18 @@
 Keep what a user typed when their session expired or the CSRF check failed.
 
 A long update typed over an hour must not be lost because the session ran out or the CSRF token
-went stale. For views marked with `keeps_typed_text`, the posted fields are put in the session
-(keyed by the path) and the user is sent to sign in (`FormStashMiddleware`) or straight back to
-the form (`csrf_failure`). The form then shows the text once, with a banner asking the user to
-check it and save it again.
+went stale. For views marked with `keeps_typed_text`:
 
+- A signed-out POST (the session expired) is answered with the sign-in page, carrying the posted
+  fields in hidden inputs (`FormStashMiddleware`). Signing in with that form puts them in the new
+  session (`keep_carried_text`), and the user goes back to the form. Nothing is stored for a
+  signed-out visitor: a session row is written only by a successful sign-in, which writes one
+  anyway, so posting signed out again and again fills no table. (A signed cookie could not hold
+  the text: browsers keep about 4 KB a cookie, an hour's narrative is longer.)
+- A POST whose CSRF token went stale, within a live session, is put in that session (keyed by
+  the path) and the user is sent straight back to the form (`csrf_failure`).
+
+The form then shows the text once, with a banner asking the user to check it and save it again.
 Nothing is ever saved from a stash: the user must submit the form again, with a valid session and
 token. A failed CSRF check is rescued only when the post came from this site (its Origin, or
 failing that its Referer, is this host or a trusted origin): a forged cross-site post gets the
@@ -17,11 +24,13 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import DisallowedHost
+from django.dispatch import receiver
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils.encoding import iri_to_uri
 from django.utils.http import is_same_domain
 
@@ -29,6 +38,8 @@ SESSION_KEY = "formstash"
 MAX_STASH_BYTES = 100 * 1024
 MAX_STASHES = 5
 IGNORED_FIELDS = {"csrfmiddlewaretoken", "action"}
+# The posted fields ride through the sign-in form under this prefix, apart from its own.
+CARRIED_PREFIX = "typed-text:"
 
 SIGNED_OUT = "signed_out"
 CSRF_FAILED = "csrf_failed"
@@ -53,20 +64,66 @@ def stash(request, reason):
     File uploads, the CSRF token and the submit button's value are left out. An oversized post is
     not stored at all (sessions live in the database and must stay small).
     """
-    data = {
-        name: values
-        for name, values in request.POST.lists()
-        if name not in IGNORED_FIELDS
-    }
-    size = sum(len(name) + sum(len(v) for v in values) for name, values in data.items())
-    if size > MAX_STASH_BYTES:
+    return _stash(request.session, request.path, _typed_fields(request.POST), reason)
+
+
+def _typed_fields(post):
+    return {name: values for name, values in post.lists() if name not in IGNORED_FIELDS}
+
+
+def _fits(data):
+    return sum(len(name) + sum(len(v) for v in values) for name, values in data.items()) <= (
+        MAX_STASH_BYTES
+    )
+
+
+def _stash(session, path, data, reason):
+    if not _fits(data):
         return False
-    stashes = dict(request.session.get(SESSION_KEY, {}))
-    stashes[request.path] = {"reason": reason, "data": data, "at": time.time()}
+    stashes = dict(session.get(SESSION_KEY, {}))
+    stashes[path] = {"reason": reason, "data": data, "at": time.time()}
     # Keep the newest few only: an abandoned stash must not grow the session for ever.
     newest = sorted(stashes.items(), key=lambda item: item[1].get("at", 0), reverse=True)
-    request.session[SESSION_KEY] = dict(newest[:MAX_STASHES])
+    session[SESSION_KEY] = dict(newest[:MAX_STASHES])
     return True
+
+
+def carried_fields(request, typed=None):
+    """
+    Return [(name, value)] of the hidden inputs that carry typed text through the sign-in form:
+    from `typed` (the fields of a signed-out POST), or else those the sign-in form itself was
+    posted with (shown again after a wrong password). An oversized post is not carried.
+    """
+    if typed is None:
+        if request is None or request.method != "POST":
+            return []
+        return [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name.startswith(CARRIED_PREFIX)
+            for value in values
+        ]
+    if not _fits(typed):
+        return []
+    return [(CARRIED_PREFIX + name, value) for name, values in typed.items() for value in values]
+
+
+@receiver(user_logged_in, dispatch_uid="tracker.formstash.keep_carried_text")
+def keep_carried_text(sender, request, user, **kwargs):
+    """
+    On signing in with a sign-in form that carries typed text, stash the text in the new
+    session for the form it was typed into (`next`), to be shown there once.
+    """
+    if request is None or request.method != "POST":
+        return
+    data = {
+        name.removeprefix(CARRIED_PREFIX): values
+        for name, values in request.POST.lists()
+        if name.startswith(CARRIED_PREFIX)
+    }
+    path = urlsplit(request.POST.get("next", "")).path
+    if data and _keeps_typed_text_at(path, getattr(request, "urlconf", None)):
+        _stash(request.session, path, data, SIGNED_OUT)
 
 
 def pop(request):
@@ -90,8 +147,16 @@ def pop(request):
 
 
 def _path_keeps_typed_text(request):
+    return _keeps_typed_text_at(request.path, getattr(request, "urlconf", None))
+
+
+def _keeps_typed_text_at(path, urlconf=None):
+    """Whether `path` (as `request.path`, with the script prefix) is a form that keeps text."""
+    prefix = get_script_prefix()
+    if not path.startswith(prefix):
+        return False
     try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
+        match = resolve("/" + path.removeprefix(prefix), urlconf)
     except Resolver404:
         return False
     return keeps_typed_text(match.func)
@@ -148,8 +213,9 @@ def _is_same_origin(request):
 
 class FormStashMiddleware:
     """
-    Catch a POST by a signed-out user to a view that keeps typed text: stash it, then send the
-    user to sign in and back to the same form.
+    Catch a POST by a signed-out user to a view that keeps typed text: answer it with the
+    sign-in page, carrying the posted fields, which signing in brings back to the same form.
+    Nothing is stored for the signed-out visitor (no session is started).
 
     Must sit after AuthenticationMiddleware (it needs `request.user`) and before
     LoginRequiredMiddleware (which would otherwise redirect first and drop the POST).
@@ -166,8 +232,14 @@ class FormStashMiddleware:
             return None
         if not keeps_typed_text(view_func):
             return None
-        stash(request, SIGNED_OUT)
-        return redirect_to_login(request.get_full_path())
+        response = render(request, "registration/login.html", {
+            "form": AuthenticationForm(request),
+            "next": request.get_full_path(),
+            "carried_text": carried_fields(request, _typed_fields(request.POST)),
+        })
+        # It holds what was typed, which may be OFFICIAL: no browser or proxy keeps it.
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 def csrf_failure(request, reason=""):

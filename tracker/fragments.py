@@ -9,11 +9,17 @@ or edit shows at once.
 - `cached_for_reader`: a part that depends on who reads it (their need to know, the actions
   their role allows), kept under a key that says how, with its forms' CSRF token put in afresh
   on every response.
+
+A part drawn from the query string is kept only for the addresses the page's own links and
+forms make (`only_valid_choices`): every other address (a made-up parameter, free text, a
+value no choice offers, a page that does not exist) is rendered afresh and never kept, so
+nobody can fill the cache by making up addresses.
 """
 
 import hashlib
 import hmac
 
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
@@ -24,29 +30,83 @@ from django.utils.safestring import mark_safe
 from responses.selectors.figures import CACHE_SECONDS
 
 
-def only_known_parameters(request, names):
+def only_valid_choices(query, *, form=None, page=None, layout=None, others_allowed=False):
     """
-    Whether the query string holds no parameter but `names`. A page is kept only for the
-    parameters it knows: one with a made-up parameter (echoed into its links and download form)
-    is rendered afresh, so nobody fills the cache with made-up addresses.
+    Whether a page drawn for `query` (request.GET) is one worth keeping: each of its
+    parameters is a field of `form` (a filterset's, bound to `query`), `page` or a `layout`
+    option, given once and holding a value the page offers:
+
+    - a choice of the field, or nothing (the "any" option); a multiple choice holds each value
+      once, in the order of its choices, as the page's form sends them;
+    - free text (a search) kept only empty: any words are rendered afresh;
+    - `page` (the Page served) only its own number: no page beyond the last, no "01";
+    - a `layout` option ({name: allowed values}) one of its values.
+
+    `others_allowed`: parameters the page does not know are let through, for a part kept under
+    the known ones alone (a table inside a page).
     """
-    return set(request.GET) <= set(names)
+    if not query:
+        return True
+    fields = form.fields if form is not None else {}
+    if fields and not form.is_valid():
+        return False
+    layout = layout or {}
+    for name, values in query.lists():
+        if name in fields:
+            valid = _offered(fields[name], values)
+        elif name in layout:
+            valid = len(values) == 1 and values[0] in layout[name]
+        elif name == "page" and page is not None:
+            valid = values == [str(page.number)]
+        else:
+            valid = others_allowed
+        if not valid:
+            return False
+    return True
+
+
+def _offered(field, values):
+    """Whether `values` (of a valid form) are what the page's form sends for `field`."""
+    if isinstance(field, forms.MultipleChoiceField):
+        offered = [str(value) for value, _ in field.choices]
+        if not all(value in offered for value in values):
+            return False
+        positions = [offered.index(value) for value in values]
+        return positions == sorted(set(positions))
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
+        # The form checked the value against the choices.
+        return len(values) == 1
+    return values == [""]
 
 
 def cached_fragment(template_name, *, key, context, keep=True):
     """
     Return `template_name` rendered with `context()` (a callable, called only on a miss), kept
     under `key`: a tuple of everything the fragment depends on. Today's date is added, as
-    deadlines are reckoned from it. Not `keep`: rendered afresh, and not kept.
+    deadlines are reckoned from it.
+
+    `keep`: False, rendered afresh and not kept; or a callable given the context on a miss,
+    saying whether what it drew is worth keeping (`only_valid_choices` of the filters the
+    context built), so checking the query costs nothing on a hit.
     """
-    if not keep:
+    if _never_kept(keep):
         return render_to_string(template_name, context())
     cache_key = _cache_key("fragment", template_name, key)
     html = cache.get(cache_key)
     if html is None:
-        html = render_to_string(template_name, context())
-        cache.set(cache_key, html, CACHE_SECONDS)
+        values = context()
+        html = render_to_string(template_name, values)
+        if _worth_keeping(keep, values):
+            cache.set(cache_key, html, CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
+
+
+def _never_kept(keep):
+    return not callable(keep) and not keep
+
+
+def _worth_keeping(keep, values):
+    return keep(values) if callable(keep) else bool(keep)
 
 
 def _cache_key(kind, template_name, key):
@@ -67,23 +127,25 @@ def cached_for_reader(request, template_name, *, key, context, keep=True):
     """
     Return `template_name` rendered for `request` with `context()` (a callable, called only on
     a miss), kept under `key`: a tuple of everything the part depends on, the reader included
-    (who they are, or what they may see and do). Today's date is added. Not `keep`: rendered
-    afresh, and not kept.
+    (who they are, or what they may see and do). Today's date is added. `keep` as for
+    `cached_fragment`.
 
     Rendered with the request, so the template may show what depends on the reader: the key
     must say how. Its forms are rendered with a placeholder for the CSRF token, replaced on
     every response by a token masked afresh (`get_token`), as Django does against BREACH: no
     two responses carry the same token, and none carries another session's.
     """
-    if not keep:
+    if _never_kept(keep):
         return render_to_string(template_name, context(), request=request)
     cache_key = _cache_key("reader", template_name, key)
     html = cache.get(cache_key)
     placeholder = _csrf_placeholder()
     if html is None:
+        values = context()
         html = render_to_string(
-            template_name, {**context(), "csrf_token": placeholder}, request=request
+            template_name, {**values, "csrf_token": placeholder}, request=request
         )
-        cache.set(cache_key, html, CACHE_SECONDS)
+        if _worth_keeping(keep, values):
+            cache.set(cache_key, html, CACHE_SECONDS)
     # Escaped in the template as anything else, and a hex string escapes to itself.
     return mark_safe(html.replace(placeholder, get_token(request)))  # noqa: S308

@@ -328,13 +328,15 @@ def withhold_sensitive_text(rows, readable):
     """
     Blank the text of OFFICIAL-SENSITIVE positions the reader may not read (need-to-know, see
     permissions.sensitive_readable_organisation_ids) and flag them `withheld`: their status,
-    date and marking stay.
+    date and marking stay. The response's lead and portal reference go too: they are those of
+    its current update (responses.services.response_update_publish), so part of what it says.
     """
     for row in rows:
         row.withheld = permissions.withholds(readable, row.pk, row.response_marking)
         if row.withheld:
             row.response_narrative = ""
             row.response_provided_by = ""
+            row.response_lead = row.response_reference = ""
     return rows
 
 
@@ -762,7 +764,9 @@ def organisation_detail(*, slug, page=None, filters=None):
         timezone.localdate().isoformat(), wanted or "all", number, *data_fingerprint(),
     )
     rows, count, number = cached_figures(
-        key, lambda: _organisation_page(organisation, wanted, number)
+        key, lambda: _organisation_page(organisation, wanted, number),
+        # A number past the last page is served the last page, kept under its own number only.
+        keep=lambda page: page[2] == number,
     )
     # A paginator over placeholders: the page's own rows come from the cache.
     page_obj = Paginator(range(count), SUPER_COMPLAINTS_PER_PAGE).get_page(number)
@@ -804,6 +808,7 @@ def organisation_export(*, slug, user, filters=None):
                     readable, organisation.pk, response.marking
                 )
                 if response.withheld:
-                    response.narrative = ""
+                    # The lead and reference are the sensitive update's (withhold_sensitive_text).
+                    response.narrative = response.lead = response.portal_reference = ""
     _add_summaries(organisation, groups)
     return organisation, groups

@@ -46,9 +46,13 @@ PAST, FUTURE, UNDATED = "past", "future", "undated"  # where a pair's due date f
 CACHE_SECONDS = 300
 
 
-def cached_figures(parts, compute):
-    """Return the cached value under `parts` (with the figures' key), computing it on a miss."""
-    return kept(cache_key("figures", *parts), compute)
+def cached_figures(parts, compute, *, keep=None):
+    """
+    Return the cached value under `parts` (with the figures' key), computing it on a miss.
+    `keep`: a callable given the value computed, saying whether it is worth keeping (a page
+    number past the last is computed, never kept under that number).
+    """
+    return kept(cache_key("figures", *parts), compute, keep=keep)
 
 
 @dataclass

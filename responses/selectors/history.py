@@ -102,13 +102,16 @@ def _actor_organisation(response):
     )
 
 
-def response_history(*, response, user):
+def response_history(*, response, user, quote_details=True):
     """
     Return the history of `response` that `user` may see, newest first, as HistoryEntry rows.
 
     Members of the response's organisation see every entry; everyone else sees the sign-off of
     published updates, reviews and changes to the lead and reference. One query; none for an
     organisation that has not responded yet (`response` is None).
+
+    Not `quote_details`: a change of the lead or reference says so without their words, for a
+    reader withheld an OFFICIAL-SENSITIVE update (whose lead and reference they were).
     """
     if response is None:
         return []
@@ -120,7 +123,7 @@ def response_history(*, response, user):
     )
     history = []
     for entry in entries:
-        what = _describe(entry)
+        what = _describe(entry, quote_details)
         if what:
             history.append(HistoryEntry(
                 when=entry.timestamp,
@@ -146,7 +149,7 @@ def _changes(entry):
     }
 
 
-def _describe(entry):
+def _describe(entry, quote_details=True):
     model = entry.content_type.model
     if model == "responseupdate":
         return _describe_update(entry)
@@ -156,7 +159,7 @@ def _describe(entry):
         return _describe_extension(entry)
     if model == "chaser":
         return _describe_chaser(entry)
-    return _describe_response(entry)
+    return _describe_response(entry, quote_details)
 
 
 def _dated(entry):
@@ -266,7 +269,7 @@ def _describe_chaser(entry):
     return _CHASER_WORDS.get(step, "chased the response")
 
 
-def _describe_response(entry):
+def _describe_response(entry, quote_details=True):
     changes = _changes(entry)
     parts = []
     for name, words in RESPONSE_DETAILS.items():
@@ -275,7 +278,9 @@ def _describe_response(entry):
         old, new = ("" if value in (None, "None") else value for value in changes[name])
         if old == new:
             continue
-        if old and new:
+        if not quote_details:
+            parts.append(f"{'removed' if not new else 'set' if not old else 'changed'} the {words}")
+        elif old and new:
             parts.append(f"changed the {words} from “{old}” to “{new}”")
         elif new:
             parts.append(f"set the {words} to “{new}”")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import expected_organisations_by_recommendation
 
+from .. import permissions
 from ..choices import ReviewOutcome
 from ..deadlines import deadline_state, due_date, due_dates_by_kind
 from ..models import Response, ResponseUpdate
@@ -62,6 +63,23 @@ def latest_first(responses):
     return responses
 
 
+def with_details_withheld(responses, *, user):
+    """
+    Flag each response `details_withheld` when its lead and portal reference are not the
+    caller's to read: a signed-out caller never reads them (they come from whichever update
+    was published last, public or not); a signed-in one not when that update is
+    OFFICIAL-SENSITIVE and they have no need to know (comparison.withhold_sensitive_text).
+    """
+    responses = list(responses)
+    signed_in = user is not None and user.is_authenticated
+    readable = permissions.sensitive_readable_organisation_ids(user) if signed_in else set()
+    for response in responses:
+        response.details_withheld = not signed_in or permissions.withholds(
+            readable, response.organisation_id, getattr(response, "current_marking", "")
+        )
+    return responses
+
+
 def with_deadlines(responses, *, user):
     """
     Sort each response's updates newest first and give it its `deadline`
@@ -101,7 +119,8 @@ def responses(*, user):
     if user is not None and user.is_authenticated:
         # Every published update is readable: the current position is the response's own.
         queryset = queryset.filter(current_update__isnull=False).annotate(
-            position_status=F("current_status"), position_on=F("current_status_on")
+            position_status=F("current_status"), position_on=F("current_status_on"),
+            current_marking=F("current_update__marking"),
         )
     else:
         # Responses with a readable update (a semi-join the count can use alone), each with

@@ -59,6 +59,20 @@ class Timeline:
         return chasing.SEND_LABELS.get(self.next_chaser_step, "")
 
     @property
+    def details_withheld(self):
+        """
+        Whether the response's lead and portal reference are withheld from the reader: they
+        are its current update's, which is OFFICIAL-SENSITIVE and not theirs to know.
+        """
+        current = self.response.current_update_id if self.response else None
+        return any(update.withheld for update in self.updates if update.pk == current)
+
+    @property
+    def withholds_any_update(self):
+        """Whether any update shown is withheld: the history then quotes no lead or reference."""
+        return any(update.withheld for update in self.updates)
+
+    @property
     def approved_extension(self):
         """The approved request whose date is the due date now (the latest approved)."""
         return next(

@@ -24,6 +24,12 @@ def withheld_text():
     return choices.WITHHELD_TEXT
 
 
+@register.simple_tag
+def withheld_detail():
+    """What such a reader sees instead of the lead or portal reference of that text."""
+    return choices.WITHHELD_DETAIL
+
+
 @register.filter
 def status_short_label(code):
     """The on-screen short form of a status's label, for tags in tables."""

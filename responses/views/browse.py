@@ -11,12 +11,11 @@ from django.views.generic import TemplateView
 
 from recommendations.models import SuperComplaint
 from tracker.fingerprints import data_fingerprint
-from tracker.fragments import cached_for_reader, cached_fragment, only_known_parameters
+from tracker.fragments import cached_for_reader, cached_fragment, only_valid_choices
 
 from .. import choices, exports, permissions
 from ..choices import Status
 from ..deadlines import stale_after_months
-from ..filtersets import ComparisonFilterSet
 from ..selectors import comparison as selectors
 from ..selectors.figures import CACHE_SECONDS
 
@@ -89,6 +88,8 @@ class SuperComplaintDetailView(TemplateView):
             "responses/_supercomplaint_detail_body.html",
             key=(super_complaint.pk, download["params"], *data_fingerprint()),
             context=body_context,
+            # No filters and no pages: kept for the bare address only.
+            keep=only_valid_choices(self.request.GET),
         )
         return super().get_context_data(super_complaint=super_complaint, body=body, **kwargs)
 
@@ -130,7 +131,7 @@ class RecommendationDetailView(TemplateView):
         body = cached_for_reader(
             self.request, "responses/_recommendation_page.html", key=key,
             context=lambda: self.get_body_context(heading.fingerprint),
-            keep=only_known_parameters(self.request, ComparisonFilterSet.base_filters),
+            keep=lambda body: only_valid_choices(self.request.GET, form=body["filter"].form),
         )
         return super().get_context_data(
             recommendation=heading, super_complaint=heading.super_complaint, body=body, **kwargs
@@ -151,6 +152,11 @@ class RecommendationDetailView(TemplateView):
             "can_set_priority": permissions.can_set_priority(self.request.user),
             "table_key": selectors.comparison_cache_key(
                 comparison=comparison, filters=self.request.GET, user=self.request.user
+            ),
+            # The table is kept under the known filters alone (whatever else the address has),
+            # and only for the choices the page offers.
+            "table_kept": only_valid_choices(
+                self.request.GET, form=comparison.filterset.form, others_allowed=True
             ),
             "cache_seconds": CACHE_SECONDS,
             "download": download_context(
@@ -202,6 +208,8 @@ class MatrixView(TemplateView):
     template_name = "responses/matrix.html"
     # What the matrix's rendering depends on besides the data: the filters and the layout.
     VARIES_ON = ("region", "kind", "q", "priority", "orientation", "view")
+    # The layouts its links offer besides the default one.
+    LAYOUTS = {"orientation": ("organisations",), "view": ("heat-map",)}
 
     def get_matrix(self, super_complaint=None, filterset=None):
         return selectors.super_complaint_matrix(
@@ -215,7 +223,9 @@ class MatrixView(TemplateView):
             "responses/_matrix_page.html",
             key=(self.cache_key(super_complaint),),
             context=lambda: self.get_body_context(super_complaint),
-            keep=only_known_parameters(self.request, self.VARIES_ON),
+            keep=lambda body: only_valid_choices(
+                self.request.GET, form=body["filter"].form, layout=self.LAYOUTS
+            ),
         )
         return super().get_context_data(super_complaint=super_complaint, body=body, **kwargs)
 
@@ -247,6 +257,10 @@ class MatrixView(TemplateView):
             matrix=matrix,
             grid=SimpleLazyObject(lambda: matrix.table(by_organisation=by_organisation)),
             matrix_key=self.cache_key(super_complaint),
+            # The table is kept under VARIES_ON alone, for the choices and layouts offered.
+            table_kept=only_valid_choices(
+                self.request.GET, form=filterset.form, layout=self.LAYOUTS, others_allowed=True
+            ),
             cache_seconds=CACHE_SECONDS,
             stale_months=stale_after_months(),
             super_complaint=super_complaint,
@@ -296,6 +310,7 @@ class OrganisationListView(TemplateView):
             "responses/_organisation_listing.html",
             key=(sorted(filters.lists()), *data_fingerprint()),
             context=listing_context,
+            keep=lambda listing: only_valid_choices(filters, form=listing["filter"].form),
         )
         return super().get_context_data(listing=listing, **kwargs)
 
@@ -331,6 +346,9 @@ class OrganisationDetailView(TemplateView):
             "responses/_organisation_recommendations.html",
             key=(organisation.pk, sorted(request.GET.lists()), *data_fingerprint()),
             context=listing_context,
+            keep=lambda listing: only_valid_choices(
+                request.GET, form=listing["filter"].form, page=listing["page_obj"]
+            ),
         )
         return super().get_context_data(organisation=organisation, listing=listing, **kwargs)
 

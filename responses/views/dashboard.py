@@ -15,11 +15,10 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView, View
 
 from tracker.fingerprints import data_fingerprint
-from tracker.fragments import cached_fragment, only_known_parameters
+from tracker.fragments import cached_fragment, only_valid_choices
 
 from .. import exports, permissions, services
 from ..deadlines import stale_after_months
-from ..filtersets import OverviewFilterSet
 from ..selectors import dashboard as selectors
 from ..selectors import overview as overview_selectors
 from ..selectors.figures import CACHE_SECONDS
@@ -58,8 +57,10 @@ class OrganisationDashboardView(TemplateView):
             changes=selectors.changes_since(
                 organisations=organisations, since=last_visit, fingerprint=fingerprint
             ),
-            top=cached_fragment("responses/_dashboard_top.html", key=key, context=shared),
-            figures=cached_fragment("responses/_dashboard_figures.html", key=key, context=shared),
+            top=cached_fragment("responses/_dashboard_top.html", key=key, context=shared,
+                                keep=self.is_worth_keeping),
+            figures=cached_fragment("responses/_dashboard_figures.html", key=key,
+                                    context=shared, keep=self.is_worth_keeping),
             own_dashboard=self.own_dashboard,
             nav_section="dashboard",
             download=download_context(
@@ -68,6 +69,11 @@ class OrganisationDashboardView(TemplateView):
             ),
             **kwargs,
         )
+
+    @staticmethod
+    def is_worth_keeping(shared_context):
+        """Kept for a super-complaint of the list only: any other name is rendered afresh."""
+        return not shared_context["focus_error"]
 
     def get_shared_context(self, slug, wanted):
         """What every reader of this dashboard sees the same, for the kept fragments."""
@@ -151,7 +157,7 @@ class OverviewView(TemplateView):
             "responses/_overview_body.html",
             key=(sorted(filters.lists()), is_reviewer, stale_after_months(), *fingerprint),
             context=lambda: self.get_body_context(is_reviewer, fingerprint),
-            keep=only_known_parameters(self.request, OverviewFilterSet.base_filters),
+            keep=lambda body: only_valid_choices(filters, form=body["filter"].form),
         )
         return super().get_context_data(body=body, nav_section="overview", **kwargs)
 
@@ -162,6 +168,10 @@ class OverviewView(TemplateView):
         return {
             "overview": overview,
             "filter": overview.filterset,
+            # The league table is kept under the known filters, for the choices offered.
+            "table_kept": only_valid_choices(
+                self.request.GET, form=overview.filterset.form, others_allowed=True
+            ),
             "awaited": organisations_awaiting(super_complaint=overview.super_complaint),
             "pending_extensions": overview_selectors.extensions_awaiting_decision(
                 super_complaint=overview.super_complaint

@@ -101,7 +101,10 @@ class ResponsePageMixin(ResponseTargetMixin):
             # error summary lists its fields.
             "form": failed,
             "response_url": response_url(target),
-            "history": response_history(response=timeline.response, user=self.request.user),
+            "history": response_history(
+                response=timeline.response, user=self.request.user,
+                quote_details=not timeline.withholds_any_update,
+            ),
             # The organisation's own prompt to review its status: only its members see it.
             "landed_guidance": (
                 guidance_landed_on_response(response=timeline.response)

@@ -8,7 +8,14 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
-from tests.test_formstash import EXPIRED_BANNER, NARRATIVE, create_url, typed
+from tests.test_formstash import (
+    EXPIRED_BANNER,
+    NARRATIVE,
+    carried_inputs,
+    create_url,
+    dict_of_lists,
+    typed,
+)
 
 START = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
 
@@ -71,10 +78,11 @@ def test_an_idle_expired_user_posting_a_long_form_finds_the_text_after_signing_i
 
         page = client.post(url, typed())
 
-        assert page.status_code == 302
-        assert page.headers["Location"] == f"{reverse('login')}?next={url}"
+        # The sign-in page, carrying what was typed.
+        assert page.status_code == 200
         response = client.post(f"{reverse('login')}?next={url}", {
             "username": world.contributor.username, "password": PASSWORD, "next": url,
+            **dict_of_lists(carried_inputs(page.text)),
         })
         assert response.headers["Location"] == url
         html = client.get(url).text
