@@ -69,7 +69,7 @@ def can_sign_off_for(user, organisation_id):
 
 
 def can_sign_off(user, update):
-    """An approver of the update's organisation who did not write it (four eyes)."""
+    """An approver of the update's organisation who wrote none of it (four eyes)."""
     return can_sign_off_for(user, update.response.organisation_id) and not _wrote(user, update)
 
 
@@ -117,7 +117,23 @@ def can_read_sensitive(user, organisation_id):
 
 
 def _wrote(user, update):
-    return update.author_id is not None and update.author_id == getattr(user, "pk", None)
+    """
+    Whether `user` wrote any of the update's content: its author (who last changed it) or any of
+    its editors (everyone who changed its text or its files, `ResponseUpdate.editors`). Checking
+    only the author let an approver who wrote the text sign it off once a contributor changed a
+    character or attached a file.
+
+    An update read with `ResponseUpdate.objects.with_four_eyes_check(user)` carries the answer
+    about its editors; otherwise they are asked for (one query).
+    """
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return False
+    if update.author_id == user_id:
+        return True
+    if getattr(update, "four_eyes_user_id", None) == user_id:
+        return update.four_eyes_edited
+    return update.editors.filter(pk=user_id).exists()
 
 
 def require_writer(user, organisation_id):
@@ -133,10 +149,13 @@ def require_approver(user, organisation_id):
 
 
 def require_sign_off(user, update):
-    """Refuse anyone but an approver of the update's organisation who did not write it."""
+    """Refuse anyone but an approver of the update's organisation who wrote none of it."""
     require_approver(user, update.response.organisation_id)
     if _wrote(user, update):
-        raise PermissionDenied("You cannot sign off an update you wrote yourself.")
+        raise PermissionDenied(
+            "You cannot sign off an update you wrote yourself. You wrote or changed some of its "
+            "text or its files, so another approver must sign it off."
+        )
 
 
 def require_reviewer(user):

@@ -198,6 +198,9 @@ def response_timeline(*, target, user):
         timeline.can_decide_extension = permissions.is_reviewer(user)
 
     visible = ResponseUpdate.objects.visible_to(permissions.member_organisation_ids(user))
+    if timeline.can_sign_off:
+        # Whether the approver wrote any of each update, in the same query (four eyes).
+        visible = visible.with_four_eyes_check(user)
     updates = list(
         visible.filter(response=target.response)
         .select_related(

@@ -67,7 +67,9 @@ def test_submitting_without_changing_the_content_keeps_the_author(world, respons
     assert published.signed_off_by == world.approver
 
 
-def test_once_the_contributor_changes_it_again_the_approver_may_sign_it_off(world, response):
+def test_an_approver_who_changed_a_draft_cannot_sign_it_off_after_the_contributor_did_too(
+    world, response
+):
     draft = draft_update(world, response)
     services.response_update_edit(
         update=draft, editor=world.approver, narrative="<p>Approver's suggestion.</p>"
@@ -77,8 +79,98 @@ def test_once_the_contributor_changes_it_again_the_approver_may_sign_it_off(worl
         narrative="<p>Contributor's final words.</p>",
     )
 
-    published = services.response_update_publish(update=draft, approver=world.approver)
+    with pytest.raises(PermissionDenied, match="wrote yourself"):
+        services.response_update_publish(update=draft, approver=world.approver)
+    published = services.response_update_publish(update=draft, approver=_second_approver(world))
     assert published.state == WorkflowState.PUBLISHED
+
+
+def test_an_approvers_words_resubmitted_with_one_character_changed_are_not_theirs_to_sign_off(
+    world, client, response
+):
+    draft = draft_update(world, response, author=world.approver,
+                         narrative="<p>The approver's own position.</p>")
+    services.response_update_edit(
+        update=draft, editor=world.contributor, submit=True,
+        narrative="<p>The approver's own position!</p>",
+    )
+    draft.refresh_from_db()
+    assert draft.author == world.contributor
+    client.force_login(world.approver)
+
+    page = client.get(reverse("responses:response_detail", args=["safe-to-share", "1", "force-a"]))
+    assert "Approve and publish" not in page.text
+    assert not ResponseUpdate.objects.signable_by(world.approver).exists()
+    home = client.get(reverse("home"))
+    assert "Waiting for your sign-off" not in home.text
+    approve = client.post(reverse("responses:update_sign_off", args=[draft.pk]),
+                          {"action": "approve", "version": draft.version})
+
+    assert approve.status_code == 403
+    assert "You cannot sign off an update you wrote yourself" in approve.text
+    draft.refresh_from_db()
+    assert draft.state == WorkflowState.AWAITING_SIGN_OFF
+    assert draft.signed_off_by is None
+
+
+def test_an_approver_cannot_sign_off_their_words_after_a_contributor_only_attached_a_file(
+    world, response
+):
+    from tests.evidence.helpers import attach
+
+    draft = draft_update(world, response, author=world.approver,
+                         narrative="<p>The approver's own position.</p>")
+    attach(world, draft, user=world.contributor)
+    services.response_update_edit(update=draft, editor=world.contributor, submit=True)
+
+    with pytest.raises(PermissionDenied, match="wrote yourself"):
+        services.response_update_publish(update=draft, approver=world.approver)
+    draft.refresh_from_db()
+    assert draft.state == WorkflowState.AWAITING_SIGN_OFF
+
+
+def test_an_update_awaiting_sign_off_cannot_be_rewritten_in_the_django_admin(
+    world, client, response
+):
+    from django.contrib.auth import get_user_model
+
+    from tests.responses.test_admin_workflow import change_url, update_form
+
+    update = submitted_update(world, response, narrative="<p>As submitted.</p>")
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "x"))
+
+    page = client.get(change_url(update))
+    assert page.status_code == 200
+    assert 'name="narrative"' not in page.text  # shown, not editable
+    rewrite = client.post(change_url(update), update_form(update, narrative="<p>Admin's.</p>"))
+
+    assert rewrite.status_code == 403
+    update.refresh_from_db()
+    assert update.narrative == "<p>As submitted.</p>"
+    published = services.response_update_publish(update=update, approver=world.approver)
+    assert published.narrative == "<p>As submitted.</p>"
+
+
+def test_an_approver_who_changed_a_draft_in_the_django_admin_cannot_sign_it_off(
+    world, client, response
+):
+    from tests.responses.test_admin_workflow import change_url, update_form
+
+    world.approver.is_staff = world.approver.is_superuser = True
+    world.approver.save()
+    draft = draft_update(world, response, narrative="<p>The contributor's.</p>")
+    client.force_login(world.approver)
+
+    saved = client.post(change_url(draft), update_form(draft, narrative="<p>The admin's.</p>"))
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert draft.narrative == "<p>The admin's.</p>"
+    assert world.approver in draft.editors.all()
+    assert draft.version == 2
+    services.response_update_edit(update=draft, editor=world.contributor, submit=True)
+
+    with pytest.raises(PermissionDenied, match="wrote yourself"):
+        services.response_update_publish(update=draft, approver=world.approver)
 
 
 # 2. Unsigned details
