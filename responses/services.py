@@ -85,6 +85,31 @@ class StaleUpdate(ValidationError):
         )
 
 
+class StaleSignOff(ValidationError):
+    """
+    Raised when an approver signs off or returns an update from a page that showed an older
+    version of it: returned, rewritten and submitted again meanwhile, its text is not what they
+    read. `current` is the update as it is now.
+    """
+
+    def __init__(self, current, *, action):
+        self.current = current
+        outcome = (
+            "nothing has been published" if action == "publish" else "it has not been returned"
+        )
+        super().__init__(
+            f"This update has changed since you opened the page, so {outcome}. Read it as it is "
+            "now, then sign it off or return it.",
+            code="stale",
+        )
+
+
+def _check_sign_off_version(update, expected_version, *, action):
+    """Refuse a sign-off or return made from a page that showed another version of `update`."""
+    if expected_version is not None and expected_version != update.version:
+        raise StaleSignOff(update, action=action)
+
+
 def _check_editable_fields(fields):
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -234,14 +259,15 @@ def refresh_current_status(response):
 
 
 @transaction.atomic
-def response_update_publish(*, update, approver):
+def response_update_publish(*, update, approver, expected_version=None):
     """
     Sign off an update: it becomes published and, if it is the latest, the current status, and
     its lead and portal reference become the response's. The first sign-off of a response also
     records the day it first answered (`first_published_on`), never changed afterwards.
 
-    The approver must be an approver of the update's organisation and not the last person to
-    change its content (four eyes).
+    The approver must be an approver of the update's organisation who wrote none of its content
+    (four eyes). `expected_version` is the version the approver read: if the update has changed
+    since (returned, rewritten and submitted again), nothing is published (StaleSignOff).
     """
     response, update = _lock_update(update.pk)
     if update.state == WorkflowState.PUBLISHED:
@@ -249,6 +275,7 @@ def response_update_publish(*, update, approver):
     permissions.require_sign_off(approver, update)
     if update.state != WorkflowState.AWAITING_SIGN_OFF:
         raise ValidationError("Only an update awaiting sign-off can be signed off.")
+    _check_sign_off_version(update, expected_version, action="publish")
     update.state = WorkflowState.PUBLISHED
     update.signed_off_by = approver
     update.signed_off_at = timezone.now()
@@ -270,14 +297,18 @@ def response_update_publish(*, update, approver):
 
 
 @transaction.atomic
-def response_update_return(*, update, approver, comment):
-    """Send an update awaiting sign-off back to its organisation's contributors, saying why."""
+def response_update_return(*, update, approver, comment, expected_version=None):
+    """
+    Send an update awaiting sign-off back to its organisation's contributors, saying why.
+    `expected_version` is the version the approver read, as for `response_update_publish`.
+    """
     _, update = _lock_update(update.pk)
     if update.state == WorkflowState.PUBLISHED:
         raise PublishedUpdateIsImmutable()
     permissions.require_approver(approver, update.response.organisation_id)
     if update.state != WorkflowState.AWAITING_SIGN_OFF:
         raise ValidationError("Only an update awaiting sign-off can be returned.")
+    _check_sign_off_version(update, expected_version, action="return")
     update.state = WorkflowState.RETURNED
     update.return_comment = (comment or "").strip()
     update.signed_off_by = approver

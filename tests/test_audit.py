@@ -81,7 +81,8 @@ def test_publishing_records_the_approver_as_who_changed_the_response_s_lead(worl
     update = ResponseUpdate.objects.get()
     client.force_login(world.approver)
 
-    client.post(reverse("responses:update_sign_off", args=[update.pk]), {"action": "approve"})
+    client.post(reverse("responses:update_sign_off", args=[update.pk]),
+                helpers.sign_off_data(update))
 
     lead = latest(Response, object_id=update.response_id, changes__has_key="lead")
     assert lead.actor == world.approver
@@ -120,9 +121,9 @@ def test_approving_and_returning_record_the_approver(world, client):
     )
     client.force_login(world.approver)
 
-    client.post(reverse("responses:update_sign_off", args=[first.pk]), {"action": "approve"})
+    client.post(reverse("responses:update_sign_off", args=[first.pk]), helpers.sign_off_data(first))
     client.post(reverse("responses:update_sign_off", args=[second.pk]),
-                {"action": "return", "comment": "Add the dates."})
+                helpers.sign_off_data(second, "return", comment="Add the dates."))
 
     approved = latest(ResponseUpdate, object_id=first.pk)
     returned = latest(ResponseUpdate, object_id=second.pk)

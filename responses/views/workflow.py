@@ -321,7 +321,11 @@ class UpdateSubmitView(ResponsePageMixin, TemplateView):
 
 
 class UpdateSignOffView(ResponsePageMixin, TemplateView):
-    """An approver publishes an update awaiting sign-off, or returns it with a comment."""
+    """
+    An approver publishes an update awaiting sign-off, or returns it with a comment. Both forms
+    carry the version of the update the approver read: if it has changed since, nothing is
+    done and the page is shown again with the update as it is now.
+    """
 
     http_method_names = ["post"]
 
@@ -331,9 +335,17 @@ class UpdateSignOffView(ResponsePageMixin, TemplateView):
         self._target = ResponseTarget(response.recommendation, response.organisation, response)
         permissions.require_approver(request.user, response.organisation_id)
         action = request.POST.get("action")
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            return HttpResponseBadRequest("The form did not say which version it signs off.")
         if action == "approve":
             try:
-                services.response_update_publish(update=update, approver=request.user)
+                services.response_update_publish(
+                    update=update, approver=request.user, expected_version=version
+                )
+            except services.StaleSignOff as conflict:
+                return self.changed_since_opened(conflict)
             except ValidationError as error:
                 # Signed off, returned or changed by someone else meanwhile.
                 messages.error(request, " ".join(error.messages))
@@ -345,8 +357,12 @@ class UpdateSignOffView(ResponsePageMixin, TemplateView):
             if form.is_valid():
                 try:
                     services.response_update_return(
-                        update=update, approver=request.user, comment=form.cleaned_data["comment"]
+                        update=update, approver=request.user,
+                        comment=form.cleaned_data["comment"], expected_version=version,
                     )
+                except services.StaleSignOff as conflict:
+                    # The comment stays in the form, under the update as it is now.
+                    return self.changed_since_opened(conflict, return_form=form)
                 except ValidationError as error:
                     add_service_errors(form, error)
                     # Not about the comment: the update moved on meanwhile.
@@ -361,6 +377,13 @@ class UpdateSignOffView(ResponsePageMixin, TemplateView):
         else:
             return HttpResponseBadRequest("Choose whether to approve or return the update.")
         return HttpResponseRedirect(response_url(self._target))
+
+    def changed_since_opened(self, conflict, *, return_form=None):
+        """409: the page again, saying why nothing was done and linking to the current text."""
+        context = self.get_page_context(return_form=return_form)
+        context["changed_since_opened"] = {"message": conflict.message,
+                                           "update_pk": conflict.current.pk}
+        return self.render_to_response(context, status=409)
 
 
 class ResponseReviewView(ResponsePageMixin, TemplateView):

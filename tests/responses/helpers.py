@@ -56,6 +56,15 @@ def form_data(**overrides):
     return data
 
 
+def sign_off_data(update, action="approve", **fields):
+    """
+    What an approver's sign-off form posts: the action and the version of the update it shows
+    (the version stored now, or the one given for an update deleted meanwhile).
+    """
+    stored = ResponseUpdate.objects.filter(pk=update.pk).values_list("version", flat=True).first()
+    return {"action": action, "version": stored or update.version, **fields}
+
+
 def row_counts():
     return (Response.objects.count(), ResponseUpdate.objects.count(),
             ResponseReview.objects.count())

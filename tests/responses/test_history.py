@@ -74,9 +74,9 @@ def story(world, client):
     client.post(reverse("responses:update_delete", args=[third.pk]))
 
     client.force_login(world.approver)
-    client.post(reverse("responses:update_sign_off", args=[first.pk]), {"action": "approve"})
+    client.post(reverse("responses:update_sign_off", args=[first.pk]), helpers.sign_off_data(first))
     client.post(reverse("responses:update_sign_off", args=[second.pk]),
-                {"action": "return", "comment": "Say when."})
+                helpers.sign_off_data(second, "return", comment="Say when."))
 
     client.force_login(world.reviewer)
     client.post(reverse("responses:response_review",
@@ -154,7 +154,7 @@ def test_typed_values_are_escaped(world, client):
                 form_data(lead="<script>alert(1)</script>", action="submit"))
     client.force_login(world.approver)
     client.post(reverse("responses:update_sign_off", args=[ResponseUpdate.objects.get().pk]),
-                {"action": "approve"})
+                helpers.sign_off_data(ResponseUpdate.objects.get()))
 
     page = client.get(page_url(world)).content.decode()
 

@@ -20,7 +20,7 @@ from responses import services
 from responses.choices import WorkflowState
 from responses.models import Response, ResponseUpdate
 from tests.conftest import draft_update, published_update, submitted_update
-from tests.responses.helpers import form_data
+from tests.responses.helpers import form_data, sign_off_data
 
 # 1. Four eyes
 
@@ -49,7 +49,7 @@ def test_the_same_defeat_through_the_pages_is_refused(world, client, response):
                                  version=draft.version))
     assert edit.status_code == 302
     approve = client.post(reverse("responses:update_sign_off", args=[draft.pk]),
-                          {"action": "approve"})
+                          sign_off_data(draft))
 
     assert approve.status_code == 403
     assert ResponseUpdate.objects.get(pk=draft.pk).state == WorkflowState.AWAITING_SIGN_OFF
@@ -104,7 +104,7 @@ def test_an_approvers_words_resubmitted_with_one_character_changed_are_not_their
     home = client.get(reverse("home"))
     assert "Waiting for your sign-off" not in home.text
     approve = client.post(reverse("responses:update_sign_off", args=[draft.pk]),
-                          {"action": "approve", "version": draft.version})
+                          sign_off_data(draft))
 
     assert approve.status_code == 403
     assert "You cannot sign off an update you wrote yourself" in approve.text
@@ -171,6 +171,103 @@ def test_an_approver_who_changed_a_draft_in_the_django_admin_cannot_sign_it_off(
 
     with pytest.raises(PermissionDenied, match="wrote yourself"):
         services.response_update_publish(update=draft, approver=world.approver)
+
+
+# Sign-off from a stale page
+
+
+def _shown_sign_off_version(page, update):
+    """The version the sign-off forms of `update` on a response page carry."""
+    import re
+
+    form = page.text.split(reverse("responses:update_sign_off", args=[update.pk]), 1)[1]
+    return int(re.search(r'name="version" value="(\d+)"', form).group(1))
+
+
+def test_approving_from_a_page_opened_before_a_return_and_rewrite_publishes_nothing(
+    world, client, response
+):
+    update = submitted_update(world, response, narrative="<p>Text X.</p>")
+    page_url = reverse("responses:response_detail", args=["safe-to-share", "1", "force-a"])
+    client.force_login(world.approver)
+    opened = client.get(page_url)
+    assert "Text X." in opened.text
+    seen = _shown_sign_off_version(opened, update)
+
+    services.response_update_return(update=update, approver=_second_approver(world),
+                                    comment="Rewrite it.")
+    services.response_update_edit(update=update, editor=world.contributor, submit=True,
+                                  narrative="<p>Text Y.</p>")
+    approve = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+                          {"action": "approve", "version": seen})
+
+    assert approve.status_code == 409
+    assert "This update has changed since you opened the page, so nothing has been published" in (
+        approve.text
+    )
+    assert f'href="#update-{update.pk}">Read the update as it is now</a>' in approve.text
+    assert "Text Y." in approve.text
+    update.refresh_from_db()
+    assert update.state == WorkflowState.AWAITING_SIGN_OFF
+    assert update.signed_off_by != world.approver
+    response.refresh_from_db()
+    assert response.current_update is None
+
+    # Having read Y, the approver signs it off from the page shown now.
+    again = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+                        {"action": "approve", "version": _shown_sign_off_version(approve, update)})
+    assert again.status_code == 302
+    update.refresh_from_db()
+    assert (update.state, update.narrative) == (WorkflowState.PUBLISHED, "<p>Text Y.</p>")
+
+
+def test_returning_from_a_stale_page_returns_nothing_and_keeps_the_comment(
+    world, client, response
+):
+    update = submitted_update(world, response, narrative="<p>Text X.</p>")
+    seen = update.version
+    services.response_update_return(update=update, approver=_second_approver(world),
+                                    comment="Rewrite it.")
+    services.response_update_edit(update=update, editor=world.contributor, submit=True,
+                                  narrative="<p>Text Y.</p>")
+    client.force_login(world.approver)
+
+    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+                       {"action": "return", "version": seen, "comment": "X is wrong."})
+
+    assert page.status_code == 409
+    assert "so it has not been returned" in page.text
+    assert "X is wrong.</textarea>" in page.text
+    update.refresh_from_db()
+    assert update.state == WorkflowState.AWAITING_SIGN_OFF
+
+
+def test_the_sign_off_services_refuse_a_version_the_approver_did_not_read(world, response):
+    update = submitted_update(world, response)
+    services.response_update_return(update=update, approver=_second_approver(world),
+                                    comment="Redo")
+    services.response_update_edit(update=update, editor=world.contributor, submit=True,
+                                  narrative="<p>New.</p>")
+
+    with pytest.raises(services.StaleSignOff) as refused:
+        services.response_update_publish(update=update, approver=world.approver,
+                                         expected_version=1)
+    assert refused.value.current.narrative == "<p>New.</p>"
+    with pytest.raises(services.StaleSignOff):
+        services.response_update_return(update=update, approver=world.approver,
+                                        comment="No", expected_version=1)
+    assert ResponseUpdate.objects.get(pk=update.pk).state == WorkflowState.AWAITING_SIGN_OFF
+
+
+def test_a_sign_off_that_does_not_say_which_version_is_refused(world, client, response):
+    update = submitted_update(world, response)
+    client.force_login(world.approver)
+
+    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+                       {"action": "approve"})
+
+    assert page.status_code == 400
+    assert ResponseUpdate.objects.get(pk=update.pk).state == WorkflowState.AWAITING_SIGN_OFF
 
 
 # 2. Unsigned details
@@ -268,7 +365,7 @@ def test_an_update_deleted_meanwhile_is_not_found(world, client, response):
 
     client.force_login(world.approver)
     page = client.post(reverse("responses:update_sign_off", args=[draft.pk]),
-                       {"action": "approve"})
+                       sign_off_data(draft))
     assert page.status_code == 404
 
 
@@ -279,7 +376,7 @@ def test_approving_an_update_returned_meanwhile_is_a_conflict(world, client, res
     client.force_login(world.approver)
 
     page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
-                       {"action": "approve"})
+                       {"action": "approve", "version": update.version})
 
     assert page.status_code == 409
     assert "Only an update awaiting sign-off can be signed off." in page.text

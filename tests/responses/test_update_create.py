@@ -15,7 +15,14 @@ from responses import services
 from responses.choices import Marking, Status, WorkflowState
 from responses.models import Response, ResponseUpdate
 from tests.conftest import draft_update, published_update
-from tests.responses.helpers import add_updates, create_url, form_data, response_url, row_counts
+from tests.responses.helpers import (
+    add_updates,
+    create_url,
+    form_data,
+    response_url,
+    row_counts,
+    sign_off_data,
+)
 
 # The whole workflow, through the pages
 
@@ -46,7 +53,7 @@ def test_contributor_drafts_edits_and_submits_then_approver_publishes(world, cli
     page = client.get(response_url(world))
     assert "Approve and publish" in page.content.decode()
     page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
-                       {"action": "approve"})
+                       sign_off_data(update))
     assert page.status_code == 302
     assert page.headers["Location"] == response_url(world)
     update.refresh_from_db()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from responses.choices import WorkflowState
 from responses.models import ResponseUpdate
 from tests.conftest import draft_update, published_update, submitted_update
-from tests.responses.helpers import form_data, response_url, row_counts
+from tests.responses.helpers import form_data, response_url, row_counts, sign_off_data
 
 
 def test_editing_a_draft_puts_its_paragraphs_and_bullets_back_as_plain_text(
@@ -36,7 +36,7 @@ def test_other_users_cannot_edit_delete_or_sign_off_a_forces_update(
     assert client.post(reverse("responses:update_delete", args=[a_draft.pk])).status_code == 403
     for action in ("approve", "return"):
         page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
-                           {"action": action, "comment": "No."})
+                           sign_off_data(update, action, comment="No."))
         assert page.status_code == 403
 
     assert row_counts() == before
