@@ -137,7 +137,7 @@ def response_review_with_evidence(*, response, reviewer, outcome, comment="", co
     A national reviewer closes or returns a response (responses.services.response_review) and
     records which of its published evidence files they considered. Returns the review.
     """
-    permissions.require_reviewer(reviewer)
+    permissions.require_reviewer(reviewer, response.organisation_id)
     considered_ids = {getattr(f, "pk", f) for f in considered}
     allowed = set(published_evidence(response).values_list("pk", flat=True))
     if considered_ids - allowed:

@@ -158,9 +158,35 @@ def require_sign_off(user, update):
         )
 
 
-def require_reviewer(user):
+def _reviews_for(user, organisation_id):
+    """
+    A national reviewer acting on another organisation's response: never on one of their own
+    (any organisation they are a member of), so no body reviews, excuses or chases itself.
+    """
+    return is_reviewer(user) and organisation_id not in member_organisation_ids(user)
+
+
+def _require_reviewer_for(user, organisation_id, *, not_reviewer, own):
     if not is_reviewer(user):
-        raise PermissionDenied("Only a national reviewer can close or return a response.")
+        raise PermissionDenied(not_reviewer)
+    if organisation_id in member_organisation_ids(user):
+        raise PermissionDenied(own)
+
+
+def can_review(user, organisation_id):
+    return _reviews_for(user, organisation_id)
+
+
+def require_reviewer(user, organisation_id):
+    """Refuse anyone but a national reviewer from outside the organisation that answered."""
+    _require_reviewer_for(
+        user, organisation_id,
+        not_reviewer="Only a national reviewer can close or return a response.",
+        own=(
+            "You cannot review a response of your own organisation: a reviewer from another "
+            "body must close or return it."
+        ),
+    )
 
 
 def require_extension_requester(user, organisation_id):
@@ -171,10 +197,23 @@ def require_extension_requester(user, organisation_id):
         )
 
 
-def require_extension_decider(user):
-    """Refuse anyone but a national reviewer: only they approve or refuse more time."""
-    if not is_reviewer(user):
-        raise PermissionDenied("Only a national reviewer can approve or refuse an extension.")
+def can_decide_extension(user, organisation_id):
+    return _reviews_for(user, organisation_id)
+
+
+def require_extension_decider(user, organisation_id):
+    """
+    Refuse anyone but a national reviewer from outside the organisation asking: only they
+    approve or refuse more time.
+    """
+    _require_reviewer_for(
+        user, organisation_id,
+        not_reviewer="Only a national reviewer can approve or refuse an extension.",
+        own=(
+            "You cannot decide a request for more time from your own organisation: a reviewer "
+            "from another body must approve or refuse it."
+        ),
+    )
 
 
 def can_set_priority(user):
@@ -190,10 +229,23 @@ def require_priority_setter(user):
         )
 
 
-def require_chaser(user):
-    """Refuse anyone but a national reviewer: only they send the steps of the chasing ladder."""
-    if not is_reviewer(user):
-        raise PermissionDenied("Only a national reviewer can send a chasing letter.")
+def can_chase(user, organisation_id):
+    return _reviews_for(user, organisation_id)
+
+
+def require_chaser(user, organisation_id):
+    """
+    Refuse anyone but a national reviewer from outside the organisation chased: only they send
+    the steps of the chasing ladder.
+    """
+    _require_reviewer_for(
+        user, organisation_id,
+        not_reviewer="Only a national reviewer can send a chasing letter.",
+        own=(
+            "You cannot chase your own organisation: a reviewer from another body must send "
+            "its chasing letters."
+        ),
+    )
 
 
 def reviewing_body_id(user):

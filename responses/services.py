@@ -322,8 +322,11 @@ def response_update_return(*, update, approver, comment, expected_version=None):
 
 @transaction.atomic
 def response_review(*, response, reviewer, outcome, comment=""):
-    """A national reviewer closes a response (evidence accepted) or returns it for more."""
-    permissions.require_reviewer(reviewer)
+    """
+    A national reviewer closes a response (evidence accepted) or returns it for more; never one
+    of their own organisation's.
+    """
+    permissions.require_reviewer(reviewer, response.organisation_id)
     review = ResponseReview(
         response=response, outcome=outcome, comment=(comment or "").strip(), reviewer=reviewer
     )
@@ -413,10 +416,10 @@ def extension_decide(*, extension, reviewer, decision, comment=""):
     Approving moves the response's due date (`Response.extended_due_on`, which every deadline
     and dashboard figure reads, see `responses.deadlines`); refusing, which needs a comment,
     leaves it where it was. The request keeps the date it was made against, so the original due
-    date is never lost.
+    date is never lost. A reviewer never decides their own organisation's request.
     """
-    permissions.require_extension_decider(reviewer)
     response = Response.objects.select_for_update().get(pk=extension.response_id)
+    permissions.require_extension_decider(reviewer, response.organisation_id)
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     if extension.decision != ExtensionDecision.PENDING:
         raise ValidationError(EXTENSION_DECIDED, code="decided")
@@ -496,9 +499,12 @@ def chaser_send(
     the step the reviewer's form was made for: a double submit or a stale page is refused
     rather than sending the step after. The rules are `responses.chasing.chase_refusal`'s,
     checked with the response row locked so two reviewers cannot send the same step; a refusal
-    is a ValidationError whose `code` says which rule ("stale", "answered", ...).
+    is a ValidationError whose `code` says which rule ("stale", "answered", ...). A reviewer
+    never chases their own organisation.
     """
-    permissions.require_chaser(reviewer)
+    permissions.require_chaser(
+        reviewer, response.organisation_id if response is not None else organisation.pk
+    )
     today = today or timezone.localdate()
     if response is None:
         response = response_get_or_create(

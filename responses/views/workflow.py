@@ -393,7 +393,7 @@ class ResponseReviewView(ResponsePageMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         target = self.get_target()
-        permissions.require_reviewer(request.user)
+        permissions.require_reviewer(request.user, target.organisation.pk)
         evidence_files = []
         if target.response is not None:
             evidence_files = published_evidence_files(response=target.response)

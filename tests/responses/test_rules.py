@@ -112,7 +112,7 @@ def test_each_refusal_is_worded_once(world):
     with pytest.raises(PermissionDenied, match="Only an approver of this organisation"):
         permissions.require_approver(world.contributor, world.force_a.pk)
     with pytest.raises(PermissionDenied, match="Only a national reviewer"):
-        permissions.require_reviewer(world.approver)
+        permissions.require_reviewer(world.approver, world.force_a.pk)
 
 
 def test_only_another_approver_may_sign_off_and_the_queryset_agrees(world, response):
