@@ -219,15 +219,29 @@ def response_update_edit(*, update, editor, submit=False, expected_version=None,
     return update
 
 
+DELETE_STALE = (
+    "This draft was changed after you opened this page, so it has not been deleted. It is "
+    "shown below as it is now: delete it only if you still mean to."
+)
+
+
 @transaction.atomic
-def response_update_delete(*, update, user):
-    """Delete a draft or returned update. Published updates are history and stay."""
+def response_update_delete(*, update, user, expected_version=None):
+    """
+    Delete a draft or returned update. Published updates are history and stay.
+
+    `expected_version` is the version the user was shown when they chose to delete it: a draft
+    saved since (a colleague's text, a file attached) is not deleted (ValidationError, code
+    "stale").
+    """
     _, update = _lock_update(update.pk)
     if update.state == WorkflowState.PUBLISHED:
         raise PublishedUpdateIsImmutable()
     permissions.require_writer(user, update.response.organisation_id)
     if not update.is_editable:
         raise ValidationError(NOT_EDITABLE, code="not_editable")
+    if expected_version is not None and expected_version != update.version:
+        raise ValidationError(DELETE_STALE, code="stale")
     update.delete()
 
 

@@ -223,7 +223,7 @@ def writer(http, user_role, targets, stop, tally):
             tally.record("return", status, path)
         else:
             path = f"/updates/{pk}/delete/"
-            status, _ = http.request("POST", path, {})
+            status, _ = http.request("POST", path, {"version": version})
             tally.record("delete", status, path)
 
 

@@ -143,7 +143,7 @@ def test_deleting_a_draft_records_who_deleted_it_and_which_response_it_was_of(wo
                                              status=Status.IN_PROGRESS)
     client.force_login(world.approver)
 
-    client.post(reverse("responses:update_delete", args=[update.pk]))
+    client.post(reverse("responses:update_delete", args=[update.pk]), {"version": update.version})
 
     deleted = latest(ResponseUpdate, object_id=update.pk)
     assert not ResponseUpdate.objects.exists()

@@ -8,7 +8,7 @@ check permissions again). A refused write is a 403; a rejected value is a form e
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
@@ -232,13 +232,70 @@ class UpdateCreateView(UpdateFormMixin, ResponseTargetMixin, FormView):
         )
 
 
+DRAFT_VANISHED = (
+    "This draft was deleted, perhaps by a colleague, while you were editing it. Your text has "
+    "not been saved: it is in the form below. Save it as a new draft to keep it."
+)
+
+
 class UpdateEditView(UpdateFormMixin, FormView):
-    """Change a draft or returned update of the user's organisation."""
+    """
+    Change a draft or returned update of the user's organisation.
+
+    A draft deleted while it was being edited loses nothing typed: the form comes back with the
+    text in it and posts to the new update form of the same response (`draft_vanished`).
+    """
 
     def dispatch(self, request, *args, **kwargs):
-        self.update = response_update_get(pk=kwargs["pk"])
+        try:
+            self.update = response_update_get(pk=kwargs["pk"])
+        except Http404:
+            if request.method != "POST":
+                raise
+            return self.draft_vanished(self.get_form_class()(data=request.POST))
         permissions.require_writer(request.user, self.update.response.organisation_id)
         return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except Http404:
+            # Deleted between opening the page and saving it (the service found it gone).
+            return self.draft_vanished(form)
+
+    def draft_vanished(self, form):
+        """
+        409: the draft being edited no longer exists. Show the form again, with what was typed
+        and the reason, posting to the new update form of the response it belonged to (the
+        edit form names it), for a writer of that response's organisation.
+        """
+        try:
+            response_id = int(self.request.POST.get("response", ""))
+        except ValueError:
+            raise Http404(services.GONE) from None
+        response = (
+            models.Response.objects.select_related("recommendation__super_complaint",
+                                                   "organisation")
+            .filter(pk=response_id)
+            .first()
+        )
+        if response is None:
+            raise Http404(services.GONE)
+        permissions.require_writer(self.request.user, response.organisation_id)
+        self.update = None
+        self._target = ResponseTarget(response.recommendation, response.organisation, response)
+        form.is_valid()
+        form.add_error(None, DRAFT_VANISHED)
+        target = self._target
+        context = self.get_context_data(
+            form=form,
+            form_action=reverse(
+                "responses:update_create",
+                args=[target.recommendation.super_complaint.slug, target.recommendation.number,
+                      target.organisation.slug],
+            ),
+        )
+        return self.render_to_response(context, status=409)
 
     def get(self, request, *args, **kwargs):
         if not self.update.is_editable:
@@ -258,6 +315,8 @@ class UpdateEditView(UpdateFormMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def get_target(self):
+        if self.update is None:
+            return self._target
         response = self.update.response
         return ResponseTarget(response.recommendation, response.organisation, response)
 
@@ -424,7 +483,10 @@ class ResponseReviewView(ResponsePageMixin, TemplateView):
 
 
 class UpdateDeleteView(TemplateView):
-    """Confirm, then delete, a draft or returned update. Published updates stay for ever."""
+    """
+    Confirm, then delete, a draft or returned update. Published updates stay for ever. The
+    confirmation carries the version it showed: a draft saved since is not deleted.
+    """
 
     template_name = "responses/responseupdate_confirm_delete.html"
 
@@ -449,8 +511,19 @@ class UpdateDeleteView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.response_update_delete(update=self.update, user=request.user)
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            return HttpResponseBadRequest("The form did not say which version to delete.")
+        try:
+            services.response_update_delete(
+                update=self.update, user=request.user, expected_version=version
+            )
         except ValidationError as error:
+            if getattr(error, "code", None) == "stale":
+                # Saved since the page was opened: show it as it is now, and delete nothing.
+                self.update = response_update_get(pk=self.update.pk)
+                context = self.get_context_data(changed_since_opened=error.message)
+                return self.render_to_response(context, status=409)
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "Draft deleted")

@@ -71,7 +71,7 @@ def story(world, client):
     second = ResponseUpdate.objects.exclude(pk=first.pk).get()
     client.post(create, form_data(lead="DCI New", as_of_day="3", narrative="Third secret."))
     third = ResponseUpdate.objects.exclude(pk__in=[first.pk, second.pk]).get()
-    client.post(reverse("responses:update_delete", args=[third.pk]))
+    client.post(reverse("responses:update_delete", args=[third.pk]), {"version": third.version})
 
     client.force_login(world.approver)
     client.post(reverse("responses:update_sign_off", args=[first.pk]), helpers.sign_off_data(first))
