@@ -155,9 +155,28 @@ def response_get_or_create(*, recommendation, organisation):
     return response
 
 
+FORM_ALREADY_SAVED = (
+    "This form was saved once already, and the update it saved has changed since, so your text "
+    "was not saved again. It is in the form below: save it again to add it as another update."
+)
+
+
+def _same_content(update, fields, *, submit):
+    """Whether `update` is what a form with `fields` (and `submit`) would write now."""
+    if submit != (update.state != WorkflowState.DRAFT):
+        return False
+    for name, value in fields.items():
+        field = ResponseUpdate._meta.get_field(name)
+        stored = getattr(update, field.attname)
+        if stored != (getattr(value, "pk", value) if field.is_relation else value):
+            return False
+    return True
+
+
 @transaction.atomic
 def response_update_create(
-    *, author, response=None, recommendation=None, organisation=None, submit=False, **fields
+    *, author, response=None, recommendation=None, organisation=None, submit=False,
+    form_token=None, **fields
 ):
     """
     Write a new draft (or submit it straight away) for the author's organisation.
@@ -166,14 +185,31 @@ def response_update_create(
     response is then created with its first update, in the same transaction, so a refused or
     invalid update leaves no empty response behind. The lead and portal reference stay on the
     update until it is published.
+
+    `form_token` is the one-time token of the form that was posted: the same form posted again
+    with the same content (a double or triple click, a resent request) returns the update the
+    first post wrote instead of writing another; posted again with other content (sent back
+    from the browser's history and changed), it is refused with FORM_ALREADY_SAVED (code
+    "form_used") and the view offers a fresh form. The response row is locked first, so
+    repeats racing each other queue up, and submitting is refused while another update of the
+    response awaits sign-off (the model's constraint, worded for the form).
     """
     organisation_id = response.organisation_id if response else organisation.pk
     permissions.require_writer(author, organisation_id)
     _check_editable_fields(fields)
     if response is None:
         response = response_get_or_create(recommendation=recommendation, organisation=organisation)
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    fields = _clean_details(fields)
+    if form_token is not None:
+        earlier = ResponseUpdate.objects.filter(response=response, form_token=form_token).first()
+        if earlier is not None:
+            if _same_content(earlier, fields, submit=submit):
+                return earlier
+            raise ValidationError(FORM_ALREADY_SAVED, code="form_used")
     update = ResponseUpdate(
-        response=response, author=author, state=WorkflowState.DRAFT, **_clean_details(fields)
+        response=response, author=author, state=WorkflowState.DRAFT, form_token=form_token,
+        **fields,
     )
     if submit:
         _submit(update)

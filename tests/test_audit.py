@@ -113,15 +113,17 @@ def test_editing_and_submitting_record_the_editor(world, client):
 def test_approving_and_returning_record_the_approver(world, client):
     response = services.response_get_or_create(recommendation=world.rec_1,
                                                organisation=world.force_a)
-    first, second = (
-        services.response_update_create(response=response, author=world.contributor,
-                                        submit=True, as_of=datetime.date(2021, 5, day),
-                                        status=Status.IN_PROGRESS)
-        for day in (1, 2)
-    )
+    def submitted(day):
+        return services.response_update_create(
+            response=response, author=world.contributor, submit=True,
+            as_of=datetime.date(2021, 5, day), status=Status.IN_PROGRESS,
+        )
+
     client.force_login(world.approver)
 
+    first = submitted(1)
     client.post(reverse("responses:update_sign_off", args=[first.pk]), helpers.sign_off_data(first))
+    second = submitted(2)
     client.post(reverse("responses:update_sign_off", args=[second.pk]),
                 helpers.sign_off_data(second, "return", comment="Add the dates."))
 

@@ -147,7 +147,7 @@ class ResponseDetailView(ResponsePageMixin, TemplateView):
 
 
 # A service refusal because the update moved on meanwhile: 409 Conflict, with the form kept.
-CONFLICT_CODES = {"not_editable", "published_immutable"}
+CONFLICT_CODES = {"not_editable", "published_immutable", "form_used"}
 
 
 class UpdateFormMixin:
@@ -193,6 +193,9 @@ class UpdateFormMixin:
             return self.conflict(form, conflict)
         except ValidationError as error:
             add_service_errors(form, error)
+            if getattr(error, "code", None) == "form_used":
+                # Shown again to be saved as another update: with a token of its own.
+                form.renew_form_token()
             if getattr(error, "code", None) in CONFLICT_CODES:
                 return self.render_to_response(self.get_context_data(form=form), status=409)
             return self.form_invalid(form)
@@ -228,6 +231,7 @@ class UpdateCreateView(UpdateFormMixin, ResponseTargetMixin, FormView):
             organisation=target.organisation,
             author=self.request.user,
             submit=submit,
+            form_token=form.cleaned_data["form_token"],
             **form.update_fields(),
         )
 

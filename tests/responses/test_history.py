@@ -49,7 +49,7 @@ def history_text(page):
 def story(world, client):
     """
     Through the pages: Alice drafts (setting the lead), edits and submits; Bob publishes it;
-    Alice submits a second, Bob returns it; Alice drafts a third and deletes it; Rita closes.
+    Alice submits a second, drafts a third and deletes it; Bob returns the second; Rita closes.
     """
     world.contributor.last_name = "Smith"
     world.contributor.save()
@@ -66,6 +66,10 @@ def story(world, client):
                                 status=Status.COMPLETED))
     client.post(edit, form_data(lead="DCI New", narrative="Better secret wording.",
                                 status=Status.COMPLETED, action="submit"))
+    client.force_login(world.approver)
+    client.post(reverse("responses:update_sign_off", args=[first.pk]), helpers.sign_off_data(first))
+
+    client.force_login(world.contributor)
     client.post(create, form_data(lead="DCI New", as_of_day="2", action="submit",
                                   narrative="Second secret."))
     second = ResponseUpdate.objects.exclude(pk=first.pk).get()
@@ -74,7 +78,6 @@ def story(world, client):
     client.post(reverse("responses:update_delete", args=[third.pk]), {"version": third.version})
 
     client.force_login(world.approver)
-    client.post(reverse("responses:update_sign_off", args=[first.pk]), helpers.sign_off_data(first))
     client.post(reverse("responses:update_sign_off", args=[second.pk]),
                 helpers.sign_off_data(second, "return", comment="Say when."))
 

@@ -295,8 +295,8 @@ def test_a_drafts_lead_and_reference_reach_nobody_before_sign_off(world, client,
 
 def test_a_late_sign_off_of_an_older_update_keeps_the_current_details(world, response):
     newer = submitted_update(world, response, as_of=datetime.date(2021, 9, 1), lead="DCI New")
-    older = submitted_update(world, response, as_of=datetime.date(2021, 3, 1), lead="DCI Old")
     services.response_update_publish(update=newer, approver=world.approver)
+    older = submitted_update(world, response, as_of=datetime.date(2021, 3, 1), lead="DCI Old")
     services.response_update_publish(update=older, approver=world.approver)
 
     response.refresh_from_db()
