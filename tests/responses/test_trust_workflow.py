@@ -477,3 +477,40 @@ def test_delete_racing_with_edit_and_sign_off_gives_not_found_not_errors(world, 
             if kind == "error":
                 assert isinstance(value, Http404 | ValidationError), results
     assert Response.objects.count() == 1
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_three_racing_posts_of_one_form_write_one_draft(world):
+    import uuid
+
+    token = uuid.uuid4()
+    results = race(*(
+        lambda: services.response_update_create(
+            recommendation=world.rec_1, organisation=world.force_a, author=world.contributor,
+            form_token=token, as_of=datetime.date(2021, 5, 1), status="in_progress",
+            narrative="<p>Once.</p>",
+        )
+        for _ in range(3)
+    ))
+
+    assert [kind for kind, _ in results] == ["ok", "ok", "ok"], results
+    assert len({value.pk for _, value in results}) == 1
+    assert ResponseUpdate.objects.count() == 1
+    assert Response.objects.count() == 1
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_racing_submissions_leave_one_update_awaiting_sign_off(world, response):
+    drafts = [draft_update(world, response, narrative=f"<p>Draft {n}.</p>") for n in range(4)]
+    results = race(*(
+        lambda d=draft: services.response_update_edit(update=d, editor=world.contributor,
+                                                      submit=True)
+        for draft in drafts
+    ))
+
+    refused = [value for kind, value in results if kind == "error"]
+    assert len(refused) == 3, results
+    assert all(isinstance(error, ValidationError) for error in refused), refused
+    assert ResponseUpdate.objects.awaiting_sign_off().count() == 1
