@@ -6,9 +6,10 @@ the models' `clean()`), inside one transaction.
 
 Concurrency: every service that changes an existing update locks its Response row first and the
 update second (`_lock_update`), so two actions on one update queue up instead of deadlocking;
-an update deleted meanwhile is a 404, one that moved on (submitted, published, returned) is a
-ValidationError the views answer with 409, and an edit made on a stale copy is refused
-(`StaleUpdate`) rather than overwriting a colleague's text.
+writing a new update locks the Response row too. An update deleted meanwhile is a 404, one that
+moved on (submitted, published, returned) is a ValidationError the views answer with 409, and an
+action taken on a stale copy is refused rather than done to text its user never saw: an edit
+(`StaleUpdate`), a sign-off or return (`StaleSignOff`), a deletion (`DELETE_STALE`).
 """
 
 import datetime

@@ -125,6 +125,18 @@ def response_page_reader(*, target, user):
     return ("reader", permissions.can_read_sensitive_for(user, target.organisation))
 
 
+def response_target_by_pk(*, pk):
+    """The target of a response found by its pk (one query), or None when there is none."""
+    response = (
+        Response.objects.select_related("recommendation__super_complaint", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if response is None:
+        return None
+    return ResponseTarget(response.recommendation, response.organisation, response)
+
+
 def response_update_get(*, pk):
     """Return one update with its response, recommendation and organisation (one query)."""
     return get_object_or_404(

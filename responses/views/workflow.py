@@ -28,6 +28,7 @@ from ..selectors.history import response_history
 from ..selectors.timeline import (
     ResponseTarget,
     response_page_reader,
+    response_target_by_pk,
     response_target_get,
     response_timeline,
     response_update_get,
@@ -274,23 +275,15 @@ class UpdateEditView(UpdateFormMixin, FormView):
         edit form names it), for a writer of that response's organisation.
         """
         try:
-            response_id = int(self.request.POST.get("response", ""))
+            target = response_target_by_pk(pk=int(self.request.POST.get("response", "")))
         except ValueError:
-            raise Http404(services.GONE) from None
-        response = (
-            models.Response.objects.select_related("recommendation__super_complaint",
-                                                   "organisation")
-            .filter(pk=response_id)
-            .first()
-        )
-        if response is None:
+            target = None
+        if target is None:
             raise Http404(services.GONE)
-        permissions.require_writer(self.request.user, response.organisation_id)
-        self.update = None
-        self._target = ResponseTarget(response.recommendation, response.organisation, response)
+        permissions.require_writer(self.request.user, target.organisation.pk)
+        self.update, self._target = None, target
         form.is_valid()
         form.add_error(None, DRAFT_VANISHED)
-        target = self._target
         context = self.get_context_data(
             form=form,
             form_action=reverse(
