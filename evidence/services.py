@@ -5,7 +5,8 @@ national reviewer's decision that records which files were considered.
 The same rules as the update services (responses.services), checked in the same order under the
 same locks: the response row, then the update. A published update's files never change: adding
 or removing one raises PublishedUpdateIsImmutable. Whoever adds or removes a file has changed
-the update's content, so becomes its author and cannot sign it off (four eyes).
+the update's content, so becomes its author and cannot sign it off (four eyes), and moves its
+version on.
 """
 
 import hashlib
@@ -69,8 +70,11 @@ def _editable_update(update_pk, user):
 
 
 def _changed_by(update, user):
+    # A new version too: a deletion confirmed, or a submission made, from a page that did not
+    # list this file is refused rather than taking it along unseen.
     update.author = user
-    update.save(update_fields=["author", "updated_at"])
+    update.version += 1
+    update.save(update_fields=["author", "version", "updated_at"])
     update.editors.add(user)
 
 
@@ -134,7 +138,7 @@ def response_review_with_evidence(*, response, reviewer, outcome, comment="", co
     A national reviewer closes or returns a response (responses.services.response_review) and
     records which of its published evidence files they considered. Returns the review.
     """
-    permissions.require_reviewer(reviewer)
+    permissions.require_reviewer(reviewer, response.organisation_id)
     considered_ids = {getattr(f, "pk", f) for f in considered}
     allowed = set(published_evidence(response).values_list("pk", flat=True))
     if considered_ids - allowed:

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from tracker.readonly_admin import ReadOnlyModelAdmin
 
+from . import services
 from .choices import WorkflowState
 from .models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate
 
@@ -73,9 +75,34 @@ class ResponseUpdateAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.state == WorkflowState.PUBLISHED:
+        # Published: history. Awaiting sign-off: the approver signs off the text as submitted,
+        # so nobody may rewrite it here meanwhile (it is returned, then changed, instead).
+        if obj is not None and not obj.is_editable:
             return False
         return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        """
+        Save a change to a draft or returned update as the edit service would: under the same
+        locks, refused once it has been submitted meanwhile, with the version moved on (a form
+        opened before is then refused as stale) and the admin recorded as one of its editors,
+        who therefore cannot sign it off.
+        """
+        if not change:
+            return super().save_model(request, obj, form, change)
+        _, locked = services._lock_update(obj.pk)
+        if not locked.is_editable:
+            raise PermissionDenied(services.NOT_EDITABLE)
+        if locked.version != obj.version:
+            raise PermissionDenied(
+                "This update was changed while you were editing it. Open it again and make "
+                "your change to the current text."
+            )
+        if form.changed_data:
+            obj.version = locked.version + 1
+        super().save_model(request, obj, form, change)
+        if form.changed_data:
+            obj.editors.add(request.user)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.state == WorkflowState.PUBLISHED:

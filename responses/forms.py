@@ -5,6 +5,7 @@ Forms of the staff workflow. They check what was typed; the services decide who 
 import datetime
 import itertools
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -289,10 +290,15 @@ class ResponseUpdateForm(forms.Form):
     # The version of the update this form was made from (editing only): saving over a newer
     # version is refused rather than losing a colleague's text.
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # One per form shown (new updates only): the same form posted twice writes one update
+    # (services.response_update_create), with or without JavaScript.
+    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("form_token"):
+            self.initial["form_token"] = uuid.uuid4()
         # Read by the `choice_items` filter of partials/_field.html: one hint under each radio.
         self.fields["status"].option_hints = {str(k): v for k, v in STATUS_DEFINITIONS.items()}
         if not self.is_bound and "as_of" not in self.initial:
@@ -350,6 +356,14 @@ class ResponseUpdateForm(forms.Form):
     def update_fields(self):
         """Return the keyword arguments of the update services, from valid data."""
         return self._update_values(self.cleaned_data)
+
+    def renew_form_token(self):
+        """
+        Give a bound form a new token, for a form shown again to be saved as another update
+        (the one it carried was used).
+        """
+        self.data = self.data.copy()
+        self.data[self.add_prefix("form_token")] = str(uuid.uuid4())
 
     def response_fields(self):
         """The response's details as this update states them (part of `update_fields()`)."""

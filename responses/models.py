@@ -153,6 +153,11 @@ class Response(TimeStampedModel):
 
 
 SENSITIVE_PUBLIC_MESSAGE = "An OFFICIAL-SENSITIVE update cannot be shown on public pages"
+ONE_AWAITING_SIGN_OFF_MESSAGE = (
+    "Another update of this response is already awaiting sign-off, and only one can wait at a "
+    "time. Save this one as a draft, and submit it once an approver has signed off or returned "
+    "the other."
+)
 AWAITING_REQUIRED = (
     "Say what you are waiting for: choose a recommendation or a national body, or describe it"
 )
@@ -225,6 +230,10 @@ class ResponseUpdate(TimeStampedModel):
     )
     # Goes up with every save through the workflow: an edit made on an older copy is refused.
     version = models.PositiveIntegerField(default=1)
+    # The one-time token of the form that wrote it (responses.forms.ResponseUpdateForm): the
+    # same form posted again (a double click, a resent request) finds this update instead of
+    # writing another (services.response_update_create).
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
     state = models.CharField(
         max_length=20, choices=WorkflowState.choices, default=WorkflowState.DRAFT, db_index=True
     )
@@ -275,7 +284,19 @@ class ResponseUpdate(TimeStampedModel):
                 condition=~models.Q(marking="OFFICIAL-SENSITIVE", public=True),
                 violation_error_code="sensitive_public",
                 violation_error_message=SENSITIVE_PUBLIC_MESSAGE,
-            )
+            ),
+            # An approver signs off one position at a time: two updates waiting at once could
+            # be published in either order under one another's eyes.
+            models.UniqueConstraint(
+                fields=["response"],
+                condition=models.Q(state=WorkflowState.AWAITING_SIGN_OFF),
+                name="one_update_awaiting_sign_off_per_response",
+                violation_error_code="one_awaiting_sign_off",
+                violation_error_message=ONE_AWAITING_SIGN_OFF_MESSAGE,
+            ),
+            models.UniqueConstraint(
+                fields=["response", "form_token"], name="one_update_per_form_token"
+            ),
         ]
 
     def __str__(self):
@@ -308,10 +329,15 @@ class ResponseUpdate(TimeStampedModel):
     def validate_constraints(self, exclude=None):
         """
         Leave the marking constraint to `clean()`, which checks the same rule without a query
-        and puts the error on the `public` box; the constraint is the database's guarantee for
-        rows that arrive any other way.
+        and puts the error on the `public` box, and the form token to the create service, which
+        looks it up anyway to find the update a repeated form wrote; the constraints are the
+        database's guarantee for rows that arrive any other way. Only an update awaiting
+        sign-off can break the rule of one awaiting per response: others are not asked about it.
         """
-        super().validate_constraints(exclude={*(exclude or ()), "public"})
+        exclude = {*(exclude or ()), "public", "form_token"}
+        if self.state != WorkflowState.AWAITING_SIGN_OFF:
+            exclude.add("state")
+        super().validate_constraints(exclude=exclude)
 
     @property
     def is_imported(self):

@@ -69,7 +69,7 @@ def can_sign_off_for(user, organisation_id):
 
 
 def can_sign_off(user, update):
-    """An approver of the update's organisation who did not write it (four eyes)."""
+    """An approver of the update's organisation who wrote none of it (four eyes)."""
     return can_sign_off_for(user, update.response.organisation_id) and not _wrote(user, update)
 
 
@@ -117,7 +117,23 @@ def can_read_sensitive(user, organisation_id):
 
 
 def _wrote(user, update):
-    return update.author_id is not None and update.author_id == getattr(user, "pk", None)
+    """
+    Whether `user` wrote any of the update's content: its author (who last changed it) or any of
+    its editors (everyone who changed its text or its files, `ResponseUpdate.editors`). Checking
+    only the author let an approver who wrote the text sign it off once a contributor changed a
+    character or attached a file.
+
+    An update read with `ResponseUpdate.objects.with_four_eyes_check(user)` carries the answer
+    about its editors; otherwise they are asked for (one query).
+    """
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return False
+    if update.author_id == user_id:
+        return True
+    if getattr(update, "four_eyes_user_id", None) == user_id:
+        return update.four_eyes_edited
+    return update.editors.filter(pk=user_id).exists()
 
 
 def require_writer(user, organisation_id):
@@ -133,15 +149,44 @@ def require_approver(user, organisation_id):
 
 
 def require_sign_off(user, update):
-    """Refuse anyone but an approver of the update's organisation who did not write it."""
+    """Refuse anyone but an approver of the update's organisation who wrote none of it."""
     require_approver(user, update.response.organisation_id)
     if _wrote(user, update):
-        raise PermissionDenied("You cannot sign off an update you wrote yourself.")
+        raise PermissionDenied(
+            "You cannot sign off an update you wrote yourself. You wrote or changed some of its "
+            "text or its files, so another approver must sign it off."
+        )
 
 
-def require_reviewer(user):
+def _reviews_for(user, organisation_id):
+    """
+    A national reviewer acting on another organisation's response: never on one of their own
+    (any organisation they are a member of), so no body reviews, excuses or chases itself.
+    """
+    return is_reviewer(user) and organisation_id not in member_organisation_ids(user)
+
+
+def _require_reviewer_for(user, organisation_id, *, not_reviewer, own):
     if not is_reviewer(user):
-        raise PermissionDenied("Only a national reviewer can close or return a response.")
+        raise PermissionDenied(not_reviewer)
+    if organisation_id in member_organisation_ids(user):
+        raise PermissionDenied(own)
+
+
+def can_review(user, organisation_id):
+    return _reviews_for(user, organisation_id)
+
+
+def require_reviewer(user, organisation_id):
+    """Refuse anyone but a national reviewer from outside the organisation that answered."""
+    _require_reviewer_for(
+        user, organisation_id,
+        not_reviewer="Only a national reviewer can close or return a response.",
+        own=(
+            "You cannot review a response of your own organisation: a reviewer from another "
+            "body must close or return it."
+        ),
+    )
 
 
 def require_extension_requester(user, organisation_id):
@@ -152,10 +197,23 @@ def require_extension_requester(user, organisation_id):
         )
 
 
-def require_extension_decider(user):
-    """Refuse anyone but a national reviewer: only they approve or refuse more time."""
-    if not is_reviewer(user):
-        raise PermissionDenied("Only a national reviewer can approve or refuse an extension.")
+def can_decide_extension(user, organisation_id):
+    return _reviews_for(user, organisation_id)
+
+
+def require_extension_decider(user, organisation_id):
+    """
+    Refuse anyone but a national reviewer from outside the organisation asking: only they
+    approve or refuse more time.
+    """
+    _require_reviewer_for(
+        user, organisation_id,
+        not_reviewer="Only a national reviewer can approve or refuse an extension.",
+        own=(
+            "You cannot decide a request for more time from your own organisation: a reviewer "
+            "from another body must approve or refuse it."
+        ),
+    )
 
 
 def can_set_priority(user):
@@ -171,10 +229,23 @@ def require_priority_setter(user):
         )
 
 
-def require_chaser(user):
-    """Refuse anyone but a national reviewer: only they send the steps of the chasing ladder."""
-    if not is_reviewer(user):
-        raise PermissionDenied("Only a national reviewer can send a chasing letter.")
+def can_chase(user, organisation_id):
+    return _reviews_for(user, organisation_id)
+
+
+def require_chaser(user, organisation_id):
+    """
+    Refuse anyone but a national reviewer from outside the organisation chased: only they send
+    the steps of the chasing ladder.
+    """
+    _require_reviewer_for(
+        user, organisation_id,
+        not_reviewer="Only a national reviewer can send a chasing letter.",
+        own=(
+            "You cannot chase your own organisation: a reviewer from another body must send "
+            "its chasing letters."
+        ),
+    )
 
 
 def reviewing_body_id(user):

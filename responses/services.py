@@ -6,9 +6,10 @@ the models' `clean()`), inside one transaction.
 
 Concurrency: every service that changes an existing update locks its Response row first and the
 update second (`_lock_update`), so two actions on one update queue up instead of deadlocking;
-an update deleted meanwhile is a 404, one that moved on (submitted, published, returned) is a
-ValidationError the views answer with 409, and an edit made on a stale copy is refused
-(`StaleUpdate`) rather than overwriting a colleague's text.
+writing a new update locks the Response row too. An update deleted meanwhile is a 404, one that
+moved on (submitted, published, returned) is a ValidationError the views answer with 409, and an
+action taken on a stale copy is refused rather than done to text its user never saw: an edit
+(`StaleUpdate`), a sign-off or return (`StaleSignOff`), a deletion (`DELETE_STALE`).
 """
 
 import datetime
@@ -85,6 +86,31 @@ class StaleUpdate(ValidationError):
         )
 
 
+class StaleSignOff(ValidationError):
+    """
+    Raised when an approver signs off or returns an update from a page that showed an older
+    version of it: returned, rewritten and submitted again meanwhile, its text is not what they
+    read. `current` is the update as it is now.
+    """
+
+    def __init__(self, current, *, action):
+        self.current = current
+        outcome = (
+            "nothing has been published" if action == "publish" else "it has not been returned"
+        )
+        super().__init__(
+            f"This update has changed since you opened the page, so {outcome}. Read it as it is "
+            "now, then sign it off or return it.",
+            code="stale",
+        )
+
+
+def _check_sign_off_version(update, expected_version, *, action):
+    """Refuse a sign-off or return made from a page that showed another version of `update`."""
+    if expected_version is not None and expected_version != update.version:
+        raise StaleSignOff(update, action=action)
+
+
 def _check_editable_fields(fields):
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -130,9 +156,28 @@ def response_get_or_create(*, recommendation, organisation):
     return response
 
 
+FORM_ALREADY_SAVED = (
+    "This form was saved once already, and the update it saved has changed since, so your text "
+    "was not saved again. It is in the form below: save it again to add it as another update."
+)
+
+
+def _same_content(update, fields, *, submit):
+    """Whether `update` is what a form with `fields` (and `submit`) would write now."""
+    if submit != (update.state != WorkflowState.DRAFT):
+        return False
+    for name, value in fields.items():
+        field = ResponseUpdate._meta.get_field(name)
+        stored = getattr(update, field.attname)
+        if stored != (getattr(value, "pk", value) if field.is_relation else value):
+            return False
+    return True
+
+
 @transaction.atomic
 def response_update_create(
-    *, author, response=None, recommendation=None, organisation=None, submit=False, **fields
+    *, author, response=None, recommendation=None, organisation=None, submit=False,
+    form_token=None, **fields
 ):
     """
     Write a new draft (or submit it straight away) for the author's organisation.
@@ -141,14 +186,31 @@ def response_update_create(
     response is then created with its first update, in the same transaction, so a refused or
     invalid update leaves no empty response behind. The lead and portal reference stay on the
     update until it is published.
+
+    `form_token` is the one-time token of the form that was posted: the same form posted again
+    with the same content (a double or triple click, a resent request) returns the update the
+    first post wrote instead of writing another; posted again with other content (sent back
+    from the browser's history and changed), it is refused with FORM_ALREADY_SAVED (code
+    "form_used") and the view offers a fresh form. The response row is locked first, so
+    repeats racing each other queue up, and submitting is refused while another update of the
+    response awaits sign-off (the model's constraint, worded for the form).
     """
     organisation_id = response.organisation_id if response else organisation.pk
     permissions.require_writer(author, organisation_id)
     _check_editable_fields(fields)
     if response is None:
         response = response_get_or_create(recommendation=recommendation, organisation=organisation)
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    fields = _clean_details(fields)
+    if form_token is not None:
+        earlier = ResponseUpdate.objects.filter(response=response, form_token=form_token).first()
+        if earlier is not None:
+            if _same_content(earlier, fields, submit=submit):
+                return earlier
+            raise ValidationError(FORM_ALREADY_SAVED, code="form_used")
     update = ResponseUpdate(
-        response=response, author=author, state=WorkflowState.DRAFT, **_clean_details(fields)
+        response=response, author=author, state=WorkflowState.DRAFT, form_token=form_token,
+        **fields,
     )
     if submit:
         _submit(update)
@@ -194,15 +256,29 @@ def response_update_edit(*, update, editor, submit=False, expected_version=None,
     return update
 
 
+DELETE_STALE = (
+    "This draft was changed after you opened this page, so it has not been deleted. It is "
+    "shown below as it is now: delete it only if you still mean to."
+)
+
+
 @transaction.atomic
-def response_update_delete(*, update, user):
-    """Delete a draft or returned update. Published updates are history and stay."""
+def response_update_delete(*, update, user, expected_version=None):
+    """
+    Delete a draft or returned update. Published updates are history and stay.
+
+    `expected_version` is the version the user was shown when they chose to delete it: a draft
+    saved since (a colleague's text, a file attached) is not deleted (ValidationError, code
+    "stale").
+    """
     _, update = _lock_update(update.pk)
     if update.state == WorkflowState.PUBLISHED:
         raise PublishedUpdateIsImmutable()
     permissions.require_writer(user, update.response.organisation_id)
     if not update.is_editable:
         raise ValidationError(NOT_EDITABLE, code="not_editable")
+    if expected_version is not None and expected_version != update.version:
+        raise ValidationError(DELETE_STALE, code="stale")
     update.delete()
 
 
@@ -234,14 +310,15 @@ def refresh_current_status(response):
 
 
 @transaction.atomic
-def response_update_publish(*, update, approver):
+def response_update_publish(*, update, approver, expected_version=None):
     """
     Sign off an update: it becomes published and, if it is the latest, the current status, and
     its lead and portal reference become the response's. The first sign-off of a response also
     records the day it first answered (`first_published_on`), never changed afterwards.
 
-    The approver must be an approver of the update's organisation and not the last person to
-    change its content (four eyes).
+    The approver must be an approver of the update's organisation who wrote none of its content
+    (four eyes). `expected_version` is the version the approver read: if the update has changed
+    since (returned, rewritten and submitted again), nothing is published (StaleSignOff).
     """
     response, update = _lock_update(update.pk)
     if update.state == WorkflowState.PUBLISHED:
@@ -249,6 +326,7 @@ def response_update_publish(*, update, approver):
     permissions.require_sign_off(approver, update)
     if update.state != WorkflowState.AWAITING_SIGN_OFF:
         raise ValidationError("Only an update awaiting sign-off can be signed off.")
+    _check_sign_off_version(update, expected_version, action="publish")
     update.state = WorkflowState.PUBLISHED
     update.signed_off_by = approver
     update.signed_off_at = timezone.now()
@@ -270,14 +348,18 @@ def response_update_publish(*, update, approver):
 
 
 @transaction.atomic
-def response_update_return(*, update, approver, comment):
-    """Send an update awaiting sign-off back to its organisation's contributors, saying why."""
+def response_update_return(*, update, approver, comment, expected_version=None):
+    """
+    Send an update awaiting sign-off back to its organisation's contributors, saying why.
+    `expected_version` is the version the approver read, as for `response_update_publish`.
+    """
     _, update = _lock_update(update.pk)
     if update.state == WorkflowState.PUBLISHED:
         raise PublishedUpdateIsImmutable()
     permissions.require_approver(approver, update.response.organisation_id)
     if update.state != WorkflowState.AWAITING_SIGN_OFF:
         raise ValidationError("Only an update awaiting sign-off can be returned.")
+    _check_sign_off_version(update, expected_version, action="return")
     update.state = WorkflowState.RETURNED
     update.return_comment = (comment or "").strip()
     update.signed_off_by = approver
@@ -291,8 +373,11 @@ def response_update_return(*, update, approver, comment):
 
 @transaction.atomic
 def response_review(*, response, reviewer, outcome, comment=""):
-    """A national reviewer closes a response (evidence accepted) or returns it for more."""
-    permissions.require_reviewer(reviewer)
+    """
+    A national reviewer closes a response (evidence accepted) or returns it for more; never one
+    of their own organisation's.
+    """
+    permissions.require_reviewer(reviewer, response.organisation_id)
     review = ResponseReview(
         response=response, outcome=outcome, comment=(comment or "").strip(), reviewer=reviewer
     )
@@ -382,10 +467,10 @@ def extension_decide(*, extension, reviewer, decision, comment=""):
     Approving moves the response's due date (`Response.extended_due_on`, which every deadline
     and dashboard figure reads, see `responses.deadlines`); refusing, which needs a comment,
     leaves it where it was. The request keeps the date it was made against, so the original due
-    date is never lost.
+    date is never lost. A reviewer never decides their own organisation's request.
     """
-    permissions.require_extension_decider(reviewer)
     response = Response.objects.select_for_update().get(pk=extension.response_id)
+    permissions.require_extension_decider(reviewer, response.organisation_id)
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     if extension.decision != ExtensionDecision.PENDING:
         raise ValidationError(EXTENSION_DECIDED, code="decided")
@@ -465,9 +550,12 @@ def chaser_send(
     the step the reviewer's form was made for: a double submit or a stale page is refused
     rather than sending the step after. The rules are `responses.chasing.chase_refusal`'s,
     checked with the response row locked so two reviewers cannot send the same step; a refusal
-    is a ValidationError whose `code` says which rule ("stale", "answered", ...).
+    is a ValidationError whose `code` says which rule ("stale", "answered", ...). A reviewer
+    never chases their own organisation.
     """
-    permissions.require_chaser(reviewer)
+    permissions.require_chaser(
+        reviewer, response.organisation_id if response is not None else organisation.pk
+    )
     today = today or timezone.localdate()
     if response is None:
         response = response_get_or_create(

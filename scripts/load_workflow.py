@@ -211,18 +211,19 @@ def writer(http, user_role, targets, stop, tally):
                     tally.saved_edits[(pk, version)] += 1
         elif state == "awaiting_sign_off" and user_role == "approver" and choice < 0.85:
             path = f"/updates/{pk}/sign-off/"
-            status, _ = http.request("POST", path, {"action": "approve"})
+            status, _ = http.request("POST", path, {"action": "approve", "version": version})
             tally.record("approve", status, path)
             if status == 302:
                 with tally.lock:
                     tally.approved[pk] += 1
         elif state == "awaiting_sign_off" and user_role == "approver":
             path = f"/updates/{pk}/sign-off/"
-            status, _ = http.request("POST", path, {"action": "return", "comment": "Load: redo"})
+            status, _ = http.request("POST", path, {"action": "return", "comment": "Load: redo",
+                                                    "version": version})
             tally.record("return", status, path)
         else:
             path = f"/updates/{pk}/delete/"
-            status, _ = http.request("POST", path, {})
+            status, _ = http.request("POST", path, {"version": version})
             tally.record("delete", status, path)
 
 

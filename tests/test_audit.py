@@ -81,7 +81,8 @@ def test_publishing_records_the_approver_as_who_changed_the_response_s_lead(worl
     update = ResponseUpdate.objects.get()
     client.force_login(world.approver)
 
-    client.post(reverse("responses:update_sign_off", args=[update.pk]), {"action": "approve"})
+    client.post(reverse("responses:update_sign_off", args=[update.pk]),
+                helpers.sign_off_data(update))
 
     lead = latest(Response, object_id=update.response_id, changes__has_key="lead")
     assert lead.actor == world.approver
@@ -112,17 +113,19 @@ def test_editing_and_submitting_record_the_editor(world, client):
 def test_approving_and_returning_record_the_approver(world, client):
     response = services.response_get_or_create(recommendation=world.rec_1,
                                                organisation=world.force_a)
-    first, second = (
-        services.response_update_create(response=response, author=world.contributor,
-                                        submit=True, as_of=datetime.date(2021, 5, day),
-                                        status=Status.IN_PROGRESS)
-        for day in (1, 2)
-    )
+    def submitted(day):
+        return services.response_update_create(
+            response=response, author=world.contributor, submit=True,
+            as_of=datetime.date(2021, 5, day), status=Status.IN_PROGRESS,
+        )
+
     client.force_login(world.approver)
 
-    client.post(reverse("responses:update_sign_off", args=[first.pk]), {"action": "approve"})
+    first = submitted(1)
+    client.post(reverse("responses:update_sign_off", args=[first.pk]), helpers.sign_off_data(first))
+    second = submitted(2)
     client.post(reverse("responses:update_sign_off", args=[second.pk]),
-                {"action": "return", "comment": "Add the dates."})
+                helpers.sign_off_data(second, "return", comment="Add the dates."))
 
     approved = latest(ResponseUpdate, object_id=first.pk)
     returned = latest(ResponseUpdate, object_id=second.pk)
@@ -142,7 +145,7 @@ def test_deleting_a_draft_records_who_deleted_it_and_which_response_it_was_of(wo
                                              status=Status.IN_PROGRESS)
     client.force_login(world.approver)
 
-    client.post(reverse("responses:update_delete", args=[update.pk]))
+    client.post(reverse("responses:update_delete", args=[update.pk]), {"version": update.version})
 
     deleted = latest(ResponseUpdate, object_id=update.pk)
     assert not ResponseUpdate.objects.exists()

@@ -236,11 +236,13 @@ def awaiting_review(*, user):
     """
     A reviewer's work list: organisations saying "completed" whose evidence nobody has accepted
     or returned yet, oldest claim first. Returns (the first few, how many in all); nothing for
-    anyone but a reviewer.
+    anyone but a reviewer, and never their own organisations' (permissions.can_review).
     """
     if not permissions.is_reviewer(user):
         return [], 0
-    waiting = Response.objects.awaiting_review()
+    waiting = Response.objects.awaiting_review().exclude(
+        organisation_id__in=sorted(permissions.member_organisation_ids(user))
+    )
     responses = list(
         waiting.select_related("organisation", "recommendation__super_complaint").order_by(
             "current_status_on", "pk"
@@ -253,11 +255,14 @@ def evidence_to_review(*, user):
     """
     A reviewer's second work list: responses whose published evidence (files, or "evidence
     submitted to HMICFRS") nobody has reviewed since, whatever their status. Returns (the first
-    few, how many in all); nothing for anyone but a reviewer.
+    few, how many in all); nothing for anyone but a reviewer, and never their own
+    organisations'.
     """
     if not permissions.is_reviewer(user):
         return [], 0
-    waiting = evidence_awaiting_review()
+    waiting = evidence_awaiting_review().exclude(
+        organisation_id__in=sorted(permissions.member_organisation_ids(user))
+    )
     responses = list(
         waiting.select_related("organisation", "recommendation__super_complaint").order_by(
             "current_status_on", "pk"

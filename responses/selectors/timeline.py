@@ -47,8 +47,8 @@ class Timeline:
     can_request_extension: bool = False
     can_decide_extension: bool = False
     # The chasing ladder: the steps sent, oldest first; the next step a reviewer may send now
-    # (None when none may be sent, or the user is not a reviewer); whether the user may open
-    # the letters.
+    # (None when none may be sent, or the user is not a reviewer from another organisation);
+    # whether the user may open the letters.
     chasers: list = field(default_factory=list)
     next_chaser_step: object = None
     can_read_chaser_letters: bool = False
@@ -139,6 +139,18 @@ def response_page_reader(*, target, user):
     return ("reader", permissions.can_read_sensitive_for(user, target.organisation))
 
 
+def response_target_by_pk(*, pk):
+    """The target of a response found by its pk (one query), or None when there is none."""
+    response = (
+        Response.objects.select_related("recommendation__super_complaint", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if response is None:
+        return None
+    return ResponseTarget(response.recommendation, response.organisation, response)
+
+
 def response_update_get(*, pk):
     """Return one update with its response, recommendation and organisation (one query)."""
     return get_object_or_404(
@@ -165,11 +177,12 @@ def response_timeline(*, target, user):
         can_write=permissions.can_write_for(user, organisation_id),
         can_sign_off=permissions.can_sign_off_for(user, organisation_id),
         is_member=organisation_id in permissions.member_organisation_ids(user),
-        # A reviewer decides on a published position, so only once there is one.
+        # A reviewer decides on a published position, so only once there is one, and never on
+        # their own organisation's.
         can_review=bool(
             target.response
             and target.response.current_update_id
-            and permissions.is_reviewer(user)
+            and permissions.can_review(user, organisation_id)
         ),
         deadline=response_deadline_state(
             recommendation=target.recommendation, organisation=target.organisation,
@@ -193,7 +206,7 @@ def response_timeline(*, target, user):
         timeline.chasers = list(
             Chaser.objects.filter(response=target.response).select_related("sent_by", "sent_from")
         )
-    if permissions.is_reviewer(user):
+    if permissions.can_chase(user, organisation_id):
         last_step = timeline.chasers[-1].step if timeline.chasers else 0
         refusal = chasing.chase_refusal(
             organisation=target.organisation, deadline=timeline.deadline,
@@ -209,9 +222,12 @@ def response_timeline(*, target, user):
     )
     if timeline.pending_extension:
         timeline.can_request_extension = False
-        timeline.can_decide_extension = permissions.is_reviewer(user)
+        timeline.can_decide_extension = permissions.can_decide_extension(user, organisation_id)
 
     visible = ResponseUpdate.objects.visible_to(permissions.member_organisation_ids(user))
+    if timeline.can_sign_off:
+        # Whether the approver wrote any of each update, in the same query (four eyes).
+        visible = visible.with_four_eyes_check(user)
     updates = list(
         visible.filter(response=target.response)
         .select_related(

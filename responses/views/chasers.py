@@ -24,8 +24,8 @@ class ChaserSendView(ResponsePageMixin, TemplateView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        permissions.require_chaser(request.user)
         target = self.get_target()
+        permissions.require_chaser(request.user, target.organisation.pk)
         try:
             step = int(request.POST.get("step", ""))
         except ValueError:

@@ -70,8 +70,8 @@ class ExtensionDecideView(ResponseTargetMixin, FormView):
     template_name = "responses/extensionrequest_decide.html"
 
     def dispatch(self, request, *args, **kwargs):
-        permissions.require_extension_decider(request.user)
         target = self.get_target()
+        permissions.require_extension_decider(request.user, target.organisation.pk)
         self.extension = get_object_or_404(
             ExtensionRequest.objects.select_related("requested_by"),
             pk=kwargs["pk"], response=target.response,

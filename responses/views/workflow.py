@@ -8,7 +8,7 @@ check permissions again). A refused write is a 403; a rejected value is a form e
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
@@ -28,6 +28,7 @@ from ..selectors.history import response_history
 from ..selectors.timeline import (
     ResponseTarget,
     response_page_reader,
+    response_target_by_pk,
     response_target_get,
     response_timeline,
     response_update_get,
@@ -150,7 +151,7 @@ class ResponseDetailView(ResponsePageMixin, TemplateView):
 
 
 # A service refusal because the update moved on meanwhile: 409 Conflict, with the form kept.
-CONFLICT_CODES = {"not_editable", "published_immutable"}
+CONFLICT_CODES = {"not_editable", "published_immutable", "form_used"}
 
 
 class UpdateFormMixin:
@@ -196,6 +197,9 @@ class UpdateFormMixin:
             return self.conflict(form, conflict)
         except ValidationError as error:
             add_service_errors(form, error)
+            if getattr(error, "code", None) == "form_used":
+                # Shown again to be saved as another update: with a token of its own.
+                form.renew_form_token()
             if getattr(error, "code", None) in CONFLICT_CODES:
                 return self.render_to_response(self.get_context_data(form=form), status=409)
             return self.form_invalid(form)
@@ -231,17 +235,67 @@ class UpdateCreateView(UpdateFormMixin, ResponseTargetMixin, FormView):
             organisation=target.organisation,
             author=self.request.user,
             submit=submit,
+            form_token=form.cleaned_data["form_token"],
             **form.update_fields(),
         )
 
 
+DRAFT_VANISHED = (
+    "This draft was deleted, perhaps by a colleague, while you were editing it. Your text has "
+    "not been saved: it is in the form below. Save it as a new draft to keep it."
+)
+
+
 class UpdateEditView(UpdateFormMixin, FormView):
-    """Change a draft or returned update of the user's organisation."""
+    """
+    Change a draft or returned update of the user's organisation.
+
+    A draft deleted while it was being edited loses nothing typed: the form comes back with the
+    text in it and posts to the new update form of the same response (`draft_vanished`).
+    """
 
     def dispatch(self, request, *args, **kwargs):
-        self.update = response_update_get(pk=kwargs["pk"])
+        try:
+            self.update = response_update_get(pk=kwargs["pk"])
+        except Http404:
+            if request.method != "POST":
+                raise
+            return self.draft_vanished(self.get_form_class()(data=request.POST))
         permissions.require_writer(request.user, self.update.response.organisation_id)
         return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except Http404:
+            # Deleted between opening the page and saving it (the service found it gone).
+            return self.draft_vanished(form)
+
+    def draft_vanished(self, form):
+        """
+        409: the draft being edited no longer exists. Show the form again, with what was typed
+        and the reason, posting to the new update form of the response it belonged to (the
+        edit form names it), for a writer of that response's organisation.
+        """
+        try:
+            target = response_target_by_pk(pk=int(self.request.POST.get("response", "")))
+        except ValueError:
+            target = None
+        if target is None:
+            raise Http404(services.GONE)
+        permissions.require_writer(self.request.user, target.organisation.pk)
+        self.update, self._target = None, target
+        form.is_valid()
+        form.add_error(None, DRAFT_VANISHED)
+        context = self.get_context_data(
+            form=form,
+            form_action=reverse(
+                "responses:update_create",
+                args=[target.recommendation.super_complaint.slug, target.recommendation.number,
+                      target.organisation.slug],
+            ),
+        )
+        return self.render_to_response(context, status=409)
 
     def get(self, request, *args, **kwargs):
         if not self.update.is_editable:
@@ -261,6 +315,8 @@ class UpdateEditView(UpdateFormMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def get_target(self):
+        if self.update is None:
+            return self._target
         response = self.update.response
         return ResponseTarget(response.recommendation, response.organisation, response)
 
@@ -324,7 +380,11 @@ class UpdateSubmitView(ResponsePageMixin, TemplateView):
 
 
 class UpdateSignOffView(ResponsePageMixin, TemplateView):
-    """An approver publishes an update awaiting sign-off, or returns it with a comment."""
+    """
+    An approver publishes an update awaiting sign-off, or returns it with a comment. Both forms
+    carry the version of the update the approver read: if it has changed since, nothing is
+    done and the page is shown again with the update as it is now.
+    """
 
     http_method_names = ["post"]
 
@@ -334,9 +394,17 @@ class UpdateSignOffView(ResponsePageMixin, TemplateView):
         self._target = ResponseTarget(response.recommendation, response.organisation, response)
         permissions.require_approver(request.user, response.organisation_id)
         action = request.POST.get("action")
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            return HttpResponseBadRequest("The form did not say which version it signs off.")
         if action == "approve":
             try:
-                services.response_update_publish(update=update, approver=request.user)
+                services.response_update_publish(
+                    update=update, approver=request.user, expected_version=version
+                )
+            except services.StaleSignOff as conflict:
+                return self.changed_since_opened(conflict)
             except ValidationError as error:
                 # Signed off, returned or changed by someone else meanwhile.
                 messages.error(request, " ".join(error.messages))
@@ -348,8 +416,12 @@ class UpdateSignOffView(ResponsePageMixin, TemplateView):
             if form.is_valid():
                 try:
                     services.response_update_return(
-                        update=update, approver=request.user, comment=form.cleaned_data["comment"]
+                        update=update, approver=request.user,
+                        comment=form.cleaned_data["comment"], expected_version=version,
                     )
+                except services.StaleSignOff as conflict:
+                    # The comment stays in the form, under the update as it is now.
+                    return self.changed_since_opened(conflict, return_form=form)
                 except ValidationError as error:
                     add_service_errors(form, error)
                     # Not about the comment: the update moved on meanwhile.
@@ -365,6 +437,13 @@ class UpdateSignOffView(ResponsePageMixin, TemplateView):
             return HttpResponseBadRequest("Choose whether to approve or return the update.")
         return HttpResponseRedirect(response_url(self._target))
 
+    def changed_since_opened(self, conflict, *, return_form=None):
+        """409: the page again, saying why nothing was done and linking to the current text."""
+        context = self.get_page_context(return_form=return_form)
+        context["changed_since_opened"] = {"message": conflict.message,
+                                           "update_pk": conflict.current.pk}
+        return self.render_to_response(context, status=409)
+
 
 class ResponseReviewView(ResponsePageMixin, TemplateView):
     """A national reviewer closes a response (evidence accepted) or returns it."""
@@ -373,7 +452,7 @@ class ResponseReviewView(ResponsePageMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         target = self.get_target()
-        permissions.require_reviewer(request.user)
+        permissions.require_reviewer(request.user, target.organisation.pk)
         evidence_files = []
         if target.response is not None:
             evidence_files = published_evidence_files(response=target.response)
@@ -404,7 +483,10 @@ class ResponseReviewView(ResponsePageMixin, TemplateView):
 
 
 class UpdateDeleteView(TemplateView):
-    """Confirm, then delete, a draft or returned update. Published updates stay for ever."""
+    """
+    Confirm, then delete, a draft or returned update. Published updates stay for ever. The
+    confirmation carries the version it showed: a draft saved since is not deleted.
+    """
 
     template_name = "responses/responseupdate_confirm_delete.html"
 
@@ -429,8 +511,19 @@ class UpdateDeleteView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.response_update_delete(update=self.update, user=request.user)
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            return HttpResponseBadRequest("The form did not say which version to delete.")
+        try:
+            services.response_update_delete(
+                update=self.update, user=request.user, expected_version=version
+            )
         except ValidationError as error:
+            if getattr(error, "code", None) == "stale":
+                # Saved since the page was opened: show it as it is now, and delete nothing.
+                self.update = response_update_get(pk=self.update.pk)
+                context = self.get_context_data(changed_since_opened=error.message)
+                return self.render_to_response(context, status=409)
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "Draft deleted")

@@ -219,7 +219,9 @@ def test_conditional_get_answers_304_until_something_is_published(client, data):
 
     # A minute later (Last-Modified counts whole seconds).
     with time_machine.travel(datetime.timedelta(minutes=1)):
-        published_update(data, organisation=data.force_b, recommendation=data.rec_1,
+        # Recommendation 5: Force B's answer to recommendation 1 awaits sign-off, and one
+        # update of a response waits at a time.
+        published_update(data, organisation=data.force_b, recommendation=data.rec_5,
                          author=data.other_contributor, approver=data.other_approver,
                          as_of=datetime.date(2021, 8, 1), public=True)
     changed = client.get(url, headers={"If-None-Match": etag})

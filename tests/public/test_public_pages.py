@@ -28,9 +28,11 @@ def _text(page):
 
 
 def test_public_means_published_public_and_not_sensitive(world, force_a_response):
-    write_secrets(world, force_a_response)
+    # Published first: once the secrets are written, one of them awaits sign-off, and one
+    # update of a response waits at a time.
     shown = published_update(world, force_a_response, narrative="<p>Cleared.</p>", public=True,
                              as_of=datetime.date(2021, 6, 1))
+    write_secrets(world, force_a_response)
 
     assert list(ResponseUpdate.objects.public()) == [shown]
 
@@ -134,9 +136,9 @@ def test_the_organisation_page_lists_its_answers_and_office_holders(world, clien
 
 
 def test_the_feeds_carry_new_public_updates_only(world, client, force_a_response):
-    write_secrets(world, force_a_response)
     published_update(world, force_a_response, narrative="<p>Cleared for all.</p>", public=True,
                      as_of=datetime.date(2021, 6, 1))
+    write_secrets(world, force_a_response)
 
     for name in ("organisation feed", "super-complaint feed"):
         page = client.get(public_urls(world)[name])
@@ -218,6 +220,9 @@ def test_the_organisation_page_offers_only_documents_with_something_public(world
     html = client.get(url).content.decode()
     assert overview not in html and response_page not in html
 
+    # The update awaiting sign-off is decided first: one update of a response waits at a time.
+    services.response_update_return(update=ResponseUpdate.objects.awaiting_sign_off().get(),
+                                    approver=world.approver, comment="Not yet.")
     published_update(world, force_a_response, narrative="<p>Done.</p>", public=True)
     html = client.get(url).content.decode()
     assert overview in html and response_page in html

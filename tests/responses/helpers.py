@@ -56,20 +56,33 @@ def form_data(**overrides):
     return data
 
 
+def sign_off_data(update, action="approve", **fields):
+    """
+    What an approver's sign-off form posts: the action and the version of the update it shows
+    (the version stored now, or the one given for an update deleted meanwhile).
+    """
+    stored = ResponseUpdate.objects.filter(pk=update.pk).values_list("version", flat=True).first()
+    return {"action": action, "version": stored or update.version, **fields}
+
+
 def row_counts():
     return (Response.objects.count(), ResponseUpdate.objects.count(),
             ResponseReview.objects.count())
 
 
 def add_updates(world, response, count):
-    """Write `count` updates: odd days published, the others drafts or awaiting sign-off."""
-    for day in range(1, count + 1):
+    """
+    Write `count` updates: odd days published, the others drafts but for one awaiting sign-off
+    (day 4: only one may wait at a time, so it is written last).
+    """
+    days = sorted(range(1, count + 1), key=lambda day: day == 4)
+    for day in days:
         if day % 2 == 1:
             state = "published"
-        elif day % 4 == 2:
-            state = "draft"
-        else:
+        elif day == 4:
             state = "submitted"
+        else:
+            state = "draft"
         write_update(world, response, state=state, as_of=datetime.date(2021, 1, day),
                      narrative=f"<p>Update {day}.</p>")
     services.response_review(response=response, reviewer=world.reviewer,

@@ -351,11 +351,17 @@ def test_reviewer_home_runs_a_fixed_number_of_queries(client, published,
 @pytest.mark.parametrize("factor", [1, 10])
 def test_the_home_work_lists_are_read_when_there_is_work(client, published,
                                                          django_assert_num_queries, factor):
-    for _ in range(factor):
+    for i in range(factor):
         draft_update(published, organisation=published.force_a, recommendation=published.rec_5,
                      narrative="<p>Half written.</p>")
+        # One update awaiting sign-off per response: each of another recommendation.
+        waiting_for = Recommendation.objects.create(
+            super_complaint=published.super_complaint, number=f"w{i}", order=200 + i,
+            text=f"<p>Waiting {i}</p>",
+        )
+        waiting_for.recipient_groups.add(published.chief_constables)
         submitted_update(published, organisation=published.force_a,
-                         recommendation=published.rec_5, narrative="<p>Ready.</p>")
+                         recommendation=waiting_for, narrative="<p>Ready.</p>")
     client.force_login(published.approver)
 
     with django_assert_num_queries(QUERY_COUNTS["home"] + HOME_WORK_LIST_QUERIES):

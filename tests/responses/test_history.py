@@ -49,7 +49,7 @@ def history_text(page):
 def story(world, client):
     """
     Through the pages: Alice drafts (setting the lead), edits and submits; Bob publishes it;
-    Alice submits a second, Bob returns it; Alice drafts a third and deletes it; Rita closes.
+    Alice submits a second, drafts a third and deletes it; Bob returns the second; Rita closes.
     """
     world.contributor.last_name = "Smith"
     world.contributor.save()
@@ -66,17 +66,20 @@ def story(world, client):
                                 status=Status.COMPLETED))
     client.post(edit, form_data(lead="DCI New", narrative="Better secret wording.",
                                 status=Status.COMPLETED, action="submit"))
+    client.force_login(world.approver)
+    client.post(reverse("responses:update_sign_off", args=[first.pk]), helpers.sign_off_data(first))
+
+    client.force_login(world.contributor)
     client.post(create, form_data(lead="DCI New", as_of_day="2", action="submit",
                                   narrative="Second secret."))
     second = ResponseUpdate.objects.exclude(pk=first.pk).get()
     client.post(create, form_data(lead="DCI New", as_of_day="3", narrative="Third secret."))
     third = ResponseUpdate.objects.exclude(pk__in=[first.pk, second.pk]).get()
-    client.post(reverse("responses:update_delete", args=[third.pk]))
+    client.post(reverse("responses:update_delete", args=[third.pk]), {"version": third.version})
 
     client.force_login(world.approver)
-    client.post(reverse("responses:update_sign_off", args=[first.pk]), {"action": "approve"})
     client.post(reverse("responses:update_sign_off", args=[second.pk]),
-                {"action": "return", "comment": "Say when."})
+                helpers.sign_off_data(second, "return", comment="Say when."))
 
     client.force_login(world.reviewer)
     client.post(reverse("responses:response_review",
@@ -154,7 +157,7 @@ def test_typed_values_are_escaped(world, client):
                 form_data(lead="<script>alert(1)</script>", action="submit"))
     client.force_login(world.approver)
     client.post(reverse("responses:update_sign_off", args=[ResponseUpdate.objects.get().pk]),
-                {"action": "approve"})
+                helpers.sign_off_data(ResponseUpdate.objects.get()))
 
     page = client.get(page_url(world)).content.decode()
 

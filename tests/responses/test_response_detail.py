@@ -69,9 +69,9 @@ def test_a_response_stays_visible_after_its_organisation_stops_being_expected(wo
 def test_unpublished_updates_are_seen_only_inside_the_organisation(world, client, response):
     published_update(world, response, narrative="<p>Published words.</p>")
     draft_update(world, response, narrative="<p>Secret draft words.</p>")
-    submitted_update(world, response, narrative="<p>Waiting words.</p>")
     returned = submitted_update(world, response, narrative="<p>Returned words.</p>")
     services.response_update_return(update=returned, approver=world.approver, comment="Redo")
+    submitted_update(world, response, narrative="<p>Waiting words.</p>")
 
     for persona in ("other_contributor", "reviewer", "opcc_contributor"):
         client.force_login(getattr(world, persona))

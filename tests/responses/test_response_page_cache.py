@@ -18,7 +18,7 @@ from responses.choices import Marking, ReviewOutcome, Status, WorkflowState
 from responses.models import ResponseUpdate
 from tests.conftest import draft_update, published_update, submitted_update
 from tests.evidence.helpers import attach
-from tests.responses.helpers import response_url
+from tests.responses.helpers import response_url, sign_off_data
 from tests.responses.test_response_detail import RESPONSE_PAGE_QUERIES_CACHED
 
 SECRET = "Covert tactics are described here."
@@ -120,7 +120,7 @@ def test_a_kept_page_carries_a_fresh_csrf_token_that_its_form_accepts(world, res
     assert set(first).isdisjoint(second)
     page = client.post(
         reverse("responses:update_sign_off", args=[update.pk]),
-        {"action": "approve", "csrfmiddlewaretoken": second[0]},
+        sign_off_data(update, csrfmiddlewaretoken=second[0]),
     )
     assert page.status_code == 302
     update.refresh_from_db()

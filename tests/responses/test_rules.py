@@ -112,12 +112,13 @@ def test_each_refusal_is_worded_once(world):
     with pytest.raises(PermissionDenied, match="Only an approver of this organisation"):
         permissions.require_approver(world.contributor, world.force_a.pk)
     with pytest.raises(PermissionDenied, match="Only a national reviewer"):
-        permissions.require_reviewer(world.approver)
+        permissions.require_reviewer(world.approver, world.force_a.pk)
 
 
 def test_only_another_approver_may_sign_off_and_the_queryset_agrees(world, response):
-    own = submitted_update(world, response, author=world.approver,
-                           as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS)
+    own = submitted_update(world, author=world.approver, recommendation=world.rec_5,
+                           organisation=world.force_a, as_of=datetime.date(2021, 5, 1),
+                           status=Status.IN_PROGRESS)
     theirs = submitted_update(world, response, author=world.contributor,
                               as_of=datetime.date(2021, 5, 2), status=Status.IN_PROGRESS)
     assert permissions.can_sign_off(world.approver, theirs)

@@ -15,7 +15,14 @@ from responses import services
 from responses.choices import Marking, Status, WorkflowState
 from responses.models import Response, ResponseUpdate
 from tests.conftest import draft_update, published_update
-from tests.responses.helpers import add_updates, create_url, form_data, response_url, row_counts
+from tests.responses.helpers import (
+    add_updates,
+    create_url,
+    form_data,
+    response_url,
+    row_counts,
+    sign_off_data,
+)
 
 # The whole workflow, through the pages
 
@@ -46,7 +53,7 @@ def test_contributor_drafts_edits_and_submits_then_approver_publishes(world, cli
     page = client.get(response_url(world))
     assert "Approve and publish" in page.content.decode()
     page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
-                       {"action": "approve"})
+                       sign_off_data(update))
     assert page.status_code == 302
     assert page.headers["Location"] == response_url(world)
     update.refresh_from_db()
@@ -244,3 +251,96 @@ def test_the_form_says_that_today_is_only_filled_in_as_a_starting_date(world, cl
         page = html.unescape(client.get(create_url(world)).text)
     assert "Today's date (24 11 2026) is filled in: change it if the position is from an" in page
     assert 'value="24"' in page and 'value="11"' in page and 'value="2026"' in page
+
+
+# Duplicates: a form posted twice, and a second update awaiting sign-off
+
+
+def _form_token(page):
+    import re
+
+    return re.search(r'name="form_token" value="([0-9a-f-]+)"', page.text).group(1)
+
+
+def test_a_triple_click_on_save_draft_writes_one_draft(world, client):
+    client.force_login(world.contributor)
+    token = _form_token(client.get(create_url(world)))
+
+    pages = [client.post(create_url(world), form_data(narrative="Once.", form_token=token))
+             for _ in range(3)]
+
+    assert [page.status_code for page in pages] == [302, 302, 302]
+    assert {page.headers["Location"] for page in pages} == {response_url(world)}
+    update = ResponseUpdate.objects.get()
+    assert update.narrative == "<p>Once.</p>"
+    assert "Draft saved" in client.get(response_url(world)).text
+
+
+def test_a_double_click_on_submit_sends_one_update_for_sign_off(world, client):
+    client.force_login(world.contributor)
+    token = _form_token(client.get(create_url(world)))
+    data = form_data(narrative="Once.", form_token=token, action="submit")
+
+    first, second = client.post(create_url(world), data), client.post(create_url(world), data)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert ResponseUpdate.objects.get().state == WorkflowState.AWAITING_SIGN_OFF
+
+
+def test_a_saved_form_sent_again_with_other_text_is_kept_and_saved_only_when_asked(
+    world, client
+):
+    client.force_login(world.contributor)
+    token = _form_token(client.get(create_url(world)))
+    client.post(create_url(world), form_data(narrative="First text.", form_token=token))
+
+    # Back in the browser's history, changed, and saved again with the same form.
+    again = client.post(create_url(world), form_data(narrative="Changed text.", form_token=token))
+
+    assert again.status_code == 409
+    assert "This form was saved once already" in again.text
+    assert "Changed text.</textarea>" in again.text
+    assert ResponseUpdate.objects.count() == 1
+    fresh = _form_token(again)
+    assert fresh != token
+    saved = client.post(create_url(world), form_data(narrative="Changed text.", form_token=fresh))
+    assert saved.status_code == 302
+    assert sorted(ResponseUpdate.objects.values_list("narrative", flat=True)) == [
+        "<p>Changed text.</p>", "<p>First text.</p>",
+    ]
+
+
+def test_only_one_update_of_a_response_awaits_sign_off(world, client, response):
+    from tests.conftest import submitted_update
+
+    submitted_update(world, response, narrative="<p>Waiting.</p>")
+    client.force_login(world.contributor)
+
+    page = client.post(create_url(world), form_data(narrative="A second one.", action="submit"))
+
+    assert page.status_code == 200
+    assert "Another update of this response is already awaiting sign-off" in page.text
+    assert "A second one.</textarea>" in page.text
+    assert ResponseUpdate.objects.count() == 1
+
+    draft = draft_update(world, response, narrative="<p>Drafted.</p>")
+    submit = client.post(reverse("responses:update_submit", args=[draft.pk]),
+                         {"version": draft.version})
+    assert "Another update of this response is already awaiting sign-off" in submit.text
+    draft.refresh_from_db()
+    assert draft.state == WorkflowState.DRAFT
+    assert ResponseUpdate.objects.awaiting_sign_off().count() == 1
+
+
+def test_the_database_holds_one_update_awaiting_sign_off_per_response(world, response):
+    from django.db import IntegrityError, transaction
+
+    from tests.conftest import submitted_update
+
+    waiting = submitted_update(world, response)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ResponseUpdate.objects.create(
+            response=response, as_of=waiting.as_of, status=waiting.status,
+            state=WorkflowState.AWAITING_SIGN_OFF,
+        )
+    assert ResponseUpdate.objects.awaiting_sign_off().count() == 1

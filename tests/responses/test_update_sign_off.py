@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from responses.choices import Status, WorkflowState
 from tests.conftest import submitted_update
-from tests.responses.helpers import response_url, review_url
+from tests.responses.helpers import response_url, review_url, sign_off_data
 
 # Who may sign off
 
@@ -15,7 +15,7 @@ def test_an_approver_cannot_sign_off_their_own_update(world, client, response):
 
     assert "Approve and publish" not in client.get(response_url(world)).content.decode()
     page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
-                       {"action": "approve"})
+                       sign_off_data(update))
 
     assert page.status_code == 403
     update.refresh_from_db()
@@ -27,7 +27,7 @@ def test_a_contributor_cannot_sign_off(world, client, response):
     client.force_login(world.contributor)
 
     page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
-                       {"action": "approve"})
+                       sign_off_data(update))
 
     assert page.status_code == 403
 
@@ -37,7 +37,7 @@ def test_a_refusal_says_why(client, world, response):
     update = submitted_update(world, response, author=world.approver, status=Status.COMPLETED)
     client.force_login(world.approver)
     page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
-                       {"action": "approve"})
+                       sign_off_data(update))
     assert page.status_code == 403
     assert "You cannot sign off an update you wrote yourself." in page.text
 
@@ -50,7 +50,7 @@ def test_an_approver_returns_an_update_and_the_contributor_sees_why(world, clien
     client.force_login(world.approver)
 
     page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
-                       {"action": "return", "comment": "Add the training dates."})
+                       sign_off_data(update, "return", comment="Add the training dates."))
 
     assert page.headers["Location"] == response_url(world)
     update.refresh_from_db()
@@ -72,7 +72,7 @@ def test_returning_without_a_comment_shows_an_error_and_keeps_the_update(
     client.force_login(world.approver)
 
     page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
-                       {"action": "return", "comment": "   "})
+                       sign_off_data(update, "return", comment="   "))
 
     html = page.content.decode()
     assert page.status_code == 200

@@ -4,7 +4,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from tests.conftest import make_user, published_update, submitted_update
-from tests.responses.helpers import response_url
+from tests.responses.helpers import response_url, sign_off_data
 from tracker.models import Membership
 
 
@@ -39,5 +39,5 @@ def test_a_return_banner_names_the_organisation_in_full(client, world):
     update = submitted_update(world, organisation=world.force_a, recommendation=world.rec_1)
     client.force_login(world.approver)
     client.post(reverse("responses:update_sign_off", args=[update.pk]),
-                {"action": "return", "comment": "Add the dates."})
+                sign_off_data(update, "return", comment="Add the dates."))
     assert "Update returned to Force A Police" in client.get(response_url(world)).text
