@@ -3,8 +3,8 @@ from django.core.exceptions import PermissionDenied
 
 from tracker.readonly_admin import ReadOnlyModelAdmin
 
-from . import services
-from .choices import WorkflowState
+from . import permissions, services
+from .choices import Marking, WorkflowState
 from .models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate
 
 
@@ -31,7 +31,8 @@ class ResponseAdmin(admin.ModelAdmin):
         "recommendation__super_complaint", ("organisation", admin.RelatedOnlyFieldListFilter),
         "current_status", "review_outcome", "organisation__kind",
     )
-    search_fields = ("organisation__name", "portal_reference", "lead", "recommendation__number")
+    # Not by lead or reference: an OFFICIAL-SENSITIVE position's are need-to-know.
+    search_fields = ("organisation__name", "recommendation__number")
     list_select_related = ("organisation", "recommendation__super_complaint")
     raw_id_fields = ("recommendation", "organisation")
     # The current status mirrors the latest published update, and the review is a national
@@ -43,15 +44,43 @@ class ResponseAdmin(admin.ModelAdmin):
     inlines = [ResponseUpdateInline]
 
 
+# Shown in the admin instead of what an update says, to an administrator without the need to know.
+WITHHELD = "Withheld: you do not need to know this update's text"
+# What the admin may show of any update: that it exists, for which response, its date, status,
+# state, marking and who wrote it.
+UPDATE_FACTS = ("response", "as_of", "as_of_precision", "status", "state", "marking", "public",
+                "author", "version", "submitted_at", "signed_off_by", "signed_off_at",
+                "created_at", "updated_at")
+
+
+def may_read_update(user, update):
+    """
+    The site's need-to-know rule, in the admin too: a draft or an update awaiting sign-off for
+    members of its organisation only, an OFFICIAL-SENSITIVE one for those who need to know.
+    """
+    if not permissions.can_read_update(user, update):
+        return False
+    return update.marking != Marking.OFFICIAL_SENSITIVE or permissions.can_read_sensitive(
+        user, update.response.organisation_id
+    )
+
+
 @admin.register(ResponseUpdate)
 class ResponseUpdateAdmin(admin.ModelAdmin):
+    """
+    Updates as the workflow left them. An administrator who could not read an update on the site
+    (a draft of another organisation, OFFICIAL-SENSITIVE text they do not need to know) sees
+    that it exists and its facts, never its text, and cannot change it.
+    """
+
     list_display = ("response", "as_of", "status", "state", "marking", "public", "author")
     list_filter = (
         "state", "response__recommendation__super_complaint",
         ("response__organisation", admin.RelatedOnlyFieldListFilter),
         "status", "marking", "public", "response__organisation__kind",
     )
-    search_fields = ("response__organisation__name", "narrative", "position_provided_by")
+    # By organisation only: a search of the text would tell whether a withheld update says it.
+    search_fields = ("response__organisation__name",)
     list_select_related = ("response__organisation", "response__recommendation__super_complaint",
                            "author")
     raw_id_fields = ("response", "awaited_recommendation")
@@ -66,9 +95,20 @@ class ResponseUpdateAdmin(admin.ModelAdmin):
     # Set by the update form (day or month) and by imports (who, when, from which file).
     source_fields = ("as_of_precision", "imported_by", "imported_at", "imported_sha256")
 
+    def get_fields(self, request, obj=None):
+        if obj is not None and not may_read_update(request.user, obj):
+            return (*UPDATE_FACTS, "withheld")
+        return super().get_fields(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not may_read_update(request.user, obj):
+            return self.get_fields(request, obj)
         # An update stays with the response it was written for.
         return ("response", *self.workflow_fields, *self.source_fields)
+
+    @admin.display(description="Text")
+    def withheld(self, update):
+        return WITHHELD
 
     def has_add_permission(self, request):
         # New updates are written through the workflow pages, by a member of the organisation.
@@ -77,7 +117,7 @@ class ResponseUpdateAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         # Published: history. Awaiting sign-off: the approver signs off the text as submitted,
         # so nobody may rewrite it here meanwhile (it is returned, then changed, instead).
-        if obj is not None and not obj.is_editable:
+        if obj is not None and (not obj.is_editable or not may_read_update(request.user, obj)):
             return False
         return super().has_change_permission(request, obj)
 

@@ -100,3 +100,36 @@ def test_a_reviewer_administrator_sees_sensitive_files_but_not_drafts(client, wo
 
     assert SENSITIVE_TITLE in listing
     assert DRAFT_TITLE not in listing
+
+
+def test_the_admin_shows_an_update_s_text_only_to_who_may_read_it(client, world):
+    """Drafts and OFFICIAL-SENSITIVE text stay need-to-know in the admin too."""
+    from django.urls import reverse
+
+    from responses.models import ResponseUpdate
+    from tests.conftest import draft_update, make_user, published_update
+
+    draft = draft_update(world, recommendation=world.rec_1, organisation=world.force_a,
+                         narrative="<p>Draft words nobody outside may read.</p>")
+    sensitive = published_update(world, recommendation=world.rec_5,
+                                 organisation=world.force_a, marking="OFFICIAL-SENSITIVE",
+                                 narrative="<p>Sensitive words.</p>")
+    outsider_admin = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(outsider_admin)
+    for update, words in ((draft, "Draft words"), (sensitive, "Sensitive words")):
+        page = client.get(reverse("admin:responses_responseupdate_change", args=[update.pk]))
+        assert page.status_code == 200
+        assert words not in page.text
+        assert "Withheld: you do not need to know" in page.text
+        assert client.post(reverse("admin:responses_responseupdate_change", args=[update.pk]),
+                           {"narrative": "<p>Overwritten.</p>"}).status_code == 403
+    found = client.get(reverse("admin:responses_responseupdate_changelist"), {"q": "Sensitive"})
+    assert "0 updates" in found.text or "0 response updates" in found.text.lower()
+    assert ResponseUpdate.objects.get(pk=draft.pk).narrative.startswith("<p>Draft words")
+
+    # A member of the organisation who is also an administrator reads both.
+    member_admin = make_user("member", world.force_a, "approver", is_staff=True,
+                             is_superuser=True)
+    client.force_login(member_admin)
+    page = client.get(reverse("admin:responses_responseupdate_change", args=[sensitive.pk]))
+    assert "Sensitive words" in page.text
