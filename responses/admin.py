@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from tracker.readonly_admin import ReadOnlyModelAdmin
 
 from . import permissions, services
-from .choices import Marking, WorkflowState
+from .choices import WorkflowState
 from .models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate
 
 
@@ -53,16 +53,7 @@ UPDATE_FACTS = ("response", "as_of", "as_of_precision", "status", "state", "mark
                 "created_at", "updated_at")
 
 
-def may_read_update(user, update):
-    """
-    The site's need-to-know rule, in the admin too: a draft or an update awaiting sign-off for
-    members of its organisation only, an OFFICIAL-SENSITIVE one for those who need to know.
-    """
-    if not permissions.can_read_update(user, update):
-        return False
-    return update.marking != Marking.OFFICIAL_SENSITIVE or permissions.can_read_sensitive(
-        user, update.response.organisation_id
-    )
+may_read_update = permissions.can_read_update_text
 
 
 @admin.register(ResponseUpdate)

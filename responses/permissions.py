@@ -379,6 +379,19 @@ def can_read_update(user, update):
     )
 
 
+def can_read_update_text(user, update):
+    """
+    Whether `user` may read what an update says: they may read the update
+    (`can_read_update`), and if it is OFFICIAL-SENSITIVE they need to know. The rule of the
+    pages, applied in the admin and its audit log too.
+    """
+    if not can_read_update(user, update):
+        return False
+    return update.marking != Marking.OFFICIAL_SENSITIVE or can_read_sensitive(
+        user, update.response.organisation_id
+    )
+
+
 def can_read_sensitive_for(user, organisation):
     """
     Whether `user` needs to know an organisation's OFFICIAL-SENSITIVE material (DESIGN.md

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from . import audit
 from .accounts import services, twofactor
 from .accounts.forms import InviteForm
 from .models import Membership
@@ -172,10 +173,31 @@ class AuditLogEntryAdmin(LogEntryAdmin):
     the changed values and the date; filtered by action, kind of object and date.
     """
 
+    # Not by the changed values: a search would tell whether a withheld text says something.
     search_fields = [
-        *LogEntryAdmin.search_fields,
+        *(field for field in LogEntryAdmin.search_fields if field != "changes"),
         "actor__email",
         "actor__memberships__organisation__name",
         "actor__memberships__organisation__short_name",
     ]
     list_filter = [*LogEntryAdmin.list_filter, ("timestamp", admin.DateFieldListFilter)]
+
+    def get_fieldsets(self, request, obj=None):
+        """
+        The need-to-know rule holds in the log too: the changes of an update, a file or a
+        response that the administrator could not read on the site are shown without the text
+        (`withheld_changes`), which fields changed but not what they say.
+        """
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or audit.may_read_entry(request.user, obj):
+            return fieldsets
+        return [(name, {**options, "fields": [
+            "withheld_changes" if field == "msg" else field for field in options["fields"]
+        ]}) for name, options in fieldsets]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "withheld_changes"]
+
+    @admin.display(description="Changes")
+    def withheld_changes(self, entry):
+        return audit.withheld_changes(entry)

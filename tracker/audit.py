@@ -121,3 +121,54 @@ def register_audited_models():
         reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
         exclude = [*options.get("exclude_fields", []), *reverse]
         auditlog.register(model, **{**options, "exclude_fields": exclude})
+
+
+# What an entry of these models may say only to an administrator with the need to know: the text
+# of updates, the names of files, and a response's lead and reference (need-to-know with its
+# current position).
+NEED_TO_KNOW_FIELDS = {
+    ("responses", "responseupdate"): {"narrative", "position_provided_by", "lead",
+                                      "portal_reference", "awaiting", "return_comment"},
+    ("evidence", "evidencefile"): {"title", "original_name", "sha256"},
+    ("responses", "response"): {"lead", "portal_reference"},
+}
+WITHHELD = "withheld"
+
+
+def may_read_entry(user, entry):
+    """
+    Whether `user` may read the text an audit log entry recorded: always for the models that
+    hold no need-to-know text; for an update, a file or a response, what the site would show
+    them (a row deleted since is withheld: nobody can say any more whose need it was).
+    """
+    from evidence.models import EvidenceFile
+    from responses import permissions
+    from responses.models import Response, ResponseUpdate
+
+    key = (entry.content_type.app_label, entry.content_type.model)
+    if key not in NEED_TO_KNOW_FIELDS:
+        return True
+    if key == ("responses", "responseupdate"):
+        update = ResponseUpdate.objects.select_related("response").filter(
+            pk=entry.object_pk).first()
+        return update is not None and permissions.can_read_update_text(user, update)
+    if key == ("evidence", "evidencefile"):
+        evidence = EvidenceFile.objects.select_related("update__response__organisation").filter(
+            pk=entry.object_pk).first()
+        return evidence is not None and permissions.can_read_evidence(user, evidence)
+    response = Response.objects.filter(pk=entry.object_pk).first()
+    return response is not None and permissions.can_read_sensitive(user, response.organisation_id)
+
+
+def withheld_changes(entry):
+    """The fields an entry changed, the need-to-know ones without their values."""
+    hidden = NEED_TO_KNOW_FIELDS.get(
+        (entry.content_type.app_label, entry.content_type.model), set()
+    )
+    lines = []
+    for field, change in (entry.changes_dict or {}).items():
+        if field in hidden:
+            lines.append(f"{field}: {WITHHELD}")
+        else:
+            lines.append(f"{field}: {change}")
+    return "; ".join(lines)

@@ -133,3 +133,29 @@ def test_the_admin_shows_an_update_s_text_only_to_who_may_read_it(client, world)
     client.force_login(member_admin)
     page = client.get(reverse("admin:responses_responseupdate_change", args=[sensitive.pk]))
     assert "Sensitive words" in page.text
+
+
+def test_the_audit_log_in_the_admin_keeps_need_to_know_text_back(client, world):
+    from auditlog.models import LogEntry
+    from django.urls import reverse
+
+    from tests.conftest import draft_update, make_user
+
+    draft = draft_update(world, recommendation=world.rec_1, organisation=world.force_a,
+                         narrative="<p>Draft words nobody outside may read.</p>")
+    entry = next(e for e in LogEntry.objects.get_for_object(draft)
+                 if "narrative" in e.changes_dict)
+
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk]))
+    assert page.status_code == 200
+    assert "Draft words" not in page.text
+    assert "narrative: withheld" in page.text
+    found = client.get(reverse("admin:auditlog_logentry_changelist"), {"q": "Draft words"})
+    assert f"/{entry.pk}/change/" not in found.text
+
+    member_admin = make_user("member", world.force_a, "approver", is_staff=True,
+                             is_superuser=True)
+    client.force_login(member_admin)
+    page = client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk]))
+    assert "Draft words" in page.text
