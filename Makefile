@@ -48,6 +48,7 @@ demo-data: reference-data
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check: install
 	$(PY) manage.py check
