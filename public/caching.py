@@ -3,7 +3,6 @@ How public pages are cached: by browsers and shared caches, revalidated by ETag;
 server, rendered once for every signed-out visitor until the data changes.
 """
 
-import hashlib
 import re
 from functools import wraps
 
@@ -13,12 +12,10 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 
-from responses.selectors.figures import CACHE_SECONDS
-from tracker.fingerprints import data_fingerprint
+from core.caching import cache_key, fingerprint
 
 # An ETag from the content, and 304 Not Modified for a matching If-None-Match.
 _etag = decorator_from_middleware(ConditionalGetMiddleware)
@@ -49,18 +46,12 @@ def _for_every_visitor(request):
 def _kept_page(view, request, args, kwargs):
     """
     The page for every signed-out visitor, rendered once and kept under the address, the day
-    and the fingerprint of the data (tracker.fingerprints.data_fingerprint, 1 query): a
+    and the fingerprint of the data (core.caching's "data" scope, 1 query): a
     publication, a review, an import or an admin edit shows at once. Only 200 answers of the
     page asked for are kept.
     """
-    parts = (
-        request.get_full_path(),
-        # Deadlines and a letter's date are reckoned from today.
-        timezone.localdate().isoformat(),
-        *data_fingerprint(),
-    )
-    # Hashed: an address and datetimes hold characters some cache backends refuse in keys.
-    key = "public-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    # The day is in every key: deadlines and a letter's date are reckoned from today.
+    key = cache_key("public-page", request.get_full_path(), *fingerprint("data"))
     kept = cache.get(key)
     if kept is not None:
         response = HttpResponse(kept["content"])
@@ -73,7 +64,8 @@ def _kept_page(view, request, args, kwargs):
     if (response.status_code == 200 and not response.streaming
             and _is_the_page_asked_for(request, response)):
         headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
-        cache.set(key, {"content": response.content, "headers": headers}, CACHE_SECONDS)
+        cache.set(key, {"content": response.content, "headers": headers},
+                  settings.PAGE_CACHE_SECONDS)
     return response
 
 

@@ -453,9 +453,6 @@ def extension_request(
     )
     extension.full_clean(exclude=["response"])
     extension.save()
-    # A new `updated_at` changes the fingerprint the kept pages are rendered under
-    # (tracker.fingerprints.data_fingerprint): the overview lists the request at once.
-    response.save(update_fields=["updated_at"])
     return extension
 
 
@@ -500,7 +497,7 @@ def _priority_change(*, recommendation, reviewer, priority, reason):
     decided in `responses.permissions`, and `recommendations` never imports `responses`.
 
     The row is locked first, so two reviewers acting at once queue up and the second is told
-    what the first did. Saving bumps `updated_at`, which is part of `data_fingerprint`: the
+    what the first did. Saving bumps `updated_at`, which the "data" scope reads: the
     cached home summaries and organisation pages show the change at once. The audit trail
     records each changed field and the acting user (tracker.audit).
     """
@@ -591,9 +588,6 @@ def chaser_send(
     )
     chaser.full_clean(exclude=["response"])
     chaser.save()
-    # A new `updated_at` changes the fingerprint the cached pages and figures are kept under
-    # (tracker.fingerprints.data_fingerprint), so every page shows the letter at once.
-    response.save(update_fields=["updated_at"])
     chaser.response = response
     return chaser
 

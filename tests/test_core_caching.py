@@ -8,7 +8,6 @@ import pytest
 from core import caching
 from responses.models import ResponseUpdate
 from tests.conftest import draft_update, published_update
-from tracker import fingerprints
 
 
 def test_every_scope_has_its_parts_registered_by_the_apps():
@@ -46,10 +45,25 @@ def test_each_scope_changes_with_a_write_in_it_and_not_with_one_elsewhere(world)
     assert again["super_complaint"] != after["super_complaint"]
 
 
-def test_the_scopes_see_what_the_old_fingerprints_saw(world):
-    update = published_update(world, recommendation=world.rec_1, organisation=world.force_a)
-    assert len(caching.fingerprint("data")) >= len(fingerprints.data_fingerprint())
-    assert len(caching.fingerprint("response", response=update.response_id,
-                                   recommendation=world.rec_1.pk,
-                                   super_complaint=world.super_complaint.pk,
-                                   organisation=world.force_a.pk)) == 9
+def test_a_request_for_more_time_and_a_chasing_letter_change_the_data_scope(world):
+    """Both show on the overview: no service need touch the response to make them show."""
+    import datetime
+
+    from recommendations.models import OfficeHolder
+    from responses import services
+
+    world.rec_1.due_on = datetime.date(2021, 2, 12)
+    world.rec_1.save()
+    OfficeHolder.objects.create(organisation=world.force_a, name="Jane Grey",
+                                title="Chief Constable", started_on=datetime.date(2019, 1, 1))
+    before = caching.fingerprint("data")
+    services.extension_request(
+        user=world.contributor, recommendation=world.rec_1, organisation=world.force_a,
+        requested_due_on=datetime.date(2021, 4, 30), reason="Sick leave.",
+        today=datetime.date(2021, 2, 12),
+    )
+    after_request = caching.fingerprint("data")
+    assert after_request != before
+    services.chaser_send(reviewer=world.reviewer, recommendation=world.rec_5,
+                         organisation=world.force_a, step=1, today=datetime.date(2022, 3, 1))
+    assert caching.fingerprint("data") != after_request

@@ -1,6 +1,6 @@
 """
 Rendered parts of pages kept in Django's cache, rendered once rather than on every request. Each
-key holds what the part is drawn from (`tracker.fingerprints`), so a publication, review, import
+key holds what the part is drawn from (a scope of `core.caching`), so a publication, review, import
 or edit shows at once.
 
 - `cached_fragment`: the long lists and tables that are the same for every reader. Rendered
@@ -16,7 +16,6 @@ value no choice offers, a page that does not exist) is rendered afresh and never
 nobody can fill the cache by making up addresses.
 """
 
-import hashlib
 import hmac
 
 from django import forms
@@ -24,10 +23,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from responses.selectors.figures import CACHE_SECONDS
+from core.caching import cache_key as build_cache_key
 
 
 def only_valid_choices(query, *, form=None, page=None, layout=None, others_allowed=False):
@@ -97,7 +95,7 @@ def cached_fragment(template_name, *, key, context, keep=True):
         values = context()
         html = render_to_string(template_name, values)
         if _worth_keeping(keep, values):
-            cache.set(cache_key, html, CACHE_SECONDS)
+            cache.set(cache_key, html, settings.PAGE_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
 
 
@@ -110,9 +108,7 @@ def _worth_keeping(keep, values):
 
 
 def _cache_key(kind, template_name, key):
-    parts = (template_name, timezone.localdate().isoformat(), *key)
-    # Hashed: slugs, query strings and datetimes hold characters some caches refuse in keys.
-    return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return build_cache_key(kind, template_name, *key)
 
 
 def _csrf_placeholder():
@@ -146,6 +142,6 @@ def cached_for_reader(request, template_name, *, key, context, keep=True):
             template_name, {**values, "csrf_token": placeholder}, request=request
         )
         if _worth_keeping(keep, values):
-            cache.set(cache_key, html, CACHE_SECONDS)
+            cache.set(cache_key, html, settings.PAGE_CACHE_SECONDS)
     # Escaped in the template as anything else, and a hex string escapes to itself.
     return mark_safe(html.replace(placeholder, get_token(request)))  # noqa: S308

@@ -29,13 +29,13 @@ from django.db.models.functions import NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.caching import fingerprint
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import (
     active_organisation_kinds,
     audiences_by_recommendation,
     expected_organisations_by_recommendation,
 )
-from tracker.fingerprints import data_fingerprint, scope_fingerprint
 from tracker.richtext import html_excerpt
 
 from .. import permissions
@@ -137,12 +137,12 @@ def super_complaint_list():
     fingerprint of what progress is counted from, plus 4 on a cache miss.
 
     Progress is the same for every reader, so it is kept in Django's cache under the
-    fingerprint of the data (`data_fingerprint`): a publication, review or import shows at
+    fingerprint of the data (the "data" scope): a publication, review or import shows at
     once.
     """
     super_complaints = list(SuperComplaint.objects.all())
     by_super_complaint = cached_figures(
-        ("super-complaint-progress", *data_fingerprint()), _progress_by_super_complaint
+        ("super-complaint-progress", *fingerprint("data")), _progress_by_super_complaint
     )
     for super_complaint in super_complaints:
         progress, count = by_super_complaint.get(super_complaint.pk, (Progress(), 0))
@@ -230,7 +230,7 @@ def recommendation_heading(*, slug, number):
     """
     The recommendation with its super-complaint and nothing else (the page's title and
     breadcrumbs), and `fingerprint`: what its comparison is drawn from (the two, its responses
-    and their updates, its recipients, the organisations: `scope_fingerprint`). 2 queries.
+    and their updates, its recipients, the organisations: the "recommendation" scope). 2 queries.
     """
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("super_complaint"),
@@ -239,7 +239,7 @@ def recommendation_heading(*, slug, number):
     recommendation.fingerprint = (
         recommendation.pk, _isoformat(recommendation.updated_at),
         _isoformat(recommendation.super_complaint.updated_at),
-        *scope_fingerprint(recommendation_id=recommendation.pk),
+        *fingerprint("recommendation", recommendation=recommendation.pk),
     )
     return recommendation
 
@@ -541,13 +541,13 @@ def matrix_get(*, slug):
     The super-complaint of a matrix with `fingerprint`: what its cells are drawn from (its
     responses, recommendations and their recipients, and the organisations), so a rendering
     cached under it is shown only while none of that has changed. 2 queries: the
-    super-complaint and `scope_fingerprint`, index look-ups over this super-complaint's rows
+    super-complaint and its "super_complaint" scope, index look-ups over this super-complaint's rows
     only, so a publication elsewhere keeps its cache.
     """
     super_complaint = get_object_or_404(SuperComplaint, slug=slug)
     super_complaint.fingerprint = (
         super_complaint.pk, _isoformat(super_complaint.updated_at),
-        *scope_fingerprint(super_complaint_id=super_complaint.pk),
+        *fingerprint("super_complaint", super_complaint=super_complaint.pk),
     )
     return super_complaint
 
@@ -761,7 +761,7 @@ def organisation_detail(*, slug, page=None, filters=None):
         number = 1
     key = (
         "organisation-page", organisation.pk, organisation.updated_at.isoformat(),
-        timezone.localdate().isoformat(), wanted or "all", number, *data_fingerprint(),
+        timezone.localdate().isoformat(), wanted or "all", number, *fingerprint("data"),
     )
     rows, count, number = cached_figures(
         key, lambda: _organisation_page(organisation, wanted, number),

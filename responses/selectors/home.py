@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from core.caching import fingerprint
 from evidence.selectors import evidence_awaiting_review
 from recommendations.models import Recommendation
 from recommendations.selectors import audiences_by_recommendation
-from tracker.fingerprints import data_fingerprint
 
 from .. import permissions
 from ..choices import EDITABLE_STATES, NO_RESPONSE, NO_RESPONSE_LABEL, Status, WorkflowState
@@ -47,12 +47,12 @@ class OrganisationSummary:
 def summaries_fingerprint(memberships, progress=None):
     """
     What the organisation summaries of `memberships` are drawn from: the fingerprint of the
-    data (`progress`, or `data_fingerprint()`: 1 query) and each
+    data (`progress`, or `fingerprint("data")`: 1 query) and each
     organisation with its latest edit, so an edit of the organisation (kind, active) shows at
     once too.
     """
     return (
-        *(progress or data_fingerprint()),
+        *(progress or fingerprint("data")),
         # Hashed: a user of several organisations would pass the 250 characters a cache key
         # may have.
         hashlib.sha256(
@@ -280,7 +280,7 @@ def home_summary(*, user):
     memberships = list(user.memberships.select_related("organisation"))
     permissions.remember_memberships(user, memberships)
     organisation_ids = sorted(m.organisation_id for m in memberships)
-    progress = data_fingerprint()
+    progress = fingerprint("data")
     review_list, review_count = awaiting_review(user=user)
     evidence_list, evidence_count = evidence_to_review(user=user)
     states = unpublished_states(organisation_ids=organisation_ids)

@@ -11,7 +11,6 @@ from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import audiences_by_recommendation
-from tracker.fingerprints import data_fingerprint
 
 from .. import chasing
 from ..choices import ChaserStep, ExtensionDecision
@@ -158,7 +157,7 @@ def chasing_ladder(*, today, super_complaint=None, fingerprint=None):
     """
     key = (
         "chasing-ladder", today.isoformat(), super_complaint.pk if super_complaint else "all",
-        *(fingerprint or data_fingerprint()),
+        *(fingerprint or fingerprint("data")),
     )
     return cached_figures(key, lambda: _chasing_ladder(today, super_complaint))
 

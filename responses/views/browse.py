@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -9,15 +10,14 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
+from core.caching import fingerprint
 from recommendations.models import SuperComplaint
-from tracker.fingerprints import data_fingerprint
 from tracker.fragments import cached_for_reader, cached_fragment, only_valid_choices
 
 from .. import choices, exports, permissions
 from ..choices import Status
 from ..deadlines import stale_after_months
 from ..selectors import comparison as selectors
-from ..selectors.figures import CACHE_SECONDS
 
 MIN_SIDE_BY_SIDE, MAX_SIDE_BY_SIDE = 2, 4
 
@@ -60,7 +60,7 @@ class SuperComplaintListView(TemplateView):
     def get_context_data(self, **kwargs):
         table = cached_fragment(
             "responses/_supercomplaint_table.html",
-            key=data_fingerprint(),
+            key=fingerprint("data"),
             context=lambda: {"super_complaints": selectors.super_complaint_list()},
         )
         return super().get_context_data(table=table, **kwargs)
@@ -86,7 +86,7 @@ class SuperComplaintDetailView(TemplateView):
         super_complaint = get_object_or_404(SuperComplaint, slug=slug)
         body = cached_fragment(
             "responses/_supercomplaint_detail_body.html",
-            key=(super_complaint.pk, download["params"], *data_fingerprint()),
+            key=(super_complaint.pk, download["params"], *fingerprint("data")),
             context=body_context,
             # No filters and no pages: kept for the bare address only.
             keep=only_valid_choices(self.request.GET),
@@ -158,7 +158,7 @@ class RecommendationDetailView(TemplateView):
             "table_kept": only_valid_choices(
                 self.request.GET, form=comparison.filterset.form, others_allowed=True
             ),
-            "cache_seconds": CACHE_SECONDS,
+            "cache_seconds": settings.PAGE_CACHE_SECONDS,
             "download": download_context(
                 self.request,
                 reverse(
@@ -261,7 +261,7 @@ class MatrixView(TemplateView):
             table_kept=only_valid_choices(
                 self.request.GET, form=filterset.form, layout=self.LAYOUTS, others_allowed=True
             ),
-            cache_seconds=CACHE_SECONDS,
+            cache_seconds=settings.PAGE_CACHE_SECONDS,
             stale_months=stale_after_months(),
             super_complaint=super_complaint,
             filter=filterset,
@@ -308,7 +308,7 @@ class OrganisationListView(TemplateView):
 
         listing = cached_fragment(
             "responses/_organisation_listing.html",
-            key=(sorted(filters.lists()), *data_fingerprint()),
+            key=(sorted(filters.lists()), *fingerprint("data")),
             context=listing_context,
             keep=lambda listing: only_valid_choices(filters, form=listing["filter"].form),
         )
@@ -344,7 +344,7 @@ class OrganisationDetailView(TemplateView):
 
         listing = cached_fragment(
             "responses/_organisation_recommendations.html",
-            key=(organisation.pk, sorted(request.GET.lists()), *data_fingerprint()),
+            key=(organisation.pk, sorted(request.GET.lists()), *fingerprint("data")),
             context=listing_context,
             keep=lambda listing: only_valid_choices(
                 request.GET, form=listing["filter"].form, page=listing["page_obj"]

@@ -7,6 +7,7 @@ through `services.dashboard_visit_record`.
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,14 +15,13 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView, View
 
-from tracker.fingerprints import data_fingerprint
+from core import caching
 from tracker.fragments import cached_fragment, only_valid_choices
 
 from .. import exports, permissions, services
 from ..deadlines import stale_after_months
 from ..selectors import dashboard as selectors
 from ..selectors import overview as overview_selectors
-from ..selectors.figures import CACHE_SECONDS
 from ..selectors.guidance import guidance_landed, organisations_awaiting
 from .browse import download_context
 
@@ -44,7 +44,7 @@ class OrganisationDashboardView(TemplateView):
         last_visit = services.dashboard_visit_record(
             user=self.request.user, organisation=organisation
         )
-        fingerprint = data_fingerprint()
+        fingerprint = caching.fingerprint("data")
         wanted = self.request.GET.get("super_complaint", "")
         # Worked out on the first fragment's miss, and reused by the second.
         shared = functools.cache(lambda: self.get_shared_context(organisation.slug, wanted))
@@ -94,7 +94,7 @@ class OrganisationDashboardView(TemplateView):
             "figures_key": repr(
                 (dashboard.figures_key, dashboard.focus.pk if dashboard.focus else "")
             ),
-            "cache_seconds": CACHE_SECONDS,
+            "cache_seconds": settings.PAGE_CACHE_SECONDS,
             "guidance_landed": guidance_landed(
                 organisation_ids=[o.pk for o in dashboard.organisations]
             ),
@@ -152,7 +152,7 @@ class OverviewView(TemplateView):
     def get_context_data(self, **kwargs):
         is_reviewer = permissions.is_reviewer(self.request.user)
         filters = self.request.GET
-        fingerprint = data_fingerprint()
+        fingerprint = caching.fingerprint("data")
         body = cached_fragment(
             "responses/_overview_body.html",
             key=(sorted(filters.lists()), is_reviewer, stale_after_months(), *fingerprint),
@@ -186,5 +186,5 @@ class OverviewView(TemplateView):
                 else None
             ),
             "stale_months": stale_after_months(),
-            "cache_seconds": CACHE_SECONDS,
+            "cache_seconds": settings.PAGE_CACHE_SECONDS,
         }

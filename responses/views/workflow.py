@@ -12,11 +12,11 @@ from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
+from core.caching import fingerprint
 from evidence import services as evidence_services
 from evidence.forms import ReviewWithEvidenceForm
 from evidence.selectors import evidence_for_timeline, published_evidence_files
 from tracker import formstash
-from tracker.fingerprints import response_fingerprint
 from tracker.fragments import cached_for_reader
 
 from .. import models, permissions, services
@@ -138,9 +138,11 @@ class ResponseDetailView(ResponsePageMixin, TemplateView):
             self.request,
             "responses/_response_page.html",
             key=(
-                *response_fingerprint(
-                    recommendation=target.recommendation, organisation=target.organisation,
-                    response_id=target.response.pk if target.response else None,
+                *fingerprint(
+                    "response", response=target.response.pk if target.response else 0,
+                    recommendation=target.recommendation.pk,
+                    super_complaint=target.recommendation.super_complaint_id,
+                    organisation=target.organisation.pk,
                 ),
                 stale_after_months(),
                 *response_page_reader(target=target, user=self.request.user),

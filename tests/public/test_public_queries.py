@@ -17,7 +17,7 @@ from tests.public.helpers import public_urls
 
 # Anonymous visitors: the session is not read from the database (no cookie), so these are the
 # page's own queries, plus the one of the fingerprint of the data that the page is kept on the
-# server under (public.caching, tracker.fingerprints.data_fingerprint). A letter of a chosen date
+# server under (public.caching, core.caching's "data" scope). A letter of a chosen date
 # is never kept, so it has the page's own queries only.
 FINGERPRINT_QUERIES = 1
 PUBLIC_QUERY_COUNTS = {

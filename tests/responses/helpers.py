@@ -111,32 +111,32 @@ def answer_in_bulk(recommendation, organisation, as_of):
 QUERY_COUNTS = {
     # + the organisation's responses awaiting guidance (responses.selectors.guidance); the one
     # more query that checks whether it landed runs only when some response awaits something.
-    # On an empty cache; + the fingerprint of the data (tracker.fingerprints), under which
+    # On an empty cache; + the fingerprint of the data (core.caching), under which
     # what every member of an organisation sees the same is cached (QUERY_COUNTS_CACHED).
     # The reader's work lists (updates to sign off, drafts) are read only when one light query
     # finds something unpublished in their organisations (HOME_WORK_LIST_QUERIES more).
     "home": 10,
     # On an empty cache: + the fingerprint of the data the page's table or body is kept under
-    # (tracker.fingerprints.data_fingerprint); the detail also reads the super-complaint for
+    # (core.caching's "data" scope); the detail also reads the super-complaint for
     # its title.
     "supercomplaint_list": 9,
     "supercomplaint_detail": 12,
     # + the user's memberships and their own organisation's row, shown first (own_positions);
     # + the recommendation and its super-complaint alone for the title, and the fingerprint its
-    # body and table are kept under (tracker.fingerprints.scope_fingerprint: SQL, as the same
+    # body and table are kept under (a scope of core.caching: SQL, as the same
     # subqueries compiled by the ORM cost more time than a round trip).
     "recommendation_detail": 13,
     # + the reader's memberships: whose OFFICIAL-SENSITIVE text they may read (need-to-know).
     "recommendation_export": 10,
     "recommendation_compare": 9,
-    # + the fingerprint its rendering is cached under (tracker.fingerprints.scope_fingerprint).
+    # + the fingerprint its rendering is cached under (a scope of core.caching).
     "matrix": 10,
     "matrix_heat_map": 10,
     "matrix_export": 9,
-    # On an empty cache: + the fingerprint of the data (tracker.fingerprints).
+    # On an empty cache: + the fingerprint of the data (core.caching).
     "organisation_list": 5,
     # On an empty cache: + the organisation for the title and the fingerprint of the data its
-    # rows are kept and rendered under (tracker.fingerprints).
+    # rows are kept and rendered under (core.caching).
     "organisation_detail": 9,
     # The downloads of the pages (any format): the page's queries, all pages of the organisation
     # at once (+ the reader's memberships: whose sensitive text they may read), and one more
@@ -185,7 +185,7 @@ QUERY_COUNTS_CACHED = {
     "organisation_list": 3,
     "organisation_detail": 4,
     # The matrix's page (filters, links and cells) comes from the cache under its fingerprint
-    # (the super-complaint, then tracker.fingerprints.scope_fingerprint): the
+    # (the super-complaint, then a scope of core.caching): the
     # recommendations, recipients, organisations and responses (5) and the filter form's
     # regions do not run.
     "matrix": 4,

@@ -16,7 +16,15 @@ from responses.models import Response, ResponseReview, ResponseUpdate
 
 @pytest.fixture
 def admin_client(client, world):
+    """
+    A superuser who is also a contributor of Force A: an administrator reads and changes a draft
+    in the admin only when they could on the site (need to know).
+    """
+    from tracker.models import Membership
+
     superuser = get_user_model().objects.create_superuser("root", "root@example.com", "x")
+    Membership.objects.create(user=superuser, organisation=world.force_a,
+                              role=Membership.Role.CONTRIBUTOR)
     client.force_login(superuser)
     return client
 

@@ -126,7 +126,7 @@ def test_the_response_page_needs_a_signed_in_user(world, client, response):
 # with their actors and organisations, responses.selectors.history), and the response's
 # requests for more time with who asked and who decided (issue 14: one query), and the steps of
 # its chasing ladder with their senders and bodies (issue 14, section 2: one query); on an
-# empty cache, + the fingerprint the page's body is kept under (tracker.fingerprints).
+# empty cache, + the fingerprint the page's body is kept under (core.caching).
 RESPONSE_PAGE_QUERIES = 12
 # Once the body is kept for this reader: session, user, the response (with its recommendation
 # and organisation), memberships (who reads) and the fingerprint.
