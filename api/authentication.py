@@ -7,7 +7,7 @@ which stores only a hash of the token).
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework.authentication import SessionAuthentication
 
-from tracker.accounts import twofactor
+from accounts import twofactor
 
 
 class TwoFactorSessionAuthentication(SessionAuthentication):

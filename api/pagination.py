@@ -1,13 +1,13 @@
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from tracker.site import absolute_url
+from core.site import absolute_url
 
 
 class Pagination(PageNumberPagination):
     """
     `?page=2`, `?page_size=` up to 500; `count`, `next` and `previous` come with each page.
-    `next` and `previous` are under SITE_URL, as every link the API gives (tracker.site), not
+    `next` and `previous` are under SITE_URL, as every link the API gives (core.site), not
     the Host the request named.
     """
 

@@ -7,16 +7,16 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.site import absolute_url
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from responses.choices import Status, status_label
 from responses.deadlines import DeadlineKind
 from responses.models import Response, ResponseUpdate
-from tracker.site import absolute_url
 
 
 class _Links:
     """
-    Absolute links to a resource in the API, under SITE_URL (tracker.site): never the Host the
+    Absolute links to a resource in the API, under SITE_URL (core.site): never the Host the
     request named, which a shared cache in front could keep and give every later caller.
     """
 

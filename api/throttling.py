@@ -3,7 +3,7 @@
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from tracker.security import client_ip_address
+from core.http import client_ip_address
 
 
 class AnonymousThrottle(AnonRateThrottle):

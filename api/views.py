@@ -16,8 +16,8 @@ from rest_framework import generics
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from core.site import absolute_url
 from responses.selectors import open_data
-from tracker.site import absolute_url
 
 from . import filtersets, serializers
 from .schema import OpenDataSchema

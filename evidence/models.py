@@ -5,9 +5,9 @@ from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 
+from core.models import TimeStampedModel
 from responses.choices import Marking
 from responses.models import ResponseReview, ResponseUpdate
-from tracker.models import TimeStampedModel
 
 from .filetypes import ALLOWED_TYPES
 

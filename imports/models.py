@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from tracker.models import TimeStampedModel
+from core.models import TimeStampedModel
 
 
 class ImportFile(TimeStampedModel):

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.richtext import sanitise_html
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import audiences_by_recommendation
 from responses.choices import Status, WorkflowState, format_as_of
 from responses.models import Response, ResponseUpdate
-from tracker.richtext import sanitise_html
 
 from .dates import BadDate, parse_date
 from .readers import UnreadableFile, read_table

@@ -11,9 +11,9 @@ file are left alone. `recommendations_plan()` checks the whole file and writes n
 import re
 from dataclasses import dataclass, field
 
+from core.richtext import plain_text_to_html, sanitise_html
 from recommendations.models import RecipientGroup, Recommendation
 from responses.choices import DatePrecision
-from tracker.richtext import plain_text_to_html, sanitise_html
 
 from .dates import BadDate, parse_date
 from .portal import PROGRESS_EVERY, Problem, file_sha256

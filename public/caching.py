@@ -86,7 +86,7 @@ def public_page(view):
     Open `view` to visitors and let its answer be cached (`Cache-Control: public, max-age`,
     `ETag`), and kept on the server for signed-out visitors (`_kept_page`). Public pages show
     the same thing to everyone and carry no form, so nothing of a signed-in user is cached:
-    a signed-in reader's page is rendered for them, and tracker.middleware.NoStoreMiddleware
+    a signed-in reader's page is rendered for them, and core.middleware.NoStoreMiddleware
     still sends them `no-store`.
     """
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.people import person_name
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import audiences_by_recommendation
 from responses import chasing, permissions
@@ -32,7 +33,6 @@ from responses.choices import (
     status_label,
 )
 from responses.models import Chaser, Response, ResponseUpdate
-from tracker.people import person_name
 
 from .selectors import latest_updates
 

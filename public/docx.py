@@ -18,7 +18,7 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 
 class _RichText(HTMLParser):
     """
-    Add sanitised rich text (p, br, ul, ol, li, strong, b, em, i, a: tracker/richtext.py) to a
+    Add sanitised rich text (p, br, ul, ol, li, strong, b, em, i, a: core/richtext.py) to a
     Word document as paragraphs, bulleted or numbered paragraphs and bold or italic runs.
     """
 

@@ -1,7 +1,7 @@
 """
 Atom feeds of newly published public updates, per organisation and per super-complaint.
 
-Every link is absolute under SITE_URL (tracker.site), never built from the request's Host: a
+Every link is absolute under SITE_URL (core.site), never built from the request's Host: a
 feed is kept in the cache for every visitor (public.caching), so a link to whatever host and
 port one request named would reach them all.
 """
@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from core.richtext import html_excerpt
+from core.site import absolute_url
 from recommendations.models import Organisation, SuperComplaint
-from tracker.richtext import html_excerpt
-from tracker.site import absolute_url
 
 from . import selectors
 

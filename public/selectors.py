@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.richtext import html_excerpt
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import (
     audiences_by_recommendation,
@@ -22,7 +23,6 @@ from recommendations.selectors import (
 from responses.chasing import public_statement_condition, public_statement_words
 from responses.choices import ChaserStep
 from responses.models import Chaser, Response, ResponseUpdate
-from tracker.richtext import html_excerpt
 
 FEED_LENGTH = 50
 # What the lists of every recommendation never show: not loaded (1,200 rows at national scale).

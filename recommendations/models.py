@@ -7,8 +7,8 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 
-from tracker.models import TimeStampedModel
-from tracker.richtext import RichTextField
+from core.models import TimeStampedModel
+from core.richtext import RichTextField
 
 from .querysets import OrganisationQuerySet, RecommendationQuerySet
 

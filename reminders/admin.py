@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tracker.readonly_admin import ReadOnlyModelAdmin
+from core.readonly_admin import ReadOnlyModelAdmin
 
 from .models import ReminderDigest, ReminderPreference
 

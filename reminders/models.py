@@ -6,7 +6,7 @@ sent (which also makes `manage.py send_reminders` idempotent per person and day)
 from django.conf import settings
 from django.db import models
 
-from tracker.models import TimeStampedModel
+from core.models import TimeStampedModel
 
 
 class Frequency(models.TextChoices):

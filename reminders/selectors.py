@@ -17,13 +17,13 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from accounts.models import Membership
 from responses import permissions
 from responses.choices import ChaserStep, ExtensionDecision
 from responses.deadlines import priority_overdue_first
 from responses.models import Chaser, ExtensionRequest, ResponseUpdate
 from responses.selectors.deadlines import expected_responses
 from responses.selectors.guidance import guidance_landed
-from tracker.models import Membership
 
 from .models import DEFAULT_FREQUENCY, MINIMUM_DAYS_BETWEEN, ReminderDigest
 

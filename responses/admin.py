@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
-from tracker.readonly_admin import ReadOnlyModelAdmin
+from core.readonly_admin import ReadOnlyModelAdmin
 
 from . import permissions, services
 from .choices import WorkflowState

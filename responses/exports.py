@@ -25,7 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from tracker.richtext import html_excerpt
+from core.richtext import html_excerpt
 
 from .choices import (
     WITHHELD_DETAIL,

@@ -11,8 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.richtext import html_to_plain_text, plain_text_to_html
 from recommendations.models import Organisation, Recommendation
-from tracker.richtext import html_to_plain_text, plain_text_to_html
 
 from .choices import (
     STATUS_DEFINITIONS,

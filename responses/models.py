@@ -3,9 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from core.models import TimeStampedModel
+from core.richtext import RichTextField
 from recommendations.models import Organisation, Recommendation
-from tracker.models import TimeStampedModel
-from tracker.richtext import RichTextField
 
 from .choices import (
     EDITABLE_STATES,

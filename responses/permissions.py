@@ -9,8 +9,8 @@ forgets to hide a button still cannot write, and each refusal is worded once.
 
 from django.core.exceptions import PermissionDenied
 
+from accounts.models import Membership
 from recommendations.models import Organisation
-from tracker.models import Membership
 
 from .choices import Marking, WorkflowState
 

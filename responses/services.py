@@ -19,8 +19,8 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from core.people import person_name
 from recommendations.models import Recommendation
-from tracker.people import person_name
 
 from . import chasing, permissions
 from .choices import DatePrecision, ExtensionDecision, WorkflowState, format_as_of

@@ -33,13 +33,13 @@ from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from accounts import twofactor  # noqa: E402
+from accounts.models import Membership  # noqa: E402
 from evidence.models import EvidenceFile  # noqa: E402
 from evidence.selectors import evidence_awaiting_review  # noqa: E402
 from recommendations.models import Organisation, SuperComplaint  # noqa: E402
 from responses.choices import ReviewOutcome  # noqa: E402
 from responses.models import Response, ResponseUpdate  # noqa: E402
-from tracker.accounts import twofactor  # noqa: E402
-from tracker.models import Membership  # noqa: E402
 
 FILES = 20
 CONTENT = b"%PDF-1.4\n%%EOF\n"

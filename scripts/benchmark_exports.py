@@ -34,9 +34,9 @@ from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from accounts.models import Membership  # noqa: E402
 from recommendations.models import Organisation, SuperComplaint  # noqa: E402
 from responses.models import Response, ResponseUpdate  # noqa: E402
-from tracker.models import Membership  # noqa: E402
 
 
 def exports():

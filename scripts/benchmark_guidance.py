@@ -30,12 +30,12 @@ from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from accounts.models import Membership
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from reminders.services import reminders_send
 from responses.choices import Status, WorkflowState
 from responses.models import Response, ResponseUpdate
 from responses.selectors.guidance import guidance_landed
-from tracker.models import Membership
 
 BATCH = 2_000
 

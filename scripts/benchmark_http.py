@@ -64,8 +64,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
+from accounts.models import Membership  # noqa: E402
 from recommendations.models import Organisation  # noqa: E402
-from tracker.models import Membership  # noqa: E402
 
 USERNAME = "bench.http"
 PASSWORD = "bench-http-password-2026"

@@ -42,6 +42,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from accounts import twofactor  # noqa: E402
 from imports.models import ImportFile  # noqa: E402
 from imports.portal import portal_plan  # noqa: E402
 from imports.services import portal_import  # noqa: E402
@@ -52,7 +53,6 @@ from recommendations.models import (  # noqa: E402
     SuperComplaint,
 )
 from responses.models import ResponseUpdate  # noqa: E402
-from tracker.accounts import twofactor  # noqa: E402
 
 RECOMMENDATIONS = 100
 MONTHS = 50

@@ -39,6 +39,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from accounts import twofactor  # noqa: E402
+from accounts.models import Membership  # noqa: E402
 from recommendations.models import (  # noqa: E402
     Organisation,
     RecipientGroup,
@@ -47,8 +49,6 @@ from recommendations.models import (  # noqa: E402
 )
 from responses.choices import Status, WorkflowState  # noqa: E402
 from responses.models import Response, ResponseUpdate  # noqa: E402
-from tracker.accounts import twofactor  # noqa: E402
-from tracker.models import Membership  # noqa: E402
 
 SUPER_COMPLAINTS = 100
 RECOMMENDATIONS_EACH = 12

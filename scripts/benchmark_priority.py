@@ -23,8 +23,8 @@ from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from accounts.models import Membership  # noqa: E402
 from recommendations.models import Recommendation, SuperComplaint  # noqa: E402
-from tracker.models import Membership  # noqa: E402
 
 
 def pages():

@@ -83,7 +83,7 @@ def sessions(usernames):
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from tracker.accounts import twofactor
+    from accounts import twofactor
 
     cookies = {}
     for username in usernames:
@@ -100,8 +100,8 @@ def make_load_users():
     """Two contributors and two approvers of South Yorkshire Police, and a national reader."""
     from django.contrib.auth import get_user_model
 
+    from accounts.models import Membership
     from recommendations.models import Organisation
-    from tracker.models import Membership
 
     force = Organisation.objects.get(slug="south-yorkshire")
     users = {}
@@ -273,10 +273,10 @@ def main():
 
     from django.utils import timezone
 
+    from accounts.models import Membership
     from recommendations.models import Recommendation
     from responses import services
     from responses.models import response_url
-    from tracker.models import Membership
 
     recommendations = list(
         Recommendation.objects.filter(super_complaint__slug="safe-to-share").order_by("order")[:3]

@@ -34,11 +34,11 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db.models import Max, Min  # noqa: E402
 
+from accounts.models import Membership  # noqa: E402
 from recommendations.models import Organisation  # noqa: E402
 from responses import services  # noqa: E402
 from responses.choices import Status  # noqa: E402
 from responses.models import Response  # noqa: E402
-from tracker.models import Membership  # noqa: E402
 
 STATUSES = [Status.IN_PROGRESS, Status.NEARING_COMPLETION, Status.COMPLETED, Status.NOT_STARTED]
 

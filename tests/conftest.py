@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
+from accounts import twofactor
+from accounts.models import Membership
 from recommendations.models import Organisation, RecipientGroup, Recommendation, SuperComplaint
 from responses import services
 from responses.choices import Status
-from tracker.accounts import twofactor
-from tracker.models import Membership
 
 PASSWORD = "correct-horse-battery-staple"
 

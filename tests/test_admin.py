@@ -9,12 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Membership
 from recommendations.models import Organisation, RecipientGroup, Recommendation, SuperComplaint
 from responses import services
 from responses.choices import Status
 from responses.models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate
 from tests.conftest import DEMO_FIXTURES, draft_update, fixtures_loaded_once_per_module
-from tracker.models import Membership
 
 MODELS = [Organisation, RecipientGroup, SuperComplaint, Recommendation, Response, ResponseUpdate,
           ResponseReview, ExtensionRequest, Chaser, Membership]

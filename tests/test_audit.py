@@ -16,12 +16,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Membership
 from recommendations.models import Organisation, Recommendation
 from responses import services
 from responses.choices import ReviewOutcome, Status, WorkflowState
 from responses.models import Response, ResponseReview, ResponseUpdate
 from tests.responses import helpers
-from tracker.models import Membership
 
 from .conftest import make_user
 

@@ -1,5 +1,5 @@
 """
-Nobody can fill the shared cache by making up addresses (tracker.fragments, public.caching):
+Nobody can fill the shared cache by making up addresses (core.fragments, public.caching):
 every page kept in the cache is kept only for the addresses its own links and forms make. A
 made-up parameter, free text, a value no choice offers or a page that does not exist is
 rendered afresh, and leaves no entry behind.

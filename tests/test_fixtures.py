@@ -13,13 +13,13 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from accounts.models import Membership
+from core.richtext import sanitise_html
 from recommendations.models import Organisation, RecipientGroup, Recommendation, SuperComplaint
 from recommendations.selectors import expected_organisations_by_recommendation
 from responses.choices import Marking, WorkflowState
 from responses.models import Response, ResponseUpdate
 from tests.conftest import fixtures_loaded_once_per_module, loaddata
-from tracker.models import Membership
-from tracker.richtext import sanitise_html
 
 FIXTURES = [
     "organisations",

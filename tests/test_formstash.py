@@ -1,5 +1,5 @@
 """
-Typed text survives a session that expired or a CSRF check that failed (tracker/formstash.py).
+Typed text survives a session that expired or a CSRF check that failed (core/formstash.py).
 """
 
 import datetime
@@ -12,11 +12,11 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from core import formstash
 from responses.choices import Status
 from responses.models import Response, ResponseUpdate
 from tests.conftest import PASSWORD, draft_update
 from tests.responses.helpers import create_url
-from tracker import formstash
 
 EXPIRED_BANNER = "You were signed out before your update was saved. Check what you typed"
 SIGN_IN_BANNER = "Sign in again: what you typed comes back for you to check and save."
@@ -362,7 +362,7 @@ def test_the_update_forms_keep_typed_text(name):
 
 def test_the_middleware_sits_between_authentication_and_login_required(settings):
     middleware = settings.MIDDLEWARE
-    position = middleware.index("tracker.formstash.FormStashMiddleware")
+    position = middleware.index("core.formstash.FormStashMiddleware")
     assert middleware[position - 1] == "django.contrib.auth.middleware.AuthenticationMiddleware"
     assert middleware[position + 1] == "django.contrib.auth.middleware.LoginRequiredMiddleware"
-    assert settings.CSRF_FAILURE_VIEW == "tracker.formstash.csrf_failure"
+    assert settings.CSRF_FAILURE_VIEW == "core.formstash.csrf_failure"

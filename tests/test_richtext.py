@@ -1,4 +1,4 @@
-from tracker.richtext import html_excerpt, html_to_plain_text, plain_text_to_html, sanitise_html
+from core.richtext import html_excerpt, html_to_plain_text, plain_text_to_html, sanitise_html
 
 
 def test_script_tags_event_handlers_and_javascript_links_are_removed():

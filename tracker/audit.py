@@ -3,7 +3,7 @@ The audit trail: which models django-auditlog records, field by field, with the 
 
 Every create, change and delete of these models writes an `auditlog.LogEntry`: through the
 services (the workflow pages), the admin, fixtures and imports alike, because the library listens
-to the models' signals rather than to particular views. `tracker.middleware.AuditActorMiddleware`
+to the models' signals rather than to particular views. `core.middleware.AuditActorMiddleware`
 names the signed-in user of a web request as the actor; management commands (loaddata, imports)
 record no actor.
 

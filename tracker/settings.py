@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "core",
+    "accounts",
     "tracker",
     "recommendations",
     "responses",
@@ -116,7 +117,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the path, the query or the session cookie: a NUL byte is a 400.
-    "tracker.middleware.RejectControlCharactersMiddleware",
+    "core.middleware.RejectControlCharactersMiddleware",
     # Compress pages in the app, so it holds behind any proxy: the organisation page and the
     # matrix shrink about 20x. Against BREACH, Django pads each compressed response with random
     # bytes and masks the CSRF token afresh on every response; pages echo no secret from the
@@ -126,20 +127,20 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Signed-in responses are never cached (static files were served above, unaffected).
-    "tracker.middleware.NoStoreMiddleware",
+    "core.middleware.NoStoreMiddleware",
     # Ends idle or too-old sessions before anything looks at the user, so a POST from an expired
     # session reaches FormStashMiddleware as signed out and its text is kept.
-    "tracker.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Between these two: a signed-out POST keeps its text before LoginRequired redirects it.
-    "tracker.formstash.FormStashMiddleware",
+    "core.formstash.FormStashMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After LoginRequired: a signed-in user owing a two-factor code goes to that step first.
-    "tracker.middleware.TwoFactorMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     # After authentication: the signed-in user becomes the actor of every audit log entry.
-    "tracker.middleware.AuditActorMiddleware",
+    "core.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
@@ -149,7 +150,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tracker.urls"
 
 # A failed CSRF check on a long form shows the form again with the text kept.
-CSRF_FAILURE_VIEW = "tracker.formstash.csrf_failure"
+CSRF_FAILURE_VIEW = "core.formstash.csrf_failure"
 
 TEMPLATES = [
     {
@@ -230,15 +231,15 @@ AUTHENTICATION_BACKENDS = [
 # load balancer counts the same failures. The lock is on the pair (username, address): a
 # stranger cannot lock a colleague out from elsewhere by guessing at their username. A second,
 # looser limit counts every username's failures from one address (password spraying); see
-# tracker.security.AddressLimitedAxesHandler.
-AXES_HANDLER = "tracker.security.AddressLimitedAxesHandler"
+# accounts.security.AddressLimitedAxesHandler.
+AXES_HANDLER = "accounts.security.AddressLimitedAxesHandler"
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip_address"
 AXES_VERBOSE = False
 # Axes keeps the posted fields of a failed attempt; never the secrets of these forms.
 AXES_SENSITIVE_PARAMETERS = [
@@ -420,7 +421,7 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people reach the service at: every absolute link (feeds, the API, emails) starts
-# with it, never with a request's Host header (tracker/site.py; checked in tracker/checks.py).
+# with it, never with a request's Host header (core/site.py; checked in tracker/checks.py).
 SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
 # How long an invitation link works; a password-reset link works for PASSWORD_RESET_TIMEOUT.
 INVITATION_TIMEOUT_DAYS = envint("INVITATION_TIMEOUT_DAYS", 7)

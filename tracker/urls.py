@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.decorators import method_decorator
 from django.views.generic import RedirectView
 
+from reminders.views import ReminderPreferenceView
 from responses.views.home import HomeView
 
 
@@ -26,7 +27,8 @@ class AdminLoginRedirectView(RedirectView):
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
-    path("accounts/", include("tracker.accounts.urls")),
+    path("accounts/reminders/", ReminderPreferenceView.as_view(), name="reminder_preference"),
+    path("accounts/", include("accounts.urls")),
     # One way in: the service's sign-in (password, then two-factor), never the admin's own form.
     path("admin/login/", AdminLoginRedirectView.as_view()),
     path("admin/", admin.site.urls),

@@ -30,13 +30,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.caching import fingerprint
+from core.richtext import html_excerpt
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import (
     active_organisation_kinds,
     audiences_by_recommendation,
     expected_organisations_by_recommendation,
 )
-from tracker.richtext import html_excerpt
 
 from .. import permissions
 from ..choices import (

@@ -5,7 +5,7 @@ import re
 from django import template
 from django.utils.safestring import mark_safe
 
-from tracker.richtext import html_excerpt
+from core.richtext import html_excerpt
 
 from .. import choices
 

@@ -11,8 +11,8 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from core.caching import fingerprint
+from core.fragments import cached_for_reader, cached_fragment, only_valid_choices
 from recommendations.models import SuperComplaint
-from tracker.fragments import cached_for_reader, cached_fragment, only_valid_choices
 
 from .. import choices, exports, permissions
 from ..choices import Status

@@ -16,7 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView, View
 
 from core import caching
-from tracker.fragments import cached_fragment, only_valid_choices
+from core.fragments import cached_fragment, only_valid_choices
 
 from .. import exports, permissions, services
 from ..deadlines import stale_after_months

@@ -3,7 +3,7 @@ from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from tracker.fragments import cached_fragment
+from core.fragments import cached_fragment
 
 from .. import permissions
 from ..selectors.home import (
@@ -49,7 +49,7 @@ class HomeView(TemplateView):
     def organisation_summaries(memberships, progress):
         """
         The summaries of the user's organisations, rendered once for every member with the same
-        organisations and roles (tracker.fragments), until a publication or an edit.
+        organisations and roles (core.fragments), until a publication or an edit.
         """
         if not memberships:
             return cached_fragment(

@@ -20,7 +20,7 @@ class RecommendationPriorityView(FormView):
 
     form_class = PriorityForm
     template_name = "responses/recommendation_priority.html"
-    # A reason typed when the session ran out comes back after signing in (tracker.formstash).
+    # A reason typed when the session ran out comes back after signing in (core.formstash).
     keeps_typed_text = True
 
     def dispatch(self, request, *args, **kwargs):

@@ -12,12 +12,12 @@ from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
+from core import formstash
 from core.caching import fingerprint
+from core.fragments import cached_for_reader
 from evidence import services as evidence_services
 from evidence.forms import ReviewWithEvidenceForm
 from evidence.selectors import evidence_for_timeline, published_evidence_files
-from tracker import formstash
-from tracker.fragments import cached_for_reader
 
 from .. import models, permissions, services
 from ..choices import ReviewOutcome, Status
@@ -164,7 +164,7 @@ class UpdateFormMixin:
 
     form_class = ResponseUpdateForm
     template_name = "responses/responseupdate_form.html"
-    # tracker.formstash keeps what was typed if the session expires or the CSRF check fails.
+    # core.formstash keeps what was typed if the session expires or the CSRF check fails.
     keeps_typed_text = True
     stashed = None
     stash_banner = ""

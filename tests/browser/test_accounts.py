@@ -15,9 +15,9 @@ from django.core import mail
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
+from accounts import services
+from accounts.models import Membership
 from recommendations.models import Organisation
-from tracker.accounts import services
-from tracker.models import Membership
 
 from .conftest import DEMO_PASSWORD, enter_code, sign_in, sign_out
 

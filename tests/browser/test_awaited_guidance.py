@@ -8,12 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from accounts.models import Membership
 from recommendations.models import Organisation, Recommendation
 from responses import services
 from responses.choices import Status
 from responses.models import ResponseUpdate
 from tests.conftest import make_user, published_update
-from tracker.models import Membership
 
 from .conftest import sign_in
 

@@ -8,10 +8,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from accounts.models import Membership
 from responses import services as response_services
 from responses.choices import Marking
 from tests.conftest import draft_update
-from tracker.models import Membership
 
 from .helpers import attach, download_url
 

@@ -26,6 +26,6 @@ def plain_staff(world):
 @pytest.fixture
 def second_approver(world):
     """Another approver of Force A, who may sign off what `world.approver` uploads."""
-    from tracker.models import Membership
+    from accounts.models import Membership
 
     return make_user("beth", world.force_a, Membership.Role.APPROVER)

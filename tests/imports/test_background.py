@@ -18,10 +18,17 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def every_upload_is_large(settings):
-    """Every file goes to the worker, which only runs when the test runs it."""
+def every_upload_is_large(settings, monkeypatch):
+    """
+    Every file goes to the worker, which only runs when the test runs it. The worker checks its
+    database connection before each task and drops one left outside autocommit, as the test's
+    own transaction is: here it works inside that transaction instead.
+    """
+    from django_tasks_db.management.commands import db_worker
+
     settings.IMPORT_BACKGROUND_ABOVE_KB = 0
     settings.TASKS = DATABASE_TASKS
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 def run_the_worker():

@@ -21,7 +21,7 @@ MAY = "<p>DCI Smith, in consultation with OPCC</p> <p>May 2021</p>"
 
 def second_approver(world):
     """Another approver of Force A, who signs off what `world.approver` imports."""
-    from tracker.models import Membership
+    from accounts.models import Membership
 
     user = getattr(world, "second_approver", None)
     if user is None:

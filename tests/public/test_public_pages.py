@@ -108,8 +108,8 @@ def test_the_response_page_shows_the_public_history_and_the_paired_body_beside_i
 
 
 def _office_approver(world):
+    from accounts.models import Membership
     from tests.conftest import make_user
-    from tracker.models import Membership
 
     return make_user("oscar", world.lpb_a, Membership.Role.APPROVER)
 

@@ -12,12 +12,12 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from accounts.models import Membership
 from reminders.models import Frequency, ReminderDigest
 from reminders.services import reminder_preference_set
 from responses.choices import Status
 from responses.models import ResponseUpdate
 from tests.conftest import make_user, published_update, submitted_update
-from tracker.models import Membership
 
 # Safe to share? was published on 17 December 2020: forces' progress updates are due on
 # 17 June 2021, local policing bodies' comments on 11 February 2021.

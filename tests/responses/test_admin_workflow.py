@@ -20,7 +20,7 @@ def admin_client(client, world):
     A superuser who is also a contributor of Force A: an administrator reads and changes a draft
     in the admin only when they could on the site (need to know).
     """
-    from tracker.models import Membership
+    from accounts.models import Membership
 
     superuser = get_user_model().objects.create_superuser("root", "root@example.com", "x")
     Membership.objects.create(user=superuser, organisation=world.force_a,

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.models import Membership
 from recommendations.models import OfficeHolder, Organisation
 from responses import services
 from responses.choices import ChaserStep, ExtensionDecision
@@ -27,7 +28,6 @@ from tests.responses.helpers import (
     QUERY_COUNTS_CACHED,
     response_url,
 )
-from tracker.models import Membership
 
 from .test_response_detail import RESPONSE_PAGE_QUERIES
 

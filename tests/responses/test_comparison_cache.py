@@ -7,10 +7,10 @@ reader without a need to know through the cache.
 
 import pytest
 
+from accounts.models import Membership
 from responses.choices import WITHHELD_TEXT, Marking, Status
 from tests.conftest import make_user, published_update, submitted_update
 from tests.responses.helpers import QUERY_COUNTS, QUERY_COUNTS_CACHED
-from tracker.models import Membership
 
 SECRET = "Covert tactics are described here."
 

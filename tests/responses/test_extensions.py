@@ -11,6 +11,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from accounts.models import Membership
 from recommendations.models import Organisation
 from responses import services
 from responses.choices import ExtensionDecision
@@ -21,7 +22,6 @@ from responses.selectors.figures import figure_source, figures_by_organisation
 from tests.conftest import make_user, published_update
 from tests.responses.helpers import LADDER_QUERIES, QUERY_COUNTS, response_url
 from tests.responses.test_response_detail import RESPONSE_PAGE_QUERIES
-from tracker.models import Membership
 
 D = datetime.date
 DUE = D(2021, 2, 12)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from accounts.models import Membership
 from recommendations.models import Recommendation
 from responses import services
 from responses.choices import ReviewOutcome, Status
@@ -22,7 +23,6 @@ from responses.selectors.guidance import (
     organisations_awaiting,
 )
 from tests.conftest import draft_update, make_user, published_update
-from tracker.models import Membership
 
 from .helpers import create_url, form_data, response_url
 

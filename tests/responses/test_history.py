@@ -11,12 +11,12 @@ import pytest
 from auditlog.context import set_actor
 from django.urls import reverse
 
+from accounts.models import Membership
 from responses import services
 from responses.choices import ReviewOutcome, Status
 from responses.models import ResponseUpdate
 from responses.selectors.history import response_history
 from tests.responses import helpers
-from tracker.models import Membership
 
 from .test_response_detail import RESPONSE_PAGE_QUERIES
 

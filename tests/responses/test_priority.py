@@ -285,7 +285,7 @@ def test_anyone_but_a_reviewer_gets_403_from_the_page_and_the_post(world, client
 def test_a_signed_out_post_changes_nothing_and_goes_to_sign_in(world, client):
     response = client.post(priority_url(world), {"action": "mark", "reason": REASON})
 
-    # The sign-in page, carrying the reason typed (tracker.formstash).
+    # The sign-in page, carrying the reason typed (core.formstash).
     assert response.status_code == 200
     assert f'action="{reverse("login")}"' in response.text
     assert f'name="typed-text:reason" value="{REASON}"' in response.text

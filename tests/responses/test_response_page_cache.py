@@ -1,5 +1,5 @@
 """
-The response page's body is kept rendered for each reader (tracker.fragments.cached_for_reader)
+The response page's body is kept rendered for each reader (core.fragments.cached_for_reader)
 under the fingerprint of what it is drawn from (core.caching's "response" scope): a
 publication, review, upload or letter shows at once; nothing kept for one reader (a draft, an
 action of their role, OFFICIAL-SENSITIVE text) reaches another; and its forms carry a CSRF token

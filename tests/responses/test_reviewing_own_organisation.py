@@ -12,11 +12,11 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from accounts.models import Membership
 from responses import services
 from responses.choices import ReviewOutcome
 from responses.models import Chaser, ExtensionRequest, Response, ResponseReview
 from tests.conftest import make_user, published_update
-from tracker.models import Membership
 
 DUE = datetime.date(2021, 2, 12)
 ASKED = datetime.datetime(2021, 2, 3, 10, tzinfo=datetime.UTC)

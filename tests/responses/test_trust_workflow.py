@@ -383,8 +383,8 @@ def test_approving_an_update_returned_meanwhile_is_a_conflict(world, client, res
 
 
 def _second_approver(world):
+    from accounts.models import Membership
     from tests.conftest import make_user
-    from tracker.models import Membership
 
     return make_user("erin", world.force_a, Membership.Role.APPROVER)
 

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import Membership
 from responses.choices import WorkflowState
 from tests.conftest import draft_update, make_user, submitted_update
 from tests.responses.helpers import response_url
-from tracker.models import Membership
 
 ADD_AN_UPDATE = ">Add an update</a>"
 

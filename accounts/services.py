@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tracker.models import Membership
+from accounts.models import Membership
 
 from .tokens import invitation_token_generator
 

@@ -1,15 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-
-class TimeStampedModel(models.Model):
-    """Adds when a row was created and last changed."""
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
+from core.models import TimeStampedModel
 
 
 class MembershipManager(models.Manager):

@@ -1,8 +1,8 @@
-"""The sign-in form's part in keeping typed text (tracker.formstash)."""
+"""The sign-in form's part in keeping typed text (core.formstash)."""
 
 from django.template import Library
 
-from tracker import formstash
+from core import formstash
 
 register = Library()
 

@@ -108,7 +108,7 @@ def carried_fields(request, typed=None):
     return [(CARRIED_PREFIX + name, value) for name, values in typed.items() for value in values]
 
 
-@receiver(user_logged_in, dispatch_uid="tracker.formstash.keep_carried_text")
+@receiver(user_logged_in, dispatch_uid="core.formstash.keep_carried_text")
 def keep_carried_text(sender, request, user, **kwargs):
     """
     On signing in with a sign-in form that carries typed text, stash the text in the new

@@ -14,7 +14,7 @@ register = Library()
 @register.filter
 def person(user, default="Not recorded"):
     """A user's full name (their email if the account has none): never a username."""
-    from tracker.people import person_name
+    from core.people import person_name
 
     return person_name(user, default)
 

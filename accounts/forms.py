@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from tracker.models import Membership
+from accounts.models import Membership
 
 from . import throttle
 

@@ -15,7 +15,7 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
     INVITATION_TIMEOUT_DAYS, which is usually longer than a password reset's lifetime.
     """
 
-    key_salt = "tracker.accounts.tokens.InvitationTokenGenerator"
+    key_salt = "accounts.tokens.InvitationTokenGenerator"
 
     def check_token(self, user, token):
         if not (user and token):

@@ -3,9 +3,9 @@
 from django.template import Context, Template
 from django.urls import reverse
 
+from accounts.models import Membership
 from tests.conftest import make_user, published_update, submitted_update
 from tests.responses.helpers import response_url, sign_off_data
-from tracker.models import Membership
 
 
 def render(user, default=None):

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from tracker.accounts import services
-from tracker.models import Membership
+from accounts import services
+from accounts.models import Membership
 
 NEW_PASSWORD = "a-new-long-passphrase-2026"
 

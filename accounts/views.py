@@ -11,14 +11,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from reminders.forms import ReminderPreferenceForm
-from reminders.models import Frequency
-from reminders.selectors import frequency_of, gets_reminders
-from reminders.services import reminder_preference_set
-from tracker.models import Membership
-from tracker.security import client_ip_address
+from accounts.models import Membership
+from core.http import client_ip_address
 
 from . import throttle, twofactor
 from .forms import (
@@ -244,36 +240,7 @@ class AccountView(TemplateView):
             "has_app": twofactor.has_app(user),
             "required": twofactor.is_required(user),
             "recovery_codes_left": twofactor.recovery_codes_left(user),
-            "reminder_frequency": Frequency(frequency_of(user)).label,
-            "gets_reminders": gets_reminders(user),
         }
-
-
-class ReminderPreferenceView(FormView):
-    """Choose how often to get the reminder digest: daily, weekly or never. Only your own."""
-
-    template_name = "accounts/reminder_preference.html"
-    form_class = ReminderPreferenceForm
-    success_url = reverse_lazy("account")
-
-    def get_initial(self):
-        return {"frequency": frequency_of(self.request.user)}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            nav_section="account",
-            gets_reminders=gets_reminders(self.request.user),
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        preference = reminder_preference_set(
-            user=self.request.user, frequency=form.cleaned_data["frequency"]
-        )
-        messages.success(
-            self.request, f"Reminder emails: {preference.get_frequency_display().lower()}"
-        )
-        return super().form_valid(form)
 
 
 def throttle_message():

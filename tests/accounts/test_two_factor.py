@@ -11,8 +11,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import twofactor
 from tests.conftest import PASSWORD
-from tracker.accounts import twofactor
 
 
 def code_for(device, offset=0):
@@ -285,7 +285,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, world):
 def test_a_role_that_needs_two_factor_granted_mid_session_takes_effect_on_the_next_request(
     client, world, grant
 ):
-    from tracker.models import Membership
+    from accounts.models import Membership
 
     sign_in(client, world.contributor)
     assert client.get(reverse("home")).status_code == 200  # optional for a contributor

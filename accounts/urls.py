@@ -6,7 +6,6 @@ from . import views
 # /accounts/...
 urlpatterns = [
     path("", views.AccountView.as_view(), name="account"),
-    path("reminders/", views.ReminderPreferenceView.as_view(), name="reminder_preference"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),

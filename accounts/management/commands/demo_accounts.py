@@ -17,8 +17,8 @@ from django.db.models import Prefetch
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tracker.accounts import twofactor
-from tracker.models import Membership
+from accounts import twofactor
+from accounts.models import Membership
 
 # The usernames and the password of fixtures/demo_accounts.json, in the order they are listed.
 DEMO_USERNAMES = [

@@ -7,8 +7,8 @@ import time_machine
 from django.test import override_settings
 from django.urls import reverse
 
+from core.templatetags.govuk import duration_in_words
 from tests.conftest import PASSWORD
-from tracker.templatetags.govuk import duration_in_words
 
 
 def attempt(client, password, address="203.0.113.7", **extra):

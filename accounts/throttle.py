@@ -11,8 +11,8 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 
-from tracker.security import username_failures
-from tracker.templatetags.govuk import duration_in_words
+from accounts.security import username_failures
+from core.templatetags.govuk import duration_in_words
 
 
 def password_checks_locked(request, user):

@@ -10,8 +10,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from tracker.middleware import LAST_SEEN_KEY, SIGNED_IN_AT_KEY
-from tracker.models import Membership
+from accounts.middleware import LAST_SEEN_KEY, SIGNED_IN_AT_KEY
+from accounts.models import Membership
 
 from . import twofactor
 from .services import user_sessions_end

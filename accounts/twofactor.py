@@ -28,7 +28,7 @@ from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tracker.models import Membership
+from accounts.models import Membership
 
 VERIFIED = django_otp.DEVICE_ID_SESSION_KEY
 STATE_KEY = "two_factor_state"
