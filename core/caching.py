@@ -118,3 +118,12 @@ def kept(key, build, seconds=None, *, keep=None):
         if keep is None or keep(value):
             cache.set(key, value, settings.PAGE_CACHE_SECONDS if seconds is None else seconds)
     return value
+
+
+def cached_figures(parts, compute, *, keep=None):
+    """
+    A value computed from the data (figures, counts), kept under `parts` (which hold the
+    fingerprints it depends on). `keep`: a callable given the value computed, saying whether it
+    is worth keeping (a page number past the last is computed, never kept under that number).
+    """
+    return kept(cache_key("figures", *parts), compute, keep=keep)

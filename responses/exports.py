@@ -36,7 +36,6 @@ from .choices import (
     most_sensitive_marking,
     status_label,
 )
-from .selectors.dashboard import dashboard_rows
 
 REVIEW_LABELS = dict(ReviewOutcome.choices)
 MARKING_HEADER = "Protective marking"
@@ -218,21 +217,6 @@ def super_complaint_table(*, super_complaint, recommendations):
 
 
 DASHBOARD_MARKING = "OFFICIAL"
-
-
-def dashboard_table(*, dashboard):
-    """
-    Every figure of a dashboard, as `selectors.dashboard.dashboard_rows` lays them out. The
-    figures count statuses, which every signed-in user may see even of an OFFICIAL-SENSITIVE
-    update (DESIGN.md section 2): each row is OFFICIAL.
-    """
-    headers, rows = dashboard_rows(dashboard)
-    return Table(
-        title=f"{dashboard.organisation.short_name} dashboard",
-        filename=f"{dashboard.organisation.slug}-dashboard-{dashboard.today.isoformat()}",
-        headers=[*headers, MARKING_HEADER],
-        rows=[[*row, DASHBOARD_MARKING] for row in rows],
-    )
 
 
 # Renderers ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import browse, chasers, dashboard, extensions, priority, workflow
+from .views import browse, chasers, extensions, priority, workflow
 
 app_name = "responses"
 
@@ -68,17 +68,5 @@ urlpatterns = [
         browse.OrganisationExportView.as_view(),
         name="organisation_export",
     ),
-    path(
-        "organisations/<slug:slug>/dashboard/",
-        dashboard.OrganisationDashboardView.as_view(),
-        name="dashboard_organisation",
-    ),
-    path(
-        "organisations/<slug:slug>/dashboard/export/",
-        dashboard.DashboardExportView.as_view(),
-        name="dashboard_export",
-    ),
-    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
-    path("overview/", dashboard.OverviewView.as_view(), name="overview"),
     path("updates/<int:pk>/", include(update_urls)),
 ]

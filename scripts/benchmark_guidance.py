@@ -117,8 +117,8 @@ def page_urls():
         "update form": reverse("responses:update_create", args=[sc.slug, "1", "south-yorkshire"]),
     }
     try:
-        urls["dashboard"] = reverse("responses:dashboard_organisation", args=["south-yorkshire"])
-        urls["overview"] = reverse("responses:overview")
+        urls["dashboard"] = reverse("reporting:dashboard_organisation", args=["south-yorkshire"])
+        urls["overview"] = reverse("reporting:overview")
     except NoReverseMatch:  # before the dashboards exist
         pass
     return urls

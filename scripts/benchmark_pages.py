@@ -153,11 +153,11 @@ def pages():
         "organisation list": reverse("responses:organisation_list"),
         "organisation": reverse("responses:organisation_detail", args=["south-yorkshire"]),
         "response": reverse("responses:response_detail", args=[sc.slug, "1", "south-yorkshire"]),
-        "dashboard (own)": reverse("responses:dashboard"),
-        "dashboard (other)": reverse("responses:dashboard_organisation", args=["west-mercia"]),
-        "dashboard CSV": reverse("responses:dashboard_export", args=["south-yorkshire"]),
-        "overview": reverse("responses:overview"),
-        "overview filtered": reverse("responses:overview")
+        "dashboard (own)": reverse("reporting:dashboard"),
+        "dashboard (other)": reverse("reporting:dashboard_organisation", args=["west-mercia"]),
+        "dashboard CSV": reverse("reporting:dashboard_export", args=["south-yorkshire"]),
+        "overview": reverse("reporting:overview"),
+        "overview filtered": reverse("reporting:overview")
         + "?super_complaint=bench-0&kind=police_force",
     }
 
@@ -225,9 +225,9 @@ def measure(runs):
     # 14): the expected answers of every organisation, cached under the progress fingerprint
     # (the worst time is the first, uncached, reading).
     reviewing = signed_in_client("bench.reviewer", "hmicfrs", Membership.Role.REVIEWER)
-    _time(reviewing, "overview (reviewer)", reverse("responses:overview"), runs)
+    _time(reviewing, "overview (reviewer)", reverse("reporting:overview"), runs)
     _time(reviewing, "overview (reviewer) filtered",
-          reverse("responses:overview") + "?super_complaint=bench-0", runs)
+          reverse("reporting:overview") + "?super_complaint=bench-0", runs)
     visitor = Client()
     for name, url in public_pages().items():
         _time(visitor, name, url, runs)

@@ -39,9 +39,9 @@ def pages():
         "matrix priority only": matrix + "?priority=yes",
         "organisation": organisation,
         "organisation overdue": organisation + "?deadline=overdue",
-        "dashboard (own)": reverse("responses:dashboard"),
-        "dashboard (other)": reverse("responses:dashboard_organisation", args=["west-mercia"]),
-        "dashboard CSV": reverse("responses:dashboard_export", args=["south-yorkshire"]),
+        "dashboard (own)": reverse("reporting:dashboard"),
+        "dashboard (other)": reverse("reporting:dashboard_organisation", args=["west-mercia"]),
+        "dashboard CSV": reverse("reporting:dashboard_export", args=["south-yorkshire"]),
     }
 
 

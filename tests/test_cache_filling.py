@@ -6,7 +6,7 @@ rendered afresh, and leaves no entry behind.
 
 Every cached page is here: those drawn with `cached_fragment` and `cached_for_reader`
 (responses.views), the `{% cache %}` tables inside them, the figures of
-`responses.selectors.figures.cached_figures` they use, and the public pages kept by
+`reporting.figures.cached_figures` they use, and the public pages kept by
 `public.caching.public_page`.
 """
 
@@ -69,10 +69,10 @@ def signed_in_pages(world):
         "matrix": reverse("responses:matrix", args=[sc]),
         "organisations": reverse("responses:organisation_list"),
         "organisation": reverse("responses:organisation_detail", args=[world.force_a.slug]),
-        "dashboard": reverse("responses:dashboard"),
-        "organisation dashboard": reverse("responses:dashboard_organisation",
+        "dashboard": reverse("reporting:dashboard"),
+        "organisation dashboard": reverse("reporting:dashboard_organisation",
                                           args=[world.force_b.slug]),
-        "overview": reverse("responses:overview"),
+        "overview": reverse("reporting:overview"),
     }
 
 

@@ -218,7 +218,7 @@ def test_the_service_navigation_links_every_section_and_marks_the_current_one(cl
 
     client.force_login(world.contributor)
     html = client.get(reverse("responses:organisation_list")).text
-    for name in ("home", "responses:dashboard", "responses:overview",
+    for name in ("home", "reporting:dashboard", "reporting:overview",
                  "responses:supercomplaint_list", "account"):
         assert f'href="{reverse(name)}"' in html, name
     assert (f'href="{reverse("responses:organisation_list")}" aria-current="page"') in html

@@ -6,8 +6,8 @@ from django.urls import get_script_prefix, reverse
 # The service navigation's links (base.html): {name in templates: URL name}.
 NAVIGATION = {
     "home": "home",
-    "dashboard": "responses:dashboard",
-    "overview": "responses:overview",
+    "dashboard": "reporting:dashboard",
+    "overview": "reporting:overview",
     "super_complaints": "responses:supercomplaint_list",
     "organisations": "responses:organisation_list",
     "public_super_complaints": "public:supercomplaint_list",

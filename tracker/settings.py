@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "tracker",
     "recommendations",
     "responses",
+    "reporting",
     "imports",
     "evidence",
     "public",
@@ -190,7 +191,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Django's cache: a shared Redis (Django's built-in backend) when REDIS_URL is set, as every app
 # server must see the same cached figures, login counters and API rates; otherwise this
 # process's memory, so `make run` and the tests need nothing else. What is cached is keyed by a
-# fingerprint of the data or expires within minutes (see responses/selectors/figures.py).
+# fingerprint of the data or expires within minutes (see reporting/figures.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

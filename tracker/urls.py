@@ -37,6 +37,7 @@ urlpatterns = [
     path("documents/", include("public.document_urls")),
     path("api/v1/", include("api.urls")),
     path("", include("responses.urls")),
+    path("", include("reporting.urls")),
     path("", include("evidence.urls")),
 ]
 

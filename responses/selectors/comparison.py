@@ -29,7 +29,7 @@ from django.db.models.functions import NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from core.caching import fingerprint
+from core.caching import cached_figures, fingerprint
 from core.richtext import html_excerpt
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import (
@@ -68,7 +68,6 @@ from ..filtersets import (
     OrganisationFilterSet,
 )
 from ..models import Response, ResponseUpdate, response_urls
-from .figures import cached_figures
 
 
 @dataclass

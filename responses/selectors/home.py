@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from core.caching import fingerprint
+from core.caching import cached_figures, fingerprint
 from evidence.selectors import evidence_awaiting_review
 from recommendations.models import Recommendation
 from recommendations.selectors import audiences_by_recommendation
@@ -20,7 +20,6 @@ from .. import permissions
 from ..choices import EDITABLE_STATES, NO_RESPONSE, NO_RESPONSE_LABEL, Status, WorkflowState
 from ..deadlines import due_date, priority_overdue_first, response_deadline_state
 from ..models import Response, ResponseUpdate, response_urls
-from .figures import cached_figures
 from .guidance import guidance_landed
 
 # What a list of updates on the home page shows beside each one.

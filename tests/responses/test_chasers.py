@@ -429,7 +429,7 @@ def test_the_overview_lists_overdue_responses_by_chasing_step(due, client):
     client.force_login(due.reviewer)
 
     with time_machine.travel(noon(D(2021, 5, 1))):
-        page = client.get(reverse("responses:overview"))
+        page = client.get(reverse("reporting:overview"))
     html = page.content.decode()
     rows = page.context["ladder"].rows
 
@@ -460,7 +460,7 @@ def test_priority_recommendations_lead_the_chasing_list(due, client):
     client.force_login(due.reviewer)
 
     with time_machine.travel(noon(D(2021, 5, 1))):
-        page = client.get(reverse("responses:overview"))
+        page = client.get(reverse("reporting:overview"))
     rows = page.context["ladder"].rows
 
     # Recommendation 1's overdue answers come first (priority), each part in the ladder's order.
@@ -475,11 +475,11 @@ def test_only_reviewers_get_the_chasing_list(due, client):
     # The overview's body is kept: what was kept for a reviewer is not shown to anyone else.
     client.force_login(due.reviewer)
     with time_machine.travel(noon(D(2021, 5, 1))):
-        assert "Overdue responses by chasing step" in client.get(reverse("responses:overview")).text
+        assert "Overdue responses by chasing step" in client.get(reverse("reporting:overview")).text
     client.force_login(due.contributor)
 
     with time_machine.travel(noon(D(2021, 5, 1))):
-        page = client.get(reverse("responses:overview"))
+        page = client.get(reverse("reporting:overview"))
 
     assert "Overdue responses by chasing step" not in page.content.decode()
 
@@ -497,14 +497,14 @@ def test_the_overview_queries_do_not_grow_with_the_chased(
 
     with time_machine.travel(noon(D(2021, 5, 1))):
         with django_assert_num_queries(QUERY_COUNTS["overview"] + LADDER_QUERIES):
-            page = client.get(reverse("responses:overview"))
+            page = client.get(reverse("reporting:overview"))
         assert sum(1 for r in page.context["ladder"].rows if r.last_step) == chased
         with django_assert_num_queries(QUERY_COUNTS_CACHED["overview"]):
-            client.get(reverse("responses:overview"))
+            client.get(reverse("reporting:overview"))
     # A letter sent changes the fingerprint: the cached list shows it at once.
     send(due, today=D(2021, 5, 1), step=ChaserStep.SECOND_LETTER)
     with time_machine.travel(noon(D(2021, 5, 1))):
-        fresh = client.get(reverse("responses:overview"))
+        fresh = client.get(reverse("reporting:overview"))
     force_a = next(r for r in fresh.context["ladder"].rows if r.organisation == due.force_a)
     assert force_a.last_step == ChaserStep.SECOND_LETTER
 
@@ -541,8 +541,8 @@ def test_a_writer_of_the_organisation_is_not_a_reviewer_even_with_a_national_mem
                                    D(2021, 7, 1)])
 def test_the_ladder_lists_what_the_deadlines_call_overdue(due, today):
     """The overview's fast reading agrees with `expected_responses` (responses.deadlines)."""
+    from reporting.selectors.overview import _overdue_unanswered
     from responses.selectors.deadlines import expected_responses
-    from responses.selectors.overview import _overdue_unanswered
 
     extension = services.extension_request(
         user=due.other_contributor, recommendation=due.rec_1, organisation=due.force_b,

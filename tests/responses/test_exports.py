@@ -248,7 +248,7 @@ def test_the_dashboard_figures_download_in_every_format_marked_official(
     client, answered, django_assert_num_queries, fmt
 ):
     client.force_login(answered.reviewer)
-    url = reverse("responses:dashboard_export", args=[answered.force_a.slug])
+    url = reverse("reporting:dashboard_export", args=[answered.force_a.slug])
     with django_assert_num_queries(QUERY_COUNTS["dashboard_export"]):
         response = client.get(url, {"format": fmt})
     assert response["Content-Disposition"].endswith(f'.{fmt}"')
@@ -260,8 +260,8 @@ def test_the_dashboard_figures_download_in_every_format_marked_official(
 
 def test_the_dashboard_offers_the_download_choice(client, answered):
     client.force_login(answered.reviewer)
-    page = client.get(reverse("responses:dashboard_organisation", args=[answered.force_a.slug]))
-    url = reverse("responses:dashboard_export", args=[answered.force_a.slug])
+    page = client.get(reverse("reporting:dashboard_organisation", args=[answered.force_a.slug]))
+    url = reverse("reporting:dashboard_export", args=[answered.force_a.slug])
     assert f'action="{url}"' in page.text
     assert "Download every figure on this page" in page.text
 

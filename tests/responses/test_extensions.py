@@ -13,12 +13,12 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from recommendations.models import Organisation
+from reporting.figures import figure_source, figures_by_organisation
 from responses import services
 from responses.choices import ExtensionDecision
 from responses.deadlines import DeadlineKind, due_date, due_date_expression
 from responses.models import ExtensionRequest, Response
 from responses.selectors.deadlines import expected_responses
-from responses.selectors.figures import figure_source, figures_by_organisation
 from tests.conftest import make_user, published_update
 from tests.responses.helpers import LADDER_QUERIES, QUERY_COUNTS, response_url
 from tests.responses.test_response_detail import RESPONSE_PAGE_QUERIES
@@ -223,7 +223,7 @@ def test_approving_moves_every_derived_figure(due, client):
         assert 'recommendations/1/force-a/">No response yet</a>' in matrix
         assert 'recommendations/1/force-b/">No response yet<small>Overdue</small>' in matrix
         dashboard = client.get(
-            reverse("responses:dashboard_organisation", args=[force_a.slug])
+            reverse("reporting:dashboard_organisation", args=[force_a.slug])
         ).content.decode()
         assert "Needed an extension" in dashboard
 
@@ -321,13 +321,13 @@ def test_the_overview_lists_requests_awaiting_a_decision(due, client):
     services.response_get_or_create(recommendation=due.rec_1, organisation=due.force_a)
     client.force_login(due.reviewer)
     assert "Requests for more time awaiting a decision" not in client.get(
-        reverse("responses:overview")
+        reverse("reporting:overview")
     ).text
     # The overview is kept rendered: a request changes the fingerprint, and shows at once.
     with time_machine.travel(datetime.datetime(2021, 2, 3, 10, tzinfo=datetime.UTC)):
         ask(due)
 
-    page = client.get(reverse("responses:overview")).content.decode()
+    page = client.get(reverse("reporting:overview")).content.decode()
 
     assert "Requests for more time awaiting a decision" in page
     assert response_url(due) + "#extensions" in page
@@ -379,7 +379,7 @@ def test_the_overview_queries_do_not_grow_with_the_requests_awaiting_a_decision(
     due, client, django_assert_num_queries, pending
 ):
     client.force_login(due.reviewer)
-    client.get(reverse("responses:overview"))  # the figures cached, as at any second visit
+    client.get(reverse("reporting:overview"))  # the figures cached, as at any second visit
     forces = [due.force_a] + [
         Organisation.objects.create(slug=f"f-{i}", name=f"F {i}", short_name=f"F {i}",
                                     kind=Organisation.Kind.POLICE_FORCE)
@@ -395,7 +395,7 @@ def test_the_overview_queries_do_not_grow_with_the_requests_awaiting_a_decision(
     # their number. A reviewer's overview also lists the chasing ladder, read afresh: the
     # requests changed the responses' fingerprint.
     with django_assert_num_queries(QUERY_COUNTS["overview"] - 3 + LADDER_QUERIES):
-        page = client.get(reverse("responses:overview"))
+        page = client.get(reverse("reporting:overview"))
 
     assert page.content.decode().count("#extensions") == pending
 

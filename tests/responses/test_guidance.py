@@ -312,20 +312,20 @@ def test_the_dashboard_flags_landed_guidance_and_the_overview_counts_the_waiting
     home_office_publishes(world)
     client.force_login(world.contributor)
 
-    dashboard = client.get(reverse("responses:dashboard"))
+    dashboard = client.get(reverse("reporting:dashboard"))
     landed, = dashboard.context["guidance_landed"]
     assert landed.response.organisation == world.force_a
     assert "The guidance you were waiting for has been published" in dashboard.text
 
-    other = client.get(reverse("responses:dashboard_organisation", args=["force-b"]))
+    other = client.get(reverse("reporting:dashboard_organisation", args=["force-b"]))
     assert "The guidance they were waiting for has been published" in other.text
 
-    overview = client.get(reverse("responses:overview"))
+    overview = client.get(reverse("reporting:overview"))
     assert overview.context["awaited"] == [(world.rec_2, 2)]
     assert "Recommendations organisations are waiting for" in overview.text
 
 
-@pytest.mark.parametrize("page", ["responses:dashboard", "responses:overview", "home", "response"])
+@pytest.mark.parametrize("page", ["reporting:dashboard", "reporting:overview", "home", "response"])
 def test_pages_with_guidance_awaited_make_the_same_queries_at_1x_and_10x(
     home_office_staff, client, page
 ):
@@ -352,7 +352,7 @@ def test_pages_with_guidance_awaited_make_the_same_queries_at_1x_and_10x(
         DashboardVisit.objects.all().delete()
         with CaptureQueriesContext(connection) as queries:
             text = client.get(url).text.lower()
-            assert BANNER.lower() in text or page == "responses:overview"
+            assert BANNER.lower() in text or page == "reporting:overview"
         counts.append(len(queries))
     assert counts[0] == counts[1]
 

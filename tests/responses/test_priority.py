@@ -509,7 +509,7 @@ def test_the_cached_organisation_page_and_home_run_their_pinned_queries_with_a_p
 
 def test_the_dashboard_lists_priority_answers_overdue_first_and_counts_them(overdue, client):
     client.force_login(overdue.opcc_contributor)
-    url = reverse("responses:dashboard_organisation", args=[overdue.force_a.slug])
+    url = reverse("reporting:dashboard_organisation", args=[overdue.force_a.slug])
     before = client.get(url)
     assert before.context["dashboard"].priority == []
     assert "is marked as priority" in before.content.decode()
@@ -518,7 +518,7 @@ def test_the_dashboard_lists_priority_answers_overdue_first_and_counts_them(over
     mark(overdue, overdue.rec_2)  # the Home Office's: not on Force A's dashboard
     # The figures are cached; the priority answers are read fresh and show at once.
     after = client.get(url)
-    export = table(client.get(reverse("responses:dashboard_export",
+    export = table(client.get(reverse("reporting:dashboard_export",
                                       args=[overdue.force_a.slug])))
 
     rows = after.context["dashboard"].priority
@@ -540,7 +540,7 @@ def test_the_dashboard_with_priority_answers_runs_a_fixed_number_of_queries(
     grow(answered, factor)
     mark(answered)
     client.force_login(answered.opcc_contributor)
-    url = reverse("responses:dashboard_organisation", args=[answered.force_a.slug])
+    url = reverse("reporting:dashboard_organisation", args=[answered.force_a.slug])
     # + the priority recommendations' recipients and their answers.
     with django_assert_num_queries(QUERY_COUNTS["dashboard_organisation"] + 2):
         assert client.get(url).status_code == 200
@@ -576,12 +576,12 @@ def test_the_response_page_says_the_recommendation_is_a_priority(world, client):
 def test_the_dashboard_lists_the_most_urgent_priority_answers_and_counts_them_all(
     world, client, monkeypatch
 ):
-    monkeypatch.setattr("responses.selectors.dashboard.PRIORITY_LIMIT", 1)
+    monkeypatch.setattr("reporting.selectors.dashboard.PRIORITY_LIMIT", 1)
     mark(world)
     mark(world, world.rec_1)
     client.force_login(world.contributor)
 
-    page = client.get(reverse("responses:dashboard"))
+    page = client.get(reverse("reporting:dashboard"))
 
     assert len(page.context["dashboard"].priority) == 3  # rec 1 and 5 for Force A, 5 for its PCC
     assert "The 1 most urgent of 3 are listed" in page.content.decode()

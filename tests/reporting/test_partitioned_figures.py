@@ -11,8 +11,8 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
+from reporting.figures import figure_source, partitioned_counts
 from responses.choices import Status
-from responses.selectors.figures import figure_source, partitioned_counts
 from tests.conftest import published_update
 
 TODAY = datetime.datetime(2021, 7, 1, 12, tzinfo=datetime.UTC)
@@ -68,7 +68,7 @@ def test_dashboard_figures_after_a_publication_are_those_counted_from_scratch(
     client, answered, slug
 ):
     client.force_login(answered.viewer)
-    url = reverse("responses:dashboard_organisation", args=[slug])
+    url = reverse("reporting:dashboard_organisation", args=[slug])
     with time_machine.travel(TODAY):
         client.get(url)  # counted and cached
     published_update(answered, organisation=answered.force_b, recommendation=answered.rec_1,
@@ -94,7 +94,7 @@ def table(page, table_id):
 
 def test_the_overview_table_after_a_publication_is_that_counted_from_scratch(client, answered):
     client.force_login(answered.viewer)
-    url = reverse("responses:overview")
+    url = reverse("reporting:overview")
     with time_machine.travel(TODAY):
         before = table(client.get(url), "league-table")
     published_update(answered, organisation=answered.force_b, recommendation=answered.rec_1,

@@ -27,20 +27,19 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 
-from core.caching import cache_key, kept
+from core.caching import cache_key, cached_figures  # noqa: F401  (figures' callers import it here)
 from recommendations.models import Organisation, Recommendation, add_months
 from recommendations.selectors import audiences_by_recommendation
-
-from ..choices import NO_RESPONSE, Status
-from ..deadlines import (
+from responses.choices import NO_RESPONSE, Status
+from responses.deadlines import (
     DeadlineKind,
     deadline_kind_expression,
     due_date,
     stale_after_months,
     with_deadline_aliases,
 )
-from ..models import Response
-from ..querysets import done_condition
+from responses.models import Response
+from responses.querysets import done_condition
 
 PAST, FUTURE, UNDATED = "past", "future", "undated"  # where a pair's due date falls
 
@@ -53,15 +52,6 @@ def _responses_latest():
     """
     latest = Response.objects.order_by().aggregate(last=Max("pk"), changed=Max("updated_at"))
     return (latest["last"], latest["changed"].isoformat() if latest["changed"] else "")
-
-
-def cached_figures(parts, compute, *, keep=None):
-    """
-    Return the cached value under `parts` (with the figures' key), computing it on a miss.
-    `keep`: a callable given the value computed, saying whether it is worth keeping (a page
-    number past the last is computed, never kept under that number).
-    """
-    return kept(cache_key("figures", *parts), compute, keep=keep)
 
 
 @dataclass

@@ -16,19 +16,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from recommendations.models import Organisation
-
-from ..charts import grouped_bars, line_chart, stacked_bars
-from ..choices import (
-    NO_RESPONSE,
-    STATUS_SEVERITY_ORDER,
-    STATUS_TEXT_COLOURS,
-    Status,
-    status_label,
-)
-from ..deadlines import priority_overdue_first
-from ..models import Response, ResponseUpdate
-from .deadlines import expected_responses
-from .figures import (
+from reporting.charts import grouped_bars, line_chart, stacked_bars
+from reporting.figures import (
     COUNT_NAMES,
     Figures,
     cached_figures,
@@ -39,9 +28,19 @@ from .figures import (
     partitioned_answer_counts,
     partitioned_counts,
 )
-from .figures import (
+from reporting.figures import (
     own_counts as own_figure_counts,
 )
+from responses.choices import (
+    NO_RESPONSE,
+    STATUS_SEVERITY_ORDER,
+    STATUS_TEXT_COLOURS,
+    Status,
+    status_label,
+)
+from responses.deadlines import priority_overdue_first
+from responses.models import Response, ResponseUpdate
+from responses.selectors.deadlines import expected_responses
 
 ENGLAND_AND_WALES = "England and Wales"
 ALL_NATIONAL_BODIES = "All national bodies"
@@ -98,7 +97,7 @@ class Dashboard:
     # priority overdue first: see `priority_answers`.
     priority: list = field(default_factory=list)
     # What the figures were computed from (the figures' cache key and the organisations shown):
-    # with `focus`, the key of the rendered figures (templates/responses/dashboard.html).
+    # with `focus`, the key of the rendered figures (templates/reporting/dashboard.html).
     figures_key: str = ""
 
     @property

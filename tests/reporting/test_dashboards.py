@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.models import Organisation, Recommendation
+from reporting.figures import figure_source, figures_by_organisation
 from responses.choices import NO_RESPONSE, ReviewOutcome, Status
 from responses.deadlines import DeadlineKind
 from responses.models import DashboardVisit, Response
 from responses.selectors.deadlines import expected_responses
-from responses.selectors.figures import figure_source, figures_by_organisation
 from tests.conftest import make_user, published_update
 from tests.responses.helpers import QUERY_COUNTS, QUERY_COUNTS_CACHED, answer_in_bulk
 
@@ -40,7 +40,7 @@ def answered(world):
 
 
 def dashboard_url(organisation):
-    return reverse("responses:dashboard_organisation", args=[organisation.slug])
+    return reverse("reporting:dashboard_organisation", args=[organisation.slug])
 
 
 def areas_of(page):
@@ -50,7 +50,7 @@ def areas_of(page):
 def test_an_opcc_user_sees_their_office_and_its_force_against_region_and_nation(client, answered):
     client.force_login(answered.opcc_contributor)
     with at(TODAY):
-        page = client.get(reverse("responses:dashboard"))
+        page = client.get(reverse("reporting:dashboard"))
     assert page.status_code == 200
     dashboard = page.context["dashboard"]
     assert [o.slug for o in dashboard.organisations] == ["force-a-pcc", "force-a"]
@@ -132,7 +132,7 @@ def test_the_charts_can_show_one_super_complaint(client, answered):
 def test_the_figures_download_as_csv(client, answered):
     client.force_login(answered.opcc_contributor)
     with at(TODAY):
-        download = client.get(reverse("responses:dashboard_export", args=["force-a-pcc"]))
+        download = client.get(reverse("reporting:dashboard_export", args=["force-a-pcc"]))
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0] == ["Area", "Super-complaint", "Measure", "Value", "Protective marking"]
@@ -148,7 +148,7 @@ def test_the_figures_download_as_csv(client, answered):
 def test_what_changed_since_the_last_visit(client, answered):
     client.force_login(answered.opcc_contributor)
     with at(datetime.datetime(2021, 6, 1, 12, tzinfo=datetime.UTC)):
-        first = client.get(reverse("responses:dashboard"))
+        first = client.get(reverse("reporting:dashboard"))
     assert "This is your first visit to this dashboard" in first.text
     assert [u.response.organisation.slug for u in first.context["changes"]] == [
         "force-a"
@@ -159,7 +159,7 @@ def test_what_changed_since_the_last_visit(client, answered):
         published_update(answered, organisation=answered.force_b, recommendation=answered.rec_5,
                          author=answered.other_contributor, approver=answered.other_approver)
     with at(datetime.datetime(2021, 6, 20, 12, tzinfo=datetime.UTC)):
-        second = client.get(reverse("responses:dashboard"))
+        second = client.get(reverse("reporting:dashboard"))
     changes = second.context["changes"]
     # Only Force A's new update: not its older one, nor Force B's (not shown here).
     assert [(u.response.organisation.slug, u.response.recommendation.number)
@@ -190,8 +190,8 @@ def test_any_signed_in_user_may_read_any_dashboard_but_visits_are_their_own(clie
 
 def test_a_user_without_an_organisation_is_sent_to_the_overview(client, world):
     client.force_login(world.outsider)
-    page = client.get(reverse("responses:dashboard"), follow=True)
-    assert page.redirect_chain[-1][0] == reverse("responses:overview")
+    page = client.get(reverse("reporting:dashboard"), follow=True)
+    assert page.redirect_chain[-1][0] == reverse("reporting:overview")
     assert "You are not a member of any organisation" in page.text
 
 
@@ -205,14 +205,14 @@ def test_a_national_body_is_compared_with_every_national_body(client, world):
 
 def test_an_unknown_organisation_has_no_dashboard(client, world):
     client.force_login(world.contributor)
-    assert client.get(reverse("responses:dashboard_organisation", args=["nope"])).status_code \
+    assert client.get(reverse("reporting:dashboard_organisation", args=["nope"])).status_code \
         == 404
 
 
 def test_dashboards_and_overview_need_a_signed_in_user(client, world):
-    for url in (reverse("responses:dashboard"), dashboard_url(world.force_a),
-                reverse("responses:dashboard_export", args=["force-a"]),
-                reverse("responses:overview")):
+    for url in (reverse("reporting:dashboard"), dashboard_url(world.force_a),
+                reverse("reporting:dashboard_export", args=["force-a"]),
+                reverse("reporting:overview")):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
@@ -224,7 +224,7 @@ def test_dashboards_and_overview_need_a_signed_in_user(client, world):
 def test_the_overview_ranks_organisations_by_overdue_then_stale_then_completed(client, answered):
     client.force_login(answered.viewer)
     with at(TODAY):
-        page = client.get(reverse("responses:overview"))
+        page = client.get(reverse("reporting:overview"))
     rows = page.context["overview"].rows
     assert [(r.rank, r.organisation.slug, r.figures.overdue) for r in rows] == [
         (1, "force-b", 2), (2, "force-a-pcc", 1), (3, "home-office", 1), (4, "force-a", 1),
@@ -243,7 +243,7 @@ def test_the_overview_ranks_organisations_by_overdue_then_stale_then_completed(c
 def test_the_overview_filters(client, answered, query, slugs):
     client.force_login(answered.viewer)
     with at(TODAY):
-        page = client.get(reverse("responses:overview") + query)
+        page = client.get(reverse("reporting:overview") + query)
     assert [r.organisation.slug for r in page.context["overview"].rows] == slugs
 
 
@@ -256,15 +256,15 @@ def test_the_overview_narrows_figures_to_one_super_complaint(client, answered):
         .recipient_groups.add(answered.chief_constables)
     client.force_login(answered.viewer)
     with at(TODAY):
-        everything = client.get(reverse("responses:overview") + "?kind=police_force")
-        one = client.get(reverse("responses:overview") + "?kind=police_force&super_complaint=other")
+        everything = client.get(reverse("reporting:overview") + "?kind=police_force")
+        one = client.get(reverse("reporting:overview") + "?kind=police_force&super_complaint=other")
     assert [r.figures.expected for r in everything.context["overview"].rows] == [3, 3]
     assert [r.figures.expected for r in one.context["overview"].rows] == [1, 1]
 
 
 def test_a_bad_filter_is_reported_not_a_server_error(client, world):
     client.force_login(world.viewer)
-    page = client.get(reverse("responses:overview") + "?super_complaint=nope")
+    page = client.get(reverse("reporting:overview") + "?super_complaint=nope")
     assert page.status_code == 200
     assert "govuk-error-message" in page.text
 
@@ -339,10 +339,10 @@ def grow(world, factor):
 
 
 PAGES = {
-    "dashboard": lambda w: reverse("responses:dashboard"),
+    "dashboard": lambda w: reverse("reporting:dashboard"),
     "dashboard_organisation": lambda w: dashboard_url(w.force_a),
-    "dashboard_export": lambda w: reverse("responses:dashboard_export", args=["force-a"]),
-    "overview": lambda w: reverse("responses:overview") + "?kind=police_force",
+    "dashboard_export": lambda w: reverse("reporting:dashboard_export", args=["force-a"]),
+    "overview": lambda w: reverse("reporting:overview") + "?kind=police_force",
 }
 
 
@@ -368,7 +368,7 @@ def test_cached_figures_change_as_soon_as_an_update_is_published(
 ):
     """The second reading comes from the cache; a publication is seen at once all the same."""
     client.force_login(answered.viewer)
-    url = reverse("responses:overview") + "?kind=police_force"
+    url = reverse("reporting:overview") + "?kind=police_force"
     with at(TODAY):
         client.get(url)
         with django_assert_num_queries(QUERY_COUNTS_CACHED["overview"]):
@@ -421,14 +421,14 @@ def test_reopening_within_a_minute_is_the_same_visit(client, answered):
     client.force_login(answered.opcc_contributor)
     first_open = datetime.datetime(2021, 6, 1, 12, tzinfo=datetime.UTC)
     with at(first_open):
-        client.get(reverse("responses:dashboard"))
+        client.get(reverse("reporting:dashboard"))
     with at(first_open + datetime.timedelta(seconds=50)):
-        reload = client.get(reverse("responses:dashboard"))
+        reload = client.get(reverse("reporting:dashboard"))
     # The reload is told of the first opening, and does not move the bookmark.
     assert reload.context["last_visit"] == first_open
     assert DashboardVisit.objects.get().seen_at == first_open
 
     with at(first_open + datetime.timedelta(minutes=5)):
-        later = client.get(reverse("responses:dashboard"))
+        later = client.get(reverse("reporting:dashboard"))
     assert later.context["last_visit"] == first_open
     assert DashboardVisit.objects.get().seen_at == first_open + datetime.timedelta(minutes=5)

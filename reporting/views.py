@@ -17,13 +17,13 @@ from django.views.generic import TemplateView, View
 
 from core import caching
 from core.fragments import cached_fragment, only_valid_choices
-
-from .. import exports, permissions, services
-from ..deadlines import stale_after_months
-from ..selectors import dashboard as selectors
-from ..selectors import overview as overview_selectors
-from ..selectors.guidance import guidance_landed, organisations_awaiting
-from .browse import download_context
+from reporting import exports as reporting_exports
+from reporting.selectors import dashboard as selectors
+from reporting.selectors import overview as overview_selectors
+from responses import exports, permissions, services
+from responses.deadlines import stale_after_months
+from responses.selectors.guidance import guidance_landed, organisations_awaiting
+from responses.views.browse import download_context
 
 
 class OrganisationDashboardView(TemplateView):
@@ -33,7 +33,7 @@ class OrganisationDashboardView(TemplateView):
     kept rendered under the fingerprint of the data (a publication shows at once).
     """
 
-    template_name = "responses/dashboard.html"
+    template_name = "reporting/dashboard.html"
     own_dashboard = False
 
     def get_slug(self):
@@ -57,15 +57,15 @@ class OrganisationDashboardView(TemplateView):
             changes=selectors.changes_since(
                 organisations=organisations, since=last_visit, fingerprint=fingerprint
             ),
-            top=cached_fragment("responses/_dashboard_top.html", key=key, context=shared,
+            top=cached_fragment("reporting/_dashboard_top.html", key=key, context=shared,
                                 keep=self.is_worth_keeping),
-            figures=cached_fragment("responses/_dashboard_figures.html", key=key,
+            figures=cached_fragment("reporting/_dashboard_figures.html", key=key,
                                     context=shared, keep=self.is_worth_keeping),
             own_dashboard=self.own_dashboard,
             nav_section="dashboard",
             download=download_context(
                 self.request,
-                reverse("responses:dashboard_export", args=[organisation.slug]),
+                reverse("reporting:dashboard_export", args=[organisation.slug]),
             ),
             **kwargs,
         )
@@ -116,7 +116,7 @@ class DashboardView(OrganisationDashboardView):
                 "You are not a member of any organisation, so you have no dashboard of your own. "
                 "Choose an organisation from the overview to see its dashboard.",
             )
-            return redirect("responses:overview")
+            return redirect("reporting:overview")
         return super().get(request, *args, **kwargs)
 
     own_dashboard = True
@@ -136,7 +136,7 @@ class DashboardExportView(View):
 
     def get(self, request, *args, **kwargs):
         dashboard = selectors.dashboard_get(slug=kwargs["slug"], today=timezone.localdate())
-        return exports.render(exports.dashboard_table(dashboard=dashboard),
+        return exports.render(reporting_exports.dashboard_table(dashboard=dashboard),
                               request.GET.get("format"))
 
 
@@ -147,14 +147,14 @@ class OverviewView(TemplateView):
     filters, whether the reader is a reviewer, and the fingerprint of the data.
     """
 
-    template_name = "responses/overview.html"
+    template_name = "reporting/overview.html"
 
     def get_context_data(self, **kwargs):
         is_reviewer = permissions.is_reviewer(self.request.user)
         filters = self.request.GET
         fingerprint = caching.fingerprint("data")
         body = cached_fragment(
-            "responses/_overview_body.html",
+            "reporting/_overview_body.html",
             key=(sorted(filters.lists()), is_reviewer, stale_after_months(), *fingerprint),
             context=lambda: self.get_body_context(is_reviewer, fingerprint),
             keep=lambda body: only_valid_choices(filters, form=body["filter"].form),

@@ -11,13 +11,12 @@ from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import audiences_by_recommendation
-
-from .. import chasing
-from ..choices import ChaserStep, ExtensionDecision
-from ..deadlines import DeadlineState, deadline_state, due_date, priority_overdue_first
-from ..filtersets import OverviewFilterSet
-from ..models import Chaser, ExtensionRequest, Response, response_url
-from .figures import Figures, cached_figures, figure_source, figures_by_organisation
+from reporting.figures import Figures, cached_figures, figure_source, figures_by_organisation
+from responses import chasing
+from responses.choices import ChaserStep, ExtensionDecision
+from responses.deadlines import DeadlineState, deadline_state, due_date, priority_overdue_first
+from responses.filtersets import OverviewFilterSet
+from responses.models import Chaser, ExtensionRequest, Response, response_url
 
 # The chasing ladder lists this many overdue answers at most, in the order they are worked on.
 LADDER_LIMIT = 25
