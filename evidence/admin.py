@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from responses import permissions
+from accounts import permissions
 
 from .models import EvidenceFile
 

@@ -6,7 +6,7 @@ from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from responses import permissions
+from accounts import permissions
 from responses.choices import ReviewOutcome, WorkflowState
 from responses.models import Response, ResponseUpdate
 

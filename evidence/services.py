@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
-from responses import permissions
+from accounts import permissions
 from responses import services as response_services
 from responses.choices import WorkflowState
 from responses.models import ResponseReview

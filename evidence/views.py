@@ -17,7 +17,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView
 
-from responses import permissions
+from accounts import permissions
 from responses import services as response_services
 from responses.models import response_url
 from responses.selectors.timeline import response_update_get

@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.db import models
 
+from accounts import permissions
 from recommendations.models import Organisation, SuperComplaint
-from responses import permissions
 
 ACCEPTED_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
 

@@ -3,8 +3,8 @@
 from django.core.cache import cache
 from django.db.models import Count, Max
 
+from accounts import permissions
 from recommendations.models import Recommendation
-from responses import permissions
 from responses.models import Response
 
 from .models import ImportFile

@@ -12,8 +12,8 @@ from django.db import router, transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
+from accounts import permissions
 from recommendations.models import Recommendation
-from responses import permissions
 from responses.choices import WorkflowState
 from responses.models import Response, ResponseUpdate
 from responses.services import refresh_current_status

@@ -20,7 +20,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from openpyxl import Workbook
 
-from responses import permissions
+from accounts import permissions
 
 from . import selectors, services, tasks
 from .forms import ConfirmForm, PortalConfirmForm, PortalUploadForm, RecommendationsUploadForm

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts import permissions
 from core.people import person_name
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import audiences_by_recommendation
-from responses import chasing, permissions
+from responses import chasing
 from responses.choices import (
     ChaserStep,
     Marking,

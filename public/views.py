@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from responses import permissions
+from accounts import permissions
 from responses.models import ResponseUpdate, response_url
 
 from . import documents, selectors

@@ -307,7 +307,7 @@ class Recommendation(TimeStampedModel):
     )
     # Priority (issue 14, section 3): set by national reviewers only, through
     # `responses.services.recommendation_priority_mark` / `_remove` (who may is decided in
-    # responses.permissions, which this app cannot import). Every change is in the audit trail
+    # accounts.permissions, which this app cannot import). Every change is in the audit trail
     # (tracker.audit), field by field, with who made it.
     priority = models.BooleanField(
         default=False, db_index=True,

@@ -17,8 +17,8 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from accounts import permissions
 from accounts.models import Membership
-from responses import permissions
 from responses.choices import ChaserStep, ExtensionDecision
 from responses.deadlines import priority_overdue_first
 from responses.models import Chaser, ExtensionRequest, ResponseUpdate

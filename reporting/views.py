@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView, View
 
+from accounts import permissions
 from core import caching
 from core.fragments import cached_fragment, only_valid_choices
 from reporting import exports as reporting_exports
 from reporting.selectors import dashboard as selectors
 from reporting.selectors import overview as overview_selectors
-from responses import exports, permissions, services
+from responses import exports, services
 from responses.deadlines import stale_after_months
 from responses.selectors.guidance import guidance_landed, organisations_awaiting
 from responses.views.browse import download_context

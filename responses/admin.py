@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
+from accounts import permissions
 from core.readonly_admin import ReadOnlyModelAdmin
 
-from . import permissions, services
+from . import services
 from .choices import WorkflowState
 from .models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate
 

@@ -6,6 +6,10 @@ rule is written once.
 
 from django.db import models
 
+# Protective markings are the whole site's vocabulary (updates, files, exports), defined once in
+# core.marking and offered here with the rest of an update's.
+from core.marking import Marking  # noqa: F401
+
 
 class Status(models.TextChoices):
     """The fixed status vocabulary of DESIGN.md section 3."""
@@ -238,20 +242,6 @@ WITHHELD_TEXT = (
 # Instead of a response's lead or portal reference when they come from an OFFICIAL-SENSITIVE
 # update the reader has no need to know: they are part of what it says.
 WITHHELD_DETAIL = "Withheld (OFFICIAL-SENSITIVE)"
-
-
-class Marking(models.TextChoices):
-    """
-    Protective markings, least sensitive first. "OFFICIAL - REDACTED" is an OFFICIAL text from
-    which some words were withheld (West Mercia's response, seed 004): it may be published, and
-    shows where the words were taken out (`REDACTION_MARK`).
-    """
-
-    OFFICIAL = "OFFICIAL", "OFFICIAL"
-    OFFICIAL_REDACTED = "OFFICIAL-REDACTED", "OFFICIAL - REDACTED"
-    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
-
-
 
 
 class DatePrecision(models.TextChoices):

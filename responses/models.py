@@ -353,6 +353,10 @@ class ResponseUpdate(TimeStampedModel):
         return self.state in EDITABLE_STATES
 
     @property
+    def is_published(self):
+        return self.state == WorkflowState.PUBLISHED
+
+    @property
     def awaits_something(self):
         """Whether it names what it waits for: a recommendation, a national body or words."""
         return bool(

@@ -1,6 +1,7 @@
 from django.db import models
 
-from . import permissions
+from accounts import permissions
+
 from .choices import EDITABLE_STATES, Marking, ReviewOutcome, Status, WorkflowState
 
 

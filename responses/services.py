@@ -1,7 +1,7 @@
 """
 Every write to responses and their updates, one service per user action. Views, the admin,
 importers and commands call these; each checks the acting user's membership first
-(`responses.permissions.require_...`) and the rules of a valid row (`full_clean()`, which runs
+(`accounts.permissions.require_...`) and the rules of a valid row (`full_clean()`, which runs
 the models' `clean()`), inside one transaction.
 
 Concurrency: every service that changes an existing update locks its Response row first and the
@@ -19,10 +19,11 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from accounts import permissions
 from core.people import person_name
 from recommendations.models import Recommendation
 
-from . import chasing, permissions
+from . import chasing
 from .choices import DatePrecision, ExtensionDecision, WorkflowState, format_as_of
 from .deadlines import due_date, response_deadline_state
 from .models import (
@@ -494,7 +495,7 @@ def _priority_change(*, recommendation, reviewer, priority, reason):
     """
     Set or clear the priority mark of `recommendation`, saying who and when: a national reviewer
     only. Lives here rather than in recommendations/services.py because who may do it is
-    decided in `responses.permissions`, and `recommendations` never imports `responses`.
+    decided in `accounts.permissions`, and `recommendations` never imports `responses`.
 
     The row is locked first, so two reviewers acting at once queue up and the second is told
     what the first did. Saving bumps `updated_at`, which the "data" scope reads: the

@@ -141,8 +141,8 @@ def may_read_entry(user, entry):
     hold no need-to-know text; for an update, a file or a response, what the site would show
     them (a row deleted since is withheld: nobody can say any more whose need it was).
     """
+    from accounts import permissions
     from evidence.models import EvidenceFile
-    from responses import permissions
     from responses.models import Response, ResponseUpdate
 
     key = (entry.content_type.app_label, entry.content_type.model)

@@ -29,6 +29,7 @@ from django.db.models.functions import NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts import permissions
 from core.caching import cached_figures, fingerprint
 from core.richtext import html_excerpt
 from recommendations.models import Organisation, Recommendation, SuperComplaint
@@ -38,7 +39,6 @@ from recommendations.selectors import (
     expected_organisations_by_recommendation,
 )
 
-from .. import permissions
 from ..choices import (
     CLOSED_SHORT_LABEL,
     NO_RESPONSE,

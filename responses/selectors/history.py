@@ -17,10 +17,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.dateparse import parse_date
 
+from accounts import permissions
 from accounts.models import Membership
 from core.people import person_name
 
-from .. import permissions
 from ..choices import (
     ChaserStep,
     DatePrecision,

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from accounts import permissions
 from core.caching import cached_figures, fingerprint
 from evidence.selectors import evidence_awaiting_review
 from recommendations.models import Recommendation
 from recommendations.selectors import audiences_by_recommendation
 
-from .. import permissions
 from ..choices import EDITABLE_STATES, NO_RESPONSE, NO_RESPONSE_LABEL, Status, WorkflowState
 from ..deadlines import due_date, priority_overdue_first, response_deadline_state
 from ..models import Response, ResponseUpdate, response_urls

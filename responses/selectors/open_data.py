@@ -11,10 +11,10 @@ of those, so nothing a signed-out caller may not read shows through its status e
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
+from accounts import permissions
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import expected_organisations_by_recommendation
 
-from .. import permissions
 from ..choices import ReviewOutcome
 from ..deadlines import deadline_state, due_date, due_dates_by_kind
 from ..models import Response, ResponseUpdate

@@ -9,10 +9,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts import permissions
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import recommendation_expected_organisations
 
-from .. import chasing, permissions
+from .. import chasing
 from ..choices import ExtensionDecision, WorkflowState
 from ..deadlines import DeadlineKind, DeadlineState, due_date, response_deadline_state
 from ..models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
+from accounts import permissions
 from core.caching import fingerprint
 from core.fragments import cached_for_reader, cached_fragment, only_valid_choices
 from recommendations.models import SuperComplaint
 
-from .. import choices, exports, permissions
+from .. import choices, exports
 from ..choices import Status
 from ..deadlines import stale_after_months
 from ..selectors import comparison as selectors

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.views.generic import TemplateView
 
-from .. import chasing, permissions, services
+from accounts import permissions
+
+from .. import chasing, services
 from .workflow import ResponsePageMixin, response_url
 
 

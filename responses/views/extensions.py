@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import FormView
 
-from .. import permissions, services
+from accounts import permissions
+
+from .. import services
 from ..choices import format_as_of
 from ..deadlines import response_deadline_state
 from ..forms import ExtensionDecisionForm, ExtensionRequestForm

@@ -3,9 +3,9 @@ from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from accounts import permissions
 from core.fragments import cached_fragment
 
-from .. import permissions
 from ..selectors.home import (
     home_summary,
     organisation_summaries,

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.views.generic import FormView
 
-from .. import permissions, services
+from accounts import permissions
+
+from .. import services
 from ..forms import PriorityForm
 from ..selectors import comparison as selectors
 from .workflow import add_service_errors

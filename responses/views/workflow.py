@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
+from accounts import permissions
 from core import formstash
 from core.caching import fingerprint
 from core.fragments import cached_for_reader
@@ -19,7 +20,7 @@ from evidence import services as evidence_services
 from evidence.forms import ReviewWithEvidenceForm
 from evidence.selectors import evidence_for_timeline, published_evidence_files
 
-from .. import models, permissions, services
+from .. import models, services
 from ..choices import ReviewOutcome, Status
 from ..deadlines import stale_after_months
 from ..forms import ResponseUpdateForm, ReturnUpdateForm, initial_from_data

@@ -14,8 +14,9 @@ from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts import permissions
 from recommendations.models import Recommendation, SuperComplaint
-from responses import permissions, services
+from responses import services
 from responses.choices import (
     Marking,
     Rag,

@@ -10,9 +10,8 @@ forgets to hide a button still cannot write, and each refusal is worded once.
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Membership
+from core.marking import Marking
 from recommendations.models import Organisation
-
-from .choices import Marking, WorkflowState
 
 WRITER_ROLES = {Membership.Role.CONTRIBUTOR, Membership.Role.APPROVER}
 
@@ -374,7 +373,7 @@ def can_read_update(user, update):
     if not user or not user.is_authenticated:
         return False
     return (
-        update.state == WorkflowState.PUBLISHED
+        update.is_published
         or update.response.organisation_id in member_organisation_ids(user)
     )
 
