@@ -20,7 +20,6 @@ from accounts import permissions
 from responses import services as response_services
 from responses.choices import WorkflowState
 from responses.models import ResponseReview
-from responses.services import NOT_EDITABLE, PublishedUpdateIsImmutable
 
 from .filetypes import check_file_type, safe_file_name
 from .models import EvidenceFile
@@ -60,12 +59,7 @@ def _sha256(uploaded):
 
 def _editable_update(update_pk, user):
     """Lock the update (response first) and refuse unless `user` may still change it."""
-    response, update = response_services._lock_update(update_pk)
-    if update.state == WorkflowState.PUBLISHED:
-        raise PublishedUpdateIsImmutable()
-    permissions.require_writer(user, response.organisation_id)
-    if not update.is_editable:
-        raise ValidationError(NOT_EDITABLE, code="not_editable")
+    _, update = response_services.response_update_lock_for_change(update_pk=update_pk, user=user)
     return update
 
 

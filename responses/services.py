@@ -23,8 +23,8 @@ from accounts import permissions
 from core.people import person_name
 from recommendations.models import Recommendation
 
-from . import chasing
-from .choices import DatePrecision, ExtensionDecision, WorkflowState, format_as_of
+from . import chasing, extensions
+from .choices import DatePrecision, ExtensionDecision, WorkflowState
 from .deadlines import due_date, response_deadline_state
 from .models import (
     Chaser,
@@ -149,6 +149,22 @@ def _lock_update(pk):
     return response, update
 
 
+def response_update_lock_for_change(*, update_pk, user):
+    """
+    Lock an update (its response first) to change it or its files, refusing unless `user` may
+    still change it: not published, a writer of its organisation, still a draft or returned.
+    The one rule of "may still change this update", for editing, deleting and attaching files.
+    Returns (response, update).
+    """
+    response, update = _lock_update(update_pk)
+    if update.state == WorkflowState.PUBLISHED:
+        raise PublishedUpdateIsImmutable()
+    permissions.require_writer(user, response.organisation_id)
+    if not update.is_editable:
+        raise ValidationError(NOT_EDITABLE, code="not_editable")
+    return response, update
+
+
 def response_get_or_create(*, recommendation, organisation):
     """Return the one Response for this recommendation and organisation, creating it if needed."""
     response, _ = Response.objects.get_or_create(
@@ -230,12 +246,7 @@ def response_update_edit(*, update, editor, submit=False, expected_version=None,
     update since, the edit is refused (StaleUpdate) and nothing is written. Whoever changes the
     content becomes its author for the purposes of sign-off, so they cannot approve it.
     """
-    response, update = _lock_update(update.pk)
-    if update.state == WorkflowState.PUBLISHED:
-        raise PublishedUpdateIsImmutable()
-    permissions.require_writer(editor, response.organisation_id)
-    if not update.is_editable:
-        raise ValidationError(NOT_EDITABLE, code="not_editable")
+    response, update = response_update_lock_for_change(update_pk=update.pk, user=editor)
     if expected_version is not None and expected_version != update.version:
         raise StaleUpdate(ResponseUpdate.objects.select_related("author").get(pk=update.pk))
     _check_editable_fields(fields)
@@ -272,12 +283,7 @@ def response_update_delete(*, update, user, expected_version=None):
     saved since (a colleague's text, a file attached) is not deleted (ValidationError, code
     "stale").
     """
-    _, update = _lock_update(update.pk)
-    if update.state == WorkflowState.PUBLISHED:
-        raise PublishedUpdateIsImmutable()
-    permissions.require_writer(user, update.response.organisation_id)
-    if not update.is_editable:
-        raise ValidationError(NOT_EDITABLE, code="not_editable")
+    _, update = response_update_lock_for_change(update_pk=update.pk, user=user)
     if expected_version is not None and expected_version != update.version:
         raise ValidationError(DELETE_STALE, code="stale")
     update.delete()
@@ -397,25 +403,6 @@ def response_review(*, response, reviewer, outcome, comment=""):
     return response
 
 
-EXTENSION_NO_DUE_DATE = "There is no due date to extend yet: the report has no publication date."
-EXTENSION_ALREADY_ANSWERED = (
-    "This organisation has already published its response, so there is no deadline to extend."
-)
-EXTENSION_PENDING = (
-    "A request for more time is already awaiting a national reviewer's decision. Wait for it "
-    "before asking again."
-)
-EXTENSION_DECIDED = "This request has already been decided."
-
-
-def extension_too_late(due_on):
-    """The refusal of a request made after the due date, with the rule it follows."""
-    return (
-        f"The due date, {format_as_of(due_on)}, has passed. More time must be asked for on or "
-        "before the due date; publish your response as soon as you can."
-    )
-
-
 @transaction.atomic
 def extension_request(
     *, user, recommendation, organisation, requested_due_on, reason, today=None
@@ -436,14 +423,12 @@ def extension_request(
         recommendation=recommendation, kind=organisation.kind,
         extended_to=response.extended_due_on,
     )
-    if current_due is None:
-        raise ValidationError(EXTENSION_NO_DUE_DATE, code="no_due_date")
-    if response.first_published_on or response.current_status:
-        raise ValidationError(EXTENSION_ALREADY_ANSWERED, code="answered")
-    if today > current_due:
-        raise ValidationError(extension_too_late(current_due), code="too_late")
-    if response.extension_requests.filter(decision=ExtensionDecision.PENDING).exists():
-        raise ValidationError(EXTENSION_PENDING, code="pending")
+    refusal = extensions.extension_refusal(
+        due_on=current_due, answered=chasing.is_answered(response), today=today,
+        pending=response.extension_requests.filter(decision=ExtensionDecision.PENDING).exists(),
+    )
+    if refusal:
+        raise ValidationError(*refusal)
     extension = ExtensionRequest(
         response=response,
         original_due_on=current_due,
@@ -471,7 +456,7 @@ def extension_decide(*, extension, reviewer, decision, comment=""):
     permissions.require_extension_decider(reviewer, response.organisation_id)
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     if extension.decision != ExtensionDecision.PENDING:
-        raise ValidationError(EXTENSION_DECIDED, code="decided")
+        raise ValidationError(extensions.EXTENSION_DECIDED, code="decided")
     if decision not in (ExtensionDecision.APPROVED, ExtensionDecision.REFUSED):
         raise ValidationError({"decision": "Select whether to approve or refuse the extension"})
     extension.decision = decision

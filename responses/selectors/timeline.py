@@ -15,7 +15,8 @@ from recommendations.selectors import recommendation_expected_organisations
 
 from .. import chasing
 from ..choices import ExtensionDecision, WorkflowState
-from ..deadlines import DeadlineKind, DeadlineState, due_date, response_deadline_state
+from ..deadlines import DeadlineState, due_date, response_deadline_state
+from ..extensions import extension_refusal
 from ..models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate
 
 
@@ -193,14 +194,11 @@ def response_timeline(*, target, user):
     timeline.original_due_on = due_date(
         recommendation=target.recommendation, kind=target.organisation.kind
     )
-    # Asking for more time: a writer of the organisation, before anything is published and
-    # while the due date has not passed (the service checks the same, and says why not).
-    unanswered = not (target.response and target.response.current_status)
-    timeline.can_request_extension = bool(
-        timeline.can_write
-        and unanswered
-        and timeline.deadline.due_on
-        and timeline.deadline.kind == DeadlineKind.DUE
+    # Asking for more time: a writer of the organisation, when the service would accept it
+    # (extensions.extension_refusal, the one rule; a pending request is looked at below).
+    timeline.can_request_extension = bool(timeline.can_write) and not extension_refusal(
+        due_on=timeline.deadline.due_on, answered=chasing.is_answered(target.response),
+        today=timezone.localdate(), pending=False,
     )
     timeline.can_read_chaser_letters = permissions.can_read_chaser_letters(user, organisation_id)
     if target.response is not None:
