@@ -271,7 +271,7 @@ STATICFILES_DIRS = [BASE_DIR / "static" / "build"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 
 
-def evidence_storage():
+def evidence_storage_settings():
     """
     Where evidence files are kept: the local media folder, or an S3-compatible bucket
     (django-storages) when EVIDENCE_S3_BUCKET is set, so app servers keep nothing on disk.
@@ -307,7 +307,7 @@ EVIDENCE_MAX_FILE_MB = envint("EVIDENCE_MAX_FILE_MB", 20)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "evidence": evidence_storage(),
+    "evidence": evidence_storage_settings(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -17,7 +17,14 @@ from .. import chasing
 from ..choices import ExtensionDecision, WorkflowState
 from ..deadlines import DeadlineState, due_date, response_deadline_state
 from ..extensions import extension_refusal
-from ..models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate
+from ..models import (
+    Chaser,
+    ExtensionRequest,
+    Response,
+    ResponseReview,
+    ResponseUpdate,
+    response_url,
+)
 
 
 @dataclass
@@ -27,6 +34,11 @@ class ResponseTarget:
     recommendation: Recommendation
     organisation: Organisation
     response: Response | None
+
+    @property
+    def url(self):
+        """Its response page (which exists before the Response row does)."""
+        return response_url(self.recommendation, self.organisation)
 
 
 @dataclass

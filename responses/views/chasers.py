@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from accounts import permissions
 
 from .. import chasing, services
-from .workflow import ResponsePageMixin, response_url
+from .workflow import ResponsePageMixin
 
 
 class ChaserSendView(ResponsePageMixin, TemplateView):
@@ -50,4 +50,4 @@ class ChaserSendView(ResponsePageMixin, TemplateView):
             f"{chasing.SENT_LABELS[chaser.step]}: the letter to {target.organisation.name} is "
             "recorded below, to print or download.",
         )
-        return HttpResponseRedirect(response_url(target) + "#chasers")
+        return HttpResponseRedirect(target.url + "#chasers")

@@ -18,7 +18,7 @@ from ..choices import format_as_of
 from ..deadlines import response_deadline_state
 from ..forms import ExtensionDecisionForm, ExtensionRequestForm
 from ..models import ExtensionRequest
-from .workflow import ResponseTargetMixin, add_service_errors, response_url
+from .workflow import ResponseTargetMixin, add_service_errors
 
 
 class ExtensionRequestView(ResponseTargetMixin, FormView):
@@ -41,7 +41,7 @@ class ExtensionRequestView(ResponseTargetMixin, FormView):
                 recommendation=target.recommendation, organisation=target.organisation,
                 response=target.response, today=timezone.localdate(),
             ),
-            "response_url": response_url(target),
+            "response_url": target.url,
         }
 
     def form_valid(self, form):
@@ -62,7 +62,7 @@ class ExtensionRequestView(ResponseTargetMixin, FormView):
             f"Your request for more time, to {format_as_of(extension.requested_due_on)}, has been "
             "sent to the national reviewers.",
         )
-        return HttpResponseRedirect(response_url(target) + "#extensions")
+        return HttpResponseRedirect(target.url + "#extensions")
 
 
 class ExtensionDecideView(ResponseTargetMixin, FormView):
@@ -87,7 +87,7 @@ class ExtensionDecideView(ResponseTargetMixin, FormView):
             "recommendation": target.recommendation,
             "organisation": target.organisation,
             "extension": self.extension,
-            "response_url": response_url(target),
+            "response_url": target.url,
         }
 
     def form_valid(self, form):
@@ -106,4 +106,4 @@ class ExtensionDecideView(ResponseTargetMixin, FormView):
             f"Extension to {format_as_of(extension.requested_due_on)} "
             f"{extension.get_decision_display().lower()}.",
         )
-        return HttpResponseRedirect(response_url(self.get_target()) + "#extensions")
+        return HttpResponseRedirect(self.get_target().url + "#extensions")

@@ -20,7 +20,7 @@ from evidence import services as evidence_services
 from evidence.forms import ReviewWithEvidenceForm
 from evidence.selectors import evidence_for_timeline, published_evidence_files
 
-from .. import models, services
+from .. import services
 from ..choices import ReviewOutcome, Status
 from ..deadlines import stale_after_months
 from ..forms import ResponseUpdateForm, ReturnUpdateForm, initial_from_data
@@ -34,10 +34,6 @@ from ..selectors.timeline import (
     response_timeline,
     response_update_get,
 )
-
-
-def response_url(target):
-    return models.response_url(target.recommendation, target.organisation)
 
 
 def add_service_errors(form, error):
@@ -102,7 +98,7 @@ class ResponsePageMixin(ResponseTargetMixin):
             # `form` is the one with errors: base.html prefixes the title with "Error: " and the
             # error summary lists its fields.
             "form": failed,
-            "response_url": response_url(target),
+            "response_url": target.url,
             "history": response_history(
                 response=timeline.response, user=self.request.user,
                 quote_details=not timeline.withholds_any_update,
@@ -186,7 +182,7 @@ class UpdateFormMixin:
             recommendation=target.recommendation,
             organisation=target.organisation,
             response=target.response,
-            response_url=response_url(target),
+            response_url=target.url,
             stash_banner=self.stash_banner,
             **kwargs,
         )
@@ -212,7 +208,7 @@ class UpdateFormMixin:
         if action == "attach":
             # "Save draft and attach files": on to the draft's evidence page.
             return HttpResponseRedirect(reverse("evidence:files", args=[update.pk]))
-        return HttpResponseRedirect(response_url(self.get_target()))
+        return HttpResponseRedirect(self.get_target().url)
 
 
 class UpdateCreateView(UpdateFormMixin, ResponseTargetMixin, FormView):
@@ -303,7 +299,7 @@ class UpdateEditView(UpdateFormMixin, FormView):
     def get(self, request, *args, **kwargs):
         if not self.update.is_editable:
             messages.error(request, services.NOT_EDITABLE)
-            url = response_url(self.get_target())
+            url = self.get_target().url
             return HttpResponseRedirect(f"{url}#update-{self.update.pk}")
         return super().get(request, *args, **kwargs)
 
@@ -379,7 +375,7 @@ class UpdateSubmitView(ResponsePageMixin, TemplateView):
             status = 409 if getattr(error, "code", None) in CONFLICT_CODES else 200
             return self.render_to_response(self.get_page_context(), status=status)
         messages.success(request, "Update submitted for sign-off")
-        return HttpResponseRedirect(response_url(self._target))
+        return HttpResponseRedirect(self._target.url)
 
 
 class UpdateSignOffView(ResponsePageMixin, TemplateView):
@@ -438,7 +434,7 @@ class UpdateSignOffView(ResponsePageMixin, TemplateView):
             )
         else:
             return HttpResponseBadRequest("Choose whether to approve or return the update.")
-        return HttpResponseRedirect(response_url(self._target))
+        return HttpResponseRedirect(self._target.url)
 
     def changed_since_opened(self, conflict, *, return_form=None):
         """409: the page again, saying why nothing was done and linking to the current text."""
@@ -482,7 +478,7 @@ class ResponseReviewView(ResponsePageMixin, TemplateView):
             messages.success(
                 request, f"Response returned to {organisation_label(target.organisation)}"
             )
-        return HttpResponseRedirect(response_url(target))
+        return HttpResponseRedirect(target.url)
 
 
 class UpdateDeleteView(TemplateView):
@@ -508,7 +504,7 @@ class UpdateDeleteView(TemplateView):
             recommendation=self.target.recommendation,
             organisation=self.target.organisation,
             response=self.target.response,
-            response_url=response_url(self.target),
+            response_url=self.target.url,
             **kwargs,
         )
 
@@ -530,4 +526,4 @@ class UpdateDeleteView(TemplateView):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "Draft deleted")
-        return HttpResponseRedirect(response_url(self.target))
+        return HttpResponseRedirect(self.target.url)

@@ -6,7 +6,7 @@ from storages.backends.s3 import S3Storage
 from evidence.models import EvidenceFile
 from responses import services
 from tests.conftest import draft_update
-from tracker.settings import evidence_storage
+from tracker.settings import evidence_storage_settings
 
 from .helpers import attach
 
@@ -20,7 +20,7 @@ def test_by_default_files_go_to_the_media_folder_which_nothing_serves(
     evidence = attach(world, update)
     client.force_login(world.contributor)
 
-    configured = evidence_storage()
+    configured = evidence_storage_settings()
     storage = EvidenceFile._meta.get_field("file").storage
 
     assert configured["BACKEND"] == "django.core.files.storage.FileSystemStorage"
@@ -41,7 +41,7 @@ def test_a_bucket_from_the_environment_keeps_files_private(monkeypatch, tmp_path
     monkeypatch.setenv("EVIDENCE_S3_ACCESS_KEY_ID", "AKIAEXAMPLE")
     monkeypatch.setenv("EVIDENCE_S3_SECRET_ACCESS_KEY_FILE", str(secret))
 
-    configured = evidence_storage()
+    configured = evidence_storage_settings()
     storage = S3Storage(**configured["OPTIONS"])
 
     assert configured["BACKEND"] == "storages.backends.s3.S3Storage"
