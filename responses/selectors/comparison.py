@@ -228,19 +228,27 @@ def recommendation_get(*, slug, number):
 def recommendation_heading(*, slug, number):
     """
     The recommendation with its super-complaint and nothing else (the page's title and
-    breadcrumbs), and `fingerprint`: what its comparison is drawn from (the two, its responses
-    and their updates, its recipients, the organisations: the "recommendation" scope). 2 queries.
+    breadcrumbs), and the fingerprint of what its comparison is drawn from
+    (`recommendation_fingerprint`), as (recommendation, fingerprint). 2 queries.
     """
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("super_complaint"),
         super_complaint__slug=slug, number=number,
     )
-    recommendation.fingerprint = (
+    return recommendation, recommendation_fingerprint(recommendation)
+
+
+def recommendation_fingerprint(recommendation):
+    """
+    What a recommendation's comparison is drawn from: the recommendation and its
+    super-complaint, its responses and their updates, its recipients and the organisations
+    (the "recommendation" scope). 1 query.
+    """
+    return (
         recommendation.pk, _isoformat(recommendation.updated_at),
         _isoformat(recommendation.super_complaint.updated_at),
         *fingerprint("recommendation", recommendation=recommendation.pk),
     )
-    return recommendation
 
 
 def comparison_reader(user):
@@ -387,16 +395,16 @@ def _comparison_rows(recommendation, filterset, readable):
     return [row for row in rows if deadline_matches(row.deadline, wanted)]
 
 
-def comparison_cache_key(*, comparison, filters, user):
+def comparison_cache_key(*, comparison, recommendation_fingerprint, filters, user):
     """
     What the comparison's table shows depends on, besides the recommendation's fingerprint
-    (`recommendation_heading`): the day and the stale age (deadlines), the
+    (`recommendation_fingerprint`): the day and the stale age (deadlines), the
     filters, and whose OFFICIAL-SENSITIVE text the reader may read (need-to-know: everyone's
     for a reviewer, else their organisations' and those paired with them).
     """
     readable = permissions.sensitive_readable_organisation_ids(user)
     return repr((
-        comparison.recommendation.fingerprint, timezone.localdate().isoformat(),
+        recommendation_fingerprint, timezone.localdate().isoformat(),
         stale_after_months(),
         [(name, filters.getlist(name) if filters else []) for name in comparison.filterset.filters],
         "all" if readable is None else sorted(readable),
@@ -537,18 +545,17 @@ NOT_APPLICABLE_CELL = Cell(applicable=False)
 
 def matrix_get(*, slug):
     """
-    The super-complaint of a matrix with `fingerprint`: what its cells are drawn from (its
-    responses, recommendations and their recipients, and the organisations), so a rendering
-    cached under it is shown only while none of that has changed. 2 queries: the
-    super-complaint and its "super_complaint" scope, index look-ups over this super-complaint's rows
-    only, so a publication elsewhere keeps its cache.
+    The super-complaint of a matrix, and the fingerprint of what its cells are drawn from (its
+    responses, recommendations and their recipients, and the organisations), as
+    (super_complaint, fingerprint): a rendering kept under it is shown only while none of that
+    has changed. 2 queries: the super-complaint and its "super_complaint" scope, index look-ups
+    over this super-complaint's rows only, so a publication elsewhere keeps its cache.
     """
     super_complaint = get_object_or_404(SuperComplaint, slug=slug)
-    super_complaint.fingerprint = (
+    return super_complaint, (
         super_complaint.pk, _isoformat(super_complaint.updated_at),
         *fingerprint("super_complaint", super_complaint=super_complaint.pk),
     )
-    return super_complaint
 
 
 def matrix_filters(*, filters):

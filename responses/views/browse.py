@@ -123,15 +123,15 @@ class RecommendationDetailView(TemplateView):
         )
 
     def get_context_data(self, **kwargs):
-        heading = selectors.recommendation_heading(
+        heading, fingerprint = selectors.recommendation_heading(
             slug=self.kwargs["slug"], number=self.kwargs["number"]
         )
         user = self.request.user
-        key = (*heading.fingerprint, stale_after_months(), sorted(self.request.GET.lists()),
+        key = (*fingerprint, stale_after_months(), sorted(self.request.GET.lists()),
                *selectors.comparison_reader(user))
         body = cached_for_reader(
             self.request, "responses/_recommendation_page.html", key=key,
-            context=lambda: self.get_body_context(heading.fingerprint),
+            context=lambda: self.get_body_context(fingerprint),
             keep=lambda body: only_valid_choices(self.request.GET, form=body["filter"].form),
         )
         return super().get_context_data(
@@ -140,7 +140,6 @@ class RecommendationDetailView(TemplateView):
 
     def get_body_context(self, fingerprint):
         comparison = self.get_comparison()
-        comparison.recommendation.fingerprint = fingerprint
         return {
             "comparison": comparison,
             "own_positions": selectors.own_positions(
@@ -152,7 +151,8 @@ class RecommendationDetailView(TemplateView):
             "statuses": Status,
             "can_set_priority": permissions.can_set_priority(self.request.user),
             "table_key": selectors.comparison_cache_key(
-                comparison=comparison, filters=self.request.GET, user=self.request.user
+                comparison=comparison, recommendation_fingerprint=fingerprint,
+                filters=self.request.GET, user=self.request.user,
             ),
             # The table is kept under the known filters alone (whatever else the address has),
             # and only for the choices the page offers.
@@ -219,18 +219,18 @@ class MatrixView(TemplateView):
         )
 
     def get_context_data(self, **kwargs):
-        super_complaint = selectors.matrix_get(slug=self.kwargs["slug"])
+        super_complaint, fingerprint = selectors.matrix_get(slug=self.kwargs["slug"])
         body = cached_fragment(
             "responses/_matrix_page.html",
-            key=(self.cache_key(super_complaint),),
-            context=lambda: self.get_body_context(super_complaint),
+            key=(self.cache_key(fingerprint),),
+            context=lambda: self.get_body_context(super_complaint, fingerprint),
             keep=lambda body: only_valid_choices(
                 self.request.GET, form=body["filter"].form, layout=self.LAYOUTS
             ),
         )
         return super().get_context_data(super_complaint=super_complaint, body=body, **kwargs)
 
-    def get_body_context(self, super_complaint):
+    def get_body_context(self, super_complaint, fingerprint):
         filterset = selectors.matrix_filters(filters=self.request.GET)
         # Worked out only when the rendering is not in the cache (see matrix.html).
         matrix = SimpleLazyObject(lambda: self.get_matrix(super_complaint, filterset))
@@ -257,7 +257,7 @@ class MatrixView(TemplateView):
             recommendations_as_rows_query=recommendations_as_rows.urlencode(),
             matrix=matrix,
             grid=SimpleLazyObject(lambda: matrix.table(by_organisation=by_organisation)),
-            matrix_key=self.cache_key(super_complaint),
+            matrix_key=self.cache_key(fingerprint),
             # The table is kept under VARIES_ON alone, for the choices and layouts offered.
             table_kept=only_valid_choices(
                 self.request.GET, form=filterset.form, layout=self.LAYOUTS, others_allowed=True
@@ -273,14 +273,14 @@ class MatrixView(TemplateView):
             ),
         )
 
-    def cache_key(self, super_complaint):
+    def cache_key(self, fingerprint):
         """
         The rendered matrix is the same for every reader: it depends on the data (the
-        super-complaint's fingerprint), the day and stale age (deadline flags), the filters and
-        the layout.
+        super-complaint's `fingerprint`), the day and stale age (deadline flags), the filters
+        and the layout.
         """
         return repr((
-            super_complaint.fingerprint, timezone.localdate().isoformat(), stale_after_months(),
+            fingerprint, timezone.localdate().isoformat(), stale_after_months(),
             [(name, self.request.GET.getlist(name)) for name in self.VARIES_ON],
         ))
 
