@@ -19,6 +19,7 @@ from accounts import permissions
 from core import caching
 from core.fragments import cached_fragment, only_valid_choices
 from reporting import exports as reporting_exports
+from reporting import presentation
 from reporting.selectors import dashboard as selectors
 from reporting.selectors import overview as overview_selectors
 from responses import exports, services
@@ -91,7 +92,7 @@ class OrganisationDashboardView(TemplateView):
             "focus_error": focus_error,
             # Drawn only when the rendered figures are not in the cache (see
             # _dashboard_figures.html).
-            "charts": SimpleLazyObject(lambda: selectors.dashboard_charts(dashboard)),
+            "charts": SimpleLazyObject(lambda: presentation.dashboard_charts(dashboard)),
             "figures_key": repr(
                 (dashboard.figures_key, dashboard.focus.pk if dashboard.focus else "")
             ),

@@ -1,6 +1,7 @@
 """
 The comparison matrix is rendered once for every reader and kept in the cache under what its
-cells are drawn from (the fingerprint selectors.comparison.matrix_get returns): whatever changes a cell shows at once.
+cells are drawn from (the fingerprint selectors.comparison.matrix_get returns): whatever
+changes a cell shows at once.
 """
 
 import datetime
