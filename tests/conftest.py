@@ -74,6 +74,23 @@ def force_login_passes_two_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+def sign_in_with_password(client, user, next_url=None, **extra_fields):
+    """
+    Sign in through the sign-in form, as a person does (`client.force_login` skips it), asking
+    for `next_url` if given and posting `extra_fields` too (the typed text a sign-in page
+    carries); the answer must be a redirect (onwards, or to the two-factor step).
+    """
+    from django.urls import reverse
+
+    url = reverse("login") + (f"?next={next_url}" if next_url else "")
+    data = {"username": user.username, "password": PASSWORD, **extra_fields}
+    if next_url:
+        data["next"] = next_url
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    return response
+
+
 def make_user(username, organisation=None, role=None, **extra):
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, first_name=username.title(), **extra

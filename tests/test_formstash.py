@@ -15,7 +15,7 @@ from django.urls import reverse
 from core import formstash
 from responses.choices import Status
 from responses.models import Response, ResponseUpdate
-from tests.conftest import PASSWORD, draft_update
+from tests.conftest import draft_update, sign_in_with_password
 from tests.responses.helpers import create_url
 
 EXPIRED_BANNER = "You were signed out before your update was saved. Check what you typed"
@@ -45,10 +45,7 @@ SAME_ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
 
 def sign_in(client, user, next_url, carried=()):
     """Sign in with the sign-in form, posting back the typed text it carries (`carried`)."""
-    page = client.post(f"{reverse('login')}?next={next_url}",
-                       {"username": user.username, "password": PASSWORD, "next": next_url,
-                        **dict_of_lists(carried)})
-    assert page.status_code == 302, page.content.decode()
+    page = sign_in_with_password(client, user, next_url, **dict_of_lists(carried))
     assert page.headers["Location"] == next_url
 
 

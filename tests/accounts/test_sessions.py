@@ -7,7 +7,7 @@ import time_machine
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in_with_password
 from tests.test_formstash import (
     EXPIRED_BANNER,
     NARRATIVE,
@@ -20,11 +20,6 @@ from tests.test_formstash import (
 START = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
 
 
-def sign_in(client, user):
-    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-
-
 def is_signed_in(client):
     return client.get(reverse("account")).status_code == 200
 
@@ -32,7 +27,7 @@ def is_signed_in(client):
 def test_a_session_ends_after_the_idle_timeout(client, world, settings):
     settings.SESSION_IDLE_TIMEOUT = 30 * 60
     with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, world.contributor)
+        sign_in_with_password(client, world.contributor)
         clock.shift(datetime.timedelta(minutes=29))
         assert is_signed_in(client)
         clock.shift(datetime.timedelta(minutes=29))  # active 29 minutes ago: still fine
@@ -48,7 +43,7 @@ def test_activity_never_extends_the_absolute_limit(client, world, settings):
     settings.SESSION_COOKIE_AGE = 2 * 60 * 60
     settings.SESSION_IDLE_TIMEOUT = 30 * 60
     with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, world.contributor)
+        sign_in_with_password(client, world.contributor)
         for _ in range(7):  # busy every 20 minutes for 2 hours 20 minutes
             clock.shift(datetime.timedelta(minutes=20))
             signed_in = is_signed_in(client)
@@ -57,9 +52,9 @@ def test_activity_never_extends_the_absolute_limit(client, world, settings):
         assert session is None or session.expire_date <= START + datetime.timedelta(hours=2)
 
 
-def test_the_session_expiry_is_fixed_at_sign_in(client, world, settings):
+def test_the_session_expiry_is_fixed_at_sign_in_with_password(client, world, settings):
     with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, world.contributor)
+        sign_in_with_password(client, world.contributor)
         expiry = Session.objects.get().expire_date
         clock.shift(datetime.timedelta(minutes=10))
         assert is_signed_in(client)
@@ -72,7 +67,7 @@ def test_an_idle_expired_user_posting_a_long_form_finds_the_text_after_signing_i
 ):
     url = create_url(world)
     with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, world.contributor)
+        sign_in_with_password(client, world.contributor)
         assert client.get(url).status_code == 200
         clock.shift(datetime.timedelta(seconds=settings.SESSION_IDLE_TIMEOUT + 60))
 
@@ -154,7 +149,7 @@ def test_reading_pages_writes_the_session_at_most_once_a_minute(client, world, s
     settings.SESSION_IDLE_TIMEOUT = 30 * 60
     url = reverse("responses:organisation_list")
     with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, world.contributor)
+        sign_in_with_password(client, world.contributor)
         client.get(url)
         clock.shift(datetime.timedelta(seconds=30))
         assert _session_writes(client, url) == []

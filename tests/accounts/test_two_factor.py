@@ -12,7 +12,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in_with_password
 
 
 def code_for(device, offset=0):
@@ -22,16 +22,6 @@ def code_for(device, offset=0):
     t = max(totp.t() + offset, device.last_t + 1)
     totp.time = device.t0 + t * device.step
     return f"{totp.token():06d}"
-
-
-def sign_in(client, user, next_url=None):
-    url = reverse("login") + (f"?next={next_url}" if next_url else "")
-    data = {"username": user.username, "password": PASSWORD}
-    if next_url:
-        data["next"] = next_url
-    response = client.post(url, data)
-    assert response.status_code == 302
-    return response
 
 
 def app_for(user):
@@ -65,7 +55,7 @@ def test_an_unverified_session_that_must_set_up_is_sent_there_from_every_page(
     if persona == "staff":
         user.is_staff = True
         user.save()
-    sign_in(client, user)
+    sign_in_with_password(client, user)
 
     for url in pages(world):
         response = client.get(url)
@@ -76,7 +66,7 @@ def test_an_unverified_session_that_must_set_up_is_sent_there_from_every_page(
 def test_an_unverified_approver_cannot_post_anything(client, world):
     device = app_for(world.approver)
     assert device.confirmed
-    sign_in(client, world.approver)
+    sign_in_with_password(client, world.approver)
     review = reverse("responses:response_review",
                      args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
     create = reverse("responses:update_create",
@@ -92,19 +82,19 @@ def test_an_unverified_approver_cannot_post_anything(client, world):
 
 
 def test_a_contributor_without_an_app_goes_straight_in(client, world):
-    sign_in(client, world.contributor)
+    sign_in_with_password(client, world.contributor)
     assert client.get(reverse("home")).status_code == 200
 
 
 def test_a_contributor_with_an_app_must_enter_a_code(client, world):
     app_for(world.contributor)
-    sign_in(client, world.contributor)
+    sign_in_with_password(client, world.contributor)
     response = client.get(reverse("home"))
     assert response.headers["Location"].startswith(reverse("two_factor_verify"))
 
 
 def test_sign_out_works_before_the_code(client, world):
-    sign_in(client, world.approver)
+    sign_in_with_password(client, world.approver)
     assert client.post(reverse("logout")).status_code == 302
     assert "_auth_user_id" not in client.session
 
@@ -114,7 +104,7 @@ def test_sign_out_works_before_the_code(client, world):
 
 def test_setting_up_shows_a_qr_code_and_the_secret_then_ten_recovery_codes_once(client, world):
     home = reverse("responses:supercomplaint_list")
-    sign_in(client, world.approver, next_url=home)
+    sign_in_with_password(client, world.approver, next_url=home)
     page = client.get(reverse("two_factor_set_up") + f"?next={home}")
     assert page.status_code == 200
     html = page.text
@@ -149,7 +139,7 @@ def test_setting_up_shows_a_qr_code_and_the_secret_then_ten_recovery_codes_once(
 
 def test_someone_with_an_app_cannot_replace_it_before_entering_a_code(client, world):
     app_for(world.approver)
-    sign_in(client, world.approver)
+    sign_in_with_password(client, world.approver)
     response = client.get(reverse("two_factor_set_up"))
     assert response.headers["Location"] == reverse("two_factor_verify")
 
@@ -160,7 +150,7 @@ def test_someone_with_an_app_cannot_replace_it_before_entering_a_code(client, wo
 def test_a_code_from_the_app_lets_the_user_in_and_back_to_their_page(client, world):
     device = app_for(world.approver)
     target = reverse("responses:supercomplaint_list")
-    sign_in(client, world.approver, next_url=target)
+    sign_in_with_password(client, world.approver, next_url=target)
     page = client.get(target)
     verify_url = page.headers["Location"]
     assert verify_url.startswith(reverse("two_factor_verify"))
@@ -175,10 +165,10 @@ def test_a_code_from_the_app_lets_the_user_in_and_back_to_their_page(client, wor
 def test_a_code_works_once(client, world):
     device = app_for(world.approver)
     code = code_for(device)
-    sign_in(client, world.approver)
+    sign_in_with_password(client, world.approver)
     client.post(reverse("two_factor_verify"), {"otp_token": code})
     client.post(reverse("logout"))
-    sign_in(client, world.approver)
+    sign_in_with_password(client, world.approver)
     response = client.post(reverse("two_factor_verify"), {"otp_token": code})
     assert response.status_code == 200
     assert "The code is not right" in response.text
@@ -187,17 +177,17 @@ def test_a_code_works_once(client, world):
 def test_a_recovery_code_works_once(client, world):
     app_for(world.approver)
     code = StaticToken.objects.filter(device__user=world.approver).first().token
-    sign_in(client, world.approver)
+    sign_in_with_password(client, world.approver)
     assert client.post(reverse("two_factor_verify"), {"otp_token": code}).status_code == 302
     client.post(reverse("logout"))
-    sign_in(client, world.approver)
+    sign_in_with_password(client, world.approver)
     assert client.post(reverse("two_factor_verify"), {"otp_token": code}).status_code == 200
     assert StaticToken.objects.filter(device__user=world.approver).count() == 9
 
 
 def test_wrong_codes_are_throttled_like_passwords(client, world, settings):
     device = app_for(world.approver)
-    sign_in(client, world.approver)
+    sign_in_with_password(client, world.approver)
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = client.post(reverse("two_factor_verify"), {"otp_token": "123456"})
     assert "too many times" in response.text
@@ -212,7 +202,7 @@ def test_wrong_codes_are_throttled_like_passwords(client, world, settings):
 
 def test_an_unsafe_next_is_ignored(client, world):
     device = app_for(world.approver)
-    sign_in(client, world.approver)
+    sign_in_with_password(client, world.approver)
     response = client.post(reverse("two_factor_verify"),
                            {"otp_token": code_for(device), "next": "https://evil.example/"})
     assert response.headers["Location"] == reverse("home")
@@ -226,14 +216,14 @@ def test_the_admin_needs_a_verified_session(client, world):
     staff.is_staff = staff.is_superuser = True
     staff.save()
     device = app_for(staff)
-    sign_in(client, staff)
+    sign_in_with_password(client, staff)
     assert client.get(reverse("admin:index")).headers["Location"].startswith(
         reverse("two_factor_verify"))
     client.post(reverse("two_factor_verify"), {"otp_token": code_for(device)})
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-def test_the_admin_login_page_sends_people_to_the_service_sign_in(client, world):
+def test_the_admin_login_page_sends_people_to_the_service_sign_in_with_password(client, world):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response.headers["Location"] == f"{reverse('login')}?next=/admin/"
@@ -287,7 +277,7 @@ def test_a_role_that_needs_two_factor_granted_mid_session_takes_effect_on_the_ne
 ):
     from accounts.models import Membership
 
-    sign_in(client, world.contributor)
+    sign_in_with_password(client, world.contributor)
     assert client.get(reverse("home")).status_code == 200  # optional for a contributor
     user = world.contributor
     if grant == "staff status":
