@@ -4,8 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from responses.choices import Marking
-from responses.forms import ResponseReviewForm
+from responses.choices import Marking, ReviewOutcome
+from responses.forms import COMMENT_MAX_LENGTH, Textarea, too_long
+from responses.models import ResponseReview
 
 from . import services
 from .filetypes import ALLOWED_DESCRIPTION, ALLOWED_TYPES, EXTENSION_ALIASES
@@ -74,6 +75,46 @@ def evidence_label(evidence):
         f"{evidence.title} ({evidence.original_name}, {filesizeformat(evidence.size)}), "
         f"update as of {evidence.update.as_of.day} {evidence.update.as_of:%B %Y}"
     )
+
+
+class ResponseReviewForm(forms.Form):
+    """A national reviewer closes a response or asks for more evidence."""
+
+    outcome = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            (ReviewOutcome.CLOSED, "Close – evidence accepted"),
+            (ReviewOutcome.RETURNED, "Return – more evidence needed"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to close or return the response"},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        help_text="Required when returning: say what more evidence is needed.",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": too_long("Comment", COMMENT_MAX_LENGTH)},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_review_%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        """Check the model's rule (a return needs a comment) too, so both errors show at once."""
+        cleaned = super().clean()
+        if cleaned.get("outcome"):
+            candidate = ResponseReview(
+                outcome=cleaned["outcome"], comment=cleaned.get("comment", "").strip()
+            )
+            try:
+                candidate.clean()
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
 
 class ReviewWithEvidenceForm(ResponseReviewForm):

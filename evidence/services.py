@@ -1,6 +1,6 @@
 """
-Every write of evidence: attaching a file to a draft or returned update, removing one, and a
-national reviewer's decision that records which files were considered.
+Every write of evidence: attaching a file to a draft or returned update, removing one, and the
+review: a national reviewer's decision on a response, recording which files were considered.
 
 The same rules as the update services (responses.services), checked in the same order under the
 same locks: the response row, then the update. A published update's files never change: adding
@@ -15,11 +15,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from accounts import permissions
 from responses import services as response_services
 from responses.choices import WorkflowState
-from responses.models import ResponseReview
+from responses.models import Response, ResponseReview
 
 from .filetypes import check_file_type, safe_file_name
 from .models import EvidenceFile
@@ -129,7 +130,7 @@ def published_evidence(response):
 @transaction.atomic
 def response_review_with_evidence(*, response, reviewer, outcome, comment="", considered=()):
     """
-    A national reviewer closes or returns a response (responses.services.response_review) and
+    A national reviewer closes or returns a response (`response_review`) and
     records which of its published evidence files they considered. Returns the review.
     """
     permissions.require_reviewer(reviewer, response.organisation_id)
@@ -139,11 +140,37 @@ def response_review_with_evidence(*, response, reviewer, outcome, comment="", co
         raise ValidationError(
             {"evidence": "Select only files of this response's published updates"}
         )
-    response_services.response_review(
-        response=response, reviewer=reviewer, outcome=outcome, comment=comment
-    )
+    response_review(response=response, reviewer=reviewer, outcome=outcome, comment=comment)
     # The response row stays locked until this transaction ends, so its newest review is the
     # one just written.
     review = ResponseReview.objects.filter(response=response).order_by("-created_at", "-pk")[0]
     review.considered_evidence.set(sorted(considered_ids))
     return review
+
+
+NOTHING_TO_REVIEW = "There is no published update to review yet."
+
+
+@transaction.atomic
+def response_review(*, response, reviewer, outcome, comment=""):
+    """
+    A national reviewer closes a response (evidence accepted) or returns it for more; never one
+    of their own organisation's.
+    """
+    permissions.require_reviewer(reviewer, response.organisation_id)
+    review = ResponseReview(
+        response=response, outcome=outcome, comment=(comment or "").strip(), reviewer=reviewer
+    )
+    review.full_clean(exclude=["response"])
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if not response.current_update_id:
+        raise ValidationError(NOTHING_TO_REVIEW)
+    response.review_outcome = review.outcome
+    response.review_comment = review.comment
+    response.reviewed_by = reviewer
+    response.reviewed_at = timezone.now()
+    response.save(update_fields=["review_outcome", "review_comment", "reviewed_by", "reviewed_at",
+                                 "updated_at"])
+    review.response = response
+    review.save()
+    return response

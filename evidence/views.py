@@ -18,10 +18,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView
 
 from accounts import permissions
+from core.forms import add_service_errors
 from responses import services as response_services
 from responses.models import response_url
-from responses.selectors.timeline import response_update_get
-from responses.views.workflow import CONFLICT_CODES, add_service_errors
+from responses.selectors.targets import response_update_get
+from responses.services import CONFLICT_CODES
 
 from . import services
 from .forms import EvidenceUploadForm

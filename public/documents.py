@@ -20,9 +20,9 @@ from django.shortcuts import get_object_or_404
 
 from accounts import permissions
 from core.people import person_name
+from deadlines import chasing
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import audiences_by_recommendation
-from responses import chasing
 from responses.choices import (
     ChaserStep,
     Marking,
@@ -323,7 +323,7 @@ def letter(*, organisation_slug, super_complaint_slug, updates, for_publication,
     return _finish(document)
 
 
-# Chasing letters (issue 14, section 2; the rules and their words are responses.chasing's).
+# Chasing letters (issue 14, section 2; the rules and their words are deadlines.chasing's).
 
 # Who a letter is addressed to when no office holder is recorded for its date, by kind.
 OFFICE_BY_KIND = {

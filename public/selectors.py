@@ -15,12 +15,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.richtext import html_excerpt
+from deadlines.chasing import public_statement_condition, public_statement_words
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import (
     audiences_by_recommendation,
     expected_organisations_by_recommendation,
 )
-from responses.chasing import public_statement_condition, public_statement_words
 from responses.choices import ChaserStep
 from responses.models import Chaser, Response, ResponseUpdate
 
@@ -93,7 +93,7 @@ def latest_positions(*, organisation_ids, updates):
 def public_statements(**filters):
     """
     Return {(recommendation id, organisation id): "Not responded, chased 3 times since 1 May
-    2026"} for the responses whose public statement stands today (`responses.chasing`: step 4
+    2026"} for the responses whose public statement stands today (`deadlines.chasing`: step 4
     sent, nothing published since), narrowed by `filters` over Chaser rows
     (`response__recommendation=...`, `response__organisation_id__in=...`). Only these facts
     reach the public: never a letter's text. One query.

@@ -60,7 +60,7 @@ class RecommendationAdmin(admin.ModelAdmin):
     autocomplete_fields = ("depends_on", "part_of")
     filter_horizontal = ("recipient_groups",)
     # Priority is a national reviewer's decision, made on the recommendation page through
-    # `responses.services.recommendation_priority_mark`, which checks who may: shown, not edited.
+    # `deadlines.services.recommendation_priority_mark`, which checks who may: shown, not edited.
     readonly_fields = ("priority", "priority_reason", "priority_changed_by", "priority_changed_at")
 
     def get_queryset(self, request):

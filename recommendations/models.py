@@ -306,7 +306,7 @@ class Recommendation(TimeStampedModel):
         help_text='The recommendation this is part a., b., ... of ("3a" is part of "3").',
     )
     # Priority (issue 14, section 3): set by national reviewers only, through
-    # `responses.services.recommendation_priority_mark` / `_remove` (who may is decided in
+    # `deadlines.services.recommendation_priority_mark` / `_remove` (who may is decided in
     # accounts.permissions, which this app cannot import). Every change is in the audit trail
     # (tracker.audit), field by field, with who made it.
     priority = models.BooleanField(

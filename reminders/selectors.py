@@ -2,7 +2,7 @@
 Reads for the reminder digest: who gets one, whether it is their turn, and what it says.
 
 The rules it reads live elsewhere and are only called here: deadlines
-(`responses.deadlines`, through `responses.selectors.deadlines.expected_responses`), landed
+(`responses.deadlines`, through `deadlines.selectors.expected_responses`), landed
 guidance (`responses.selectors.guidance`) and who may sign off what
 (`ResponseUpdate.objects.signable_by`, which keeps other organisations' drafts out).
 """
@@ -19,10 +19,10 @@ from django.utils import dateformat, timezone
 
 from accounts import permissions
 from accounts.models import Membership
+from deadlines.selectors import expected_responses
 from responses.choices import ChaserStep, ExtensionDecision
 from responses.deadlines import priority_overdue_first
 from responses.models import Chaser, ExtensionRequest, ResponseUpdate
-from responses.selectors.deadlines import expected_responses
 from responses.selectors.guidance import guidance_landed
 
 from .models import DEFAULT_FREQUENCY, MINIMUM_DAYS_BETWEEN, ReminderDigest

@@ -22,10 +22,12 @@ from reporting import exports as reporting_exports
 from reporting import presentation
 from reporting.selectors import dashboard as selectors
 from reporting.selectors import overview as overview_selectors
-from responses import exports, services
+from responses import exports
 from responses.deadlines import stale_after_months
 from responses.selectors.guidance import guidance_landed, organisations_awaiting
 from responses.views.browse import download_context
+
+from . import services
 
 
 class OrganisationDashboardView(TemplateView):

@@ -150,7 +150,7 @@ class ResponseUpdateAdmin(admin.ModelAdmin):
 
 @admin.register(ResponseReview)
 class ResponseReviewAdmin(ReadOnlyModelAdmin):
-    """A national reviewer's recorded decision, made by responses.services.response_review."""
+    """A national reviewer's recorded decision, made by evidence.services.response_review."""
 
     list_display = ("response", "outcome", "reviewer", "created_at")
     list_filter = ("outcome",)
@@ -163,7 +163,7 @@ class ResponseReviewAdmin(ReadOnlyModelAdmin):
 class ExtensionRequestAdmin(ReadOnlyModelAdmin):
     """
     Requests for more time and their decisions, made on the response page
-    (responses.services.extension_request and extension_decide), where the rules are checked.
+    (deadlines.services.extension_request and extension_decide), where the rules are checked.
     """
 
     list_display = ("response", "original_due_on", "requested_due_on", "decision",
@@ -177,7 +177,7 @@ class ExtensionRequestAdmin(ReadOnlyModelAdmin):
 @admin.register(Chaser)
 class ChaserAdmin(ReadOnlyModelAdmin):
     """
-    Chasing letters, sent from the response page (responses.services.chaser_send), where the
+    Chasing letters, sent from the response page (deadlines.services.chaser_send), where the
     ladder's rules are checked.
     """
 

@@ -17,13 +17,11 @@ from recommendations.models import Organisation, Recommendation
 from .choices import (
     STATUS_DEFINITIONS,
     DatePrecision,
-    ExtensionDecision,
     Marking,
-    ReviewOutcome,
     Status,
     WorkflowState,
 )
-from .models import ResponseReview, ResponseUpdate
+from .models import ResponseUpdate
 
 # Bounds of the free-text boxes, in characters as typed. Generous for a real answer; they stop a
 # pasted document (or a script) from filling the database and every page that shows the text.
@@ -444,46 +442,6 @@ class ReturnUpdateForm(forms.Form):
         return cleaned
 
 
-class ResponseReviewForm(forms.Form):
-    """A national reviewer closes a response or asks for more evidence."""
-
-    outcome = forms.ChoiceField(
-        label="Your decision",
-        choices=[
-            (ReviewOutcome.CLOSED, "Close – evidence accepted"),
-            (ReviewOutcome.RETURNED, "Return – more evidence needed"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether to close or return the response"},
-    )
-    comment = forms.CharField(
-        label="Comment",
-        help_text="Required when returning: say what more evidence is needed.",
-        required=False,
-        max_length=COMMENT_MAX_LENGTH,
-        widget=Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": too_long("Comment", COMMENT_MAX_LENGTH)},
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "id_review_%s")
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def clean(self):
-        """Check the model's rule (a return needs a comment) too, so both errors show at once."""
-        cleaned = super().clean()
-        if cleaned.get("outcome"):
-            candidate = ResponseReview(
-                outcome=cleaned["outcome"], comment=cleaned.get("comment", "").strip()
-            )
-            try:
-                candidate.clean()
-            except ValidationError as error:
-                self.add_error(None, error)
-        return cleaned
-
-
 def initial_from_data(form_class, data, **form_kwargs):
     """
     Turn posted values (a QueryDict) into `initial` for an unbound form of `form_class`.
@@ -498,81 +456,3 @@ def initial_from_data(form_class, data, **form_kwargs):
     }
 
 
-class ExtensionRequestForm(forms.Form):
-    """An organisation asks for a later due date, saying why (`services.extension_request`)."""
-
-    requested_due_on = DateInputField(
-        label="New due date",
-        help_text="The date by which you will publish your response, for example 30 4 2021.",
-        error_messages={"required": "Enter the new due date"},
-    )
-    reason = forms.CharField(
-        label="Why do you need more time?",
-        required=False,
-        max_length=COMMENT_MAX_LENGTH,
-        widget=Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": too_long("The reason", COMMENT_MAX_LENGTH)},
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
-class ExtensionDecisionForm(forms.Form):
-    """A national reviewer approves or refuses a request for more time."""
-
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[
-            (ExtensionDecision.APPROVED, "Approve – the due date moves to the date asked for"),
-            (ExtensionDecision.REFUSED, "Refuse – the due date stays as it is"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether to approve or refuse the extension"},
-    )
-    comment = forms.CharField(
-        label="Comment",
-        help_text="Required when refusing: say why.",
-        required=False,
-        max_length=COMMENT_MAX_LENGTH,
-        widget=Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": too_long("Comment", COMMENT_MAX_LENGTH)},
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
-class PriorityForm(forms.Form):
-    """
-    A national reviewer marks a recommendation as priority, saying why (`required`: the model's
-    rule, `Recommendation.clean()`, worded once and shown on `reason` from the service), or
-    removes the mark, optionally saying why.
-    """
-
-    MARK, REMOVE = "mark", "remove"
-
-    # What the reviewer saw and meant: a form opened before a colleague changed the mark must
-    # not do the opposite of what it says (the service refuses a change to the same state).
-    action = forms.ChoiceField(choices=[(MARK, MARK), (REMOVE, REMOVE)], widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label="Why is this recommendation a priority?",
-        required=False,
-        max_length=COMMENT_MAX_LENGTH,
-        widget=Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": too_long("The reason", COMMENT_MAX_LENGTH)},
-    )
-    service_error_fields = {"priority_reason": "reason"}
-
-    def __init__(self, *args, removing=False, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        self.fields["action"].initial = self.REMOVE if removing else self.MARK
-        if removing:
-            self.fields["reason"].label = "Why is it no longer a priority? (optional)"
-
-    @property
-    def removing(self):
-        return self.cleaned_data["action"] == self.REMOVE

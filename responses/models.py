@@ -31,7 +31,7 @@ def response_urls(recommendation):
     organisation page at national scale) build hundreds of these links.
     """
     pattern = reverse(
-        "responses:response_detail",
+        "workflow:response_detail",
         args=[recommendation.super_complaint.slug, recommendation.number, _SLUG_PLACEHOLDER],
     )
     prefix, suffix = pattern.split(_SLUG_PLACEHOLDER)
@@ -395,7 +395,7 @@ class ExtensionRequest(TimeStampedModel):
 
     `original_due_on` is the due date the request was made against, kept so that pages can say
     "due 12 Feb 2021, extended to 30 Apr 2021" however many extensions follow. Only
-    `responses.services.extension_request` and `extension_decide` write these rows.
+    `deadlines.services.extension_request` and `extension_decide` write these rows.
     """
 
     response = models.ForeignKey(
@@ -445,10 +445,10 @@ class Chaser(TimeStampedModel):
     One step of the chasing ladder sent to an organisation that has not answered by its due
     date: a letter from a national reviewer's body to the organisation's office holder.
 
-    Steps go 1, 2, 3, 4 with none skipped or repeated (`responses.chasing` holds the rule, the
+    Steps go 1, 2, 3, 4 with none skipped or repeated (`deadlines.chasing` holds the rule, the
     constraint below is the database's guarantee). The due dates are those the letter stated
     when it was sent, kept so the letter reads the same however the deadline moves later. Only
-    `responses.services.chaser_send` writes these rows.
+    `deadlines.services.chaser_send` writes these rows.
     """
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="chasers")

@@ -1,36 +1,18 @@
 from django.urls import include, path
 
-from .views import browse, chasers, extensions, priority, workflow
+from .views import browse
 
 app_name = "responses"
 
-# /super-complaints/<slug>/recommendations/<number>/<organisation>/...
-response_urls = [
-    path("", workflow.ResponseDetailView.as_view(), name="response_detail"),
-    path("updates/new/", workflow.UpdateCreateView.as_view(), name="update_create"),
-    path("review/", workflow.ResponseReviewView.as_view(), name="response_review"),
-    path(
-        "extensions/new/", extensions.ExtensionRequestView.as_view(), name="extension_request"
-    ),
-    path(
-        "extensions/<int:pk>/decide/",
-        extensions.ExtensionDecideView.as_view(),
-        name="extension_decide",
-    ),
-    path("chasers/send/", chasers.ChaserSendView.as_view(), name="chaser_send"),
-]
+# The browse pages of the record. A response's own page and its actions are the workflow's
+# (workflow.urls), requests for more time and the priority mark the deadlines' (deadlines.urls),
+# under the same addresses.
 
 # /super-complaints/<slug>/recommendations/<number>/...
 recommendation_urls = [
     path("", browse.RecommendationDetailView.as_view(), name="recommendation_detail"),
     path("export/", browse.RecommendationExportView.as_view(), name="recommendation_export"),
     path("compare/", browse.RecommendationCompareView.as_view(), name="recommendation_compare"),
-    path(
-        "priority/",
-        priority.RecommendationPriorityView.as_view(),
-        name="recommendation_priority",
-    ),
-    path("<slug:organisation>/", include(response_urls)),
 ]
 
 # /super-complaints/...
@@ -47,14 +29,6 @@ super_complaint_urls = [
     path("<slug:slug>/recommendations/<str:number>/", include(recommendation_urls)),
 ]
 
-# /updates/<pk>/...
-update_urls = [
-    path("edit/", workflow.UpdateEditView.as_view(), name="update_edit"),
-    path("submit/", workflow.UpdateSubmitView.as_view(), name="update_submit"),
-    path("sign-off/", workflow.UpdateSignOffView.as_view(), name="update_sign_off"),
-    path("delete/", workflow.UpdateDeleteView.as_view(), name="update_delete"),
-]
-
 urlpatterns = [
     path("super-complaints/", include(super_complaint_urls)),
     path("organisations/", browse.OrganisationListView.as_view(), name="organisation_list"),
@@ -68,5 +42,4 @@ urlpatterns = [
         browse.OrganisationExportView.as_view(),
         name="organisation_export",
     ),
-    path("updates/<int:pk>/", include(update_urls)),
 ]

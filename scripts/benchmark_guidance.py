@@ -114,7 +114,7 @@ def page_urls():
     urls = {
         "home": reverse("home"),
         "response (awaiting)": waiting.get_absolute_url(),
-        "update form": reverse("responses:update_create", args=[sc.slug, "1", "south-yorkshire"]),
+        "update form": reverse("workflow:update_create", args=[sc.slug, "1", "south-yorkshire"]),
     }
     try:
         urls["dashboard"] = reverse("reporting:dashboard_organisation", args=["south-yorkshire"])

@@ -152,7 +152,7 @@ def pages():
         "matrix heat map": reverse("responses:matrix", args=[sc.slug]) + "?view=heat-map",
         "organisation list": reverse("responses:organisation_list"),
         "organisation": reverse("responses:organisation_detail", args=["south-yorkshire"]),
-        "response": reverse("responses:response_detail", args=[sc.slug, "1", "south-yorkshire"]),
+        "response": reverse("workflow:response_detail", args=[sc.slug, "1", "south-yorkshire"]),
         "dashboard (own)": reverse("reporting:dashboard"),
         "dashboard (other)": reverse("reporting:dashboard_organisation", args=["west-mercia"]),
         "dashboard CSV": reverse("reporting:dashboard_export", args=["south-yorkshire"]),
@@ -233,6 +233,25 @@ def measure(runs):
         _time(visitor, name, url, runs)
 
 
+def _create_database_if_missing():
+    """On a fresh machine the benchmark's PostgreSQL database does not exist yet: create it."""
+    import psycopg
+    from psycopg import sql
+
+    settings = connection.settings_dict
+    try:
+        connection.ensure_connection()
+        return
+    except Exception:  # noqa: BLE001 - a missing database is the one case handled here
+        connection.close()
+    with psycopg.connect(
+        host=settings["HOST"] or None, port=settings["PORT"] or None,
+        user=settings["USER"] or None, password=settings["PASSWORD"] or None,
+        dbname="postgres", autocommit=True,
+    ) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
+
+
 def national_data(*, reuse):
     """
     Make sure the database named by DATABASE_URL holds the national-scale data, the start of
@@ -241,6 +260,8 @@ def national_data(*, reuse):
     fresh planner statistics on PostgreSQL.
     """
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    if connection.vendor == "postgresql":
+        _create_database_if_missing()
     call_command("migrate", verbosity=0)
     if not (reuse and SuperComplaint.objects.filter(slug="bench-0").exists()):
         if connection.vendor == "sqlite":

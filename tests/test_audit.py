@@ -81,7 +81,7 @@ def test_publishing_records_the_approver_as_who_changed_the_response_s_lead(worl
     update = ResponseUpdate.objects.get()
     client.force_login(world.approver)
 
-    client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                 helpers.sign_off_data(update))
 
     lead = latest(Response, object_id=update.response_id, changes__has_key="lead")
@@ -97,7 +97,7 @@ def test_editing_and_submitting_record_the_editor(world, client):
                                              status=Status.IN_PROGRESS)
     editor = make_user("erin", world.force_a, Membership.Role.CONTRIBUTOR)
     client.force_login(editor)
-    edit = reverse("responses:update_edit", args=[update.pk])
+    edit = reverse("workflow:update_edit", args=[update.pk])
 
     client.post(edit, form_data(narrative="Edited."))
     edited = latest(ResponseUpdate, object_id=update.pk)
@@ -122,9 +122,9 @@ def test_approving_and_returning_record_the_approver(world, client):
     client.force_login(world.approver)
 
     first = submitted(1)
-    client.post(reverse("responses:update_sign_off", args=[first.pk]), helpers.sign_off_data(first))
+    client.post(reverse("workflow:update_sign_off", args=[first.pk]), helpers.sign_off_data(first))
     second = submitted(2)
-    client.post(reverse("responses:update_sign_off", args=[second.pk]),
+    client.post(reverse("workflow:update_sign_off", args=[second.pk]),
                 helpers.sign_off_data(second, "return", comment="Add the dates."))
 
     approved = latest(ResponseUpdate, object_id=first.pk)
@@ -145,7 +145,7 @@ def test_deleting_a_draft_records_who_deleted_it_and_which_response_it_was_of(wo
                                              status=Status.IN_PROGRESS)
     client.force_login(world.approver)
 
-    client.post(reverse("responses:update_delete", args=[update.pk]), {"version": update.version})
+    client.post(reverse("workflow:update_delete", args=[update.pk]), {"version": update.version})
 
     deleted = latest(ResponseUpdate, object_id=update.pk)
     assert not ResponseUpdate.objects.exists()
@@ -163,7 +163,7 @@ def test_a_review_records_the_reviewer(world, client):
     services.response_update_publish(update=update, approver=world.approver)
     client.force_login(world.reviewer)
 
-    client.post(reverse("responses:response_review",
+    client.post(reverse("workflow:response_review",
                         args=[world.super_complaint.slug, "1", world.force_a.slug]),
                 {"outcome": ReviewOutcome.CLOSED, "comment": ""})
 
@@ -279,7 +279,7 @@ def test_admins_search_the_log_by_organisation_user_object_action_and_date(
 ):
     client = Client()
     client.force_login(world.other_contributor)  # Force B
-    client.post(reverse("responses:update_create",
+    client.post(reverse("workflow:update_create",
                         args=[world.super_complaint.slug, "1", world.force_b.slug]),
                 form_data(narrative="Force B's draft."))
     changelist = reverse("admin:auditlog_logentry_changelist")

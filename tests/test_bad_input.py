@@ -8,10 +8,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from evidence.forms import ResponseReviewForm
 from responses.forms import (
     COMMENT_MAX_LENGTH,
     NARRATIVE_MAX_LENGTH,
-    ResponseReviewForm,
     ResponseUpdateForm,
     ReturnUpdateForm,
 )

@@ -65,7 +65,7 @@ def signed_in_pages(world):
         "super-complaints": reverse("responses:supercomplaint_list"),
         "super-complaint": reverse("responses:supercomplaint_detail", args=[sc]),
         "recommendation": reverse("responses:recommendation_detail", args=[sc, number]),
-        "response": reverse("responses:response_detail", args=[sc, number, world.force_a.slug]),
+        "response": reverse("workflow:response_detail", args=[sc, number, world.force_a.slug]),
         "matrix": reverse("responses:matrix", args=[sc]),
         "organisations": reverse("responses:organisation_list"),
         "organisation": reverse("responses:organisation_detail", args=[world.force_a.slug]),

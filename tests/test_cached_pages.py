@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import Membership
+from deadlines import services as deadline_services
+from evidence import services as evidence_services
 from recommendations.models import OfficeHolder
 from responses import services
 from responses.choices import ReviewOutcome, Status
@@ -51,20 +53,20 @@ def publish(w):
 
 
 def review(w):
-    services.response_review(response=w.response, reviewer=w.reviewer,
+    evidence_services.response_review(response=w.response, reviewer=w.reviewer,
                              outcome=ReviewOutcome.CLOSED, comment="Evidence accepted.")
 
 
 def ask_for_more_time(w):
     """Force B, which has not answered recommendation 1, asks for more time."""
-    services.extension_request(user=w.other_contributor, recommendation=w.rec_1,
+    deadline_services.extension_request(user=w.other_contributor, recommendation=w.rec_1,
                                organisation=w.force_b, requested_due_on=D(2021, 4, 30),
                                reason="Sick leave.", today=D(2021, 2, 12))
 
 
 def chase(w):
-    services.chaser_send(reviewer=w.reviewer, recommendation=w.rec_5, organisation=w.force_a,
-                         step=1, today=D(2022, 3, 1))
+    deadline_services.chaser_send(reviewer=w.reviewer, recommendation=w.rec_5,
+                                  organisation=w.force_a, step=1, today=D(2022, 3, 1))
 
 
 def rename_organisation(w):
@@ -87,7 +89,7 @@ PAGES = {
     "organisation": lambda w: ("other_contributor", w.force_a.get_absolute_url()),
     "response": lambda w: ("other_contributor", w.response.get_absolute_url()),
     "response not yet answered": lambda w: ("contributor", reverse(
-        "responses:response_detail", args=["safe-to-share", "1", "force-b"])),
+        "workflow:response_detail", args=["safe-to-share", "1", "force-b"])),
     "dashboard": lambda w: ("opcc_contributor", reverse("reporting:dashboard")),
     "overview": lambda w: ("second_reviewer", reverse("reporting:overview")),
     "public recommendation": lambda w: (None, reverse(

@@ -6,6 +6,7 @@ fingerprints they replace and change with every write a kept page shows.
 import pytest
 
 from core import caching
+from deadlines import services as deadline_services
 from responses.models import ResponseUpdate
 from tests.conftest import draft_update, published_update
 
@@ -50,20 +51,19 @@ def test_a_request_for_more_time_and_a_chasing_letter_change_the_data_scope(worl
     import datetime
 
     from recommendations.models import OfficeHolder
-    from responses import services
 
     world.rec_1.due_on = datetime.date(2021, 2, 12)
     world.rec_1.save()
     OfficeHolder.objects.create(organisation=world.force_a, name="Jane Grey",
                                 title="Chief Constable", started_on=datetime.date(2019, 1, 1))
     before = caching.fingerprint("data")
-    services.extension_request(
+    deadline_services.extension_request(
         user=world.contributor, recommendation=world.rec_1, organisation=world.force_a,
         requested_due_on=datetime.date(2021, 4, 30), reason="Sick leave.",
         today=datetime.date(2021, 2, 12),
     )
     after_request = caching.fingerprint("data")
     assert after_request != before
-    services.chaser_send(reviewer=world.reviewer, recommendation=world.rec_5,
+    deadline_services.chaser_send(reviewer=world.reviewer, recommendation=world.rec_5,
                          organisation=world.force_a, step=1, today=datetime.date(2022, 3, 1))
     assert caching.fingerprint("data") != after_request

@@ -140,7 +140,7 @@ def test_a_wrong_password_keeps_carrying_the_text(world, client):
 
 
 def test_text_carried_to_a_form_that_keeps_none_is_not_stashed(world, client):
-    url = reverse("responses:response_review",
+    url = reverse("workflow:response_review",
                   args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
 
     sign_in(client, world.approver, url, [("typed-text:comment", "Some text")])
@@ -152,7 +152,7 @@ def test_the_text_of_a_draft_being_edited_wins_over_the_stored_draft(world, clie
     update = draft_update(world, organisation=world.force_a, recommendation=world.rec_1,
                           as_of=datetime.date(2021, 1, 1), status=Status.NOT_STARTED,
                           narrative="<p>Old words.</p>")
-    url = reverse("responses:update_edit", args=[update.pk])
+    url = reverse("workflow:update_edit", args=[update.pk])
     client.force_login(world.contributor)
     expire_sessions()
 
@@ -178,7 +178,7 @@ def test_someone_else_signing_in_does_not_get_the_form(world, client):
 
 
 def test_a_signed_out_post_to_an_ordinary_view_is_not_kept(world, client):
-    url = reverse("responses:response_review",
+    url = reverse("workflow:response_review",
                   args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
 
     page = client.post(url, {"outcome": "closed", "comment": "Some text"})
@@ -224,7 +224,7 @@ def test_resubmitting_the_refilled_form_saves_it(world):
 def test_a_failed_csrf_check_elsewhere_is_a_403_page(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.approver)
-    url = reverse("responses:response_review",
+    url = reverse("workflow:response_review",
                   args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
 
     page = client.post(url, {"outcome": "closed"}, **SAME_ORIGIN)
@@ -349,7 +349,7 @@ def test_views_are_marked_by_a_class_attribute():
 
 @pytest.mark.parametrize("name", ["update_create", "update_edit"])
 def test_the_update_forms_keep_typed_text(name):
-    from responses.views import workflow
+    from workflow.views import responses as workflow
 
     view = {"update_create": workflow.UpdateCreateView,
             "update_edit": workflow.UpdateEditView}[name]

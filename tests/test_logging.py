@@ -21,7 +21,7 @@ def test_a_refusal_is_one_line_naming_who_asked_and_why(client, world, caplog):
 
 
 def test_a_server_error_keeps_its_traceback(client, world, caplog, monkeypatch):
-    from responses.views import home
+    from workflow.views import home
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

@@ -8,7 +8,7 @@ names the signed-in user of a web request as the actor; management commands (loa
 record no actor.
 
 Updates and reviews also keep a snapshot of the response they belong to, their workflow state and
-their date (`serialized_data`): the response page's history (`responses.selectors.history`)
+their date (`serialized_data`): the response page's history (`workflow.selectors.history`)
 finds them by response, even once a draft is deleted, and shows people outside the organisation
 only the entries about published updates.
 """

@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "tracker",
     "recommendations",
     "responses",
+    "deadlines",
+    "workflow",
     "reporting",
     "imports",
     "evidence",

@@ -7,7 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import RedirectView
 
 from reminders.views import ReminderPreferenceView
-from responses.views.home import HomeView
+from workflow.views.home import HomeView
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -37,6 +37,8 @@ urlpatterns = [
     path("documents/", include("public.document_urls")),
     path("api/v1/", include("api.urls")),
     path("", include("responses.urls")),
+    path("", include("deadlines.urls")),
+    path("", include("workflow.urls")),
     path("", include("reporting.urls")),
     path("", include("evidence.urls")),
 ]

@@ -15,6 +15,7 @@ from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from deadlines.selectors import expected_responses
 from recommendations.models import Organisation
 from reporting.figures import (
     COUNT_NAMES,
@@ -39,7 +40,6 @@ from responses.choices import (
 )
 from responses.deadlines import priority_overdue_first
 from responses.models import Response, ResponseUpdate
-from responses.selectors.deadlines import expected_responses
 
 ENGLAND_AND_WALES = "England and Wales"
 ALL_NATIONAL_BODIES = "All national bodies"

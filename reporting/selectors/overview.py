@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 
+from deadlines import chasing
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import audiences_by_recommendation
 from reporting.figures import Figures, cached_figures, figure_source, figures_by_organisation
-from responses import chasing
 from responses.choices import ChaserStep, ExtensionDecision
 from responses.deadlines import DeadlineState, deadline_state, due_date, priority_overdue_first
 from responses.filtersets import OverviewFilterSet

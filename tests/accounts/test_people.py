@@ -38,6 +38,6 @@ def test_the_timeline_never_shows_a_username(client, world):
 def test_a_return_banner_names_the_organisation_in_full(client, world):
     update = submitted_update(world, organisation=world.force_a, recommendation=world.rec_1)
     client.force_login(world.approver)
-    client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                 sign_off_data(update, "return", comment="Add the dates."))
     assert "Update returned to Force A Police" in client.get(response_url(world)).text

@@ -37,7 +37,7 @@ def pages(world):
         reverse("password_change"),
         reverse("responses:supercomplaint_list"),
         reverse("responses:matrix_export", args=[world.super_complaint.slug]),
-        reverse("responses:response_detail",
+        reverse("workflow:response_detail",
                 args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug]),
         reverse("admin:index"),
     ]
@@ -67,9 +67,9 @@ def test_an_unverified_approver_cannot_post_anything(client, world):
     device = app_for(world.approver)
     assert device.confirmed
     sign_in_with_password(client, world.approver)
-    review = reverse("responses:response_review",
+    review = reverse("workflow:response_review",
                      args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
-    create = reverse("responses:update_create",
+    create = reverse("workflow:update_create",
                      args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug])
     for url in (review, create, reverse("password_change"), reverse("recovery_codes"),
                 reverse("two_factor_turn_off")):

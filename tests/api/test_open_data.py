@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 from knox.models import AuthToken
 
+from evidence import services as evidence_services
 from responses.choices import ReviewOutcome
 from responses.models import Response
 from tests.conftest import published_update
@@ -152,10 +153,9 @@ def test_a_bad_filter_value_is_a_400_naming_it(client, data):
 
 
 def test_the_review_outcome_is_part_of_the_response(client, data):
-    from responses import services
 
     response = Response.objects.get(organisation=data.force_a, recommendation=data.rec_1)
-    services.response_review(response=response, reviewer=data.reviewer,
+    evidence_services.response_review(response=response, reviewer=data.reviewer,
                              outcome=ReviewOutcome.CLOSED, comment="Accepted.")
     (result,) = responses_of(client)
     assert result["review_outcome"] == "closed"

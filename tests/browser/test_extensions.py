@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from deadlines.selectors import expected_responses
 from recommendations.models import Organisation, Recommendation
-from responses.selectors.deadlines import expected_responses
 
 from .conftest import sign_in, sign_out
 

@@ -256,7 +256,7 @@ def test_the_delete_page_names_the_files_that_go_with_the_draft(world, client, r
     attach(world, update, title="Training figures", name="figures.csv", content=CSV)
     client.force_login(world.contributor)
 
-    html = client.get(reverse("responses:update_delete", args=[update.pk])).content.decode()
+    html = client.get(reverse("workflow:update_delete", args=[update.pk])).content.decode()
 
     assert "Its attached file will be deleted too" in html
     assert "Training figures (figures.csv)" in html

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from evidence import services as evidence_services
 from responses import services
 from responses.choices import ReviewOutcome, Status
 from tests.conftest import published_update, submitted_update
@@ -37,7 +38,7 @@ def test_all_completed_is_evidence_with_hmicfrs(world, client, answers):
 def test_all_closed_by_a_reviewer_is_closed(world, client, answers):
     for response in answers:
         published_update(world, response, status=Status.COMPLETED, public=True)
-        services.response_review(response=response, reviewer=world.reviewer,
+        evidence_services.response_review(response=response, reviewer=world.reviewer,
                                  outcome=ReviewOutcome.CLOSED)
 
     assert _status_line(client) == "Closed: HMICFRS accepted the evidence."
@@ -67,7 +68,7 @@ def test_an_update_awaiting_sign_off_shows_only_to_its_organisation(world, clien
 def test_an_answer_both_completed_and_closed_counts_once(world, client, answers):
     """One answer completed and closed beside one in progress is not "evidence submitted"."""
     published_update(world, answers[0], status=Status.COMPLETED, public=True)
-    services.response_review(response=answers[0], reviewer=world.reviewer,
+    evidence_services.response_review(response=answers[0], reviewer=world.reviewer,
                              outcome=ReviewOutcome.CLOSED)
     published_update(world, answers[1], status=Status.IN_PROGRESS, public=True)
 

@@ -293,7 +293,7 @@ def test_the_staff_response_page_shows_a_redacted_update_as_withheld(world, clie
 def test_the_update_form_offers_the_redacted_marking(world, client):
     client.force_login(world.contributor)
 
-    html = client.get(reverse("responses:update_create",
+    html = client.get(reverse("workflow:update_create",
                               args=["safe-to-share", "1", "force-a"])).content.decode()
 
     assert 'value="OFFICIAL-REDACTED"' in html and "OFFICIAL - REDACTED" in html

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import Membership
+from deadlines import services as deadline_services
 from reminders.models import Frequency, ReminderDigest
 from reminders.services import reminder_preference_set
 from responses.choices import Status
@@ -219,12 +220,11 @@ def test_a_bad_date_is_refused():
 
 def test_requests_for_more_time_and_their_decisions_reach_the_organisations_writers(people):
     """Pending requests, and decisions of the last 7 days, to the requesting force only."""
-    from responses import services
     from responses.choices import ExtensionDecision
 
     people.rec_1.due_on = datetime.date(2021, 6, 30)
     people.rec_1.save()
-    pending = services.extension_request(
+    pending = deadline_services.extension_request(
         user=people.contributor, recommendation=people.rec_1, organisation=people.force_a,
         requested_due_on=datetime.date(2021, 9, 30), reason="Sick leave.", today=TODAY,
     )
@@ -236,7 +236,7 @@ def test_requests_for_more_time_and_their_decisions_reach_the_organisations_writ
     assert other_force is None or "More time" not in other_force.body
 
     with time_machine.travel(datetime.datetime(2021, 6, 12, 12, tzinfo=datetime.UTC)):
-        services.extension_decide(
+        deadline_services.extension_decide(
             extension=pending, reviewer=people.reviewer, decision=ExtensionDecision.REFUSED,
             comment="No.",
         )

@@ -14,12 +14,12 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from deadlines.selectors import expected_responses
 from recommendations.models import Organisation, Recommendation
 from reporting.figures import figure_source, figures_by_organisation
 from responses.choices import NO_RESPONSE, ReviewOutcome, Status
 from responses.deadlines import DeadlineKind
 from responses.models import DashboardVisit, Response
-from responses.selectors.deadlines import expected_responses
 from tests.conftest import make_user, published_update
 from tests.responses.helpers import QUERY_COUNTS, QUERY_COUNTS_CACHED, answer_in_bulk
 

@@ -7,7 +7,7 @@ import datetime
 
 from django.urls import reverse
 
-from responses import services
+from evidence import services as evidence_services
 from responses.choices import Marking, ReviewOutcome, Status, WorkflowState
 from responses.models import Response, ResponseReview, ResponseUpdate
 from tests.conftest import write_update
@@ -17,7 +17,7 @@ def response_url(world, organisation=None, recommendation=None):
     recommendation = recommendation or world.rec_1
     organisation = organisation or world.force_a
     return reverse(
-        "responses:response_detail",
+        "workflow:response_detail",
         args=[world.super_complaint.slug, recommendation.number, organisation.slug],
     )
 
@@ -26,14 +26,14 @@ def create_url(world, organisation=None, recommendation=None):
     recommendation = recommendation or world.rec_1
     organisation = organisation or world.force_a
     return reverse(
-        "responses:update_create",
+        "workflow:update_create",
         args=[world.super_complaint.slug, recommendation.number, organisation.slug],
     )
 
 
 def review_url(world, organisation=None):
     return reverse(
-        "responses:response_review",
+        "workflow:response_review",
         args=[world.super_complaint.slug, world.rec_1.number, (organisation or world.force_a).slug],
     )
 
@@ -85,7 +85,7 @@ def add_updates(world, response, count):
             state = "draft"
         write_update(world, response, state=state, as_of=datetime.date(2021, 1, day),
                      narrative=f"<p>Update {day}.</p>")
-    services.response_review(response=response, reviewer=world.reviewer,
+    evidence_services.response_review(response=response, reviewer=world.reviewer,
                              outcome=ReviewOutcome.RETURNED, comment="More.")
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from evidence import services as evidence_services
 from responses import services
 from responses.choices import Marking, ReviewOutcome, Status, WorkflowState
 from responses.models import Response, ResponseReview, ResponseUpdate
@@ -139,7 +140,7 @@ def test_a_recorded_review_is_read_only_in_the_admin(world, admin_client, respon
         as_of=datetime.date(2021, 5, 1), status=Status.COMPLETED,
     )
     services.response_update_publish(update=update, approver=world.approver)
-    services.response_review(response=response, reviewer=world.reviewer,
+    evidence_services.response_review(response=response, reviewer=world.reviewer,
                              outcome=ReviewOutcome.RETURNED, comment="More.")
     review = ResponseReview.objects.get()
 

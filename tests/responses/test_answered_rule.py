@@ -6,8 +6,8 @@ the two agree on every combination of a first publication and a current status.
 import datetime
 import itertools
 
+from deadlines import chasing
 from recommendations.models import Organisation
-from responses import chasing
 from responses.choices import Status
 from responses.models import Response
 

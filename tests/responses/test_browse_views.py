@@ -5,8 +5,8 @@ import io
 import pytest
 from django.urls import reverse
 
+from evidence import services as evidence_services
 from recommendations.models import Organisation, Recommendation
-from responses import services
 from responses.choices import Status
 from responses.models import Response
 from tests.conftest import draft_update, published_update, submitted_update
@@ -179,7 +179,7 @@ def test_matrix_has_a_cell_per_recommendation_and_organisation(client, published
     assert cells[("1", "force-b")].label == "No response yet"
     assert cells[("2", "force-a")].applicable is False
     assert cells[("1", "force-a")].url == (
-        reverse("responses:response_detail", args=["safe-to-share", "1", "force-a"])
+        reverse("workflow:response_detail", args=["safe-to-share", "1", "force-a"])
     )
 
 
@@ -329,7 +329,7 @@ def test_home_gives_reviewers_the_completed_responses_to_review(client, publishe
 
     reviewed = Response.objects.get(organisation=published.force_a,
                                     recommendation=published.rec_1)
-    services.response_review(response=reviewed, reviewer=published.reviewer,
+    evidence_services.response_review(response=reviewed, reviewer=published.reviewer,
                              outcome="closed", comment="Evidence accepted.")
     response = client.get(reverse("home"))
     assert response.context["awaiting_review"] == []

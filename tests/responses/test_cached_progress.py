@@ -9,7 +9,7 @@ import re
 
 from django.urls import reverse
 
-from responses import services
+from evidence import services as evidence_services
 from responses.choices import ReviewOutcome, Status
 from responses.models import Response
 from tests.conftest import published_update
@@ -88,7 +88,7 @@ def test_progress_changes_right_after_a_reviewer_closes_a_response(client, world
     update = published_update(world, recommendation=world.rec_5, organisation=world.force_a,
                               status=Status.IN_PROGRESS, as_of=datetime.date(2021, 5, 1))
     assert progress_text(client) == (0, 6)
-    services.response_review(response=update.response, reviewer=world.reviewer,
+    evidence_services.response_review(response=update.response, reviewer=world.reviewer,
                              outcome=ReviewOutcome.CLOSED, comment="Superseded.")
     assert progress_text(client) == (1, 6)
 
@@ -127,7 +127,7 @@ def test_home_latest_positions_change_right_after_a_publication(client, world):
 
 
 def test_home_lists_the_most_urgent_gaps_and_links_to_the_rest(client, world, monkeypatch):
-    monkeypatch.setattr("responses.selectors.home.GAP_LIMIT", 1)
+    monkeypatch.setattr("workflow.selectors.home.GAP_LIMIT", 1)
     client.force_login(world.contributor)
     page = client.get(reverse("home"))
     summary, = page.context["summaries"]

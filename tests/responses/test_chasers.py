@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Membership
+from deadlines import services as deadline_services
 from recommendations.models import OfficeHolder, Organisation
 from responses import services
 from responses.choices import ChaserStep, ExtensionDecision
@@ -54,7 +55,7 @@ def due(world):
 
 
 def send(world, *, today, step=None, reviewer=None, organisation=None):
-    return services.chaser_send(
+    return deadline_services.chaser_send(
         reviewer=reviewer or world.reviewer, recommendation=world.rec_1,
         organisation=organisation or world.force_a, step=step, today=today,
     )
@@ -66,7 +67,7 @@ def send_all(world, steps=4):
 
 def chaser_url(world, organisation=None):
     return reverse(
-        "responses:chaser_send",
+        "workflow:chaser_send",
         args=[world.super_complaint.slug, world.rec_1.number, (organisation or world.force_a).slug],
     )
 
@@ -136,11 +137,11 @@ def test_the_due_day_itself_is_not_overdue_the_day_after_is(due):
 
 
 def test_an_approved_extension_moves_when_a_response_is_overdue(due):
-    extension = services.extension_request(
+    extension = deadline_services.extension_request(
         user=due.contributor, recommendation=due.rec_1, organisation=due.force_a,
         requested_due_on=D(2021, 4, 30), reason="Sick leave.", today=DUE,
     )
-    services.extension_decide(
+    deadline_services.extension_decide(
         extension=extension, reviewer=due.reviewer, decision=ExtensionDecision.APPROVED
     )
 
@@ -319,11 +320,11 @@ def test_the_letter_as_a_word_file(due, client):
 
 
 def test_a_letter_after_an_extension_gives_both_due_dates(due, client):
-    extension = services.extension_request(
+    extension = deadline_services.extension_request(
         user=due.contributor, recommendation=due.rec_1, organisation=due.force_a,
         requested_due_on=D(2021, 4, 30), reason="Sick leave.", today=DUE,
     )
-    services.extension_decide(
+    deadline_services.extension_decide(
         extension=extension, reviewer=due.reviewer, decision=ExtensionDecision.APPROVED
     )
     send(due, today=D(2021, 5, 3))
@@ -454,7 +455,7 @@ def test_priority_recommendations_lead_the_chasing_list(due, client):
     )
     send_all(due, steps=2)
     send(due, today=DAYS[0], organisation=force_c)
-    services.recommendation_priority_mark(
+    deadline_services.recommendation_priority_mark(
         recommendation=due.rec_1, reviewer=due.reviewer, reason="Victims are waiting"
     )
     client.force_login(due.reviewer)
@@ -541,14 +542,14 @@ def test_a_writer_of_the_organisation_is_not_a_reviewer_even_with_a_national_mem
                                    D(2021, 7, 1)])
 def test_the_ladder_lists_what_the_deadlines_call_overdue(due, today):
     """The overview's fast reading agrees with `expected_responses` (responses.deadlines)."""
+    from deadlines.selectors import expected_responses
     from reporting.selectors.overview import _overdue_unanswered
-    from responses.selectors.deadlines import expected_responses
 
-    extension = services.extension_request(
+    extension = deadline_services.extension_request(
         user=due.other_contributor, recommendation=due.rec_1, organisation=due.force_b,
         requested_due_on=D(2021, 4, 30), reason="Sick leave.", today=DUE,
     )
-    services.extension_decide(
+    deadline_services.extension_decide(
         extension=extension, reviewer=due.reviewer, decision=ExtensionDecision.APPROVED
     )
     with time_machine.travel(noon(D(2021, 3, 3))):

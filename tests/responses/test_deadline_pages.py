@@ -123,7 +123,7 @@ def test_the_organisation_page_shows_and_filters_deadlines(client, answered):
 def test_the_response_page_shows_the_deadline(client, answered):
     client.force_login(answered.outsider)
     with at(JULY):
-        missing = client.get(reverse("responses:response_detail",
+        missing = client.get(reverse("workflow:response_detail",
                                      args=["safe-to-share", "5", "force-a-pcc"]))
     assert "Overdue by 140 days" in missing.text
     assert "First answer due 11 February 2021" in missing.text

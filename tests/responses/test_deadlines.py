@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.apps import apps as django_apps
 
+from deadlines.selectors import expected_responses
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from responses.choices import ReviewOutcome, Status
 from responses.deadlines import (
@@ -23,7 +24,6 @@ from responses.deadlines import (
     with_deadline_aliases,
 )
 from responses.models import Response
-from responses.selectors.deadlines import expected_responses
 from tests.conftest import published_update, submitted_update
 
 D = datetime.date

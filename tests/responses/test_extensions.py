@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import Membership
+from deadlines import services as deadline_services
+from deadlines.selectors import expected_responses
 from recommendations.models import Organisation
 from reporting.figures import figure_source, figures_by_organisation
 from responses import services
 from responses.choices import ExtensionDecision
 from responses.deadlines import DeadlineKind, due_date, due_date_expression
 from responses.models import ExtensionRequest, Response
-from responses.selectors.deadlines import expected_responses
 from tests.conftest import make_user, published_update
 from tests.responses.helpers import LADDER_QUERIES, QUERY_COUNTS, response_url
 from tests.responses.test_response_detail import RESPONSE_PAGE_QUERIES
@@ -41,7 +42,7 @@ def due(world):
 
 def ask(world, *, user=None, organisation=None, today=ASKED_ON, requested=EXTENDED,
         reason="The force's lead officer is on long-term sick leave."):
-    return services.extension_request(
+    return deadline_services.extension_request(
         user=user or world.contributor, recommendation=world.rec_1,
         organisation=organisation or world.force_a, requested_due_on=requested, reason=reason,
         today=today,
@@ -50,7 +51,7 @@ def ask(world, *, user=None, organisation=None, today=ASKED_ON, requested=EXTEND
 
 def extension_url(world, name, *args):
     return reverse(
-        f"responses:{name}",
+        f"deadlines:{name}",
         args=[world.super_complaint.slug, world.rec_1.number, world.force_a.slug, *args],
     )
 
@@ -125,7 +126,7 @@ def test_only_a_national_reviewer_decides(due, persona):
     extension = ask(due)
 
     with pytest.raises(PermissionDenied):
-        services.extension_decide(
+        deadline_services.extension_decide(
             extension=extension, reviewer=getattr(due, persona),
             decision=ExtensionDecision.APPROVED,
         )
@@ -136,12 +137,12 @@ def test_only_a_national_reviewer_decides(due, persona):
 def test_refusing_needs_a_reason_and_keeps_the_old_date(due):
     extension = ask(due)
     with pytest.raises(ValidationError) as no_reason:
-        services.extension_decide(
+        deadline_services.extension_decide(
             extension=extension, reviewer=due.reviewer, decision=ExtensionDecision.REFUSED
         )
     assert "comment" in no_reason.value.message_dict
 
-    services.extension_decide(
+    deadline_services.extension_decide(
         extension=extension, reviewer=due.reviewer, decision=ExtensionDecision.REFUSED,
         comment="Another officer can lead.",
     )
@@ -154,12 +155,12 @@ def test_refusing_needs_a_reason_and_keeps_the_old_date(due):
 
 def test_a_request_is_decided_once(due):
     extension = ask(due)
-    services.extension_decide(
+    deadline_services.extension_decide(
         extension=extension, reviewer=due.reviewer, decision=ExtensionDecision.APPROVED
     )
 
     with pytest.raises(ValidationError, match="already been decided"):
-        services.extension_decide(
+        deadline_services.extension_decide(
             extension=extension, reviewer=due.reviewer, decision=ExtensionDecision.REFUSED,
             comment="Changed my mind.",
         )
@@ -169,7 +170,7 @@ def approve(world):
     with time_machine.travel(datetime.datetime(2021, 2, 3, 10, tzinfo=datetime.UTC)):
         extension = ask(world)
     with time_machine.travel(datetime.datetime(2021, 2, 5, 10, tzinfo=datetime.UTC)):
-        return services.extension_decide(
+        return deadline_services.extension_decide(
             extension=extension, reviewer=world.reviewer, decision=ExtensionDecision.APPROVED
         )
 
@@ -361,7 +362,7 @@ def test_the_response_page_queries_do_not_grow_with_its_extensions(
     with time_machine.travel(datetime.datetime(2021, 1, 3, 10, tzinfo=datetime.UTC)):
         for i in range(decided):
             extension = ask(due, today=D(2021, 1, 3), requested=EXTENDED + datetime.timedelta(i))
-            services.extension_decide(
+            deadline_services.extension_decide(
                 extension=extension, reviewer=due.reviewer, decision=ExtensionDecision.APPROVED
             )
     client.force_login(due.reviewer)
@@ -410,7 +411,7 @@ def test_cached_pages_show_an_approved_extension_at_once(due, client):
     with time_machine.travel(datetime.datetime(2021, 2, 3, 10, tzinfo=datetime.UTC)):
         extension = ask(due)
     with time_machine.travel(LATER):
-        services.extension_decide(
+        deadline_services.extension_decide(
             extension=extension, reviewer=due.reviewer, decision=ExtensionDecision.APPROVED
         )
         assert "extended from 12 Feb 2021" in client.get(organisation_url).content.decode()

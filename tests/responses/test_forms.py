@@ -4,9 +4,9 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
+from evidence.forms import ResponseReviewForm
 from responses.choices import STATUS_DEFINITIONS, Marking, ReviewOutcome, Status
 from responses.forms import (
-    ResponseReviewForm,
     ResponseUpdateForm,
     ReturnUpdateForm,
     initial_from_data,

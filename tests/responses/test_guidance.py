@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from accounts.models import Membership
+from evidence import services as evidence_services
 from recommendations.models import Recommendation
-from responses import services
 from responses.choices import ReviewOutcome, Status
 from responses.forms import ResponseUpdateForm
 from responses.models import AWAITING_REQUIRED, DashboardVisit, Response, ResponseUpdate
@@ -206,7 +206,7 @@ def test_a_closed_national_response_counts_as_landed(home_office_staff):
     await_(world, awaited_recommendation=world.rec_2)
     assert guidance_landed(organisation_ids=[world.force_a.pk]) == []
 
-    services.response_review(
+    evidence_services.response_review(
         response=Response.objects.get(organisation=world.home_office),
         reviewer=world.reviewer, outcome=ReviewOutcome.CLOSED,
     )

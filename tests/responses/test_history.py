@@ -12,11 +12,12 @@ from auditlog.context import set_actor
 from django.urls import reverse
 
 from accounts.models import Membership
+from evidence import services as evidence_services
 from responses import services
 from responses.choices import ReviewOutcome, Status
 from responses.models import ResponseUpdate
-from responses.selectors.history import response_history
 from tests.responses import helpers
+from workflow.selectors.history import response_history
 
 from .test_response_detail import RESPONSE_PAGE_QUERIES
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page_url(world, organisation=None):
-    return reverse("responses:response_detail", args=[
+    return reverse("workflow:response_detail", args=[
         world.super_complaint.slug, world.rec_1.number, (organisation or world.force_a).slug,
     ])
 
@@ -55,19 +56,19 @@ def story(world, client):
     world.contributor.save()
     world.approver.first_name, world.approver.last_name = "Bob", "Jones"
     world.approver.save()
-    create = reverse("responses:update_create",
+    create = reverse("workflow:update_create",
                      args=[world.super_complaint.slug, "1", world.force_a.slug])
 
     client.force_login(world.contributor)
     client.post(create, form_data(lead="DCI Lead"))
     first = ResponseUpdate.objects.get()
-    edit = reverse("responses:update_edit", args=[first.pk])
+    edit = reverse("workflow:update_edit", args=[first.pk])
     client.post(edit, form_data(lead="DCI Lead", narrative="Better secret wording.",
                                 status=Status.COMPLETED))
     client.post(edit, form_data(lead="DCI New", narrative="Better secret wording.",
                                 status=Status.COMPLETED, action="submit"))
     client.force_login(world.approver)
-    client.post(reverse("responses:update_sign_off", args=[first.pk]), helpers.sign_off_data(first))
+    client.post(reverse("workflow:update_sign_off", args=[first.pk]), helpers.sign_off_data(first))
 
     client.force_login(world.contributor)
     client.post(create, form_data(lead="DCI New", as_of_day="2", action="submit",
@@ -75,14 +76,14 @@ def story(world, client):
     second = ResponseUpdate.objects.exclude(pk=first.pk).get()
     client.post(create, form_data(lead="DCI New", as_of_day="3", narrative="Third secret."))
     third = ResponseUpdate.objects.exclude(pk__in=[first.pk, second.pk]).get()
-    client.post(reverse("responses:update_delete", args=[third.pk]), {"version": third.version})
+    client.post(reverse("workflow:update_delete", args=[third.pk]), {"version": third.version})
 
     client.force_login(world.approver)
-    client.post(reverse("responses:update_sign_off", args=[second.pk]),
+    client.post(reverse("workflow:update_sign_off", args=[second.pk]),
                 helpers.sign_off_data(second, "return", comment="Say when."))
 
     client.force_login(world.reviewer)
-    client.post(reverse("responses:response_review",
+    client.post(reverse("workflow:response_review",
                         args=[world.super_complaint.slug, "1", world.force_a.slug]),
                 {"outcome": ReviewOutcome.CLOSED, "comment": ""})
     client.logout()
@@ -152,11 +153,11 @@ def test_people_are_named_by_their_organisation_for_this_response(world, story):
 
 def test_typed_values_are_escaped(world, client):
     client.force_login(world.contributor)
-    client.post(reverse("responses:update_create",
+    client.post(reverse("workflow:update_create",
                         args=[world.super_complaint.slug, "1", world.force_a.slug]),
                 form_data(lead="<script>alert(1)</script>", action="submit"))
     client.force_login(world.approver)
-    client.post(reverse("responses:update_sign_off", args=[ResponseUpdate.objects.get().pk]),
+    client.post(reverse("workflow:update_sign_off", args=[ResponseUpdate.objects.get().pk]),
                 helpers.sign_off_data(ResponseUpdate.objects.get()))
 
     page = client.get(page_url(world)).content.decode()
@@ -200,7 +201,7 @@ def test_the_history_costs_one_query_whatever_its_length(
         with set_actor(world.approver):
             services.response_update_publish(update=update, approver=world.approver)
     with set_actor(world.reviewer):
-        services.response_review(response=response, reviewer=world.reviewer,
+        evidence_services.response_review(response=response, reviewer=world.reviewer,
                                  outcome=ReviewOutcome.RETURNED, comment="More.")
     client.force_login(getattr(world, persona))
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from evidence import services as evidence_services
 from recommendations.models import Organisation
-from responses import services
 from responses.choices import (
     STATUS_TAG_CLASSES,
     ReviewOutcome,
@@ -58,7 +58,7 @@ def test_a_cached_matrix_shows_a_review_at_once(client, world, matrix_url):
     client.force_login(world.outsider)
     assert cell(client.get(matrix_url).text, 1, "force-a") == "Completed"
 
-    services.response_review(
+    evidence_services.response_review(
         response=Response.objects.get(organisation=world.force_a, recommendation=world.rec_1),
         reviewer=world.reviewer, outcome=ReviewOutcome.CLOSED, comment="Evidence accepted.",
     )

@@ -22,7 +22,7 @@ def test_the_form_saves_a_month_and_year_without_a_day(client, world):
     assert "As of May 2021" in text
     assert "1 May 2021" not in text
 
-    edit = client.get(reverse("responses:update_edit", args=[update.pk])).content.decode()
+    edit = client.get(reverse("workflow:update_edit", args=[update.pk])).content.decode()
     assert 'name="as_of_day" type="text" inputmode="numeric" value=""' in edit
     assert 'name="as_of_month" type="text" inputmode="numeric" value="5"' in edit
 

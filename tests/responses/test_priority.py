@@ -16,16 +16,16 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from deadlines import services as deadline_services
 from recommendations.models import Recommendation
-from responses import services
 from responses.choices import Status
 from responses.deadlines import priority_overdue_first
-from responses.selectors.home import organisation_summaries
 from tests.conftest import published_update
 from tests.responses import test_browse_views, test_exports
 from tests.responses.helpers import QUERY_COUNTS, QUERY_COUNTS_CACHED
 from tests.responses.test_browse_views import grow
 from tests.responses.test_exports import EXPORTS, column, table
+from workflow.selectors.home import organisation_summaries
 
 # The data the pages' query pins are measured on (test_browse_views, test_exports).
 published = test_browse_views.published
@@ -53,7 +53,7 @@ def overdue(world):
 
 
 def mark(world, recommendation=None, *, reviewer=None, reason=REASON):
-    return services.recommendation_priority_mark(
+    return deadline_services.recommendation_priority_mark(
         recommendation=recommendation or world.rec_5, reviewer=reviewer or world.reviewer,
         reason=reason,
     )
@@ -62,7 +62,7 @@ def mark(world, recommendation=None, *, reviewer=None, reason=REASON):
 def priority_url(world, recommendation=None):
     recommendation = recommendation or world.rec_5
     return reverse(
-        "responses:recommendation_priority",
+        "deadlines:recommendation_priority",
         args=[world.super_complaint.slug, recommendation.number],
     )
 
@@ -108,7 +108,9 @@ def test_the_mark_is_removed_with_or_without_a_reason_saying_who_and_when(world)
     mark(world)
     later = datetime.datetime(2021, 9, 1, 9, tzinfo=datetime.UTC)
     with time_machine.travel(later):
-        services.recommendation_priority_remove(recommendation=world.rec_5, reviewer=world.reviewer)
+        deadline_services.recommendation_priority_remove(
+            recommendation=world.rec_5, reviewer=world.reviewer
+        )
 
     rec = fresh(world.rec_5)
     assert rec.priority is False
@@ -116,7 +118,7 @@ def test_the_mark_is_removed_with_or_without_a_reason_saying_who_and_when(world)
     assert (rec.priority_changed_by, rec.priority_changed_at) == (world.reviewer, later)
 
     mark(world)
-    services.recommendation_priority_remove(
+    deadline_services.recommendation_priority_remove(
         recommendation=world.rec_5, reviewer=world.reviewer, reason="Guidance published."
     )
     assert fresh(world.rec_5).priority_reason == "Guidance published."
@@ -126,9 +128,11 @@ def test_marking_twice_or_removing_a_mark_that_is_not_there_is_refused(world):
     mark(world)
     with pytest.raises(ValidationError, match="already marked as priority"):
         mark(world)
-    services.recommendation_priority_remove(recommendation=world.rec_5, reviewer=world.reviewer)
+    deadline_services.recommendation_priority_remove(
+        recommendation=world.rec_5, reviewer=world.reviewer
+    )
     with pytest.raises(ValidationError, match="not marked as priority"):
-        services.recommendation_priority_remove(
+        deadline_services.recommendation_priority_remove(
             recommendation=world.rec_5, reviewer=world.reviewer
         )
 
@@ -144,7 +148,7 @@ def test_only_a_national_reviewer_may_mark_or_remove(world, persona):
 
     mark(world)
     with pytest.raises(PermissionDenied):
-        services.recommendation_priority_remove(
+        deadline_services.recommendation_priority_remove(
             recommendation=world.rec_5, reviewer=getattr(world, persona)
         )
     assert fresh(world.rec_5).priority is True
@@ -564,7 +568,7 @@ def test_the_reminder_digest_lists_priority_overdue_first(overdue, settings):
 def test_the_response_page_says_the_recommendation_is_a_priority(world, client):
     mark(world)
     client.force_login(world.contributor)
-    url = reverse("responses:response_detail",
+    url = reverse("workflow:response_detail",
                   args=[world.super_complaint.slug, "5", world.force_a.slug])
 
     page = client.get(url).content.decode()

@@ -19,7 +19,7 @@ def page_of(client, world, rec=None, **filters):
 
 def create_url(world, organisation, rec=None):
     rec = rec or world.rec_1
-    return reverse("responses:update_create",
+    return reverse("workflow:update_create",
                    args=[world.super_complaint.slug, rec.number, organisation.slug])
 
 

@@ -91,8 +91,8 @@ def test_unpublished_updates_are_seen_only_inside_the_organisation(world, client
 def test_actions_follow_the_users_role(world, client, response):
     a_draft = draft_update(world, response)
     waiting = submitted_update(world, response)
-    edit_url = reverse("responses:update_edit", args=[a_draft.pk])
-    sign_off_url = reverse("responses:update_sign_off", args=[waiting.pk])
+    edit_url = reverse("workflow:update_edit", args=[a_draft.pk])
+    sign_off_url = reverse("workflow:update_sign_off", args=[waiting.pk])
 
     client.force_login(world.contributor)
     html = client.get(response_url(world)).content.decode()
@@ -123,7 +123,7 @@ def test_the_response_page_needs_a_signed_in_user(world, client, response):
 # Session, user, memberships, the response with its recommendation and organisation (one query;
 # three for an organisation that has not responded), updates, reviews, the updates' evidence
 # files, the files each review considered (evidence.selectors), history (the audit log entries
-# with their actors and organisations, responses.selectors.history), and the response's
+# with their actors and organisations, workflow.selectors.history), and the response's
 # requests for more time with who asked and who decided (issue 14: one query), and the steps of
 # its chasing ladder with their senders and bodies (issue 14, section 2: one query); on an
 # empty cache, + the fingerprint the page's body is kept under (core.caching).

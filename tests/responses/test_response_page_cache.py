@@ -13,6 +13,7 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
 
+from evidence import services as evidence_services
 from responses import services
 from responses.choices import Marking, ReviewOutcome, Status, WorkflowState
 from responses.models import ResponseUpdate
@@ -56,7 +57,7 @@ def test_a_review_an_upload_and_a_deleted_draft_show_at_once(
     assert "Training records" in client.get(response_url(world)).content.decode()
 
     with set_actor(world.reviewer):
-        services.response_review(response=response, reviewer=world.reviewer,
+        evidence_services.response_review(response=response, reviewer=world.reviewer,
                                  outcome=ReviewOutcome.RETURNED, comment="Show the audit.")
     assert "Show the audit." in client.get(response_url(world)).content.decode()
 
@@ -79,7 +80,7 @@ def test_an_approvers_action_kept_for_them_is_not_offered_to_the_updates_writer(
     world, client, response, django_assert_num_queries
 ):
     update = submitted_update(world, response, status=Status.COMPLETED)
-    sign_off = reverse("responses:update_sign_off", args=[update.pk])
+    sign_off = reverse("workflow:update_sign_off", args=[update.pk])
     client.force_login(world.approver)
     assert sign_off in kept(client, world, django_assert_num_queries)
 
@@ -119,7 +120,7 @@ def test_a_kept_page_carries_a_fresh_csrf_token_that_its_form_accepts(world, res
     # Masked afresh on every response (against BREACH), never the one the page was kept with.
     assert set(first).isdisjoint(second)
     page = client.post(
-        reverse("responses:update_sign_off", args=[update.pk]),
+        reverse("workflow:update_sign_off", args=[update.pk]),
         sign_off_data(update, csrfmiddlewaretoken=second[0]),
     )
     assert page.status_code == 302

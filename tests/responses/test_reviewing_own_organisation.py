@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.models import Membership
-from responses import services
+from deadlines import services as deadline_services
+from evidence import services as evidence_services
 from responses.choices import ReviewOutcome
 from responses.models import Chaser, ExtensionRequest, Response, ResponseReview
 from tests.conftest import make_user, published_update
@@ -37,7 +38,7 @@ def home_office(world):
     return world
 
 
-def url(world, name="responses:response_detail", *extra):
+def url(world, name="workflow:response_detail", *extra):
     return reverse(name, args=[world.super_complaint.slug, world.rec_2.number,
                                world.home_office.slug, *extra])
 
@@ -53,13 +54,13 @@ def test_a_reviewer_cannot_close_their_own_bodys_response(home_office, client):
     client.force_login(w.ho_reviewer)
 
     assert "Review this response" not in client.get(url(w)).text
-    page = client.post(url(w, "responses:response_review"),
+    page = client.post(url(w, "workflow:response_review"),
                        {"outcome": ReviewOutcome.CLOSED, "comment": "All done."})
 
     assert page.status_code == 403
     assert "You cannot review a response of your own organisation" in page.text
     with pytest.raises(PermissionDenied, match="your own organisation"):
-        services.response_review(response=home_office_response(w), reviewer=w.ho_reviewer,
+        evidence_services.response_review(response=home_office_response(w), reviewer=w.ho_reviewer,
                                  outcome=ReviewOutcome.CLOSED)
     assert home_office_response(w).review_outcome == ReviewOutcome.OPEN
     assert not ResponseReview.objects.exists()
@@ -67,7 +68,7 @@ def test_a_reviewer_cannot_close_their_own_bodys_response(home_office, client):
     # A reviewer of another body may.
     client.force_login(w.reviewer)
     assert "Review this response" in client.get(url(w)).text
-    assert client.post(url(w, "responses:response_review"),
+    assert client.post(url(w, "workflow:response_review"),
                        {"outcome": ReviewOutcome.CLOSED}).status_code == 302
     assert home_office_response(w).review_outcome == ReviewOutcome.CLOSED
 
@@ -78,7 +79,7 @@ def test_a_reviewer_who_is_a_member_of_a_force_cannot_review_it(world, client, r
                               role=Membership.Role.VIEWER)
 
     with pytest.raises(PermissionDenied, match="your own organisation"):
-        services.response_review(response=response, reviewer=world.reviewer,
+        evidence_services.response_review(response=response, reviewer=world.reviewer,
                                  outcome=ReviewOutcome.CLOSED)
     response.refresh_from_db()
     assert response.review_outcome == ReviewOutcome.OPEN
@@ -87,11 +88,11 @@ def test_a_reviewer_who_is_a_member_of_a_force_cannot_review_it(world, client, r
 def test_a_reviewer_cannot_decide_their_own_bodys_request_for_more_time(home_office, client):
     w = home_office
     with time_machine.travel(ASKED):
-        extension = services.extension_request(
+        extension = deadline_services.extension_request(
             user=w.ho_contributor, recommendation=w.rec_2, organisation=w.home_office,
             requested_due_on=datetime.date(2021, 4, 30), reason="Waiting for the review.",
         )
-    decide = url(w, "responses:extension_decide", extension.pk)
+    decide = url(w, "deadlines:extension_decide", extension.pk)
     client.force_login(w.ho_reviewer)
 
     assert decide not in client.get(url(w)).text
@@ -101,7 +102,7 @@ def test_a_reviewer_cannot_decide_their_own_bodys_request_for_more_time(home_off
     assert page.status_code == 403
     assert "You cannot decide a request for more time from your own organisation" in page.text
     with pytest.raises(PermissionDenied, match="your own organisation"):
-        services.extension_decide(extension=extension, reviewer=w.ho_reviewer,
+        deadline_services.extension_decide(extension=extension, reviewer=w.ho_reviewer,
                                   decision="approved")
     assert ExtensionRequest.objects.get().decision == "pending"
     assert home_office_response(w).extended_due_on is None
@@ -118,9 +119,9 @@ def test_a_reviewer_cannot_chase_their_own_body(home_office, client):
 
     with time_machine.travel(OVERDUE):
         assert "Send the reminder" not in client.get(url(w)).text
-        page = client.post(url(w, "responses:chaser_send"), {"step": 1})
+        page = client.post(url(w, "workflow:chaser_send"), {"step": 1})
         with pytest.raises(PermissionDenied, match="You cannot chase your own organisation"):
-            services.chaser_send(reviewer=w.ho_reviewer, recommendation=w.rec_2,
+            deadline_services.chaser_send(reviewer=w.ho_reviewer, recommendation=w.rec_2,
                                  organisation=w.home_office, step=1)
 
     assert page.status_code == 403
@@ -130,7 +131,7 @@ def test_a_reviewer_cannot_chase_their_own_body(home_office, client):
     client.force_login(w.reviewer)
     with time_machine.travel(OVERDUE):
         assert "Send the reminder" in client.get(url(w)).text
-        assert client.post(url(w, "responses:chaser_send"), {"step": 1}).status_code == 302
+        assert client.post(url(w, "workflow:chaser_send"), {"step": 1}).status_code == 302
     assert Chaser.objects.get().sent_by == w.reviewer
 
 

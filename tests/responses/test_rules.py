@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts import permissions
+from evidence import services as evidence_services
 from recommendations.models import Recommendation, SuperComplaint
 from responses import services
 from responses.choices import (
@@ -101,7 +102,7 @@ def test_a_review_without_a_decision_is_refused(world):
                      status=Status.COMPLETED)
     response = world.rec_1.responses.get()
     with pytest.raises(ValidationError) as refused:
-        services.response_review(
+        evidence_services.response_review(
             response=response, reviewer=world.reviewer, outcome=ReviewOutcome.OPEN
         )
     assert "outcome" in refused.value.message_dict
@@ -130,7 +131,7 @@ def test_only_another_approver_may_sign_off_and_the_queryset_agrees(world, respo
 
 
 def test_response_urls_are_the_reversed_urls(world):
-    expected = reverse("responses:response_detail", args=["safe-to-share", "1", "force-a"])
+    expected = reverse("workflow:response_detail", args=["safe-to-share", "1", "force-a"])
     assert response_urls(world.rec_1)(world.force_a) == expected
     assert response_url(world.rec_1, world.force_a) == expected
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from evidence import services as evidence_services
 from responses import services
 from responses.choices import Marking, ReviewOutcome, Status, WorkflowState
 from responses.models import Response, ResponseReview, ResponseUpdate
@@ -171,7 +172,7 @@ def test_a_sensitive_update_cannot_be_public(world, response):
 def test_a_reviewer_closes_a_response_and_the_review_is_kept(world, response):
     published_update(world, response, status=Status.COMPLETED)
 
-    services.response_review(
+    evidence_services.response_review(
         response=response, reviewer=world.reviewer, outcome=ReviewOutcome.CLOSED,
         comment="Evidence accepted.",
     )
@@ -185,7 +186,7 @@ def test_only_a_national_reviewer_can_review(world, response):
 
     for user in (world.approver, world.other_contributor, world.outsider):
         with pytest.raises(PermissionDenied):
-            services.response_review(
+            evidence_services.response_review(
                 response=response, reviewer=user, outcome=ReviewOutcome.CLOSED
             )
     response.refresh_from_db()

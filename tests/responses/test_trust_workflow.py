@@ -44,11 +44,11 @@ def test_the_same_defeat_through_the_pages_is_refused(world, client, response):
     draft = draft_update(world, response)
     client.force_login(world.approver)
 
-    edit = client.post(reverse("responses:update_edit", args=[draft.pk]),
+    edit = client.post(reverse("workflow:update_edit", args=[draft.pk]),
                        form_data(narrative="Replaced by the approver.", action="submit",
                                  version=draft.version))
     assert edit.status_code == 302
-    approve = client.post(reverse("responses:update_sign_off", args=[draft.pk]),
+    approve = client.post(reverse("workflow:update_sign_off", args=[draft.pk]),
                           sign_off_data(draft))
 
     assert approve.status_code == 403
@@ -98,12 +98,12 @@ def test_an_approvers_words_resubmitted_with_one_character_changed_are_not_their
     assert draft.author == world.contributor
     client.force_login(world.approver)
 
-    page = client.get(reverse("responses:response_detail", args=["safe-to-share", "1", "force-a"]))
+    page = client.get(reverse("workflow:response_detail", args=["safe-to-share", "1", "force-a"]))
     assert "Approve and publish" not in page.text
     assert not ResponseUpdate.objects.signable_by(world.approver).exists()
     home = client.get(reverse("home"))
     assert "Waiting for your sign-off" not in home.text
-    approve = client.post(reverse("responses:update_sign_off", args=[draft.pk]),
+    approve = client.post(reverse("workflow:update_sign_off", args=[draft.pk]),
                           sign_off_data(draft))
 
     assert approve.status_code == 403
@@ -180,7 +180,7 @@ def _shown_sign_off_version(page, update):
     """The version the sign-off forms of `update` on a response page carry."""
     import re
 
-    form = page.text.split(reverse("responses:update_sign_off", args=[update.pk]), 1)[1]
+    form = page.text.split(reverse("workflow:update_sign_off", args=[update.pk]), 1)[1]
     return int(re.search(r'name="version" value="(\d+)"', form).group(1))
 
 
@@ -188,7 +188,7 @@ def test_approving_from_a_page_opened_before_a_return_and_rewrite_publishes_noth
     world, client, response
 ):
     update = submitted_update(world, response, narrative="<p>Text X.</p>")
-    page_url = reverse("responses:response_detail", args=["safe-to-share", "1", "force-a"])
+    page_url = reverse("workflow:response_detail", args=["safe-to-share", "1", "force-a"])
     client.force_login(world.approver)
     opened = client.get(page_url)
     assert "Text X." in opened.text
@@ -198,7 +198,7 @@ def test_approving_from_a_page_opened_before_a_return_and_rewrite_publishes_noth
                                     comment="Rewrite it.")
     services.response_update_edit(update=update, editor=world.contributor, submit=True,
                                   narrative="<p>Text Y.</p>")
-    approve = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    approve = client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                           {"action": "approve", "version": seen})
 
     assert approve.status_code == 409
@@ -214,7 +214,7 @@ def test_approving_from_a_page_opened_before_a_return_and_rewrite_publishes_noth
     assert response.current_update is None
 
     # Having read Y, the approver signs it off from the page shown now.
-    again = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    again = client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                         {"action": "approve", "version": _shown_sign_off_version(approve, update)})
     assert again.status_code == 302
     update.refresh_from_db()
@@ -232,7 +232,7 @@ def test_returning_from_a_stale_page_returns_nothing_and_keeps_the_comment(
                                   narrative="<p>Text Y.</p>")
     client.force_login(world.approver)
 
-    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    page = client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                        {"action": "return", "version": seen, "comment": "X is wrong."})
 
     assert page.status_code == 409
@@ -263,7 +263,7 @@ def test_a_sign_off_that_does_not_say_which_version_is_refused(world, client, re
     update = submitted_update(world, response)
     client.force_login(world.approver)
 
-    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    page = client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                        {"action": "approve"})
 
     assert page.status_code == 400
@@ -282,7 +282,7 @@ def test_a_drafts_lead_and_reference_reach_nobody_before_sign_off(world, client,
     assert (response.lead, response.portal_reference) == ("DCI Published", "#1")
     client.force_login(world.other_contributor)
     for url in (
-        reverse("responses:response_detail", args=["safe-to-share", "1", "force-a"]),
+        reverse("workflow:response_detail", args=["safe-to-share", "1", "force-a"]),
         world.rec_1.get_absolute_url(),
         reverse("responses:recommendation_export", args=["safe-to-share", "1"]),
         world.rec_1.get_absolute_url() + "?q=Unsigned",
@@ -310,12 +310,12 @@ def test_a_save_on_a_stale_copy_is_refused_showing_both_versions(world, client, 
     draft = draft_update(world, response)
     opened_at = draft.version
     client.force_login(world.contributor)
-    first = client.post(reverse("responses:update_edit", args=[draft.pk]),
+    first = client.post(reverse("workflow:update_edit", args=[draft.pk]),
                         form_data(narrative="First person's text.", version=opened_at))
     assert first.status_code == 302
 
     client.force_login(world.approver)
-    second = client.post(reverse("responses:update_edit", args=[draft.pk]),
+    second = client.post(reverse("workflow:update_edit", args=[draft.pk]),
                          form_data(narrative="Second person's text.", version=opened_at))
 
     assert second.status_code == 409
@@ -327,7 +327,7 @@ def test_a_save_on_a_stale_copy_is_refused_showing_both_versions(world, client, 
 
     # Having seen both, saving again replaces theirs deliberately.
     version = second.context["form"].data["version"]
-    third = client.post(reverse("responses:update_edit", args=[draft.pk]),
+    third = client.post(reverse("workflow:update_edit", args=[draft.pk]),
                         form_data(narrative="Second person's text.", version=version))
     assert third.status_code == 302
     draft.refresh_from_db()
@@ -364,7 +364,7 @@ def test_an_update_deleted_meanwhile_is_not_found(world, client, response):
             call()
 
     client.force_login(world.approver)
-    page = client.post(reverse("responses:update_sign_off", args=[draft.pk]),
+    page = client.post(reverse("workflow:update_sign_off", args=[draft.pk]),
                        sign_off_data(draft))
     assert page.status_code == 404
 
@@ -375,7 +375,7 @@ def test_approving_an_update_returned_meanwhile_is_a_conflict(world, client, res
     services.response_update_return(update=update, approver=other_approver, comment="Redo")
     client.force_login(world.approver)
 
-    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    page = client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                        {"action": "approve", "version": update.version})
 
     assert page.status_code == 409

@@ -38,7 +38,7 @@ def test_contributor_drafts_edits_and_submits_then_approver_publishes(world, cli
     assert update.narrative == "<p>First go.</p>"
     assert "Draft saved" in client.get(response_url(world)).content.decode()
 
-    edit_url = reverse("responses:update_edit", args=[update.pk])
+    edit_url = reverse("workflow:update_edit", args=[update.pk])
     page = client.get(edit_url)
     assert "First go." in page.content.decode()
     page = client.post(edit_url, form_data(narrative="Second go.", status=Status.COMPLETED,
@@ -52,7 +52,7 @@ def test_contributor_drafts_edits_and_submits_then_approver_publishes(world, cli
     client.force_login(world.approver)
     page = client.get(response_url(world))
     assert "Approve and publish" in page.content.decode()
-    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    page = client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                        sign_off_data(update))
     assert page.status_code == 302
     assert page.headers["Location"] == response_url(world)
@@ -234,7 +234,7 @@ def test_the_update_forms_make_the_same_number_of_queries_whatever_the_history(
     with CaptureQueriesContext(connection) as create_queries:
         assert client.get(create_url(world)).status_code == 200
     with CaptureQueriesContext(connection) as edit_queries:
-        assert client.get(reverse("responses:update_edit", args=[editable.pk])).status_code == 200
+        assert client.get(reverse("workflow:update_edit", args=[editable.pk])).status_code == 200
 
     # Pinned from the first run; the same with 20 updates of history as with 1.
     assert (len(create_queries), len(edit_queries)) == FORM_PAGE_QUERIES
@@ -324,7 +324,7 @@ def test_only_one_update_of_a_response_awaits_sign_off(world, client, response):
     assert ResponseUpdate.objects.count() == 1
 
     draft = draft_update(world, response, narrative="<p>Drafted.</p>")
-    submit = client.post(reverse("responses:update_submit", args=[draft.pk]),
+    submit = client.post(reverse("workflow:update_submit", args=[draft.pk]),
                          {"version": draft.version})
     assert "Another update of this response is already awaiting sign-off" in submit.text
     draft.refresh_from_db()

@@ -15,7 +15,7 @@ from tests.responses.helpers import response_url
 def test_a_contributor_deletes_a_draft_after_confirming(world, client, response):
     update = draft_update(world, response)
     client.force_login(world.contributor)
-    url = reverse("responses:update_delete", args=[update.pk])
+    url = reverse("workflow:update_delete", args=[update.pk])
 
     page = client.get(url)
     assert page.status_code == 200
@@ -35,7 +35,7 @@ def _shown_version(page):
 
 def test_a_delete_page_opened_before_a_colleague_saved_deletes_nothing(world, client, response):
     update = draft_update(world, response, narrative="<p>First words.</p>")
-    url = reverse("responses:update_delete", args=[update.pk])
+    url = reverse("workflow:update_delete", args=[update.pk])
     client.force_login(world.approver)
     opened = client.get(url)
     assert "First words." in opened.text
@@ -65,7 +65,7 @@ def test_a_file_attached_after_the_delete_page_was_opened_is_not_deleted_with_it
     from tests.evidence.helpers import attach
 
     update = draft_update(world, response)
-    url = reverse("responses:update_delete", args=[update.pk])
+    url = reverse("workflow:update_delete", args=[update.pk])
     client.force_login(world.approver)
     seen = _shown_version(client.get(url))
     attach(world, update, title="Training register")
@@ -90,7 +90,7 @@ def test_a_delete_that_does_not_say_which_version_is_refused(world, client, resp
     update = draft_update(world, response)
     client.force_login(world.contributor)
 
-    page = client.post(reverse("responses:update_delete", args=[update.pk]))
+    page = client.post(reverse("workflow:update_delete", args=[update.pk]))
 
     assert page.status_code == 400
     assert ResponseUpdate.objects.filter(pk=update.pk).exists()

@@ -19,7 +19,7 @@ def test_editing_a_draft_puts_its_paragraphs_and_bullets_back_as_plain_text(
                           narrative="<p>One<br>two</p><ul><li>a</li><li>b</li></ul>")
     client.force_login(world.contributor)
 
-    page = client.get(reverse("responses:update_edit", args=[update.pk])).content.decode()
+    page = client.get(reverse("workflow:update_edit", args=[update.pk])).content.decode()
 
     assert "One\ntwo\n\n- a\n- b</textarea>" in page
 
@@ -33,12 +33,12 @@ def test_other_users_cannot_edit_delete_or_sign_off_a_forces_update(
     client.force_login(getattr(world, persona))
     before = row_counts()
 
-    assert client.get(reverse("responses:update_edit", args=[a_draft.pk])).status_code == 403
-    assert client.post(reverse("responses:update_edit", args=[a_draft.pk]),
+    assert client.get(reverse("workflow:update_edit", args=[a_draft.pk])).status_code == 403
+    assert client.post(reverse("workflow:update_edit", args=[a_draft.pk]),
                        form_data(narrative="Hijacked.")).status_code == 403
-    assert client.post(reverse("responses:update_delete", args=[a_draft.pk])).status_code == 403
+    assert client.post(reverse("workflow:update_delete", args=[a_draft.pk])).status_code == 403
     for action in ("approve", "return"):
-        page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+        page = client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                            sign_off_data(update, action, comment="No."))
         assert page.status_code == 403
 
@@ -52,7 +52,7 @@ def test_other_users_cannot_edit_delete_or_sign_off_a_forces_update(
 def test_a_published_update_cannot_be_edited_or_deleted(world, client, response):
     update = published_update(world, response, narrative="<p>On the record.</p>")
     client.force_login(world.contributor)
-    edit_url = reverse("responses:update_edit", args=[update.pk])
+    edit_url = reverse("workflow:update_edit", args=[update.pk])
 
     page = client.get(edit_url, follow=True)
     assert "so it cannot be changed" in page.content.decode()
@@ -64,8 +64,8 @@ def test_a_published_update_cannot_be_edited_or_deleted(world, client, response)
     assert "so it cannot be changed" in html
     assert "Rewritten history.</textarea>" in html
 
-    assert client.get(reverse("responses:update_delete", args=[update.pk])).status_code == 403
-    assert client.post(reverse("responses:update_delete", args=[update.pk])).status_code == 403
+    assert client.get(reverse("workflow:update_delete", args=[update.pk])).status_code == 403
+    assert client.post(reverse("workflow:update_delete", args=[update.pk])).status_code == 403
     update.refresh_from_db()
     assert update.narrative == "<p>On the record.</p>"
     assert update.state == WorkflowState.PUBLISHED
@@ -76,10 +76,10 @@ def test_an_update_awaiting_sign_off_cannot_be_edited_or_deleted(world, client, 
     update = submitted_update(world, response, narrative="<p>Sent.</p>")
     client.force_login(world.contributor)
 
-    page = client.post(reverse("responses:update_edit", args=[update.pk]),
+    page = client.post(reverse("workflow:update_edit", args=[update.pk]),
                        form_data(narrative="Changed after submitting.", action="submit"))
     assert page.status_code == 409
-    assert client.post(reverse("responses:update_delete", args=[update.pk])).status_code == 403
+    assert client.post(reverse("workflow:update_delete", args=[update.pk])).status_code == 403
 
     update.refresh_from_db()
     assert update.narrative == "<p>Sent.</p>"
@@ -99,7 +99,7 @@ def test_an_edit_of_a_draft_deleted_meanwhile_keeps_the_typed_text_to_save_as_ne
     world, client, response
 ):
     update = draft_update(world, response, narrative="<p>Old words.</p>")
-    edit_url = reverse("responses:update_edit", args=[update.pk])
+    edit_url = reverse("workflow:update_edit", args=[update.pk])
     client.force_login(world.contributor)
     hidden = _posted_back(client.get(edit_url))
     assert hidden["response"] == str(response.pk)
@@ -111,7 +111,7 @@ def test_an_edit_of_a_draft_deleted_meanwhile_keeps_the_typed_text_to_save_as_ne
     assert page.status_code == 409
     assert "This draft was deleted, perhaps by a colleague, while you were editing it" in page.text
     assert "An hour of careful writing.</textarea>" in page.text
-    create_url = reverse("responses:update_create", args=["safe-to-share", "1", "force-a"])
+    create_url = reverse("workflow:update_create", args=["safe-to-share", "1", "force-a"])
     assert f'action="{create_url}"' in page.text
     assert not ResponseUpdate.objects.exists()
 
@@ -133,7 +133,7 @@ def test_a_draft_deleted_while_the_edit_is_being_saved_keeps_the_typed_text(
     monkeypatch.setattr(services, "response_update_edit", deleted_first)
     client.force_login(world.contributor)
 
-    page = client.post(reverse("responses:update_edit", args=[update.pk]),
+    page = client.post(reverse("workflow:update_edit", args=[update.pk]),
                        form_data(narrative="Typed meanwhile.", version=update.version,
                                  response=response.pk))
 
@@ -149,7 +149,7 @@ def test_the_text_of_a_deleted_draft_is_not_offered_to_another_organisation(
     services.response_update_delete(update=update, user=world.contributor)
     client.force_login(world.other_contributor)
 
-    page = client.post(reverse("responses:update_edit", args=[update.pk]),
+    page = client.post(reverse("workflow:update_edit", args=[update.pk]),
                        form_data(narrative="Not theirs.", response=response.pk))
 
     assert page.status_code == 403

@@ -14,7 +14,7 @@ def test_an_approver_cannot_sign_off_their_own_update(world, client, response):
     client.force_login(world.approver)
 
     assert "Approve and publish" not in client.get(response_url(world)).content.decode()
-    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    page = client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                        sign_off_data(update))
 
     assert page.status_code == 403
@@ -26,7 +26,7 @@ def test_a_contributor_cannot_sign_off(world, client, response):
     update = submitted_update(world, response, author=world.approver, status=Status.COMPLETED)
     client.force_login(world.contributor)
 
-    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    page = client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                        sign_off_data(update))
 
     assert page.status_code == 403
@@ -36,7 +36,7 @@ def test_a_refusal_says_why(client, world, response):
     """The 403 page carries the reason the service gave, not only a generic refusal."""
     update = submitted_update(world, response, author=world.approver, status=Status.COMPLETED)
     client.force_login(world.approver)
-    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    page = client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                        sign_off_data(update))
     assert page.status_code == 403
     assert "You cannot sign off an update you wrote yourself." in page.text
@@ -49,7 +49,7 @@ def test_an_approver_returns_an_update_and_the_contributor_sees_why(world, clien
     update = submitted_update(world, response)
     client.force_login(world.approver)
 
-    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    page = client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                        sign_off_data(update, "return", comment="Add the training dates."))
 
     assert page.headers["Location"] == response_url(world)
@@ -60,8 +60,8 @@ def test_an_approver_returns_an_update_and_the_contributor_sees_why(world, clien
     client.force_login(world.contributor)
     html = client.get(response_url(world)).content.decode()
     assert "<strong>Returned:</strong> Add the training dates." in html
-    assert reverse("responses:update_edit", args=[update.pk]) in html
-    edit = client.get(reverse("responses:update_edit", args=[update.pk])).content.decode()
+    assert reverse("workflow:update_edit", args=[update.pk]) in html
+    edit = client.get(reverse("workflow:update_edit", args=[update.pk])).content.decode()
     assert "Add the training dates." in edit
 
 
@@ -71,7 +71,7 @@ def test_returning_without_a_comment_shows_an_error_and_keeps_the_update(
     update = submitted_update(world, response, narrative="<p>Awaiting a decision.</p>")
     client.force_login(world.approver)
 
-    page = client.post(reverse("responses:update_sign_off", args=[update.pk]),
+    page = client.post(reverse("workflow:update_sign_off", args=[update.pk]),
                        sign_off_data(update, "return", comment="   "))
 
     html = page.content.decode()
@@ -92,6 +92,6 @@ def test_sign_off_and_review_only_take_posts(world, client, response):
     update = submitted_update(world, response)
     client.force_login(world.approver)
 
-    assert client.get(reverse("responses:update_sign_off", args=[update.pk])).status_code == 405
+    assert client.get(reverse("workflow:update_sign_off", args=[update.pk])).status_code == 405
     assert client.get(review_url(world)).status_code == 405
 

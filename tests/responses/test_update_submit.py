@@ -12,7 +12,7 @@ ADD_AN_UPDATE = ">Add an update</a>"
 
 
 def submit_url(update):
-    return reverse("responses:update_submit", args=[update.pk])
+    return reverse("workflow:update_submit", args=[update.pk])
 
 
 def test_a_contributor_submits_a_draft_from_the_response_page(world, client, response):

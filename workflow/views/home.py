@@ -1,0 +1,86 @@
+from django.contrib.auth.decorators import login_not_required
+from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
+from django.views.generic import TemplateView
+
+from accounts import permissions
+from core.fragments import cached_fragment
+
+from ..selectors.home import (
+    home_summary,
+    organisation_summaries,
+    recent_from_others,
+    summaries_fingerprint,
+)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class HomeView(TemplateView):
+    """
+    The signed-in user's organisations at a glance (DESIGN.md section 4, page 2). A visitor who
+    is not signed in gets the start page instead of a bare redirect: what the service is, who it
+    is for and how to get in.
+    """
+
+    template_name = "workflow/home.html"
+    # Open to visitors, but what it shows a signed-in user waits for their two-factor code.
+    signed_in_content = True
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return TemplateResponse(request, "start.html")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        summary = home_summary(user=user)
+        memberships, progress = summary["memberships"], summary["progress"]
+        return super().get_context_data(
+            **summary,
+            organisation_summaries=self.organisation_summaries(memberships, progress),
+            latest_positions=self.latest_positions(user, memberships, progress),
+            # After the summary, which has read the user's memberships: no extra query.
+            can_import_portal=permissions.can_import_anything(user),
+            can_load_recommendations=permissions.can_load_recommendations(user),
+            **kwargs,
+        )
+
+    @staticmethod
+    def organisation_summaries(memberships, progress):
+        """
+        The summaries of the user's organisations, rendered once for every member with the same
+        organisations and roles (core.fragments), until a publication or an edit.
+        """
+        if not memberships:
+            return cached_fragment(
+                "workflow/_home_summaries.html", key=("nobody",), context=lambda: {}
+            )
+        fingerprint = summaries_fingerprint(memberships, progress)
+        return cached_fragment(
+            "workflow/_home_summaries.html",
+            key=(*fingerprint, [m.role for m in memberships]),
+            context=lambda: {
+                "summaries": organisation_summaries(
+                    memberships=memberships, fingerprint=fingerprint
+                )
+            },
+        )
+
+    @staticmethod
+    def latest_positions(user, memberships, progress):
+        """
+        The latest positions of other organisations, rendered once for every reader with the
+        same organisations and the same need to know (whose OFFICIAL-SENSITIVE text they read),
+        until the next publication (`progress`).
+        """
+        organisation_ids = sorted(m.organisation_id for m in memberships)
+        readable = permissions.sensitive_readable_organisation_ids(user)
+        return cached_fragment(
+            "workflow/_home_recent.html",
+            key=(*progress, organisation_ids, None if readable is None else sorted(readable)),
+            context=lambda: {
+                "recent_from_others": recent_from_others(
+                    organisation_ids=organisation_ids, user=user
+                )
+            },
+        )
