@@ -2,9 +2,14 @@
 The one owner of what the site keeps in Django's cache, and of when it stops being true.
 
 Scopes. Whatever is kept is keyed on the fingerprint of the scopes it is drawn from: "data"
-(every response and the reference data: the lists, home, dashboards, overview, public pages),
+(every response and the reference data: the lists, dashboards, overview, public pages),
+"organisations" (a few organisations' responses, the national bodies' whose guidance they may
+await, and the reference data: what home and an organisation's page say of their own),
 "super_complaint" (one super-complaint's matrix), "recommendation" (one recommendation's
-comparison) and "response" (one response's page). A fingerprint is read from the tables
+comparison) and "response" (one response's page). The narrower the scope, the fewer writes
+change it: a publication anywhere changes "data", but an organisation's own summaries only
+when that organisation (or a national body) publishes, which is what keeps the pages fast
+while publications keep coming (docs/benchmarks.md, churn). A fingerprint is read from the tables
 themselves, in one query of index look-ups, so any write shows on the next read, whoever
 makes it (a service, the admin, an import, a script): nothing has to remember to invalidate.
 
@@ -31,7 +36,8 @@ from django.utils import timezone
 class Part:
     """
     One table's share of a scope's fingerprint: the rows of `model` matching `where` (SQL with
-    `%s` placeholders for the scope's `arguments`, in order; `quoted` quotes a name for it),
+    `%s` placeholders for the scope's `arguments`, in order; `quoted` quotes a name for it; an
+    argument given as a list stands for that many placeholders, for `IN (%s)`),
     summed up as `summary`: "rows" (count, greatest pk, latest change), "latest"
     (greatest pk and latest change, two index look-ups on a large table) or "links" (count
     and sum of pks, for a many-to-many table without timestamps).
@@ -86,18 +92,42 @@ def fingerprint(*scopes, **arguments):
     What the named scopes' rows look like now, as a tuple of short strings: one query, one row
     per registered part. `arguments` give the scopes' parameters (super_complaint=pk, ...).
     """
-    rows, params = [], []
+    return tuple(value for scope in fingerprints(*scopes, **arguments).values() for value in scope)
+
+
+def fingerprints(*scopes, **arguments):
+    """
+    {scope: its fingerprint} for each named scope, read in one query: for a page whose parts
+    are kept under different scopes.
+    """
+    rows, params, owners = [], [], []
     for scope in scopes:
         if scope not in _PARTS:
             raise KeyError(f"no part is registered for the scope {scope!r}")
         for part in _PARTS[scope]:
-            rows.append(_sql(part, len(rows)))
-            params += [arguments[name] for name in part.arguments]
+            pieces = _sql(part, len(rows)).split("%s")
+            sql = pieces[0]
+            for name, piece in zip(part.arguments, pieces[1:], strict=True):
+                value = arguments[name]
+                if isinstance(value, (list, tuple)):
+                    # Never an empty IN (): no row has the pk 0.
+                    value = list(value) or [0]
+                    sql += ", ".join(["%s"] * len(value))
+                    params += value
+                else:
+                    sql += "%s"
+                    params.append(value)
+                sql += piece
+            rows.append(sql)
+            owners.append(scope)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(rows), params)
         found = sorted(cursor.fetchall())
-    # Without spaces (timestamps as ISO 8601): keys built from these stay readable in logs.
-    return tuple("@".join(str(value).replace(" ", "T") for value in row[1:]) for row in found)
+    result = {scope: [] for scope in scopes}
+    for row in found:
+        # Without spaces (timestamps as ISO 8601): keys built from these stay readable in logs.
+        result[owners[row[0]]].append("@".join(str(value).replace(" ", "T") for value in row[1:]))
+    return {scope: tuple(values) for scope, values in result.items()}
 
 
 def cache_key(kind, *parts):

@@ -16,9 +16,10 @@ def register():
 
     # Every list and summary names organisations and recommendations, and who is expected to
     # answer comes from the recipient groups and the office holders sign the letters.
-    for model in (Recommendation, SuperComplaint, Organisation, OfficeHolder, RecipientGroup):
-        register_part("data", model)
-    register_part("data", links, summary="links")
+    for scope in ("data", "organisations"):
+        for model in (Recommendation, SuperComplaint, Organisation, OfficeHolder, RecipientGroup):
+            register_part(scope, model)
+        register_part(scope, links, summary="links")
 
     register_part("super_complaint", Recommendation, where=f"{quoted('super_complaint_id')} = %s",
                   arguments=("super_complaint",))

@@ -20,6 +20,19 @@ def register():
     register_part("data", ExtensionRequest)
     register_part("data", Chaser)
 
+    # A few organisations' own answers ("organisations": a list of pks), with their requests for
+    # more time and chasing letters: what home and an organisation's page say of their own.
+    # (Whether guidance they await has landed is kept under "data", as national bodies answer.)
+    of_organisations = f"{quoted('organisation_id')} IN (%s)"
+    register_part("organisations", Response, where=of_organisations, arguments=("organisations",))
+    for model in (ExtensionRequest, Chaser):
+        register_part(
+            "organisations", model,
+            where=(f"{quoted('response_id')} IN (SELECT {quoted('id')} FROM {quoted(Response)} "
+                   f"WHERE {of_organisations})"),
+            arguments=("organisations",),
+        )
+
     register_part(
         "super_complaint", Response,
         where=(f"{quoted('recommendation_id')} IN (SELECT {quoted('id')} FROM "

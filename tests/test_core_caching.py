@@ -12,7 +12,7 @@ from tests.conftest import draft_update, published_update
 
 
 def test_every_scope_has_its_parts_registered_by_the_apps():
-    for scope in ("data", "super_complaint", "recommendation", "response"):
+    for scope in ("data", "organisations", "super_complaint", "recommendation", "response"):
         assert caching.parts(scope), scope
 
 
@@ -67,3 +67,25 @@ def test_a_request_for_more_time_and_a_chasing_letter_change_the_data_scope(worl
     deadline_services.chaser_send(reviewer=world.reviewer, recommendation=world.rec_5,
                          organisation=world.force_a, step=1, today=datetime.date(2022, 3, 1))
     assert caching.fingerprint("data") != after_request
+
+
+def test_the_organisations_scope_changes_with_their_own_answers_only(world):
+    """Home's summaries and an organisation's page stay kept while others publish."""
+    own = {"organisations": [world.force_a.pk]}
+    before = caching.fingerprints("data", "organisations", **own)
+    assert before["organisations"] and before["data"]
+
+    published_update(world, recommendation=world.rec_5, organisation=world.force_b,
+                     author=world.other_contributor, approver=world.other_approver)
+    elsewhere = caching.fingerprints("data", "organisations", **own)
+    assert elsewhere["data"] != before["data"]
+    assert elsewhere["organisations"] == before["organisations"]
+
+    published_update(world, recommendation=world.rec_1, organisation=world.force_a)
+    theirs = caching.fingerprints("data", "organisations", **own)
+    assert theirs["organisations"] != elsewhere["organisations"]
+    # Either of several organisations changes it, read in the same one query.
+    both = caching.fingerprint("organisations", organisations=[world.force_a.pk, world.force_b.pk])
+    assert both != caching.fingerprint("organisations", organisations=[world.force_a.pk])
+    # The same as asking for one scope at a time.
+    assert caching.fingerprint("organisations", **own) == theirs["organisations"]

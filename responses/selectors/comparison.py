@@ -751,13 +751,14 @@ def organisation_detail(*, slug, page=None, filters=None):
     super-complaint (`SUPER_COMPLAINTS_PER_PAGE` to a page), each with the organisation's current
     status, deadline state, link and a short summary, narrowed by the deadline filter in
     `filters` (DeadlineFilterSet). Returns (organisation, page of (super-complaint, rows),
-    filterset). 3 queries, plus 1 for the data's fingerprint and 2 on a cache miss.
+    filterset). 3 queries, plus 1 for the organisation's fingerprint and 2 on a cache miss.
 
     At national scale a force answers ~900 recommendations of 100 super-complaints: one page of
     them is readable, and the per-row link and summary are worked out here, for that page only,
     rather than by template tags and filters in the loop. The page is the same for every reader
     (no response text), so it is kept in Django's cache under the day, the organisation, the
-    filter, the page number and the fingerprint of the responses and recommendations.
+    filter, the page number and the fingerprint of its own responses and the recommendations
+    (the "organisations" scope: another organisation's publication leaves it kept).
     """
     organisation = organisation_get(slug=slug)
     filterset, wanted = _deadline_filter(filters)
@@ -767,7 +768,8 @@ def organisation_detail(*, slug, page=None, filters=None):
         number = 1
     key = (
         "organisation-page", organisation.pk, organisation.updated_at.isoformat(),
-        timezone.localdate().isoformat(), wanted or "all", number, *fingerprint("data"),
+        timezone.localdate().isoformat(), wanted or "all", number,
+        *fingerprint("organisations", organisations=[organisation.pk]),
     )
     rows, count, number = cached_figures(
         key, lambda: _organisation_page(organisation, wanted, number),

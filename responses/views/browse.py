@@ -345,7 +345,8 @@ class OrganisationDetailView(TemplateView):
 
         listing = cached_fragment(
             "responses/_organisation_recommendations.html",
-            key=(organisation.pk, sorted(request.GET.lists()), *fingerprint("data")),
+            key=(organisation.pk, sorted(request.GET.lists()),
+                 *fingerprint("organisations", organisations=[organisation.pk])),
             context=listing_context,
             keep=lambda listing: only_valid_choices(
                 request.GET, form=listing["filter"].form, page=listing["page_obj"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts import permissions
-from core.caching import cached_figures, fingerprint
+from core.caching import cached_figures, fingerprint, fingerprints
 from evidence.selectors import evidence_awaiting_review
 from recommendations.models import Recommendation
 from recommendations.selectors import audiences_by_recommendation
@@ -48,15 +48,18 @@ class OrganisationSummary:
     stale_count: int = 0  # how many stale positions in all
 
 
-def summaries_fingerprint(memberships, progress=None):
+def summaries_fingerprint(memberships, own_progress=None):
     """
-    What the organisation summaries of `memberships` are drawn from: the fingerprint of the
-    data (`progress`, or `fingerprint("data")`: 1 query) and each
-    organisation with its latest edit, so an edit of the organisation (kind, active) shows at
-    once too.
+    What the organisation summaries of `memberships` are drawn from: the fingerprint of those
+    organisations' answers and the reference data (`own_progress`, or read: 1 query), so
+    another organisation's publication leaves them kept, and each organisation with its latest
+    edit, so an edit of the organisation (kind, active) shows at once too.
     """
+    own_progress = own_progress or fingerprint(
+        "organisations", organisations=sorted(m.organisation_id for m in memberships)
+    )
     return (
-        *(progress or fingerprint("data")),
+        *own_progress,
         # Hashed: a user of several organisations would pass the 250 characters a cache key
         # may have.
         hashlib.sha256(
@@ -278,19 +281,23 @@ def evidence_to_review(*, user):
 def home_summary(*, user):
     """
     Everything the home page shows a signed-in user but the organisation summaries and the
-    latest positions of others, which the view renders (and keeps rendered) from `memberships`
-    and `progress`, the fingerprint of the data (`data_fingerprint`).
+    latest positions of others, which the view renders (and keeps rendered) from `memberships`,
+    `progress`, the fingerprint of the data, and `own_progress`, that of the user's
+    organisations' answers (both read in one query).
     """
     memberships = list(user.memberships.select_related("organisation"))
     permissions.remember_memberships(user, memberships)
     organisation_ids = sorted(m.organisation_id for m in memberships)
-    progress = fingerprint("data")
+    progress, own_progress = fingerprints(
+        "data", "organisations", organisations=organisation_ids
+    ).values()
     review_list, review_count = awaiting_review(user=user)
     evidence_list, evidence_count = evidence_to_review(user=user)
     states = unpublished_states(organisation_ids=organisation_ids)
     return {
         "memberships": memberships,
         "progress": progress,
+        "own_progress": own_progress,
         "awaiting_my_sign_off": awaiting_my_sign_off(user=user, states=states),
         "my_open_drafts": open_drafts(organisation_ids=organisation_ids, states=states),
         "awaiting_review": review_list,

@@ -37,7 +37,9 @@ class HomeView(TemplateView):
         memberships, progress = summary["memberships"], summary["progress"]
         return super().get_context_data(
             **summary,
-            organisation_summaries=self.organisation_summaries(memberships, progress),
+            organisation_summaries=self.organisation_summaries(
+                memberships, summary["own_progress"]
+            ),
             latest_positions=self.latest_positions(user, memberships, progress),
             # After the summary, which has read the user's memberships: no extra query.
             can_import_portal=permissions.can_import_anything(user),
@@ -46,16 +48,16 @@ class HomeView(TemplateView):
         )
 
     @staticmethod
-    def organisation_summaries(memberships, progress):
+    def organisation_summaries(memberships, own_progress):
         """
         The summaries of the user's organisations, rendered once for every member with the same
-        organisations and roles (core.fragments), until a publication or an edit.
+        organisations and roles (core.fragments), until one of them publishes or an edit.
         """
         if not memberships:
             return cached_fragment(
                 "workflow/_home_summaries.html", key=("nobody",), context=lambda: {}
             )
-        fingerprint = summaries_fingerprint(memberships, progress)
+        fingerprint = summaries_fingerprint(memberships, own_progress)
         return cached_fragment(
             "workflow/_home_summaries.html",
             key=(*fingerprint, [m.role for m in memberships]),
