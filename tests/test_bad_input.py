@@ -195,10 +195,16 @@ def test_return_and_review_comments_are_bounded():
 
 
 def test_every_free_text_field_of_the_workflow_forms_is_bounded():
-    for form in (ResponseUpdateForm(), ReturnUpdateForm(update_pk=1), ResponseReviewForm()):
-        for name, field in form.fields.items():
-            if type(field).__name__ == "CharField":
-                assert field.max_length, f"{type(form).__name__}.{name} has no max_length"
+    free_text = [
+        (form, name, field)
+        for form in (ResponseUpdateForm(), ReturnUpdateForm(update_pk=1), ResponseReviewForm())
+        for name, field in form.fields.items()
+        if type(field).__name__ == "CharField"
+    ]
+    # The update's awaiting, narrative, position, lead and reference, and the two comments.
+    assert len(free_text) == 7, [name for _, name, _ in free_text]
+    for form, name, field in free_text:
+        assert field.max_length, f"{type(form).__name__}.{name} has no max_length"
 
 
 def test_a_date_today_is_accepted():

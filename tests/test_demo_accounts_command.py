@@ -108,6 +108,7 @@ def test_it_prints_the_organisations_and_order_the_readme_gives():
                   for line in readme_table.splitlines()[2:]]
     printed_table = run_command().split("-\n", 1)[1].split("\n\n", 1)[0]
     printed = [line.split(None, 1) for line in printed_table.splitlines()]
+    assert len(documented) == 6, documented  # the admin and the five demo users
     assert [username for username, _ in documented] == [username for username, _ in printed]
     for (username, organisation), (_, line) in zip(documented, printed, strict=True):
         if organisation != "–":

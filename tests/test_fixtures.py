@@ -106,6 +106,7 @@ def test_every_paired_organisation_points_back(loaded):
 
 def test_every_force_is_paired_with_a_local_policing_body(loaded):
     forces = Organisation.objects.filter(kind=Organisation.Kind.POLICE_FORCE)
+    assert forces.count() == 44
     for force in forces.select_related("paired"):
         assert force.paired is not None, force.slug
         assert force.paired.kind == Organisation.Kind.LOCAL_POLICING_BODY
@@ -126,7 +127,9 @@ def test_organisations_fixture_is_what_the_build_script_writes():
 
 
 def test_no_fixture_row_has_a_primary_key_except_response_updates():
-    for path in FIXTURES_DIR.glob("*.json"):
+    paths = sorted(FIXTURES_DIR.glob("*.json"))
+    assert {path.stem for path in paths} >= set(FIXTURES), paths
+    for path in paths:
         for row in json.loads(path.read_text()):
             if row["model"] == "responses.responseupdate":
                 assert isinstance(row["pk"], int)
@@ -266,15 +269,22 @@ def test_rich_text_is_already_clean_and_has_no_script(loaded):
 
 def test_rich_text_in_the_fixture_files_is_stored_unchanged(loaded):
     """Nothing in the fixtures is silently dropped by the sanitiser on the way in."""
-    for name in ("super_complaints.json", "demo_responses.json"):
-        for row in json.loads((FIXTURES_DIR / name).read_text()):
-            for field in ("text", "notes", "narrative"):
-                if field in row["fields"]:
-                    assert sanitise_html(row["fields"][field]) == row["fields"][field]
+    values = [
+        row["fields"][field]
+        for name in ("super_complaints.json", "demo_responses.json")
+        for row in json.loads((FIXTURES_DIR / name).read_text())
+        for field in ("text", "notes", "narrative")
+        if field in row["fields"]
+    ]
+    assert len(values) == 30 * 2 + 19  # each recommendation's text and notes, each narrative
+    for value in values:
+        assert sanitise_html(value) == value
 
 
 def test_every_response_shows_its_latest_published_update(loaded):
-    for response in Response.objects.all():
+    responses = Response.objects.all()
+    assert responses.count() == 15
+    for response in responses:
         latest = response.updates.published().order_by("-as_of", "-created_at", "-pk").first()
 
         assert latest is not None
@@ -284,7 +294,9 @@ def test_every_response_shows_its_latest_published_update(loaded):
 
 
 def test_every_demo_update_is_published_and_unattributed(loaded):
-    for update in ResponseUpdate.objects.all():
+    updates = ResponseUpdate.objects.all()
+    assert updates.count() == 19
+    for update in updates:
         assert update.state == WorkflowState.PUBLISHED
         assert update.marking in {Marking.OFFICIAL, Marking.OFFICIAL_REDACTED}
         assert update.author_id is None
@@ -310,6 +322,7 @@ def test_every_demo_response_is_to_a_recommendation_addressed_to_its_organisatio
     responses = list(Response.objects.select_related("recommendation", "organisation"))
     expected = expected_organisations_by_recommendation({r.recommendation for r in responses})
 
+    assert len(responses) == 15
     for response in responses:
         assert response.organisation in expected[response.recommendation.pk], str(response)
 

@@ -37,7 +37,9 @@ def test_signed_in_pages_have_the_policy_too(client, world):
 def test_pages_carry_no_inline_script(client, world):
     client.force_login(world.contributor)
     html = client.get(reverse("home")).text
-    for tag in re.findall(r"<script\b[^>]*>", html):
+    tags = re.findall(r"<script\b[^>]*>", html)
+    assert tags, "the home page loads its scripts: none found means the pattern is wrong"
+    for tag in tags:
         assert "src=" in tag, tag
     assert 'src="/static/js-enabled.js"' in html
     assert (ROOT / "static" / "js" / "js-enabled.js").read_text().count("js-enabled") == 1
@@ -51,7 +53,9 @@ def test_the_admin_has_no_inline_script(client, world):
                 reverse("admin:auth_user_change", args=[world.contributor.pk])):
         page = client.get(url)
         assert page.status_code == 200
-        for tag in re.findall(r"<script\b[^>]*>", page.text):
+        tags = re.findall(r"<script\b[^>]*>", page.text)
+        assert tags, ("the admin loads its scripts: none found means the pattern is wrong", url)
+        for tag in tags:
             assert "src=" in tag, (url, tag)
 
 

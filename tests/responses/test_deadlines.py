@@ -198,6 +198,7 @@ def test_the_sql_due_date_is_the_python_one(world, published):
     for organisation in (world.force_a, world.lpb_a):
         Response.objects.create(recommendation=world.rec_5, organisation=organisation)
     rows = Response.objects.select_related("recommendation__super_complaint", "organisation")
+    assert rows.count() == 2  # a force's response and a local policing body's
     for row in rows.annotate(due=due_date_expression()):
         assert row.due == due_date(recommendation=row.recommendation, kind=row.organisation.kind)
 
@@ -224,6 +225,7 @@ def test_the_sql_deadline_kind_is_the_python_one_at_every_boundary(world):
     days = [force_due, force_due + datetime.timedelta(days=1),
             D(2021, 12, 17), D(2021, 12, 18), D(2021, 12, 19)]
     rows = Response.objects.select_related("recommendation__super_complaint", "organisation")
+    assert rows.count() == len(cases) == 18
     for today in days:
         annotated = with_deadline_aliases(rows, months=6).annotate(
             kind_sql=deadline_kind_expression(today=today)

@@ -136,6 +136,7 @@ def test_another_organisation_sees_only_published_work_and_public_details(
 def test_the_paired_body_and_reviewers_are_outsiders_for_drafts_too(world, story):
     for user in (world.opcc_contributor, world.reviewer):
         lines = [entry.what for entry in response_history(response=story, user=user)]
+        assert len(lines) == 3, (user, lines)  # the sign-off, the lead and the review
         assert not any("draft" in line or "submitted" in line for line in lines), user
 
 
