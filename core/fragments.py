@@ -17,6 +17,7 @@ nobody can fill the cache by making up addresses.
 """
 
 import hmac
+from contextlib import contextmanager
 
 from django import forms
 from django.conf import settings
@@ -77,7 +78,7 @@ def _offered(field, values):
     return values == [""]
 
 
-def cached_fragment(template_name, *, key, context, keep=True):
+def cached_fragment(template_name, *, key, context, keep=True, fingerprint=None):
     """
     Return `template_name` rendered with `context()` (a callable, called only on a miss), kept
     under `key`: a tuple of everything the fragment depends on. Today's date is added, as
@@ -86,17 +87,69 @@ def cached_fragment(template_name, *, key, context, keep=True):
     `keep`: False, rendered afresh and not kept; or a callable given the context on a miss,
     saying whether what it drew is worth keeping (`only_valid_choices` of the filters the
     context built), so checking the query costs nothing on a hit.
+
+    `fingerprint`: the scope's fingerprint, when `key` holds it, for a part that every
+    publication redraws and that takes long to draw (the dashboards, the overview): while one
+    process redraws it, the others serve the part as it was just before rather than each
+    drawing it too (`_while_redrawn`).
     """
     if _never_kept(keep):
         return render_to_string(template_name, context())
-    cache_key = _cache_key("fragment", template_name, key)
+    cache_key = _cache_key("fragment", template_name, (*key, *(fingerprint or ())))
     html = cache.get(cache_key)
-    if html is None:
-        values = context()
-        html = render_to_string(template_name, values)
-        if _worth_keeping(keep, values):
-            cache.set(cache_key, html, settings.PAGE_CACHE_SECONDS)
+    if html is None and fingerprint is not None:
+        with _while_redrawn(_cache_key("fragment-latest", template_name, key)) as latest:
+            if latest.waiting is not None:
+                return mark_safe(latest.waiting)  # noqa: S308 - as below
+            html, kept = _draw_and_keep(template_name, context, keep, cache_key)
+            if kept:
+                latest.drawn = html
+    elif html is None:
+        html, _ = _draw_and_keep(template_name, context, keep, cache_key)
     return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
+
+
+def _draw_and_keep(template_name, context, keep, cache_key):
+    """Draw the part; keep it if worth keeping. Returns (html, whether kept)."""
+    values = context()
+    html = render_to_string(template_name, values)
+    kept = _worth_keeping(keep, values)
+    if kept:
+        cache.set(cache_key, html, settings.PAGE_CACHE_SECONDS)
+    return html, kept
+
+
+# How long a redraw may hold its lock: past it (a process that died drawing) another draws.
+REDRAW_LOCK_SECONDS = 10
+
+
+class _Latest:
+    waiting = None  # the part as last drawn, when another process is drawing it now
+    drawn = None  # the part this process drew
+
+
+@contextmanager
+def _while_redrawn(lineage):
+    """
+    Guard against a stampede when a publication makes a kept part stale: the first process to
+    miss takes a lock (`cache.add`, atomic in Redis) and draws; a process that misses while
+    the lock is held gets the part as last drawn (`waiting`), at most the redraw's duration
+    old, and keeps nothing. With nothing drawn before, or with a cache of its own (one process,
+    the tests), it draws as usual. Only what was drawn for the same key but an older
+    fingerprint (`lineage`) is ever served: never another page's or another reader's part.
+    """
+    latest = _Latest()
+    lock = f"{lineage}:drawing"
+    drawing = cache.add(lock, 1, REDRAW_LOCK_SECONDS)
+    if not drawing:
+        latest.waiting = cache.get(lineage)
+    try:
+        yield latest
+        if latest.drawn is not None:
+            cache.set(lineage, latest.drawn, settings.PAGE_CACHE_SECONDS)
+    finally:
+        if drawing:
+            cache.delete(lock)
 
 
 def _never_kept(keep):

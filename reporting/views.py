@@ -44,27 +44,39 @@ class OrganisationDashboardView(TemplateView):
         return self.kwargs["slug"]
 
     def get_context_data(self, **kwargs):
-        organisation, organisations = selectors.dashboard_organisations(slug=self.get_slug())
+        shown = selectors.dashboard_organisations(slug=self.get_slug())
+        organisation, organisations = shown.organisation, shown.organisations
         last_visit = services.dashboard_visit_record(
             user=self.request.user, organisation=organisation
         )
-        fingerprint = caching.fingerprint("data")
+        # The data's fingerprint, which the figures compared with the region and the nation
+        # change with, and that of the shown organisations' and the national bodies' answers,
+        # which their own counts and the latest changes are kept under: one query. So another
+        # force's publication redraws the comparisons only.
+        fingerprint, own_fingerprint = caching.fingerprints(
+            "data", "organisations", organisations=shown.answering_ids
+        ).values()
         wanted = self.request.GET.get("super_complaint", "")
         # Worked out on the first fragment's miss, and reused by the second.
-        shared = functools.cache(lambda: self.get_shared_context(organisation.slug, wanted))
+        shared = functools.cache(
+            lambda: self.get_shared_context(organisation.slug, wanted, own_fingerprint)
+        )
         key = (self.request.path, [o.pk for o in organisations], wanted, self.own_dashboard,
-               stale_after_months(), *fingerprint)
+               stale_after_months())
         return super().get_context_data(
             organisation=organisation,
             shown_names=" and ".join(o.name for o in organisations),
             last_visit=last_visit,
             changes=selectors.changes_since(
-                organisations=organisations, since=last_visit, fingerprint=fingerprint
+                organisations=organisations, since=last_visit, fingerprint=own_fingerprint
             ),
+            # Every publication redraws these (they compare with the region and the nation):
+            # while one process redraws, the others serve them as they were just before.
             top=cached_fragment("reporting/_dashboard_top.html", key=key, context=shared,
-                                keep=self.is_worth_keeping),
+                                keep=self.is_worth_keeping, fingerprint=fingerprint),
             figures=cached_fragment("reporting/_dashboard_figures.html", key=key,
-                                    context=shared, keep=self.is_worth_keeping),
+                                    context=shared, keep=self.is_worth_keeping,
+                                    fingerprint=fingerprint),
             own_dashboard=self.own_dashboard,
             nav_section="dashboard",
             download=download_context(
@@ -79,9 +91,11 @@ class OrganisationDashboardView(TemplateView):
         """Kept for a super-complaint of the list only: any other name is rendered afresh."""
         return not shared_context["focus_error"]
 
-    def get_shared_context(self, slug, wanted):
+    def get_shared_context(self, slug, wanted, own_fingerprint=None):
         """What every reader of this dashboard sees the same, for the kept fragments."""
-        dashboard = selectors.dashboard_get(slug=slug, today=timezone.localdate())
+        dashboard = selectors.dashboard_get(
+            slug=slug, today=timezone.localdate(), own_fingerprint=own_fingerprint
+        )
         focus_error = ""
         if wanted:
             chosen = next((sc for sc in dashboard.super_complaints if sc.slug == wanted), None)
@@ -159,9 +173,12 @@ class OverviewView(TemplateView):
         fingerprint = caching.fingerprint("data")
         body = cached_fragment(
             "reporting/_overview_body.html",
-            key=(sorted(filters.lists()), is_reviewer, stale_after_months(), *fingerprint),
+            key=(sorted(filters.lists()), is_reviewer, stale_after_months()),
             context=lambda: self.get_body_context(is_reviewer, fingerprint),
             keep=lambda body: only_valid_choices(filters, form=body["filter"].form),
+            # Every publication redraws it: while one process does, the others serve it as it
+            # was just before.
+            fingerprint=fingerprint,
         )
         return super().get_context_data(body=body, nav_section="overview", **kwargs)
 

@@ -94,6 +94,11 @@ def parse_args():
     parser.add_argument("--only", help="measure only pages whose name contains this")
     parser.add_argument("--churn", type=float, default=0,
                         help="publications a second by a separate writer during the load")
+    parser.add_argument(
+        "--redis", default="redis://127.0.0.1:6379/15",
+        help="the workers' shared cache, as in production (DESIGN.md: a shared Redis); this "
+             "database is emptied first. 'none': each worker's own memory",
+    )
     return parser.parse_args()
 
 
@@ -132,6 +137,15 @@ def start_gunicorn(args):
         "SECRET_KEY": "benchmark-only-secret-" + "k" * 40, "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_MANIFEST": "False", "PYTHONWARNINGS": "ignore",
     }
+    if args.redis != "none":
+        # Production's shared cache: a page one worker keeps the other serves, and a
+        # publication's first reader redraws it for both.
+        import redis
+
+        redis.Redis.from_url(args.redis).flushdb()
+        env["REDIS_URL"] = args.redis
+    else:
+        env.pop("REDIS_URL", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "tracker.wsgi", "--workers", str(args.workers),
          "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"],
@@ -281,6 +295,7 @@ def main():
               f"{args.rounds} rounds of {args.seconds} s per page and per bare view; "
               f"public pages (signed out) against the bare view signed out"
               + (f"; {args.churn:g} publications a second meanwhile" if args.churn else "")
+              + ("; each worker's own cache" if args.redis == "none" else "; shared Redis cache")
               + "\n")
         header = (f"{'page':<28}{'req/s':>8}{'share':>7}{'mean ms':>9}{'p95 ms':>8}"
                   f"{'p99 ms':>8}{'one ms':>8}{'KB':>7}{'KB gz':>7}{'q cold':>8}{'q kept':>8}"

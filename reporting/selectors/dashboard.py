@@ -11,9 +11,9 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from deadlines.selectors import expected_responses
 from recommendations.models import Organisation
@@ -217,7 +217,7 @@ def _trend(area, source, by_offset):
     area.trend = trend
 
 
-def build_areas(*, organisations, source):
+def build_areas(*, organisations, source, own_fingerprint=None):
     """
     The areas of a dashboard of `organisations` (1 or 2, a force and its body). 4 queries on an
     empty cache: the organisations' own counts and completions (their few responses), and the
@@ -227,11 +227,27 @@ def build_areas(*, organisations, source):
     """
     key = "-".join(str(o.pk) for o in organisations)
     return cached_figures(
-        ("areas", *source.cache_key, key), lambda: _build_areas(organisations, source)
+        ("areas", *source.cache_key, key),
+        lambda: _build_areas(organisations, source, own_fingerprint),
     )
 
 
-def _build_areas(organisations, source):
+def _own_counts(source, organisation_ids, own_fingerprint):
+    """
+    The organisations' own counts (`figures.own_counts`), kept under who is expected to answer
+    what and `own_fingerprint`, that of their own answers (core.caching's "organisations"
+    scope), when the caller has read it: another organisation's publication, which changes
+    every dashboard's national and regional figures, leaves them kept. No query to key them.
+    """
+    if own_fingerprint is None:
+        return own_figure_counts(source, organisation_ids)
+    return cached_figures(
+        ("own-counts", *source.structure_key, *organisation_ids, *own_fingerprint),
+        lambda: own_figure_counts(source, organisation_ids),
+    )
+
+
+def _build_areas(organisations, source, own_fingerprint):
     kinds = {o.kind for o in organisations}
     areas = [Area(o.name, o.short_name, {o.pk}, organisation_pk=o.pk) for o in organisations]
     region = organisations[0].region
@@ -251,7 +267,7 @@ def _build_areas(organisations, source):
     ))
     # The organisations' own counts: their few responses, counted directly.
     own_counts, own_completions = defaultdict(dict), defaultdict(dict)
-    counts, completions = own_figure_counts(source, [o.pk for o in organisations])
+    counts, completions = _own_counts(source, [o.pk for o in organisations], own_fingerprint)
     for (sc, organisation_id), row in counts.items():
         own_counts[sc][organisation_id] = row
     for (organisation_id, sc), months in completions.items():
@@ -272,8 +288,9 @@ def changes_since(*, organisations, since, fingerprint, limit=CHANGES_LIMIT):
 
     The `limit` latest updates are the same for every reader, and those published since any
     moment are the ones among them published after it (were there more, all `limit` would be):
-    so only the latest are kept, under `fingerprint` (the data's, which any publication
-    changes), and each reader's last visit filters them.
+    so only the latest are kept, under `fingerprint` (that of the shown organisations' and the
+    national bodies' answers: `Shown.answering_ids` in core.caching's "organisations" scope),
+    and each reader's last visit filters them.
     """
     shown = [o.pk for o in organisations]
     latest = cached_figures(
@@ -357,29 +374,58 @@ def focus_on(dashboard, super_complaint):
     return replace(dashboard, areas=areas, focus=super_complaint)
 
 
+@dataclass
+class Shown:
+    """The organisation of a dashboard, the organisations it shows, and the national bodies."""
+
+    organisation: Organisation
+    organisations: list
+    # Whose answers the latest changes list where a shown organisation awaits their guidance:
+    # with the shown ones, what the dashboard's own parts are kept under.
+    national_body_ids: list
+
+    @property
+    def answering_ids(self):
+        """The organisations whose answers the dashboard's own parts show (sorted pks)."""
+        return sorted({o.pk for o in self.organisations} | set(self.national_body_ids))
+
+
 def dashboard_organisations(*, slug):
     """
-    The organisation `slug` and the organisations its dashboard shows: itself and its paired
-    force or body while that is active. 1 query.
+    The organisation `slug` and the organisations its dashboard shows (itself and its paired
+    force or body while that is active), and the national bodies. 1 query.
     """
-    organisation = get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
+    found = list(
+        Organisation.objects.select_related("paired").filter(
+            Q(slug=slug) | Q(kind=Organisation.Kind.NATIONAL_BODY)
+        )
+    )
+    organisation = next((o for o in found if o.slug == slug), None)
+    if organisation is None:
+        raise Http404("No organisation has this address.")
     organisations = [organisation]
     if organisation.paired and organisation.paired.active:
         organisations.append(organisation.paired)
-    return organisation, organisations
+    national = sorted(o.pk for o in found if o.kind == Organisation.Kind.NATIONAL_BODY)
+    return Shown(organisation, organisations, national)
 
 
-def dashboard_get(*, slug, today):
+def dashboard_get(*, slug, today, own_fingerprint=None):
     """
     The dashboard of the organisation `slug` and its paired force or body. A fixed number of
     queries (pinned in the tests): the organisation, the figures' source (2 fingerprints, and
     3 more on an empty cache), the counts (`build_areas`) unless cached, and the priority
     answers (`priority_answers`: 2, or 4 when some recommendation is a priority). What changed
-    since the reader's last visit is theirs: `changes_since`.
+    since the reader's last visit is theirs: `changes_since`. `own_fingerprint`: the shown
+    organisations' (core.caching's "organisations" scope), when read already, to keep their own
+    counts under.
     """
-    organisation, organisations = dashboard_organisations(slug=slug)
+    shown = dashboard_organisations(slug=slug)
+    organisation, organisations = shown.organisation, shown.organisations
     source = figure_source(today=today)
-    areas = build_areas(organisations=organisations, source=source)
+    areas = build_areas(
+        organisations=organisations, source=source, own_fingerprint=own_fingerprint
+    )
     shown_super_complaints = set()
     for area in areas[: len(organisations)]:
         shown_super_complaints.update(area.by_super_complaint)
