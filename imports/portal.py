@@ -134,6 +134,9 @@ class ResponseChange:
     reference: str
     lead: str
     new_updates: int = 0
+    # The date of its earliest new position: the day the portal published it, so the day the
+    # response first answered unless it already holds an earlier one.
+    earliest_new_as_of: object = None
 
     @property
     def reference_changes(self):
@@ -181,6 +184,8 @@ class PortalPlan:
                 )
             if not row.skip_reason:
                 change.new_updates += 1
+                if change.earliest_new_as_of is None or row.as_of < change.earliest_new_as_of:
+                    change.earliest_new_as_of = row.as_of
         for row, is_current in self._newest_rows():
             change = changes[row.recommendation.pk]
             # The newest position sets the details; an older one only fills an empty one.
