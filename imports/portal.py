@@ -49,7 +49,6 @@ REQUIRED = (REF, RECOMMENDATION, POSITION)
 
 # The update's own limits, so the import refuses what the update form would.
 LEAD_MAX_LENGTH = ResponseUpdate._meta.get_field("lead").max_length
-REFERENCE_MAX_LENGTH = ResponseUpdate._meta.get_field("portal_reference").max_length
 DEFAULT_STATUS = Status.IN_PROGRESS
 
 _RECOMMENDATION_NUMBER = re.compile(

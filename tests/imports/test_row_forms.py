@@ -8,7 +8,9 @@ import datetime
 import pytest
 
 from imports.portal import PortalRowContext, PortalRowForm
+from imports.recommendations_sheet import RecommendationRowContext, RecommendationRowForm
 from imports.services import ImportRefused, portal_import
+from recommendations.models import RecipientGroup, Recommendation
 from responses.choices import DatePrecision, Status
 from responses.models import AWAITING_REQUIRED
 
@@ -102,4 +104,64 @@ def test_a_refused_file_lists_the_problems_its_row_forms_found(world):
     # The second row takes the first's position: only the first row's reference is wrong.
     assert refused.value.messages == [
         "Row 4, column REF: The reference must be 50 characters or fewer",
+    ]
+
+
+def recommendation_form(world, *, row=2, index=1, **cells):
+    context = RecommendationRowContext(
+        super_complaint=world.super_complaint,
+        existing={r.number.lower(): r for r in Recommendation.objects.all()},
+        groups={g.name.lower(): g for g in RecipientGroup.objects.all()},
+        first_row_of={"1": 2, "7": 3, "3a!": 2, "x" * 21: 2},
+    )
+    given = {"number": "7", "text": "Text.", "recipient groups": "Chief constables", **cells}
+    return RecommendationRowForm(given, context=context, row=row, index=index)
+
+
+def test_a_good_recommendation_row_gives_the_recommendation_it_will_write(world):
+    form = recommendation_form(world, row=3, index=2, number="Recommendation 7",
+                               title="  Stop   sharing ", **{"depends on": "1 and 5",
+                                                            "due date": "by 27 March 2025"})
+    assert form.is_valid(), form.errors
+    row = form.cleaned_data
+    assert (row["number"], row["order"], row["title"], row["text"]) == (
+        "7", 2, "Stop sharing", "<p>Text.</p>")
+    assert row["recipient_groups"] == [world.chief_constables]
+    assert row["depends_on"] == ["1", "5"]
+    assert row["due_on"] == datetime.date(2025, 3, 27)
+
+
+def test_a_row_of_an_existing_recommendation_is_checked_on_a_copy(world):
+    form = recommendation_form(world, number="1", title="New title")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["order"] == world.rec_1.order  # no order given: it keeps its place
+    world.rec_1.refresh_from_db()
+    assert form.existing.title == world.rec_1.title != "New title"
+
+
+def test_a_recommendation_row_form_names_each_problem_by_row_and_column(world):
+    form = recommendation_form(world, row=9, number="3a!", order="-3", title="T" * 301,
+                               text=" ", **{"recipient groups": "Nobody; Chief constables",
+                                            "depends on": "3a!, 12", "due date": "May 2025"})
+    assert not form.is_valid()
+    assert [str(problem) for problem in form.problems(9)] == [
+        "Row 9, column number: A number is letters, digits, dots and dashes, 20 characters at "
+        "most",
+        "Row 9, column order: The order must be a whole number, for example 3",
+        "Row 9, column title: The title must be 300 characters or fewer",
+        "Row 9, column text: Enter the recommendation's text",
+        "Row 9, column recipient groups: There is no recipient group called “Nobody”",
+        "Row 9, column depends on: A recommendation cannot depend on itself",
+        "Row 9, column depends on: There is no recommendation 12 in Safe to share? or in this "
+        "file",
+        "Row 9, column due date: The due date must be a real date, for example 27 March 2025 or "
+        "2025-03-27",
+    ]
+
+
+def test_a_number_too_long_is_one_problem_not_two(world):
+    form = recommendation_form(world, number="x" * 21)
+    assert [str(problem) for problem in form.problems(2)] == [
+        "Row 2, column number: A number is letters, digits, dots and dashes, 20 characters at "
+        "most",
     ]
