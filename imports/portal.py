@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.richtext import sanitise_html
@@ -358,9 +358,9 @@ class PortalRowForm(RowFormMixin, forms.Form):
     builds the update in `clean()` and checks it with the model's own rules (`full_clean()`),
     reporting each error under the column it came from.
 
-    `position_above` is the last position (row, lead, date, precision) read from a row above:
-    the portal writes the lead and month once for a run of rows, so an empty cell means "as the
-    row above". `own_position` is the one this row's own cell gives, for the rows below it.
+    `position_above` is the last position read from a row above (its `from_row` that row): the
+    portal writes the lead and month once for a run of rows, so an empty cell means "as the row
+    above". `own_position` is the one this row's own cell gives, for the rows below it.
     """
 
     columns = {
@@ -443,8 +443,7 @@ class PortalRowForm(RowFormMixin, forms.Form):
                 raise ValidationError("Give the month of this position, for example “May 2021”")
             position = self.own_position = Position(lead, as_of, precision)
         elif self.position_above is not None:
-            above, lead, as_of, precision = self.position_above
-            position = Position(lead, as_of, precision, from_row=above)
+            position = self.position_above
         else:
             raise ValidationError("Give the lead and the month of this position, for example "
                                   "“DCI Smith / May 2021”")
@@ -476,7 +475,7 @@ class PortalRowForm(RowFormMixin, forms.Form):
                          validate_constraints=False)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
-                self.add_error(self.update_fields.get(name, NON_FIELD_ERRORS), messages)
+                self.add_error(self.update_fields.get(name), messages)
         return cleaned_data
 
 
@@ -532,7 +531,7 @@ def portal_plan(*, content, organisation, super_complaint, progress=None):
         ).only("response_id", "as_of", "as_of_precision", "narrative")
     }
     seen = {}
-    position_above = None  # (row, lead, as_of, precision) of the last row with a position cell
+    position_above = None  # the last position given by a row's own cell
 
     for index, (number, cells) in enumerate(table.rows):
         if progress and index % PROGRESS_EVERY == 0:
@@ -540,7 +539,7 @@ def portal_plan(*, content, organisation, super_complaint, progress=None):
         form = PortalRowForm(cells, context=context, position_above=position_above)
         valid = form.is_valid()
         if form.own_position is not None:
-            position_above = (number, *form.own_position[:3])
+            position_above = form.own_position._replace(from_row=number)
         if not valid:
             problems.extend(form.problems(number))
             continue

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from imports.portal import PortalRowContext, PortalRowForm
+from imports.portal import PortalRowContext, PortalRowForm, Position
 from imports.recommendations_sheet import RecommendationRowContext, RecommendationRowForm
 from imports.services import ImportRefused, portal_import
 from recommendations.models import RecipientGroup, Recommendation
@@ -78,7 +78,8 @@ def test_the_update_rules_are_reported_under_the_column_that_broke_them(world):
 def test_an_empty_position_takes_the_row_above_and_a_dated_one_is_passed_down(world):
     context = portal_context(world)
     below = PortalRowForm(portal_cells(position=""), context=context,
-                          position_above=(4, "DCI Jones", datetime.date(2021, 3, 1), "month"))
+                          position_above=Position("DCI Jones", datetime.date(2021, 3, 1),
+                                                  DatePrecision.MONTH, from_row=4))
     assert below.is_valid()
     assert below.cleaned_data["position"].from_row == 4
     assert below.own_position is None
