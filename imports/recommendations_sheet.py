@@ -128,7 +128,7 @@ class SpacedTextField(forms.CharField):
         return " ".join((value or "").split())
 
 
-class RichTextCellField(forms.CharField):
+class PlainOrRichTextField(forms.CharField):
     """A cell as rich text: HTML as it is, plain text as paragraphs and bullets (`rich_text`)."""
 
     def to_python(self, value):
@@ -197,8 +197,8 @@ class RecommendationRowForm(RowFormMixin, forms.ModelForm):
         field_classes = {
             "number": NumberCellField,
             "title": SpacedTextField,
-            "text": RichTextCellField,
-            "notes": RichTextCellField,
+            "text": PlainOrRichTextField,
+            "notes": PlainOrRichTextField,
             "due_on": DueDateCellField,
         }
         error_messages = {
