@@ -1,4 +1,8 @@
-"""Upload forms of the imports. They check the file is one we can read; the planners check rows."""
+"""
+Upload forms of the imports. They check the file is one we can read; the row forms
+(`imports.portal.PortalRowForm`, `imports.recommendations_sheet.RecommendationRowForm`) check
+its rows.
+"""
 
 from django import forms
 from django.conf import settings

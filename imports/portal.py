@@ -3,7 +3,8 @@ Planning an import of the HMICFRS monitoring-portal export (DESIGN.md, seed 000)
 
 The export is a table with a header row `REF`, `SUPER-COMPLAINT RECOMMENDATION`, `FORCE POSITION
 PROVIDED BY` and a response column named after the force (`SYP RESPONSE`), in any order; its
-cells hold HTML. `portal_plan()` reads and checks the whole file without writing anything and
+cells hold HTML. `portal_plan()` reads the whole file without writing anything, checks each row
+with a PortalRowForm (the update it will be published as, by the update's own rules) and
 returns a PortalPlan: per row the recommendation matched, the response (found or to create), the
 update to publish or the reason it is skipped, and the lead and reference the response will have;
 or the list of problems, by row and column. `imports.services.portal_import` applies a plan.
@@ -13,7 +14,9 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -25,6 +28,7 @@ from responses.models import Response, ResponseUpdate
 
 from .dates import BadDate, parse_date
 from .readers import UnreadableFile, read_table
+from .rows import Problem, RowFormMixin
 
 REF = "REF"
 RECOMMENDATION = "SUPER-COMPLAINT RECOMMENDATION"
@@ -45,7 +49,6 @@ REQUIRED = (REF, RECOMMENDATION, POSITION)
 
 # The update's own limits, so the import refuses what the update form would.
 LEAD_MAX_LENGTH = ResponseUpdate._meta.get_field("lead").max_length
-REFERENCE_MAX_LENGTH = ResponseUpdate._meta.get_field("portal_reference").max_length
 DEFAULT_STATUS = Status.IN_PROGRESS
 
 _RECOMMENDATION_NUMBER = re.compile(
@@ -77,24 +80,6 @@ def organisation_names(organisation):
     names = {organisation.name, organisation.short_name, organisation.slug.replace("-", " ")}
     names = {" ".join(n.upper().split()) for n in names if n}
     return names | {_initials(organisation.name)}
-
-
-@dataclass
-class Problem:
-    """One reason the file is refused: where (row and column, when known) and what."""
-
-    message: str
-    row: int | None = None
-    column: str = ""
-
-    def __str__(self):
-        where = ", ".join(
-            part for part in (f"Row {self.row}" if self.row else "",
-                              f"column {self.column}" if self.column else "") if part
-        )
-        if not where:
-            return self.message
-        return f"{where[0].upper()}{where[1:]}: {self.message}"
 
 
 @dataclass
@@ -134,6 +119,9 @@ class ResponseChange:
     reference: str
     lead: str
     new_updates: int = 0
+    # The date of its earliest new position: the day the portal published it, so the day the
+    # response first answered unless it already holds an earlier one.
+    earliest_new_as_of: object = None
 
     @property
     def reference_changes(self):
@@ -181,6 +169,8 @@ class PortalPlan:
                 )
             if not row.skip_reason:
                 change.new_updates += 1
+                if change.earliest_new_as_of is None or row.as_of < change.earliest_new_as_of:
+                    change.earliest_new_as_of = row.as_of
         for row, is_current in self._newest_rows():
             change = changes[row.recommendation.pk]
             # The newest position sets the details; an older one only fills an empty one.
@@ -280,14 +270,224 @@ def _parse_status(value):
     return STATUS_BY_WORDS.get(key)
 
 
+class CellTextField(forms.CharField):
+    """A cell's text: its HTML read as lines, joined by spaces ("<p>#17527</p>" is "#17527")."""
+
+    def to_python(self, value):
+        return " ".join(html_lines(value))
+
+
+class RichTextCellField(forms.CharField):
+    """A cell of rich text, sanitised as every rich text is; one with no text at all is empty."""
+
+    def to_python(self, value):
+        return sanitise_html(value or "")
+
+    def validate(self, value):
+        if self.required and not html_lines(value):
+            raise ValidationError(self.error_messages["required"], code="required")
+
+
+class StatusCellField(forms.Field):
+    """A status by its label or code ("In progress", "in_progress"); empty, the default one."""
+
+    default_error_messages = {
+        "invalid_choice": "Use one of the statuses: " + ", ".join(Status.labels),
+    }
+
+    def to_python(self, value):
+        if not (value or "").strip():
+            return DEFAULT_STATUS
+        status = _parse_status(value)
+        if status is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return status
+
+
+class Position(NamedTuple):
+    """What a position cell says: its lead and date, and the row it came from if not its own."""
+
+    lead: str
+    as_of: object
+    precision: str
+    from_row: int | None = None
+
+
+@dataclass
+class PortalRowContext:
+    """What every row of one export is checked against, looked up once for the whole file."""
+
+    organisation: Organisation
+    super_complaint: object
+    response_column: str
+    names: set
+    recommendations: dict
+    audiences: dict
+    today: object
+
+    @classmethod
+    def load(cls, *, organisation, super_complaint, response_column):
+        """Look up what the rows are checked against, once for the whole file."""
+        recommendations = {
+            r.number.lower(): r
+            # With the super-complaint: the audit log names each new response by it.
+            for r in Recommendation.objects.filter(
+                super_complaint=super_complaint
+            ).select_related("super_complaint")
+        }
+        return cls(
+            organisation=organisation, super_complaint=super_complaint,
+            response_column=response_column, names=organisation_names(organisation),
+            recommendations=recommendations,
+            audiences=audiences_by_recommendation(recommendations.values()),
+            today=timezone.localdate(),
+        )
+
+
+def _update_field(name, **kwargs):
+    """A form field for a field of the update, with the model's length and rules."""
+    return ResponseUpdate._meta.get_field(name).formfield(**kwargs)
+
+
+class PortalRowForm(RowFormMixin, forms.Form):
+    """
+    One row of a monitoring-portal export, checked as the update it will be published as.
+
+    Each field reads one column. The position cell gives several fields of the update (the
+    lead, who provided it, the date and its precision), so rather than a ModelForm the form
+    builds the update in `clean()` and checks it with the model's own rules (`full_clean()`),
+    reporting each error under the column it came from.
+
+    `position_above` is the last position read from a row above (its `from_row` that row): the
+    portal writes the lead and month once for a run of rows, so an empty cell means "as the row
+    above". `own_position` is the one this row's own cell gives, for the rows below it.
+    """
+
+    columns = {
+        "organisation": ORGANISATION,
+        "portal_reference": REF,
+        "recommendation": RECOMMENDATION,
+        "position": POSITION,
+        "narrative": "",  # the export's response column, named after the organisation
+        "status": STATUS,
+        "awaiting": AWAITING,
+    }
+    # Where the update's own rules find a problem: the field of the form that gave its value.
+    update_fields = {
+        "portal_reference": "portal_reference",
+        "lead": "position",
+        "position_provided_by": "position",
+        "as_of": "position",
+        "as_of_precision": "position",
+        "narrative": "narrative",
+        "status": "status",
+        "awaiting": "awaiting",
+    }
+
+    organisation = forms.CharField(required=False)
+    portal_reference = _update_field(
+        "portal_reference", form_class=CellTextField, required=True, error_messages={
+            "required": "Enter the portal reference, for example #17527",
+            "max_length": "The reference must be %(limit_value)d characters or fewer",
+        },
+    )
+    recommendation = forms.CharField(required=False, strip=False)
+    position = forms.CharField(required=False, strip=False)
+    narrative = _update_field(
+        "narrative", form_class=RichTextCellField, required=True,
+        error_messages={"required": "The response is empty"},
+    )
+    status = StatusCellField(required=False)
+    awaiting = _update_field("awaiting", form_class=CellTextField)
+
+    def __init__(self, cells, *, context, position_above=None):
+        self.context = context
+        self.position_above = position_above
+        self.own_position = None
+        self.columns = {**self.columns, "narrative": context.response_column}
+        super().__init__(cells)
+
+    def clean_organisation(self):
+        named = " ".join(self.cleaned_data["organisation"].upper().split())
+        if named and named not in self.context.names:
+            raise ValidationError(f"This row is for {self.cleaned_data['organisation']}, not "
+                                  f"{self.context.organisation.name}")
+        return named
+
+    def clean_recommendation(self):
+        lines = html_lines(self.cleaned_data["recommendation"])
+        match = _RECOMMENDATION_NUMBER.match(lines[0]) if lines else None
+        if match is None:
+            raise ValidationError("The cell must start with the recommendation's number, "
+                                  "for example “Recommendation 1”")
+        recommendation = self.context.recommendations.get(match[1].lower())
+        if recommendation is None:
+            raise ValidationError(f"{self.context.super_complaint} has no recommendation "
+                                  f"{match[1]}")
+        organisation = self.context.organisation
+        if not self.context.audiences[recommendation.pk].includes(organisation.pk,
+                                                                  organisation.kind):
+            raise ValidationError(f"Recommendation {recommendation.number} is not addressed "
+                                  f"to {organisation.name}")
+        return recommendation
+
+    def clean_position(self):
+        cell = self.cleaned_data["position"]
+        if html_lines(cell):
+            try:
+                lead, as_of, precision = _parse_position(cell)
+            except BadDate:
+                raise ValidationError("The date cannot be read: give a month and year, for "
+                                      "example “May 2021”, or a full date") from None
+            if as_of is None:
+                raise ValidationError("Give the month of this position, for example “May 2021”")
+            position = self.own_position = Position(lead, as_of, precision)
+        elif self.position_above is not None:
+            position = self.position_above
+        else:
+            raise ValidationError("Give the lead and the month of this position, for example "
+                                  "“DCI Smith / May 2021”")
+        errors = []
+        if len(position.lead) > LEAD_MAX_LENGTH:
+            errors.append(f"The lead must be {LEAD_MAX_LENGTH} characters or fewer")
+        if position.as_of > self.context.today:
+            errors.append("The date cannot be in the future")
+        if errors:
+            raise ValidationError(errors)
+        return position
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data
+        # The rules of a valid update (the model's clean()), checked now rather than when
+        # writing, so they are reported with the rest.
+        position = cleaned_data["position"]
+        try:
+            ResponseUpdate(
+                as_of=position.as_of, as_of_precision=position.precision,
+                status=cleaned_data["status"], narrative=cleaned_data["narrative"],
+                awaiting=cleaned_data["awaiting"], lead=position.lead,
+                position_provided_by=position.lead,
+                portal_reference=cleaned_data["portal_reference"],
+                state=WorkflowState.PUBLISHED,
+            ).full_clean(exclude=["response"], validate_unique=False,
+                         validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(self.update_fields.get(name), messages)
+        return cleaned_data
+
+
 PROGRESS_EVERY = 250
 
 
 def portal_plan(*, content, organisation, super_complaint, progress=None):
     """
     Read and check a whole portal export for `organisation` and `super_complaint`, writing
-    nothing. Returns a PortalPlan; it is valid only if it has no problems. `progress(done,
-    total)` is told how many rows are checked every PROGRESS_EVERY rows.
+    nothing: each row with a PortalRowForm. Returns a PortalPlan; it is valid only if it has no
+    problems. `progress(done, total)` is told how many rows are checked every PROGRESS_EVERY
+    rows.
     """
     plan = PortalPlan(organisation=organisation, super_complaint=super_complaint,
                       sha256=file_sha256(content))
@@ -313,14 +513,8 @@ def portal_plan(*, content, organisation, super_complaint, progress=None):
         problems.append(Problem("The file has a header row but no rows under it"))
         return plan
 
-    recommendations = {
-        r.number.lower(): r
-        # With the super-complaint: the audit log names each new response by it.
-        for r in Recommendation.objects.filter(super_complaint=super_complaint).select_related(
-            "super_complaint"
-        )
-    }
-    audiences = audiences_by_recommendation(recommendations.values())
+    context = PortalRowContext.load(organisation=organisation, super_complaint=super_complaint,
+                                    response_column=response_column)
     responses = {
         r.recommendation_id: r
         for r in Response.objects.filter(
@@ -336,110 +530,30 @@ def portal_plan(*, content, organisation, super_complaint, progress=None):
             response__recommendation__super_complaint=super_complaint,
         ).only("response_id", "as_of", "as_of_precision", "narrative")
     }
-    today = timezone.localdate()
-    names = organisation_names(organisation)
     seen = {}
-    last_position = None  # (row, lead, as_of, precision) of the last row with a position cell
+    position_above = None  # the last position given by a row's own cell
 
     for index, (number, cells) in enumerate(table.rows):
         if progress and index % PROGRESS_EVERY == 0:
             progress(index, len(table.rows))
-        row_problems = []
-
-        def problem(message, column, number=number, row_problems=row_problems):
-            row_problems.append(Problem(message, row=number, column=column))
-
-        named = " ".join(cells.get(ORGANISATION, "").upper().split())
-        if named and named not in names:
-            problem(f"This row is for {cells[ORGANISATION]}, not {organisation.name}",
-                    ORGANISATION)
-
-        reference = " ".join(html_lines(cells[REF]))
-        if not reference:
-            problem("Enter the portal reference, for example #17527", REF)
-        elif len(reference) > REFERENCE_MAX_LENGTH:
-            problem(f"The reference must be {REFERENCE_MAX_LENGTH} characters or fewer", REF)
-
-        recommendation = None
-        lines = html_lines(cells[RECOMMENDATION])
-        match = _RECOMMENDATION_NUMBER.match(lines[0]) if lines else None
-        if match is None:
-            problem("The cell must start with the recommendation's number, "
-                    "for example “Recommendation 1”", RECOMMENDATION)
-        else:
-            recommendation = recommendations.get(match[1].lower())
-            if recommendation is None:
-                problem(f"{super_complaint} has no recommendation {match[1]}", RECOMMENDATION)
-            elif not audiences[recommendation.pk].includes(organisation.pk, organisation.kind):
-                problem(f"Recommendation {recommendation.number} is not addressed to "
-                        f"{organisation.name}", RECOMMENDATION)
-
-        position_from = None
-        if html_lines(cells[POSITION]):
-            try:
-                lead, as_of, precision = _parse_position(cells[POSITION])
-            except BadDate:
-                lead = as_of = precision = None
-                problem("The date cannot be read: give a month and year, for example “May "
-                        "2021”, or a full date", POSITION)
-            else:
-                if as_of is None:
-                    problem("Give the month of this position, for example “May 2021”", POSITION)
-                else:
-                    last_position = (number, lead, as_of, precision)
-        elif last_position is not None:
-            # The portal writes the lead and month once for a run of rows: an empty cell means
-            # "as the row above".
-            position_from, lead, as_of, precision = last_position
-        else:
-            lead = as_of = precision = None
-            problem("Give the lead and the month of this position, for example “DCI Smith / "
-                    "May 2021”", POSITION)
-        if lead and len(lead) > LEAD_MAX_LENGTH:
-            problem(f"The lead must be {LEAD_MAX_LENGTH} characters or fewer", POSITION)
-        if as_of is not None and as_of > today:
-            problem("The date cannot be in the future", POSITION)
-
-        narrative = sanitise_html(cells[response_column])
-        if not html_lines(narrative):
-            problem("The response is empty", response_column)
-
-        status = DEFAULT_STATUS
-        if cells.get(STATUS):
-            status = _parse_status(cells[STATUS])
-            if status is None:
-                problem("Use one of the statuses: " + ", ".join(Status.labels), STATUS)
-
-        awaiting = " ".join(html_lines(cells.get(AWAITING, "")))
-        if not row_problems:
-            # The rules of a valid update (the model's clean()), checked now rather than when
-            # writing, so they are reported with the rest.
-            try:
-                ResponseUpdate(
-                    as_of=as_of, as_of_precision=precision, status=status, narrative=narrative,
-                    awaiting=awaiting, lead=lead or "", position_provided_by=lead or "",
-                    portal_reference=reference, state=WorkflowState.PUBLISHED,
-                ).full_clean(exclude=["response"], validate_unique=False,
-                             validate_constraints=False)
-            except ValidationError as error:
-                columns = {"awaiting": AWAITING, "narrative": response_column, "lead": POSITION,
-                           "position_provided_by": POSITION, "as_of": POSITION,
-                           "portal_reference": REF}
-                for name, messages in error.message_dict.items():
-                    for message in messages:
-                        problem(message, columns.get(name, STATUS))
-
-        problems.extend(row_problems)
-        if row_problems:
+        form = PortalRowForm(cells, context=context, position_above=position_above)
+        valid = form.is_valid()
+        if form.own_position is not None:
+            position_above = form.own_position._replace(from_row=number)
+        if not valid:
+            problems.extend(form.problems(number))
             continue
+        row = form.cleaned_data
+        recommendation, position = row["recommendation"], row["position"]
         response = responses.get(recommendation.pk)
         planned = PortalRow(
-            row=number, reference=reference, recommendation=recommendation, lead=lead or "",
-            as_of=as_of, as_of_precision=precision, narrative=narrative, status=status,
-            awaiting=awaiting, response=response, position_from_row=position_from,
+            row=number, reference=row["portal_reference"], recommendation=recommendation,
+            lead=position.lead, as_of=position.as_of, as_of_precision=position.precision,
+            narrative=row["narrative"], status=row["status"], awaiting=row["awaiting"],
+            response=response, position_from_row=position.from_row,
         )
-        key = (recommendation.pk, as_of, precision, narrative)
-        if response is not None and (response.pk, as_of, precision, narrative) in published:
+        key = (recommendation.pk, position.as_of, position.precision, row["narrative"])
+        if response is not None and (response.pk, *key[1:]) in published:
             planned.skip_reason = "Already published"
         elif key in seen:
             planned.skip_reason = f"Same as row {seen[key]}"
@@ -447,4 +561,3 @@ def portal_plan(*, content, organisation, super_complaint, progress=None):
             seen[key] = number
         plan.rows.append(planned)
     return plan
-

@@ -16,7 +16,7 @@ from accounts import permissions
 from recommendations.models import Recommendation
 from responses.choices import WorkflowState
 from responses.models import Response, ResponseUpdate
-from responses.services import refresh_current_status
+from responses.services import response_record_publication
 
 from .models import ImportFile
 from .portal import file_sha256, portal_plan
@@ -57,8 +57,11 @@ def portal_import(*, content, organisation, super_complaint, user, signed_off_by
     Import a monitoring-portal export for `organisation`: every new row becomes a published
     update of the organisation's response to its recommendation (the response is created if
     needed), marked as imported by `user` from a file with this SHA-256, dated as the file says,
-    and signed off by `signed_off_by`. Each response takes the reference and lead of its newest
-    imported position.
+    and signed off by `signed_off_by`. Each response is left as a sign-off leaves it
+    (`responses.services.response_record_publication`): its current status from its latest
+    published update, and the day it first answered, which the deadlines read, from its
+    earliest imported position unless it answered earlier. It takes the reference and lead of
+    its newest imported position.
 
     The export publishes the organisation's positions, so it is signed off as a typed update is:
     `signed_off_by` is an approver of the organisation other than `user` (who must be allowed
@@ -138,7 +141,10 @@ def portal_import(*, content, organisation, super_complaint, user, signed_off_by
     for change in changes:
         response = responses[change.recommendation.pk]
         if change.new_updates:
-            refresh_current_status(response)
+            # As a sign-off does: the current status, and the day the response first answered,
+            # here the date its earliest imported position was published on the portal.
+            response_record_publication(response=response,
+                                        published_on=change.earliest_new_as_of)
         if change.reference_changes or change.lead_changes:
             response.portal_reference = change.reference
             response.lead = change.lead

@@ -16,8 +16,9 @@ The dates the rules read:
   (publication + `comments_due_after_days`) for local policing bodies and its progress-update
   deadline (publication + `progress_update_due_after_months`) for everyone else; none while the
   report has no publication date.
-- first published: `Response.first_published_on`, the day the first update was signed off,
-  recorded once (`services.response_update_publish`).
+- first published: `Response.first_published_on`, the day it first answered: its first
+  sign-off, or an imported position's date (`services.response_record_publication`, which
+  every publication goes through, so a published response always has it).
 - last published: `Response.current_status_on`, the date of the current published position.
 """
 
@@ -220,12 +221,7 @@ def deadline_state(
       passed as nothing published.
     - Published: "stale" when `is_stale`; otherwise "answered on time" when the first update was
       published on or before the due day, "answered N days late" after it.
-
-    Rows loaded without a publication record (imports, fixtures) but with a published position
-    count as first published on that position's date.
     """
-    if status and not first_published_on:
-        first_published_on = last_published_on
     if not first_published_on:
         if due_on is None:
             return DeadlineState(DeadlineKind.NO_DEADLINE)
@@ -358,16 +354,8 @@ def stale_from_expression(*, months=None, prefix=""):
 
 
 def first_published_expression(prefix=""):
-    """`first_published_on`, or the position's date for rows loaded without one."""
-    return Coalesce(
-        F(f"{prefix}first_published_on"),
-        Case(
-            When(~Q(**{f"{prefix}current_status": ""}), then=F(f"{prefix}current_status_on")),
-            default=None,
-            output_field=models.DateField(),
-        ),
-        output_field=models.DateField(),
-    )
+    """The day a Response row first answered (alias `first_published`)."""
+    return F(f"{prefix}first_published_on")
 
 
 def deadline_kind_expression(*, today, prefix=""):

@@ -60,9 +60,10 @@ class Response(TimeStampedModel):
     One organisation's answer to one recommendation, over time.
 
     `current_status` and `current_status_on` mirror the published update with the latest `as_of`;
-    only `responses.services.response_update_publish` sets them, in the publishing transaction.
-    It also records `first_published_on` the first time, which the deadlines read
-    (`responses.deadlines`) and which never changes afterwards.
+    only `responses.services.response_record_publication` sets them, in the publishing
+    transaction (a sign-off or an import). It also records `first_published_on`, the day it first
+    answered, which the deadlines read (`responses.deadlines`) and which a later publication
+    never moves.
     """
 
     recommendation = models.ForeignKey(
@@ -87,7 +88,11 @@ class Response(TimeStampedModel):
         null=True,
         blank=True,
         editable=False,
-        help_text="The day its first update was signed off: recorded once, never changed.",
+        help_text=(
+            "The day it first answered: its first sign-off, or the date of an earlier imported "
+            "position (published on the monitoring portal then). A later publication never "
+            "moves it."
+        ),
     )
     current_update = models.ForeignKey(
         "ResponseUpdate",
@@ -111,7 +116,7 @@ class Response(TimeStampedModel):
         editable=False,
         help_text=(
             "The date of the latest approved extension, which replaces the computed due date; "
-            "only responses.services.extension_decide sets it."
+            "only deadlines.services.extension_decide sets it."
         ),
     )
 

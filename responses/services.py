@@ -283,13 +283,24 @@ def response_update_delete(*, update, user, expected_version=None):
     update.delete()
 
 
-def _refresh_current_status(response):
+def response_record_publication(*, response, published_on):
     """
-    Point the response at its published update with the latest `as_of`.
+    Leave `response` as a publication must, whoever published: an approver signing an update
+    off (`response_update_publish`), or an import of positions the organisation published on
+    the monitoring portal (`imports.services.portal_import`, which inserts its updates in bulk
+    and calls this once per response). Call it with the response row locked, once the updates
+    are saved as published.
 
-    Publishing an older update (a late sign-off of a March position after a May one) must not roll
-    the status back, so the current status is recomputed from all published updates rather than
-    copied from the one just published. Ties on `as_of` go to the one created last.
+    - The current status points at its published update with the latest `as_of`: publishing an
+      older update (a late sign-off of a March position after a May one) must not roll the
+      status back, so it is recomputed from all published updates rather than copied from the
+      one just published. Ties on `as_of` go to the one created last.
+    - `first_published_on`, the day it first answered (which the deadlines read), becomes
+      `published_on` unless it already holds an earlier day: a sign-off's day, or an imported
+      position's date, the day it was published on the portal. A later sign-off never moves it.
+
+    One save, which changes `updated_at`, so every kept page of the response shows the
+    publication on its next request, and the audit trail records it.
     """
     latest = (
         response.updates.published().order_by("-as_of", "-created_at", "-pk").first()
@@ -298,16 +309,11 @@ def _refresh_current_status(response):
     response.current_status = latest.status if latest else ""
     response.current_status_on = latest.as_of if latest else None
     response.current_status_precision = latest.as_of_precision if latest else DatePrecision.DAY
+    if response.first_published_on is None or published_on < response.first_published_on:
+        response.first_published_on = published_on
     response.save(update_fields=["current_update", "current_status", "current_status_on",
-                                 "current_status_precision", "updated_at"])
-
-
-def refresh_current_status(response):
-    """
-    Point the response at its latest published update: for imports (imports.services), which
-    publish updates of their own and must leave the response as publishing would.
-    """
-    _refresh_current_status(response)
+                                 "current_status_precision", "first_published_on",
+                                 "updated_at"])
 
 
 @transaction.atomic
@@ -315,7 +321,7 @@ def response_update_publish(*, update, approver, expected_version=None):
     """
     Sign off an update: it becomes published and, if it is the latest, the current status, and
     its lead and portal reference become the response's. The first sign-off of a response also
-    records the day it first answered (`first_published_on`), never changed afterwards.
+    records the day it first answered (`first_published_on`; `response_record_publication`).
 
     The approver must be an approver of the update's organisation who wrote none of its content
     (four eyes). `expected_version` is the version the approver read: if the update has changed
@@ -334,11 +340,9 @@ def response_update_publish(*, update, approver, expected_version=None):
     update.version += 1
     update.save(update_fields=["state", "signed_off_by", "signed_off_at", "version",
                                "updated_at"])
-    _refresh_current_status(response)
-    if response.first_published_on is None:
-        # When the organisation first answered: the deadlines read it, so it is set once.
-        response.first_published_on = timezone.localdate(update.signed_off_at)
-        response.save(update_fields=["first_published_on", "updated_at"])
+    response_record_publication(
+        response=response, published_on=timezone.localdate(update.signed_off_at)
+    )
     if response.current_update_id == update.pk:
         # Details written before sign-off reach every reader only now, and only from the
         # position that is current: a late sign-off of an older update leaves them alone.

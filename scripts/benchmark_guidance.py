@@ -36,6 +36,7 @@ from reminders.services import reminders_send
 from responses.choices import Status, WorkflowState
 from responses.models import Response, ResponseUpdate
 from responses.selectors.guidance import guidance_landed
+from responses.services import response_record_publication
 
 BATCH = 2_000
 
@@ -77,15 +78,13 @@ def prepare():
                 response, _ = Response.objects.get_or_create(
                     recommendation=recommendation, organisation=body
                 )
-                update = ResponseUpdate.objects.create(
+                ResponseUpdate.objects.create(
                     response=response, as_of=datetime.date(2026, 1, 1), status=Status.COMPLETED,
                     narrative="<p>National guidance published.</p>",
                     state=WorkflowState.PUBLISHED, signed_off_at=published,
                 )
-                Response.objects.filter(pk=response.pk).update(
-                    current_update=update, current_status=update.status,
-                    current_status_on=update.as_of,
-                )
+                response_record_publication(response=response,
+                                            published_on=timezone.localdate(published))
     print(f"  {len(changed)} positions await a national recommendation")
 
 

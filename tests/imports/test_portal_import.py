@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 
@@ -11,6 +12,12 @@ from imports.portal import file_sha256, portal_plan
 from imports.services import ImportRefused, portal_import
 from recommendations.models import Organisation
 from responses.choices import DatePrecision, Status, WorkflowState
+from responses.deadlines import (
+    DeadlineKind,
+    deadline_kind_expression,
+    response_deadline_state,
+    with_deadline_aliases,
+)
 from responses.models import AWAITING_REQUIRED, Response, ResponseUpdate
 from tests.conftest import REFERENCE_FIXTURES, loaddata, make_user, published_update
 
@@ -346,3 +353,69 @@ def test_an_older_position_fills_an_empty_reference_but_keeps_the_current_lead(w
 
     response = Response.objects.get()
     assert (response.portal_reference, response.lead) == ("#1", "DCS Jones")
+
+
+# --- published as a sign-off publishes ----------------------------------------------------------
+
+# Safe to share? was published 17 December 2020: forces' answers were due 17 June 2021.
+OCTOBER_2021 = datetime.date(2021, 10, 1)
+
+
+def position(month):
+    return f"<p>DCI Smith, in consultation with OPCC</p> <p>{month}</p>"
+
+
+def test_an_import_records_when_each_response_first_answered_and_its_deadline_reads_it(
+    world, client
+):
+    """
+    An imported position was published on the portal on its date: the earliest of a response's
+    is the day it first answered, recorded as a sign-off records its own, and the deadline
+    (in Python on the pages, in SQL for the figures) reads it.
+    """
+    run(world, portal_file([
+        portal_row(1, "#1", position("September 2021"), "<p>Later.</p>"),
+        portal_row(1, "#1", MAY),
+        portal_row(5, "#5", position("July 2021")),
+    ]))
+
+    responses = Response.objects.select_related("recommendation__super_complaint",
+                                                "organisation")
+    assert {r.recommendation.number: r.first_published_on for r in responses} == {
+        "1": datetime.date(2021, 5, 1), "5": datetime.date(2021, 7, 1),
+    }
+    assert {
+        r.recommendation.number: response_deadline_state(
+            recommendation=r.recommendation, organisation=r.organisation, response=r,
+            today=OCTOBER_2021,
+        ).label
+        for r in responses
+    } == {"1": "Answered on time", "5": "Answered 14 days late"}
+    in_sql = with_deadline_aliases(responses).annotate(
+        kind=deadline_kind_expression(today=OCTOBER_2021)
+    )
+    assert {r.recommendation.number: r.kind for r in in_sql} == {
+        "1": DeadlineKind.ANSWERED_ON_TIME, "5": DeadlineKind.ANSWERED_LATE,
+    }
+
+    client.force_login(world.outsider)
+    with time_machine.travel(datetime.datetime(2021, 10, 1, 12, tzinfo=datetime.UTC), tick=False):
+        page = client.get(world.rec_5.get_absolute_url())
+    assert ">Answered 14 days late</strong>" in page.text
+
+
+def test_an_older_imported_position_moves_the_first_answer_back_and_a_newer_one_does_not(world):
+    with time_machine.travel(datetime.datetime(2021, 9, 1, 12, tzinfo=datetime.UTC)):
+        published_update(world, recommendation=world.rec_1, organisation=world.force_a,
+                         as_of=datetime.date(2021, 8, 30))
+    response = Response.objects.get()
+    assert response.first_published_on == datetime.date(2021, 9, 1)  # the sign-off's day
+
+    run(world, portal_file([portal_row(1, "#1", MAY)]))
+    response.refresh_from_db()
+    assert response.first_published_on == datetime.date(2021, 5, 1)
+
+    run(world, portal_file([portal_row(1, "#1", position("January 2022"))]))
+    response.refresh_from_db()
+    assert response.first_published_on == datetime.date(2021, 5, 1)
+    assert response.current_status_on == datetime.date(2022, 1, 1)

@@ -24,7 +24,7 @@ from responses.deadlines import (
     with_deadline_aliases,
 )
 from responses.models import Response
-from tests.conftest import published_update, submitted_update
+from tests.conftest import REFERENCE_FIXTURES, loaddata, published_update, submitted_update
 
 D = datetime.date
 FORCE = Organisation.Kind.POLICE_FORCE
@@ -179,10 +179,17 @@ def test_the_stale_age_comes_from_the_setting(settings):
     assert is_stale(today=D(2022, 1, 2), **kwargs)
 
 
-def test_rows_loaded_as_published_without_a_record_count_from_their_position_date():
-    loaded = state(D(2021, 7, 1), first=None, last=D(2021, 7, 1), status=Status.IN_PROGRESS)
-    assert loaded.kind == DeadlineKind.ANSWERED_LATE
-    assert loaded.days == 14
+def test_an_answer_is_on_time_or_late_by_the_day_it_first_answered_not_its_latest_position():
+    """
+    Every publication records the day (imports too, and a migration filled the rest), so the
+    rule reads that day alone: a later position does not make an early answer late.
+    """
+    answered = state(D(2021, 7, 1), first=D(2021, 6, 1), last=D(2021, 7, 1),
+                     status=Status.IN_PROGRESS)
+    assert answered.kind == DeadlineKind.ANSWERED_ON_TIME
+    late = state(D(2021, 7, 1), first=D(2021, 7, 1), last=D(2021, 6, 1),
+                 status=Status.IN_PROGRESS)
+    assert late.label == "Answered 14 days late"
 
 
 # --- the SQL form says the same ------------------------------------------------------------
@@ -269,6 +276,14 @@ def test_the_migration_fills_the_date_from_existing_updates(world, response):
     migration.record_first_published(django_apps, None)
     response.refresh_from_db()
     assert response.first_published_on is not None
+
+
+def test_every_answered_response_of_the_demo_data_records_its_first_answer(db):
+    """The rules read the day alone, so data loaded as published must carry it."""
+    loaddata(*REFERENCE_FIXTURES, "demo_responses")
+    answered = Response.objects.exclude(current_status="")
+    assert answered.exists()
+    assert not answered.filter(first_published_on__isnull=True).exists()
 
 
 # --- expected responses ------------------------------------------------------------------------
