@@ -5,7 +5,7 @@ made-up parameter, free text, a value no choice offers or a page that does not e
 rendered afresh, and leaves no entry behind.
 
 Every cached page is here: those drawn with `cached_fragment` and `cached_for_reader`
-(responses.views), the `{% cache %}` tables inside them, the figures of
+(responses.views), the tables kept apart inside them, the figures of
 `reporting.figures.cached_figures` they use, and the public pages kept by
 `public.caching` (for signed-out visitors and for signed-in readers).
 """
