@@ -8,7 +8,7 @@ or edit shows at once.
   `request`: what it shows cannot depend on who reads it.
 - `cached_for_reader`: a part that depends on who reads it (their need to know, the actions
   their role allows), kept under a key that says how, with its forms' CSRF token put in afresh
-  on every response.
+  on every response (`with_fresh_csrf_token`, which public.caching uses for whole pages too).
 
 A part drawn from the query string is kept only for the addresses the page's own links and
 forms make (`only_valid_choices`): every other address (a made-up parameter, free text, a
@@ -164,12 +164,30 @@ def _cache_key(kind, template_name, key):
     return build_cache_key(kind, template_name, *key)
 
 
-def _csrf_placeholder():
+def csrf_placeholder():
     """
-    What a kept part carries where its forms' CSRF token goes: derived from SECRET_KEY, so the
-    same in every process and not a string anyone could type into a narrative.
+    What a kept part or page carries where its forms' CSRF token goes: derived from SECRET_KEY,
+    so the same in every process and not a string anyone could type into a narrative.
     """
     return hmac.new(settings.SECRET_KEY.encode(), b"csrf-placeholder", "sha256").hexdigest()
+
+
+def with_fresh_csrf_token(request, content):
+    """
+    `content` (text or bytes, rendered with `csrf_placeholder()` as its forms' token) with a
+    token masked afresh for `request` (`get_token`) in the placeholder's place, as Django does
+    against BREACH: no two responses carry the same token, and none carries another session's.
+    Content without a form is returned as it is, and sets no CSRF cookie.
+    """
+    placeholder = csrf_placeholder()
+    if isinstance(content, bytes):
+        placeholder = placeholder.encode()
+        if placeholder not in content:
+            return content
+        return content.replace(placeholder, get_token(request).encode())
+    if placeholder not in content:
+        return content
+    return content.replace(placeholder, get_token(request))
 
 
 def cached_for_reader(request, template_name, *, key, context, keep=True):
@@ -188,7 +206,7 @@ def cached_for_reader(request, template_name, *, key, context, keep=True):
         return render_to_string(template_name, context(), request=request)
     cache_key = _cache_key("reader", template_name, key)
     html = cache.get(cache_key)
-    placeholder = _csrf_placeholder()
+    placeholder = csrf_placeholder()
     if html is None:
         values = context()
         html = render_to_string(

@@ -1,6 +1,7 @@
 """
 How public pages are cached: by browsers and shared caches, revalidated by ETag; and on the
-server, rendered once for every signed-out visitor until the data changes.
+server, rendered once for every signed-out visitor, once for every signed-in reader, and (a
+feed, a Word document) once for everyone, until the data changes.
 """
 
 import re
@@ -8,6 +9,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -16,6 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 
 from core.caching import cache_key, fingerprint
+from core.fragments import csrf_placeholder, with_fresh_csrf_token
 
 # An ETag from the content, and 304 Not Modified for a matching If-None-Match.
 _etag = decorator_from_middleware(ConditionalGetMiddleware)
@@ -28,44 +31,76 @@ _CACHEABLE_QUERY = re.compile(r"(page=\d{1,4})?")
 # What a kept page needs besides its bytes (a Word document is an attachment).
 _KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
+# Whom a kept copy is for: what a public page shows differs only by whether its reader is
+# signed in (the service navigation, the sign-out form, the link to the documents made from
+# everything they may read), never by who they are. A feed or a document shows nobody's.
+VISITOR = "visitor"
+SIGNED_IN = "signed-in"
+EVERYONE = "everyone"
 
-def _for_every_visitor(request):
-    """
-    Whether the page asked for is the one every signed-out visitor gets: a GET of a cacheable
-    address with no session cookie (so nobody signed in, and no form text or message kept in a
-    session) and no messages cookie (a notice meant for this browser alone).
-    """
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and CookieStorage.cookie_name not in request.COOKIES
-        and _CACHEABLE_QUERY.fullmatch(request.META.get("QUERY_STRING", ""))
+
+def _is_cacheable_address(request):
+    return request.method in ("GET", "HEAD") and _CACHEABLE_QUERY.fullmatch(
+        request.META.get("QUERY_STRING", "")
     )
 
 
-def _kept_page(view, request, args, kwargs):
+def _page_reader(request):
     """
-    The page for every signed-out visitor, rendered once and kept under the address, the day
-    and the fingerprint of the data (core.caching's "data" scope, 1 query): a
+    Which kept copy of a page `request` may be served, or None to render it for this request
+    alone:
+
+    - VISITOR: no session cookie (so nobody signed in, and no form text or message kept in a
+      session) and no messages cookie (a notice meant for this browser alone);
+    - SIGNED_IN: a signed-in user with no message waiting. The page is the same for every
+      signed-in reader but the CSRF token of its sign-out form, put in afresh for each
+      response (`core.fragments.with_fresh_csrf_token`);
+    - None: a session nobody is signed in to, a message waiting (it is shown once, in this
+      page, and kept in no copy), or an address that is not kept.
+    """
+    if not _is_cacheable_address(request):
+        return None
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None if CookieStorage.cookie_name in request.COOKIES else VISITOR
+    if request.user.is_authenticated and not len(get_messages(request)):
+        # len() reads the messages waiting without marking them shown.
+        return SIGNED_IN
+    return None
+
+
+def _document_reader(request):
+    """A feed or a document holds nothing of its reader: one copy for everyone."""
+    return EVERYONE if _is_cacheable_address(request) else None
+
+
+def _kept_page(view, request, args, kwargs, reader):
+    """
+    The page for `reader` (one of the kinds above), rendered once and kept under the kind, the
+    address, the day and the fingerprint of the data (core.caching's "data" scope, 1 query): a
     publication, a review, an import or an admin edit shows at once. Only 200 answers of the
-    page asked for are kept.
+    page asked for are kept. A form's CSRF token is kept as a placeholder and put in afresh for
+    every response.
     """
     # The day is in every key: deadlines and a letter's date are reckoned from today.
-    key = cache_key("public-page", request.get_full_path(), *fingerprint("data"))
+    key = cache_key("public-page", reader, request.get_full_path(), *fingerprint("data"))
     kept = cache.get(key)
     if kept is not None:
-        response = HttpResponse(kept["content"])
+        response = HttpResponse(with_fresh_csrf_token(request, kept["content"]))
         for name, value in kept["headers"].items():
             response[name] = value
         return response
     response = view(request, *args, **kwargs)
     if hasattr(response, "render"):
+        if response.context_data is not None:
+            response.context_data = {**response.context_data, "csrf_token": csrf_placeholder()}
         response.render()
     if (response.status_code == 200 and not response.streaming
             and _is_the_page_asked_for(request, response)):
         headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
         cache.set(key, {"content": response.content, "headers": headers},
                   settings.PAGE_CACHE_SECONDS)
+    if not response.streaming:
+        response.content = with_fresh_csrf_token(request, response.content)
     return response
 
 
@@ -81,19 +116,12 @@ def _is_the_page_asked_for(request, response):
     return page_obj is not None and request.GET.get("page") == str(page_obj.number)
 
 
-def public_page(view):
-    """
-    Open `view` to visitors and let its answer be cached (`Cache-Control: public, max-age`,
-    `ETag`), and kept on the server for signed-out visitors (`_kept_page`). Public pages show
-    the same thing to everyone and carry no form, so nothing of a signed-in user is cached:
-    a signed-in reader's page is rendered for them, and core.middleware.NoStoreMiddleware
-    still sends them `no-store`.
-    """
-
+def _public(view, reader_of):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if _for_every_visitor(request):
-            response = _kept_page(view, request, args, kwargs)
+        reader = reader_of(request)
+        if reader is not None:
+            response = _kept_page(view, request, args, kwargs, reader)
         else:
             response = view(request, *args, **kwargs)
         if response.status_code == 200:
@@ -101,3 +129,22 @@ def public_page(view):
         return response
 
     return login_not_required(_etag(wrapped))
+
+
+def public_page(view):
+    """
+    Open the HTML page `view` to visitors and let its answer be cached (`Cache-Control: public,
+    max-age`, `ETag`), and kept on the server (`_kept_page`): one copy for signed-out visitors,
+    one for signed-in readers (`_page_reader`). Public pages show the same thing to everyone
+    but the signed-in navigation, and carry no form of their own; core.middleware.NoStoreMiddleware
+    still sends a signed-in reader `no-store`.
+    """
+    return _public(view, _page_reader)
+
+
+def public_document(view):
+    """
+    `public_page` for a feed or a Word document: its bytes hold no navigation, no form and
+    nothing of its reader, so one kept copy serves visitors and signed-in readers alike.
+    """
+    return _public(view, _document_reader)

@@ -2,7 +2,7 @@
 Atom feeds of newly published public updates, per organisation and per super-complaint.
 
 Every link is absolute under SITE_URL (core.site), never built from the request's Host: a
-feed is kept in the cache for every visitor (public.caching), so a link to whatever host and
+feed is kept in the cache for every reader (public.caching), so a link to whatever host and
 port one request named would reach them all.
 """
 

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from . import feeds, views
-from .caching import public_page
+from .caching import public_document
 
 app_name = "public"
 
@@ -35,13 +35,13 @@ urlpatterns = [
     path("", views.super_complaint_list, name="supercomplaint_list"),
     path("super-complaints/<slug:slug>/", views.super_complaint_detail,
          name="supercomplaint_detail"),
-    path("super-complaints/<slug:slug>/feed/", public_page(feeds.SuperComplaintFeed()),
+    path("super-complaints/<slug:slug>/feed/", public_document(feeds.SuperComplaintFeed()),
          name="supercomplaint_feed"),
     path("super-complaints/<slug:slug>/recommendations/<str:number>/",
          include(recommendation_urls)),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
-    path("organisations/<slug:slug>/feed/", public_page(feeds.OrganisationFeed()),
+    path("organisations/<slug:slug>/feed/", public_document(feeds.OrganisationFeed()),
          name="organisation_feed"),
     *document_urls,
 ]

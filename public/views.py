@@ -14,7 +14,7 @@ from accounts import permissions
 from responses.models import ResponseUpdate, response_url
 
 from . import documents, selectors
-from .caching import public_page
+from .caching import public_document, public_page
 from .docx import DOCX_CONTENT_TYPE, document_docx
 
 
@@ -116,7 +116,11 @@ BUILDERS = {
     ),
     "overview": lambda request, kwargs, common: documents.overview(
         organisation_slug=kwargs["organisation"],
-        member_organisation_ids=permissions.member_organisation_ids(request.user),
+        # Sign-offs are never counted in a document made for publication: no need to ask.
+        member_organisation_ids=(
+            () if common["for_publication"]
+            else permissions.member_organisation_ids(request.user)
+        ),
         **common,
     ),
     "letter": lambda request, kwargs, common: documents.letter(
@@ -160,7 +164,10 @@ def _document_view(kind, *, for_publication, word=False):
         )
 
     view.__name__ = f"{kind}_{'public' if for_publication else 'document'}"
-    return public_page(view) if for_publication else view
+    if not for_publication:
+        return view
+    # A Word document has no navigation: the same bytes for every reader, signed in or not.
+    return public_document(view) if word else public_page(view)
 
 
 def document_views(kind):

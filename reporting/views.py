@@ -7,7 +7,6 @@ through `services.dashboard_visit_record`.
 
 import functools
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -106,13 +105,8 @@ class OrganisationDashboardView(TemplateView):
         return {
             "dashboard": dashboard,
             "focus_error": focus_error,
-            # Drawn only when the rendered figures are not in the cache (see
-            # _dashboard_figures.html).
+            # Drawn only with the figures' fragment (_dashboard_figures.html), not for the top.
             "charts": SimpleLazyObject(lambda: presentation.dashboard_charts(dashboard)),
-            "figures_key": repr(
-                (dashboard.figures_key, dashboard.focus.pk if dashboard.focus else "")
-            ),
-            "cache_seconds": settings.PAGE_CACHE_SECONDS,
             "guidance_landed": guidance_landed(
                 organisation_ids=[o.pk for o in dashboard.organisations]
             ),
@@ -189,10 +183,6 @@ class OverviewView(TemplateView):
         return {
             "overview": overview,
             "filter": overview.filterset,
-            # The league table is kept under the known filters, for the choices offered.
-            "table_kept": only_valid_choices(
-                self.request.GET, form=overview.filterset.form, others_allowed=True
-            ),
             "awaited": organisations_awaiting(super_complaint=overview.super_complaint),
             "pending_extensions": overview_selectors.extensions_awaiting_decision(
                 super_complaint=overview.super_complaint
@@ -207,5 +197,4 @@ class OverviewView(TemplateView):
                 else None
             ),
             "stale_months": stale_after_months(),
-            "cache_seconds": settings.PAGE_CACHE_SECONDS,
         }

@@ -5,9 +5,9 @@ made-up parameter, free text, a value no choice offers or a page that does not e
 rendered afresh, and leaves no entry behind.
 
 Every cached page is here: those drawn with `cached_fragment` and `cached_for_reader`
-(responses.views), the `{% cache %}` tables inside them, the figures of
+(responses.views), the tables kept apart inside them, the figures of
 `reporting.figures.cached_figures` they use, and the public pages kept by
-`public.caching.public_page`.
+`public.caching` (for signed-out visitors and for signed-in readers).
 """
 
 import datetime
@@ -113,6 +113,14 @@ def test_a_made_up_address_of_a_public_page_leaves_nothing_in_the_cache(client, 
     assert entries_left_by_made_up_addresses(client, public_urls(data)[page]) == []
 
 
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+def test_a_made_up_address_of_a_public_page_read_signed_in_leaves_nothing_in_the_cache(
+        client, data, page):
+    client.force_login(data.contributor)
+
+    assert entries_left_by_made_up_addresses(client, public_urls(data)[page]) == []
+
+
 # The same pages keep the addresses their links and forms make: the count above can see a
 # page being kept.
 
@@ -141,7 +149,10 @@ def test_a_choice_a_page_offers_is_kept(client, data, page, query):
     assert kept_entries() > before
 
 
-def test_a_page_of_a_public_page_with_pages_is_kept(client, data):
+@pytest.mark.parametrize("signed_in", [False, True], ids=["signed out", "signed in"])
+def test_a_page_of_a_public_page_with_pages_is_kept(client, data, signed_in):
+    if signed_in:
+        client.force_login(data.contributor)
     url = public_urls(data)["organisation"]
     client.get(url)
     before = kept_entries()

@@ -98,6 +98,17 @@ PAGES = {
                                                     args=["force-a"])),
     "public organisation feed": lambda w: (None, reverse("public:organisation_feed",
                                                          args=["force-a"])),
+    # Staff read the public pages too: kept for signed-in readers apart from visitors.
+    "public recommendation signed in": lambda w: ("contributor", reverse(
+        "public:recommendation_detail", args=["safe-to-share", "1"])),
+    "public organisation signed in": lambda w: ("reviewer", reverse(
+        "public:organisation_detail", args=["force-a"])),
+    "public response signed in": lambda w: ("other_contributor", reverse(
+        "public:response_detail", args=["safe-to-share", "1", "force-a"])),
+    "public overview document signed in": lambda w: ("contributor", reverse(
+        "public:overview", args=["force-a"])),
+    "public organisation feed signed in": lambda w: ("contributor", reverse(
+        "public:organisation_feed", args=["force-a"])),
 }
 
 # Which writes change what each page shows.
@@ -115,6 +126,11 @@ AFFECTS = {
     "public recommendation": [publish, rename_organisation],
     "public organisation": [publish, retitle_recommendation],
     "public organisation feed": [publish],
+    "public recommendation signed in": [publish, rename_organisation],
+    "public organisation signed in": [publish, retitle_recommendation],
+    "public response signed in": [publish, rename_organisation],
+    "public overview document signed in": [publish, rename_organisation],
+    "public organisation feed signed in": [publish],
 }
 
 CASES = [(page, write) for page, writes in AFFECTS.items() for write in writes]

@@ -95,9 +95,6 @@ class Dashboard:
     # The shown organisations' answers to priority recommendations (ExpectedResponse rows),
     # priority overdue first: see `priority_answers`.
     priority: list = field(default_factory=list)
-    # What the figures were computed from (the figures' cache key and the organisations shown):
-    # with `focus`, the key of the rendered figures (templates/reporting/dashboard.html).
-    figures_key: str = ""
 
     @property
     def shown_areas(self):
@@ -442,7 +439,6 @@ def dashboard_get(*, slug, today, own_fingerprint=None):
         today=today,
         trend_months=list(range(TREND_MONTHS + 1)),
         priority=priority_answers(organisations=organisations, today=today),
-        figures_key=repr((source.cache_key, [o.pk for o in organisations])),
     )
 
 

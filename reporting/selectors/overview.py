@@ -36,7 +36,6 @@ class Overview:
     super_complaint: object  # the one chosen, or None for all
     today: datetime.date
     totals: Figures
-    figures_key: str = ""  # what the table shows depends on: the figures' key and the filters
 
 
 def league_order(row):
@@ -81,10 +80,6 @@ def overview(*, filters, today):
     return Overview(
         filterset=filterset, rows=rows, super_complaint=super_complaint, today=today,
         totals=totals,
-        figures_key=repr((
-            source.cache_key,
-            [(name, filters.getlist(name) if filters else []) for name in filterset.filters],
-        )),
     )
 
 

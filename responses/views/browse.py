@@ -2,7 +2,6 @@
 
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -140,26 +139,34 @@ class RecommendationDetailView(TemplateView):
 
     def get_body_context(self, fingerprint):
         comparison = self.get_comparison()
-        return {
+        table_context = {
             "comparison": comparison,
+            "recommendation": comparison.recommendation,
+            "super_complaint": comparison.recommendation.super_complaint,
+        }
+        return {
+            **table_context,
             "own_positions": selectors.own_positions(
                 comparison=comparison, user=self.request.user
             ),
-            "recommendation": comparison.recommendation,
-            "super_complaint": comparison.recommendation.super_complaint,
             "filter": comparison.filterset,
             "statuses": Status,
             "can_set_priority": permissions.can_set_priority(self.request.user),
-            "table_key": selectors.comparison_cache_key(
-                comparison=comparison, recommendation_fingerprint=fingerprint,
-                filters=self.request.GET, user=self.request.user,
+            # Kept apart from the body, once for every reader with the same need to know
+            # (whose bodies differ by their own positions and role), under the known filters
+            # alone, so an address with anything else reuses it too; for the choices the page
+            # offers only.
+            "table": cached_fragment(
+                "responses/_comparison_table.html",
+                key=(selectors.comparison_cache_key(
+                    comparison=comparison, recommendation_fingerprint=fingerprint,
+                    filters=self.request.GET, user=self.request.user,
+                ),),
+                context=lambda: table_context,
+                keep=only_valid_choices(
+                    self.request.GET, form=comparison.filterset.form, others_allowed=True
+                ),
             ),
-            # The table is kept under the known filters alone (whatever else the address has),
-            # and only for the choices the page offers.
-            "table_kept": only_valid_choices(
-                self.request.GET, form=comparison.filterset.form, others_allowed=True
-            ),
-            "cache_seconds": settings.PAGE_CACHE_SECONDS,
             "download": download_context(
                 self.request,
                 reverse(
@@ -223,7 +230,9 @@ class MatrixView(TemplateView):
         body = cached_fragment(
             "responses/_matrix_page.html",
             key=(self.cache_key(fingerprint),),
-            context=lambda: self.get_body_context(super_complaint, fingerprint),
+            context=lambda: self.with_table(
+                self.get_body_context(super_complaint, fingerprint), fingerprint
+            ),
             keep=lambda body: only_valid_choices(
                 self.request.GET, form=body["filter"].form, layout=self.LAYOUTS
             ),
@@ -257,12 +266,6 @@ class MatrixView(TemplateView):
             recommendations_as_rows_query=recommendations_as_rows.urlencode(),
             matrix=matrix,
             grid=SimpleLazyObject(lambda: matrix.table(by_organisation=by_organisation)),
-            matrix_key=self.cache_key(fingerprint),
-            # The table is kept under VARIES_ON alone, for the choices and layouts offered.
-            table_kept=only_valid_choices(
-                self.request.GET, form=filterset.form, layout=self.LAYOUTS, others_allowed=True
-            ),
-            cache_seconds=settings.PAGE_CACHE_SECONDS,
             stale_months=stale_after_months(),
             super_complaint=super_complaint,
             filter=filterset,
@@ -272,6 +275,25 @@ class MatrixView(TemplateView):
                 self.request, reverse("responses:matrix_export", args=[self.kwargs["slug"]])
             ),
         )
+
+    def with_table(self, body, fingerprint):
+        """
+        `body` with its table (most of the body's work), kept apart under VARIES_ON alone: the
+        body is kept only for the addresses the page's links make, and echoes anything else in
+        its download form, so an address with a parameter the page does not know (a campaign
+        tag, a made-up one) is drawn afresh but reuses the table. For the choices and layouts
+        the page offers only.
+        """
+        table = cached_fragment(
+            "responses/_matrix_table.html",
+            key=(self.cache_key(fingerprint),),
+            context=lambda: body,
+            keep=only_valid_choices(
+                self.request.GET, form=body["filter"].form, layout=self.LAYOUTS,
+                others_allowed=True,
+            ),
+        )
+        return {**body, "table": table}
 
     def cache_key(self, fingerprint):
         """

@@ -1,6 +1,7 @@
 """
-Public pages are kept on the server for signed-out visitors (public.caching): a change shows at
-once, and nobody is served a page meant for somebody else.
+Public pages are kept on the server for signed-out visitors and for signed-in readers, feeds and
+documents for everyone (public.caching): a change shows at once, and nobody is served a page
+meant for somebody else.
 """
 
 import datetime
@@ -9,12 +10,18 @@ import re
 import zipfile
 
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
 from django.urls import reverse
 
+from accounts.models import Membership
 from recommendations.models import Organisation
 from responses import services
 from responses.choices import Status
-from tests.conftest import published_update
+from tests.conftest import make_user, published_update
 from tests.public.helpers import public_urls
 
 
@@ -63,6 +70,18 @@ def test_a_signed_in_reader_is_never_served_a_visitors_page(world, client):
     assert "Sign out" in html and "Your account" in html
 
 
+def test_a_visitor_is_never_served_a_signed_in_readers_page(world, client):
+    url = reverse("public:supercomplaint_list")
+    reader = Client()
+    reader.force_login(world.contributor)
+    reader.get(url)
+    assert "Sign out" in reader.get(url).content.decode()  # kept for signed-in readers
+
+    html = client.get(url).content.decode()
+
+    assert "Sign in" in html and "Sign out" not in html and "Your account" not in html
+
+
 def test_a_page_with_a_message_for_one_browser_is_never_kept(world, client,
                                                              django_assert_num_queries):
     url = reverse("public:supercomplaint_list")
@@ -83,6 +102,122 @@ def test_a_letter_of_a_chosen_date_is_rendered_for_each_request(world, client, f
 
     with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+def csrf_tokens(html):
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+
+
+def without_tokens(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+# The HTML pages kept (a letter of a chosen date never is), with the site's navigation; and the
+# feeds and Word documents, without.
+PAGES = ["super-complaints", "super-complaint", "recommendation", "organisations",
+         "organisation", "response", "response page", "overview"]
+DOCUMENTS = ["organisation feed", "super-complaint feed", "response page docx", "overview docx",
+             "letter docx"]
+
+
+@pytest.fixture
+def distinctive_reader(world):
+    """A signed-in reader whose name, username and address appear nowhere else."""
+    return make_user("zebedee", world.force_a, Membership.Role.CONTRIBUTOR,
+                     last_name="Quixotic", email="zebedee.quixotic@force-a.example")
+
+
+def _signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_nothing_of_a_signed_in_reader_reaches_a_visitor_or_another_reader(
+        world, force_a_response, distinctive_reader):
+    published_update(world, force_a_response, narrative="<p>Cleared.</p>", public=True)
+    first, other, visitor = _signed_in(distinctive_reader), _signed_in(world.reviewer), Client()
+
+    for name, url in public_urls(world).items():
+        for _ in range(2):  # kept for them, and read from what was kept
+            assert first.get(url).status_code == 200, name
+        pages = {"visitor": visitor.get(url), "another reader": other.get(url)}
+
+        for whose, page in pages.items():
+            text = _readable(page)
+            for trace in ("Zebedee", "zebedee", "Quixotic"):
+                assert trace not in text, (name, whose, trace)
+        for token in csrf_tokens(_readable(pages["another reader"])):
+            assert _unmask_cipher_token(token) == other.cookies["csrftoken"].value, name
+
+
+def test_a_signed_in_reader_is_served_what_they_would_be_rendered_afresh(
+        world, force_a_response, distinctive_reader):
+    published_update(world, force_a_response, narrative="<p>Cleared.</p>", public=True)
+    first, other = _signed_in(distinctive_reader), _signed_in(world.reviewer)
+
+    urls = public_urls(world)
+    for name in PAGES:
+        url = urls[name]
+        first.get(url)  # kept for signed-in readers
+        kept = other.get(url).content.decode()
+        cache.clear()
+        fresh = other.get(url).content.decode()
+
+        assert "Sign out" in kept, name
+        assert without_tokens(kept) == without_tokens(fresh), name
+
+
+def test_a_feed_or_document_is_the_same_for_a_signed_in_reader_as_for_a_visitor(
+        world, force_a_response, distinctive_reader):
+    published_update(world, force_a_response, narrative="<p>Cleared.</p>", public=True)
+    urls = public_urls(world)
+
+    for name in DOCUMENTS:
+        # Each drawn afresh (the letter of a chosen date is never kept; the others: emptied).
+        cache.clear()
+        for_the_reader = _signed_in(distinctive_reader).get(urls[name])
+        cache.clear()
+        for_a_visitor = Client().get(urls[name])
+
+        assert _readable(for_the_reader) == _readable(for_a_visitor), name
+        assert for_the_reader["Content-Type"] == for_a_visitor["Content-Type"], name
+
+
+def test_a_kept_signed_in_page_carries_a_fresh_token_its_sign_out_form_accepts(world):
+    url = reverse("public:organisation_list")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.contributor)
+
+    first = csrf_tokens(client.get(url).content.decode())
+    second = csrf_tokens(client.get(url).content.decode())  # kept
+
+    assert first and second
+    # Masked afresh on every response (against BREACH), never the one the page was kept with.
+    assert set(first).isdisjoint(second)
+    assert client.post(reverse("logout"), {"csrfmiddlewaretoken": second[0]}).status_code == 302
+    assert "Sign in" in client.get(url).content.decode()
+
+
+def test_a_message_for_a_signed_in_reader_is_shown_to_them_once_and_never_kept(world, client):
+    url = reverse("public:supercomplaint_list")
+    client.force_login(world.contributor)
+    client.get(url)
+    client.get(url)  # kept for signed-in readers
+    client.cookies[CookieStorage.cookie_name] = CookieStorage(None)._encode(
+        [_message("Your update was saved.")]
+    )
+
+    assert "Your update was saved." in client.get(url).content.decode()
+    assert "Your update was saved." not in client.get(url).content.decode()
+    another_reader = _signed_in(world.other_contributor)
+    assert "Your update was saved." not in another_reader.get(url).content.decode()
+
+
+def _message(text):
+    from django.contrib.messages.storage.base import Message
+
+    return Message(constants.SUCCESS, text)
 
 
 def _readable(response):

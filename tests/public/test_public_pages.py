@@ -167,7 +167,7 @@ def test_a_public_page_carries_no_form(world, client):
     assert "<form" not in html and "csrfmiddlewaretoken" not in html
 
 
-def test_a_signed_in_user_gets_the_public_pages_uncached(world, client):
+def test_a_signed_in_users_public_pages_are_not_stored_by_the_browser(world, client):
     client.force_login(world.contributor)
 
     page = client.get(reverse("public:supercomplaint_list"))

@@ -36,6 +36,15 @@ PUBLIC_QUERY_COUNTS = {
     "letter": 9,
     "letter docx": 9,
 }
+# Signed-in readers of the public pages: the session and the user, then a visitor's queries;
+# once kept, the session, the user and the fingerprint. Feeds and Word documents are kept once
+# for everyone.
+SESSION_QUERIES = 2
+SIGNED_IN_PUBLIC_QUERY_COUNTS = {
+    name: count + SESSION_QUERIES for name, count in PUBLIC_QUERY_COUNTS.items()
+}
+SIGNED_IN_PUBLIC_QUERY_COUNTS_KEPT = SESSION_QUERIES + FINGERPRINT_QUERIES
+
 # A signed-in reader's documents: session, user and memberships, then the same queries.
 # + the reader's memberships (whose OFFICIAL-SENSITIVE text they need to know), which the
 # overview read already.
@@ -101,6 +110,46 @@ def test_public_pages_kept_on_the_server_run_only_the_fingerprints(
             again = client.get(url)
         assert again.status_code == 200, name
         assert again.content == first.content, name
+
+
+@pytest.mark.parametrize("times", [1, 10])
+def test_public_pages_read_signed_in_run_a_fixed_number_of_queries(
+    world, client, django_assert_num_queries, times
+):
+    _grow(world, times)
+    client.force_login(world.other_contributor)
+    for name, url in public_urls(world).items():
+        with django_assert_num_queries(SIGNED_IN_PUBLIC_QUERY_COUNTS[name]):
+            assert client.get(url).status_code == 200, name
+
+
+@pytest.mark.parametrize("times", [1, 10])
+def test_public_pages_kept_for_signed_in_readers_run_only_the_session_and_fingerprint(
+    world, client, django_assert_num_queries, times
+):
+    _grow(world, times)
+    client.force_login(world.other_contributor)
+    for name, url in public_urls(world).items():
+        client.get(url)
+        with django_assert_num_queries(
+            SIGNED_IN_PUBLIC_QUERY_COUNTS[name] if "?" in url
+            else SIGNED_IN_PUBLIC_QUERY_COUNTS_KEPT
+        ):
+            assert client.get(url).status_code == 200, name
+
+
+def test_a_feed_or_document_kept_for_a_visitor_serves_a_signed_in_reader(
+    world, client, django_assert_num_queries
+):
+    _grow(world, 1)
+    urls = public_urls(world)
+    documents = ["organisation feed", "super-complaint feed", "response page docx",
+                 "overview docx"]
+    kept = {name: client.get(urls[name]).content for name in documents}
+    client.force_login(world.other_contributor)
+    for name in documents:
+        with django_assert_num_queries(SIGNED_IN_PUBLIC_QUERY_COUNTS_KEPT):
+            assert client.get(urls[name]).content == kept[name], name
 
 
 @pytest.mark.parametrize("times", [1, 10])
