@@ -98,13 +98,18 @@ def fingerprint(*scopes, **arguments):
 def fingerprints(*scopes, **arguments):
     """
     {scope: its fingerprint} for each named scope, read in one query: for a page whose parts
-    are kept under different scopes.
+    are kept under different scopes. A part two scopes share (the reference data) is read once.
     """
     rows, params, owners = [], [], []
+    numbers = {}  # part: its row's number
     for scope in scopes:
         if scope not in _PARTS:
             raise KeyError(f"no part is registered for the scope {scope!r}")
         for part in _PARTS[scope]:
+            if part in numbers:
+                owners[numbers[part]].append(scope)
+                continue
+            numbers[part] = len(rows)
             pieces = _sql(part, len(rows)).split("%s")
             sql = pieces[0]
             for name, piece in zip(part.arguments, pieces[1:], strict=True):
@@ -119,14 +124,16 @@ def fingerprints(*scopes, **arguments):
                     params.append(value)
                 sql += piece
             rows.append(sql)
-            owners.append(scope)
+            owners.append([scope])
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(rows), params)
         found = sorted(cursor.fetchall())
     result = {scope: [] for scope in scopes}
     for row in found:
         # Without spaces (timestamps as ISO 8601): keys built from these stay readable in logs.
-        result[owners[row[0]]].append("@".join(str(value).replace(" ", "T") for value in row[1:]))
+        summary = "@".join(str(value).replace(" ", "T") for value in row[1:])
+        for scope in owners[row[0]]:
+            result[scope].append(summary)
     return {scope: tuple(values) for scope, values in result.items()}
 
 
