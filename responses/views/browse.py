@@ -60,8 +60,10 @@ class SuperComplaintListView(TemplateView):
     def get_context_data(self, **kwargs):
         table = cached_fragment(
             "responses/_supercomplaint_table.html",
-            key=fingerprint("data"),
+            key=(),
             context=lambda: {"super_complaints": selectors.super_complaint_list()},
+            # Every publication redraws it: one process at a time (core.fragments).
+            fingerprint=fingerprint("data"),
         )
         return super().get_context_data(table=table, **kwargs)
 

@@ -60,12 +60,14 @@ class HomeView(TemplateView):
         fingerprint = summaries_fingerprint(memberships, own_progress)
         return cached_fragment(
             "workflow/_home_summaries.html",
-            key=(*fingerprint, [m.role for m in memberships]),
+            key=([m.organisation_id for m in memberships], [m.role for m in memberships]),
             context=lambda: {
                 "summaries": organisation_summaries(
                     memberships=memberships, fingerprint=fingerprint
                 )
             },
+            # Redrawn when one of these organisations publishes: one process at a time.
+            fingerprint=fingerprint,
         )
 
     @staticmethod
@@ -79,10 +81,12 @@ class HomeView(TemplateView):
         readable = permissions.sensitive_readable_organisation_ids(user)
         return cached_fragment(
             "workflow/_home_recent.html",
-            key=(*progress, organisation_ids, None if readable is None else sorted(readable)),
+            key=(organisation_ids, None if readable is None else sorted(readable)),
             context=lambda: {
                 "recent_from_others": recent_from_others(
                     organisation_ids=organisation_ids, user=user
                 )
             },
+            # Every publication redraws it: one process at a time (core.fragments).
+            fingerprint=progress,
         )
