@@ -93,30 +93,45 @@ def cached_fragment(template_name, *, key, context, keep=True, fingerprint=None)
     process redraws it, the others serve the part as it was just before rather than each
     drawing it too (`_while_redrawn`).
     """
+    return cached_fragments(
+        (template_name,), key=key, context=context, keep=keep, fingerprint=fingerprint
+    )[0]
+
+
+def cached_fragments(template_names, *, key, context, keep=True, fingerprint=None):
+    """
+    `cached_fragment` for several parts of one page drawn from the same context (a dashboard's
+    top and its figures, apart on the page): a tuple of them, kept together, so a hit is one
+    read of the cache and a publication one redraw of them all.
+    """
     if _never_kept(keep):
-        return render_to_string(template_name, context())
-    cache_key = _cache_key("fragment", template_name, (*key, *(fingerprint or ())))
-    html = cache.get(cache_key)
-    if html is None and fingerprint is not None:
-        with _while_redrawn(_cache_key("fragment-latest", template_name, key)) as latest:
+        values = context()
+        return tuple(mark_safe(render_to_string(name, values)) for name in template_names)  # noqa: S308
+    names = "+".join(template_names)
+    cache_key = _cache_key("fragment", names, (*key, *(fingerprint or ())))
+    drawn = cache.get(cache_key)
+    if drawn is None and fingerprint is not None:
+        with _while_redrawn(_cache_key("fragment-latest", names, key)) as latest:
             if latest.waiting is not None:
-                return mark_safe(latest.waiting)  # noqa: S308 - as below
-            html, kept = _draw_and_keep(template_name, context, keep, cache_key)
-            if kept:
-                latest.drawn = html
-    elif html is None:
-        html, _ = _draw_and_keep(template_name, context, keep, cache_key)
-    return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
+                drawn = latest.waiting
+            else:
+                drawn, kept = _draw_and_keep(template_names, context, keep, cache_key)
+                if kept:
+                    latest.drawn = drawn
+    elif drawn is None:
+        drawn, _ = _draw_and_keep(template_names, context, keep, cache_key)
+    # Rendered by our own templates, escaped there.
+    return tuple(mark_safe(html) for html in drawn)  # noqa: S308
 
 
-def _draw_and_keep(template_name, context, keep, cache_key):
-    """Draw the part; keep it if worth keeping. Returns (html, whether kept)."""
+def _draw_and_keep(template_names, context, keep, cache_key):
+    """Draw the parts; keep them if worth keeping. Returns (the parts, whether kept)."""
     values = context()
-    html = render_to_string(template_name, values)
+    drawn = tuple(render_to_string(name, values) for name in template_names)
     kept = _worth_keeping(keep, values)
     if kept:
-        cache.set(cache_key, html, settings.PAGE_CACHE_SECONDS)
-    return html, kept
+        cache.set(cache_key, drawn, settings.PAGE_CACHE_SECONDS)
+    return drawn, kept
 
 
 # How long a redraw may hold its lock: past it (a process that died drawing) another draws.

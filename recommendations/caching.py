@@ -21,6 +21,9 @@ def register():
             register_part(scope, model)
         register_part(scope, links, summary="links")
 
+    # The organisations alone: what a page keeps of who they are (a dashboard's pairing).
+    register_part("organisation_table", Organisation)
+
     register_part("super_complaint", Recommendation, where=f"{quoted('super_complaint_id')} = %s",
                   arguments=("super_complaint",))
     register_part("super_complaint", links, where=in_super_complaint,

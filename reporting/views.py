@@ -9,14 +9,16 @@ import functools
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView, View
 
 from accounts import permissions
 from core import caching
-from core.fragments import cached_fragment, only_valid_choices
+from core.fragments import cached_fragment, cached_fragments, only_valid_choices
 from reporting import exports as reporting_exports
 from reporting import presentation
 from reporting.selectors import dashboard as selectors
@@ -27,6 +29,29 @@ from responses.selectors.guidance import guidance_landed, organisations_awaiting
 from responses.views.browse import download_context
 
 from . import services
+
+
+def changes_since(organisations, since, fingerprint):
+    """
+    The latest published updates of a dashboard (`selectors.latest_changes`) since the reader's
+    last visit `since` (all of them the first time), each a drawn list item. Drawn once for
+    every reader and kept under `fingerprint` (the organisations scope of the shown
+    organisations and the national bodies) with the moment each was published: a reader's are
+    the first of them published after their last visit.
+    """
+    drawn = caching.kept(
+        caching.cache_key("dashboard-changes", *(o.pk for o in organisations), *fingerprint),
+        lambda: [
+            (update.published_at,
+             render_to_string("reporting/_dashboard_change.html", {"update": update}))
+            for update in selectors.latest_changes(organisations=organisations)
+        ],
+    )
+    return [
+        mark_safe(html)  # noqa: S308 - drawn by our own template, escaped there
+        for published_at, html in drawn
+        if since is None or published_at > since
+    ]
 
 
 class OrganisationDashboardView(TemplateView):
@@ -43,18 +68,16 @@ class OrganisationDashboardView(TemplateView):
         return self.kwargs["slug"]
 
     def get_context_data(self, **kwargs):
-        shown = selectors.dashboard_organisations(slug=self.get_slug())
+        # Who is shown (kept), the data's fingerprint, which the figures compared with the
+        # region and the nation change with, and that of the shown organisations' and the
+        # national bodies' answers, which their own counts and the latest changes are kept
+        # under: one query. So another force's publication redraws the comparisons only.
+        shown, found = selectors.dashboard_shown(slug=self.get_slug())
         organisation, organisations = shown.organisation, shown.organisations
+        fingerprint, own_fingerprint = found["data"], found["organisations"]
         last_visit = services.dashboard_visit_record(
             user=self.request.user, organisation=organisation
         )
-        # The data's fingerprint, which the figures compared with the region and the nation
-        # change with, and that of the shown organisations' and the national bodies' answers,
-        # which their own counts and the latest changes are kept under: one query. So another
-        # force's publication redraws the comparisons only.
-        fingerprint, own_fingerprint = caching.fingerprints(
-            "data", "organisations", organisations=shown.answering_ids
-        ).values()
         wanted = self.request.GET.get("super_complaint", "")
         # Worked out on the first fragment's miss, and reused by the second.
         shared = functools.cache(
@@ -62,20 +85,20 @@ class OrganisationDashboardView(TemplateView):
         )
         key = (self.request.path, [o.pk for o in organisations], wanted, self.own_dashboard,
                stale_after_months())
+        # Every publication redraws these (they compare with the region and the nation), kept
+        # together: while one process redraws, the others serve them as they were just before.
+        top, figures = cached_fragments(
+            ("reporting/_dashboard_top.html", "reporting/_dashboard_figures.html"),
+            key=key, context=shared, keep=self.is_worth_keeping, fingerprint=fingerprint,
+        )
         return super().get_context_data(
             organisation=organisation,
             shown_names=" and ".join(o.name for o in organisations),
             last_visit=last_visit,
-            changes=selectors.changes_since(
-                organisations=organisations, since=last_visit, fingerprint=own_fingerprint
-            ),
-            # Every publication redraws these (they compare with the region and the nation):
-            # while one process redraws, the others serve them as they were just before.
-            top=cached_fragment("reporting/_dashboard_top.html", key=key, context=shared,
-                                keep=self.is_worth_keeping, fingerprint=fingerprint),
-            figures=cached_fragment("reporting/_dashboard_figures.html", key=key,
-                                    context=shared, keep=self.is_worth_keeping,
-                                    fingerprint=fingerprint),
+            changes=changes_since(organisations, last_visit, own_fingerprint),
+            changes_limit=selectors.CHANGES_LIMIT,
+            top=top,
+            figures=figures,
             own_dashboard=self.own_dashboard,
             nav_section="dashboard",
             download=download_context(

@@ -75,6 +75,14 @@ def rename_organisation(w):
     w.force_a.save()
 
 
+def unpair_organisation(w):
+    """Force A's office no longer answers beside it: its dashboard shows it alone."""
+    w.lpb_a.paired = None
+    w.lpb_a.save()
+    w.force_a.paired = None
+    w.force_a.save()
+
+
 def retitle_recommendation(w):
     w.rec_1.title = "Stop sharing data with immigration enforcement"
     w.rec_1.save()
@@ -121,7 +129,7 @@ AFFECTS = {
     "organisation": [publish, review, rename_organisation, retitle_recommendation],
     "response": [publish, review, rename_organisation],
     "response not yet answered": [ask_for_more_time],
-    "dashboard": [publish],
+    "dashboard": [publish, rename_organisation, unpair_organisation],
     "overview": [publish, ask_for_more_time, chase],
     "public recommendation": [publish, rename_organisation],
     "public organisation": [publish, retitle_recommendation],

@@ -11,10 +11,13 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from core.caching import cache_key, fingerprints
 from deadlines.selectors import expected_responses
 from recommendations.models import Organisation
 from reporting.figures import (
@@ -222,9 +225,10 @@ def build_areas(*, organisations, source, own_fingerprint=None):
     are counted again for the super-complaints changed only (+1 query each to find them, see
     `figures.partitioned_counts`). None when cached (under the figures' key).
     """
-    key = "-".join(str(o.pk) for o in organisations)
+    # The areas carry the organisations' names and region: a rename shows at once.
+    key = [(o.pk, o.name, o.short_name, o.kind, o.region) for o in organisations]
     return cached_figures(
-        ("areas", *source.cache_key, key),
+        ("areas", *source.cache_key, *key),
         lambda: _build_areas(organisations, source, own_fingerprint),
     )
 
@@ -277,23 +281,19 @@ def _build_areas(organisations, source, own_fingerprint):
     return areas
 
 
-def changes_since(*, organisations, since, fingerprint, limit=CHANGES_LIMIT):
+def latest_changes(*, organisations, limit=CHANGES_LIMIT):
     """
-    Published updates since `since` (the latest ones when None) from the organisations shown,
-    and from national bodies on the super-complaints where one of them awaits national guidance.
-    Newest first, at most `limit`. No query while kept, two otherwise.
+    The `limit` latest published updates from the organisations shown, and from national bodies
+    on the super-complaints where one of them awaits national guidance, newest first, each
+    with its `published_at`. Two queries.
 
-    The `limit` latest updates are the same for every reader, and those published since any
-    moment are the ones among them published after it (were there more, all `limit` would be):
-    so only the latest are kept, under `fingerprint` (that of the shown organisations' and the
-    national bodies' answers: `Shown.answering_ids` in core.caching's "organisations" scope),
-    and each reader's last visit filters them.
+    They are the same for every reader, and those published since any moment are the first of
+    them published after it (were there more, all `limit` would be): so a caller keeps these
+    under the fingerprint of the shown organisations' and the national bodies' answers
+    (`Shown.answering_ids` in core.caching's "organisations" scope) and each reader's last
+    visit takes its prefix (reporting.views).
     """
-    shown = [o.pk for o in organisations]
-    latest = cached_figures(
-        ("changes", *shown, limit, *fingerprint), lambda: _latest_changes(organisations, limit)
-    )
-    return [update for update in latest if since is None or update.published_at > since]
+    return _latest_changes(organisations, limit)
 
 
 def _latest_changes(organisations, limit):
@@ -405,6 +405,32 @@ def dashboard_organisations(*, slug):
         organisations.append(organisation.paired)
     national = sorted(o.pk for o in found if o.kind == Organisation.Kind.NATIONAL_BODY)
     return Shown(organisation, organisations, national)
+
+
+def dashboard_shown(*, slug):
+    """
+    (`dashboard_organisations(slug=slug)`, the fingerprints of the data and of the answers the
+    dashboard's own parts show ({"data": ..., "organisations": ...})): one query while who is
+    shown is kept, under the organisations table's fingerprint, read in the same query as the
+    others and checked (an organisation's edit, a new pairing, reads them afresh: three).
+    """
+    key = cache_key("dashboard-shown", slug)
+    kept = cache.get(key)
+    if kept is not None:
+        organisation_table, shown = kept
+        found = _dashboard_fingerprints(shown)
+        if found["organisation_table"] == organisation_table:
+            return shown, found
+    shown = dashboard_organisations(slug=slug)
+    found = _dashboard_fingerprints(shown)
+    cache.set(key, (found["organisation_table"], shown), settings.PAGE_CACHE_SECONDS)
+    return shown, found
+
+
+def _dashboard_fingerprints(shown):
+    return fingerprints(
+        "organisation_table", "data", "organisations", organisations=shown.answering_ids
+    )
 
 
 def dashboard_get(*, slug, today, own_fingerprint=None):

@@ -197,10 +197,11 @@ QUERY_COUNTS_CACHED = {
     "recommendation_detail": 5,
     # The dashboards: everything but what changed since the reader's last visit is kept under
     # the fingerprint of the data, and the latest changes too (each reader's visit filters
-    # them): session, user, (the reader's memberships, for their own dashboard,) the
-    # organisation, the last visit (written again only a minute after it) and the fingerprint.
-    "dashboard": 6,
-    "dashboard_organisation": 5,
+    # them), and who is shown under the organisations table's fingerprint: session, user, (the
+    # reader's memberships, for their own dashboard,) the last visit (written again only a
+    # minute after it) and the fingerprints.
+    "dashboard": 5,
+    "dashboard_organisation": 4,
     # The overview's body (league table, requests for more time, awaited recommendations and,
     # for a national reviewer, the chasing ladder) is kept under the filters, whether the
     # reader is a reviewer and the fingerprint of the data: session, user, the reader's
