@@ -22,6 +22,7 @@ backends refuse in keys) and PAGE_CACHE_SECONDS the one time to live: the most a
 fingerprint sees (none is known) could show late.
 """
 
+import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -138,6 +139,21 @@ def _literal(value):
     return str(int(value))
 
 
+@functools.cache
+def _preparing_cursor():
+    """psycopg's cursor that binds on the server, keeping its query for Django's log."""
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        def _send_query_prepared(self, name, pgq, *, binary=None):
+            # psycopg keeps no query after running a prepared one, and Django's log reads it
+            # there (psycopg 3.3, pinned).
+            self._query = pgq
+            return super()._send_query_prepared(name, pgq, binary=binary)
+
+    return PreparingCursor
+
+
 # Run this many times on a connection, the fingerprint query is prepared (`_cursor`).
 PREPARE_AFTER = 2
 
@@ -153,13 +169,11 @@ def _cursor():
     """
     if connection.vendor != "postgresql":
         return connection.cursor()
-    import psycopg
-
     connection.ensure_connection()
     # Django turns preparing off for the connection (None); only this cursor binds on the
     # server, so only this query is ever prepared.
     connection.connection.prepare_threshold = PREPARE_AFTER
-    return connection._prepare_cursor(psycopg.Cursor(connection.connection))
+    return connection._prepare_cursor(_preparing_cursor()(connection.connection))
 
 
 def cache_key(kind, *parts):

@@ -4,6 +4,8 @@ fingerprints they replace and change with every write a kept page shows.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core import caching
 from deadlines import services as deadline_services
@@ -89,3 +91,24 @@ def test_the_organisations_scope_changes_with_their_own_answers_only(world):
     assert both != caching.fingerprint("organisations", organisations=[world.force_a.pk])
     # The same as asking for one scope at a time.
     assert caching.fingerprint("organisations", **own) == theirs["organisations"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_the_fingerprint_query_is_prepared_and_still_logged_on_postgresql(world):
+    for _ in range(caching.PREPARE_AFTER + 2):
+        with CaptureQueriesContext(connection) as captured:
+            before = caching.fingerprints("data", "organisations", organisations=[world.force_a.pk])
+        assert captured.captured_queries[0]["sql"].startswith("SELECT 0, COUNT(*)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(statement.startswith("SELECT 0, COUNT(*)") for statement in prepared)
+    # The prepared plan sees every write, as the plain query did.
+    published_update(world, organisation=world.force_a, recommendation=world.rec_5)
+    after = caching.fingerprints("data", "organisations", organisations=[world.force_a.pk])
+    assert after["organisations"] != before["organisations"]
+
+
+def test_a_scope_argument_must_be_a_pk(world):
+    with pytest.raises(ValueError):
+        caching.fingerprint("super_complaint", super_complaint="1 OR 1=1")
