@@ -124,7 +124,12 @@ def _public(view, reader_of):
             response = _kept_page(view, request, args, kwargs, reader)
         else:
             response = view(request, *args, **kwargs)
-        if response.status_code == 200:
+        if request.user.is_authenticated:
+            # Never stored (core.middleware.NoStoreMiddleware says so too), and different for
+            # every response (a fresh CSRF token): saying so now spares hashing it for an ETag
+            # no browser will send back, a millisecond for a 400 KB document.
+            response["Cache-Control"] = "no-store"
+        elif response.status_code == 200:
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         return response
 

@@ -167,10 +167,20 @@ def _in_area(area, shared, own, names=None):
                 totals[sc].update(by_organisation[area.organisation_pk])
         return totals
     for sc, groups in shared.items():
-        total = totals[sc]
-        for (kind, region), counts in groups.items():
-            if kind in area.kinds and (area.region is None or region == area.region):
-                for name, count in (zip(names, counts, strict=True) if names else counts):
+        matching = [
+            counts for (kind, region), counts in groups.items()
+            if kind in area.kinds and (area.region is None or region == area.region)
+        ]
+        if not matching:
+            continue
+        if names:
+            # Packed: numbers in the order of `names`, summed column by column.
+            columns = zip(*matching, strict=True)
+            totals[sc] = Counter(dict(zip(names, map(sum, columns), strict=True)))
+        else:
+            total = totals[sc]
+            for counts in matching:
+                for name, count in counts:
                     total[name] += count
     return totals
 
