@@ -371,6 +371,19 @@ def recommendation_comparison(*, recommendation, filters, user):
     )
 
 
+def _add_deadline(row, recommendation, today):
+    """A comparison row's due date (and the one before any extension) and deadline state."""
+    row.due_on = due_date(
+        recommendation=recommendation, kind=row.kind, extended_to=row.response_extended_due_on
+    )
+    row.due_before_extension = (
+        due_date(recommendation=recommendation, kind=row.kind)
+        if row.response_extended_due_on else None
+    )
+    row.deadline = row_deadline_state(row, today=today)
+    row.overdue = row.deadline.is_overdue
+
+
 def _comparison_rows(recommendation, filterset, readable):
     """
     The rows of the comparison: each organisation with its status, RAG, due date, deadline,
@@ -381,15 +394,7 @@ def _comparison_rows(recommendation, filterset, readable):
     url_of = response_urls(recommendation)
     for row in rows:
         row.rag = rag(row.response_status, row.response_review)
-        row.due_on = due_date(
-            recommendation=recommendation, kind=row.kind, extended_to=row.response_extended_due_on
-        )
-        row.due_before_extension = (
-            due_date(recommendation=recommendation, kind=row.kind)
-            if row.response_extended_due_on else None
-        )
-        row.deadline = row_deadline_state(row, today=today)
-        row.overdue = row.deadline.is_overdue
+        _add_deadline(row, recommendation, today)
         row.response_url = url_of(row)
     wanted = filterset.form.cleaned_data.get("deadline", "") if filterset.is_valid() else ""
     return [row for row in rows if deadline_matches(row.deadline, wanted)]
@@ -446,15 +451,7 @@ def own_positions(*, comparison, user):
     today = timezone.localdate()
     for row in rows:
         row.response_url = url_of(row)
-        row.due_on = due_date(
-            recommendation=recommendation, kind=row.kind, extended_to=row.response_extended_due_on
-        )
-        row.due_before_extension = (
-            due_date(recommendation=recommendation, kind=row.kind)
-            if row.response_extended_due_on else None
-        )
-        row.deadline = row_deadline_state(row, today=today)
-        row.overdue = row.deadline.is_overdue
+        _add_deadline(row, recommendation, today)
         row.can_write = permissions.can_write_for(user, row.pk)
     return rows
 
