@@ -5,9 +5,12 @@ response, and one update with all three. Every page and action on a response sta
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.caching import cache_key, fingerprint
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import recommendation_expected_organisations
 
@@ -57,6 +60,42 @@ def response_target_get(*, super_complaint_slug, number, organisation_slug):
     if organisation.pk not in {o.pk for o in expected}:
         raise Http404("This organisation is not expected to respond to this recommendation.")
     return ResponseTarget(recommendation, organisation, None)
+
+
+def response_fingerprint(target):
+    """The fingerprint of what a response's page is drawn from (core.caching's "response")."""
+    return fingerprint(
+        "response", response=target.response.pk if target.response else 0,
+        recommendation=target.recommendation.pk,
+        super_complaint=target.recommendation.super_complaint_id,
+        organisation=target.organisation.pk,
+    )
+
+
+def response_target_kept(*, super_complaint_slug, number, organisation_slug):
+    """
+    (`response_target_get`, `response_fingerprint` of it) for the response page: one query
+    while the target is kept, under its address, with the fingerprint it was found at. The
+    fingerprint reads the very rows found (the response, its recommendation, super-complaint
+    and organisation, by pk), so a changed slug or number, a deleted response or any other write
+    to them shows as a changed fingerprint, and the target is found afresh (two queries).
+    An organisation yet to answer has no response to key on: found afresh every time.
+    """
+    key = cache_key("response-target", super_complaint_slug, str(number), organisation_slug)
+    kept = cache.get(key)
+    if kept is not None:
+        target, found_at = kept
+        found = response_fingerprint(target)
+        if found == found_at:
+            return target, found
+    target = response_target_get(
+        super_complaint_slug=super_complaint_slug, number=number,
+        organisation_slug=organisation_slug,
+    )
+    found = response_fingerprint(target)
+    if target.response is not None:
+        cache.set(key, (target, found), settings.PAGE_CACHE_SECONDS)
+    return target, found
 
 
 def response_target_by_pk(*, pk):

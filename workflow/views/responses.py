@@ -17,7 +17,6 @@ from django.views.generic import FormView, TemplateView
 
 from accounts import permissions
 from core import formstash
-from core.caching import fingerprint
 from core.forms import add_service_errors
 from core.fragments import cached_for_reader
 from evidence import services as evidence_services
@@ -34,6 +33,7 @@ from responses.selectors.guidance import (
 from responses.selectors.targets import (
     ResponseTarget,
     response_target_by_pk,
+    response_target_kept,
     response_update_get,
 )
 from responses.services import CONFLICT_CODES
@@ -99,6 +99,17 @@ class ResponseDetailView(ResponsePageMixin, TemplateView):
     is drawn from, so a publication, review, letter or upload shows at once.
     """
 
+    def get_target(self):
+        # The page's own reads (no write follows): the target kept under its address, checked
+        # against the fingerprint the page is kept under anyway.
+        if not hasattr(self, "_target"):
+            self._target, self._fingerprint = response_target_kept(
+                super_complaint_slug=self.kwargs["slug"],
+                number=self.kwargs["number"],
+                organisation_slug=self.kwargs["organisation"],
+            )
+        return self._target
+
     def get_context_data(self, **kwargs):
         target = self.get_target()
         context = {
@@ -115,12 +126,7 @@ class ResponseDetailView(ResponsePageMixin, TemplateView):
             self.request,
             "workflow/_response_page.html",
             key=(
-                *fingerprint(
-                    "response", response=target.response.pk if target.response else 0,
-                    recommendation=target.recommendation.pk,
-                    super_complaint=target.recommendation.super_complaint_id,
-                    organisation=target.organisation.pk,
-                ),
+                *self._fingerprint,
                 stale_after_months(),
                 *response_page_reader(target=target, user=self.request.user),
             ),
