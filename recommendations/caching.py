@@ -30,6 +30,15 @@ def register():
                   arguments=("super_complaint",), summary="links")
     register_part("super_complaint", Organisation)
 
+    # A recommendation's comparison shows it and its super-complaint (title, due dates), and
+    # keeps them under its address (responses.selectors.comparison.recommendation_heading).
+    register_part("recommendation", Recommendation, where=by_pk, arguments=("recommendation",))
+    register_part(
+        "recommendation", SuperComplaint,
+        where=f"{quoted('id')} IN (SELECT {quoted('super_complaint_id')} "
+              f"FROM {quoted(Recommendation)} WHERE {quoted('id')} = %s)",
+        arguments=("recommendation",),
+    )
     register_part("recommendation", links, where=f"{link_recommendation} = %s",
                   arguments=("recommendation",), summary="links")
     register_part("recommendation", Organisation)

@@ -83,6 +83,11 @@ def unpair_organisation(w):
     w.force_a.save()
 
 
+def rename_super_complaint(w):
+    w.super_complaint.short_title = "Safe to share? (2020)"
+    w.super_complaint.save()
+
+
 def retitle_recommendation(w):
     w.rec_1.title = "Stop sharing data with immigration enforcement"
     w.rec_1.save()
@@ -123,7 +128,7 @@ PAGES = {
 AFFECTS = {
     "super-complaint list": [publish],
     "super-complaint": [publish, retitle_recommendation],
-    "comparison": [publish, review, rename_organisation],
+    "comparison": [publish, review, rename_organisation, rename_super_complaint],
     "matrix": [publish, review, rename_organisation],
     "organisation list": [rename_organisation],
     "organisation": [publish, review, rename_organisation, retitle_recommendation],

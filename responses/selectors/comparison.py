@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
@@ -30,7 +32,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import permissions
-from core.caching import cached_figures, fingerprint
+from core.caching import cache_key, cached_figures, fingerprint
 from core.richtext import html_excerpt
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import (
@@ -229,13 +231,25 @@ def recommendation_heading(*, slug, number):
     """
     The recommendation with its super-complaint and nothing else (the page's title and
     breadcrumbs), and the fingerprint of what its comparison is drawn from
-    (`recommendation_fingerprint`), as (recommendation, fingerprint). 2 queries.
+    (`recommendation_fingerprint`), as (recommendation, fingerprint). One query while the
+    recommendation is kept under its address with the fingerprint it was found at: the
+    fingerprint reads its row and its super-complaint's, so a new number or slug (or any other
+    change to them) finds it afresh (two queries).
     """
+    key = cache_key("recommendation-heading", slug, str(number))
+    kept = cache.get(key)
+    if kept is not None:
+        recommendation, found_at = kept
+        found = recommendation_fingerprint(recommendation)
+        if found == found_at:
+            return recommendation, found
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("super_complaint"),
         super_complaint__slug=slug, number=number,
     )
-    return recommendation, recommendation_fingerprint(recommendation)
+    found = recommendation_fingerprint(recommendation)
+    cache.set(key, (recommendation, found), settings.PAGE_CACHE_SECONDS)
+    return recommendation, found
 
 
 def recommendation_fingerprint(recommendation):
@@ -244,11 +258,7 @@ def recommendation_fingerprint(recommendation):
     super-complaint, its responses and their updates, its recipients and the organisations
     (the "recommendation" scope). 1 query.
     """
-    return (
-        recommendation.pk, _isoformat(recommendation.updated_at),
-        _isoformat(recommendation.super_complaint.updated_at),
-        *fingerprint("recommendation", recommendation=recommendation.pk),
-    )
+    return (recommendation.pk, *fingerprint("recommendation", recommendation=recommendation.pk))
 
 
 def comparison_reader(user):

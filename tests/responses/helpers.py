@@ -192,9 +192,10 @@ QUERY_COUNTS_CACHED = {
     "matrix_heat_map": 4,
     # The comparison's body (its own positions, rows, deadlines, texts, and their rendering)
     # comes from the cache under the recommendation's fingerprint, the reader's organisations,
-    # roles and need to know, and the filters: session, user, the recommendation for the
-    # title, the fingerprint and the reader's memberships.
-    "recommendation_detail": 5,
+    # roles and need to know, and the filters: session, user, the fingerprint (the
+    # recommendation for the title is kept under its address, checked against it) and the
+    # reader's memberships.
+    "recommendation_detail": 4,
     # The dashboards: everything but what changed since the reader's last visit is kept under
     # the fingerprint of the data, and the latest changes too (each reader's visit filters
     # them), and who is shown under the organisations table's fingerprint: session, user, (the

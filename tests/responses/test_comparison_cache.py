@@ -119,8 +119,22 @@ def test_a_made_up_parameter_is_rendered_afresh_not_kept(client, world, django_a
     client.force_login(world.contributor)
     client.get(url, {"made-up": "1"})
 
-    # The table inside is kept (its key has the known filters only); the body is not.
-    with django_assert_num_queries(QUERY_COUNTS["recommendation_detail"] - 1):
+    # The table inside is kept (its key has the known filters only), and the recommendation
+    # under its address; the body is not.
+    with django_assert_num_queries(QUERY_COUNTS["recommendation_detail"] - 2):
         page = client.get(url, {"made-up": "1"})
 
     assert page.status_code == 200 and "Showing 2 organisations" in page.text
+
+
+def test_a_kept_comparison_follows_a_new_number_at_once(client, world):
+    client.force_login(world.contributor)
+    old = world.rec_1.get_absolute_url()
+    assert client.get(old).status_code == 200
+    assert client.get(old).status_code == 200  # found through the kept recommendation
+
+    world.rec_1.number = "1A"
+    world.rec_1.save()
+
+    assert client.get(old).status_code == 404
+    assert client.get(world.rec_1.get_absolute_url()).status_code == 200
