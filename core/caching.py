@@ -196,6 +196,29 @@ def kept(key, build, seconds=None, *, keep=None):
     return value
 
 
+def found_by_address(address, find, fingerprint_of, *, keep=None):
+    """
+    (`find()`, `fingerprint_of` it): what a page's address names (a recommendation, a
+    response, an organisation), found once and kept under `address` with the fingerprint it
+    was found at, and that fingerprint, which the page's parts are kept under anyway. While
+    the fingerprint read now is the same, what was found stands (no query to find it); it must
+    therefore read the very rows found, by pk, so that a new slug or number, or any change to
+    them, finds it afresh. `keep(found)`: whether it is worth keeping (default: always).
+    """
+    key = cache_key("found", *address)
+    kept = cache.get(key)
+    if kept is not None:
+        found, found_at = kept
+        now = fingerprint_of(found)
+        if now == found_at:
+            return found, now
+    found = find()
+    now = fingerprint_of(found)
+    if keep is None or keep(found):
+        cache.set(key, (found, now), settings.PAGE_CACHE_SECONDS)
+    return found, now
+
+
 def cached_figures(parts, compute, *, keep=None):
     """
     A value computed from the data (figures, counts), kept under `parts` (which hold the

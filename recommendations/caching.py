@@ -21,14 +21,13 @@ def register():
             register_part(scope, model)
         register_part(scope, links, summary="links")
 
-    # The organisations alone: what a page keeps of who they are (a dashboard's pairing).
-    register_part("organisation_table", Organisation)
-
     register_part("super_complaint", Recommendation, where=f"{quoted('super_complaint_id')} = %s",
                   arguments=("super_complaint",))
     register_part("super_complaint", links, where=in_super_complaint,
                   arguments=("super_complaint",), summary="links")
     register_part("super_complaint", Organisation)
+    # Its own row: the matrix keeps the super-complaint under its address (found_by_address).
+    register_part("super_complaint", SuperComplaint, where=by_pk, arguments=("super_complaint",))
 
     # A recommendation's comparison shows it and its super-complaint (title, due dates), and
     # keeps them under its address (responses.selectors.comparison.recommendation_heading).

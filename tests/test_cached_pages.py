@@ -127,9 +127,9 @@ PAGES = {
 # Which writes change what each page shows.
 AFFECTS = {
     "super-complaint list": [publish],
-    "super-complaint": [publish, retitle_recommendation],
+    "super-complaint": [publish, retitle_recommendation, rename_super_complaint],
     "comparison": [publish, review, rename_organisation, rename_super_complaint],
-    "matrix": [publish, review, rename_organisation],
+    "matrix": [publish, review, rename_organisation, rename_super_complaint],
     "organisation list": [rename_organisation],
     "organisation": [publish, review, rename_organisation, retitle_recommendation],
     "response": [publish, review, rename_organisation],

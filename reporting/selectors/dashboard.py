@@ -11,13 +11,11 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from core.caching import cache_key, fingerprints
+from core.caching import fingerprints, found_by_address
 from deadlines.selectors import expected_responses
 from recommendations.models import Organisation
 from reporting.figures import (
@@ -421,25 +419,13 @@ def dashboard_shown(*, slug):
     """
     (`dashboard_organisations(slug=slug)`, the fingerprints of the data and of the answers the
     dashboard's own parts show ({"data": ..., "organisations": ...})): one query while who is
-    shown is kept, under the organisations table's fingerprint, read in the same query as the
-    others and checked (an organisation's edit, a new pairing, reads them afresh: three).
+    shown is kept under the address (core.caching.found_by_address; both scopes read the
+    organisations table, so an edit or a new pairing finds them afresh).
     """
-    key = cache_key("dashboard-shown", slug)
-    kept = cache.get(key)
-    if kept is not None:
-        organisation_table, shown = kept
-        found = _dashboard_fingerprints(shown)
-        if found["organisation_table"] == organisation_table:
-            return shown, found
-    shown = dashboard_organisations(slug=slug)
-    found = _dashboard_fingerprints(shown)
-    cache.set(key, (found["organisation_table"], shown), settings.PAGE_CACHE_SECONDS)
-    return shown, found
-
-
-def _dashboard_fingerprints(shown):
-    return fingerprints(
-        "organisation_table", "data", "organisations", organisations=shown.answering_ids
+    return found_by_address(
+        ("dashboard", slug),
+        lambda: dashboard_organisations(slug=slug),
+        lambda shown: fingerprints("data", "organisations", organisations=shown.answering_ids),
     )
 
 

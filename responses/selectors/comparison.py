@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
@@ -32,7 +30,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import permissions
-from core.caching import cache_key, cached_figures, fingerprint
+from core.caching import cached_figures, fingerprint, found_by_address
 from core.richtext import html_excerpt
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import (
@@ -152,10 +150,6 @@ def super_complaint_list():
     return super_complaints
 
 
-def _isoformat(moment):
-    return moment.isoformat() if moment else ""
-
-
 def _progress_by_super_complaint():
     """Return {super-complaint pk: (Progress, number of recommendations)}; 3 queries."""
     recommendations = list(Recommendation.objects.only("pk", "super_complaint_id").order_by())
@@ -236,20 +230,14 @@ def recommendation_heading(*, slug, number):
     fingerprint reads its row and its super-complaint's, so a new number or slug (or any other
     change to them) finds it afresh (two queries).
     """
-    key = cache_key("recommendation-heading", slug, str(number))
-    kept = cache.get(key)
-    if kept is not None:
-        recommendation, found_at = kept
-        found = recommendation_fingerprint(recommendation)
-        if found == found_at:
-            return recommendation, found
-    recommendation = get_object_or_404(
-        Recommendation.objects.select_related("super_complaint"),
-        super_complaint__slug=slug, number=number,
+    return found_by_address(
+        ("recommendation", slug, str(number)),
+        lambda: get_object_or_404(
+            Recommendation.objects.select_related("super_complaint"),
+            super_complaint__slug=slug, number=number,
+        ),
+        recommendation_fingerprint,
     )
-    found = recommendation_fingerprint(recommendation)
-    cache.set(key, (recommendation, found), settings.PAGE_CACHE_SECONDS)
-    return recommendation, found
 
 
 def recommendation_fingerprint(recommendation):
@@ -555,13 +543,17 @@ def matrix_get(*, slug):
     The super-complaint of a matrix, and the fingerprint of what its cells are drawn from (its
     responses, recommendations and their recipients, and the organisations), as
     (super_complaint, fingerprint): a rendering kept under it is shown only while none of that
-    has changed. 2 queries: the super-complaint and its "super_complaint" scope, index look-ups
+    has changed. 1 query while the super-complaint is kept under its address
+    (`found_by_address`; its scope reads its row): the "super_complaint" scope, index look-ups
     over this super-complaint's rows only, so a publication elsewhere keeps its cache.
     """
-    super_complaint = get_object_or_404(SuperComplaint, slug=slug)
-    return super_complaint, (
-        super_complaint.pk, _isoformat(super_complaint.updated_at),
-        *fingerprint("super_complaint", super_complaint=super_complaint.pk),
+    return found_by_address(
+        ("matrix", slug),
+        lambda: get_object_or_404(SuperComplaint, slug=slug),
+        lambda super_complaint: (
+            super_complaint.pk,
+            *fingerprint("super_complaint", super_complaint=super_complaint.pk),
+        ),
     )
 
 
@@ -750,6 +742,20 @@ def _add_summaries(organisation, groups):
 
 def organisation_get(*, slug):
     return get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
+
+
+def organisation_heading(*, slug):
+    """
+    (the organisation `slug`, the fingerprint of its answers: core.caching's "organisations"
+    scope, which its page's listing is kept under). One query while the organisation is kept
+    under its address (`found_by_address`: the scope reads the organisations table, so an edit
+    finds it afresh).
+    """
+    return found_by_address(
+        ("organisation", slug),
+        lambda: organisation_get(slug=slug),
+        lambda organisation: fingerprint("organisations", organisations=[organisation.pk]),
+    )
 
 
 def organisation_detail(*, slug, page=None, filters=None):

@@ -5,12 +5,10 @@ response, and one update with all three. Every page and action on a response sta
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from core.caching import cache_key, fingerprint
+from core.caching import fingerprint, found_by_address
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import recommendation_expected_organisations
 
@@ -81,21 +79,15 @@ def response_target_kept(*, super_complaint_slug, number, organisation_slug):
     to them shows as a changed fingerprint, and the target is found afresh (two queries).
     An organisation yet to answer has no response to key on: found afresh every time.
     """
-    key = cache_key("response-target", super_complaint_slug, str(number), organisation_slug)
-    kept = cache.get(key)
-    if kept is not None:
-        target, found_at = kept
-        found = response_fingerprint(target)
-        if found == found_at:
-            return target, found
-    target = response_target_get(
-        super_complaint_slug=super_complaint_slug, number=number,
-        organisation_slug=organisation_slug,
+    return found_by_address(
+        ("response", super_complaint_slug, str(number), organisation_slug),
+        lambda: response_target_get(
+            super_complaint_slug=super_complaint_slug, number=number,
+            organisation_slug=organisation_slug,
+        ),
+        response_fingerprint,
+        keep=lambda target: target.response is not None,
     )
-    found = response_fingerprint(target)
-    if target.response is not None:
-        cache.set(key, (target, found), settings.PAGE_CACHE_SECONDS)
-    return target, found
 
 
 def response_target_by_pk(*, pk):

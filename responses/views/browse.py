@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from accounts import permissions
-from core.caching import fingerprint
+from core.caching import fingerprint, found_by_address
 from core.fragments import cached_for_reader, cached_fragment, only_valid_choices
 from recommendations.models import SuperComplaint
 
@@ -84,11 +84,16 @@ class SuperComplaintDetailView(TemplateView):
             return {"super_complaint": super_complaint, "recommendations": recommendations,
                     "download": download}
 
-        # Its own read for the title: a 404 for an unknown slug, before anything is cached.
-        super_complaint = get_object_or_404(SuperComplaint, slug=slug)
+        # Its own read for the title: a 404 for an unknown slug, before anything is cached;
+        # then kept under its address, checked against the data's fingerprint.
+        super_complaint, found = found_by_address(
+            ("super-complaint", slug),
+            lambda: get_object_or_404(SuperComplaint, slug=slug),
+            lambda _: fingerprint("data"),
+        )
         body = cached_fragment(
             "responses/_supercomplaint_detail_body.html",
-            key=(super_complaint.pk, download["params"], *fingerprint("data")),
+            key=(super_complaint.pk, download["params"], *found),
             context=body_context,
             # No filters and no pages: kept for the bare address only.
             keep=only_valid_choices(self.request.GET),
@@ -350,7 +355,7 @@ class OrganisationDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         request, slug = self.request, kwargs["slug"]
-        organisation = selectors.organisation_get(slug=slug)
+        organisation, found = selectors.organisation_heading(slug=slug)
         download = download_context(
             request, reverse("responses:organisation_export", args=[slug])
         )
@@ -369,8 +374,7 @@ class OrganisationDetailView(TemplateView):
 
         listing = cached_fragment(
             "responses/_organisation_recommendations.html",
-            key=(organisation.pk, sorted(request.GET.lists()),
-                 *fingerprint("organisations", organisations=[organisation.pk])),
+            key=(organisation.pk, sorted(request.GET.lists()), *found),
             context=listing_context,
             keep=lambda listing: only_valid_choices(
                 request.GET, form=listing["filter"].form, page=listing["page_obj"]

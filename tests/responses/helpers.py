@@ -176,20 +176,21 @@ LADDER_QUERIES = 5
 # run: a publication shows at once): the home page's organisation summaries (3 queries), its
 # latest positions of others and its landed guidance (1 query each) and the organisation page's
 # rows (3 queries) come from the cache; the super-complaint list, its pages and the
-# organisation list are rendered from the cache (session, user, the fingerprint of the data,
-# and the super-complaint or organisation for the title).
+# organisation list are rendered from the cache (session, user, the fingerprint of the data;
+# the super-complaint or organisation for the title is kept under its address and checked
+# against that fingerprint: core.caching.found_by_address).
 QUERY_COUNTS_CACHED = {
     "home": 5,
     "supercomplaint_list": 3,
-    "supercomplaint_detail": 4,
+    "supercomplaint_detail": 3,
     "organisation_list": 3,
-    "organisation_detail": 4,
+    "organisation_detail": 3,
     # The matrix's page (filters, links and cells) comes from the cache under its fingerprint
-    # (the super-complaint, then a scope of core.caching): the
-    # recommendations, recipients, organisations and responses (5) and the filter form's
-    # regions do not run.
-    "matrix": 4,
-    "matrix_heat_map": 4,
+    # (the super-complaint's scope of core.caching, which reads its row, so the super-complaint
+    # is kept under its address too): the super-complaint, recommendations, recipients,
+    # organisations and responses (5) and the filter form's regions do not run.
+    "matrix": 3,
+    "matrix_heat_map": 3,
     # The comparison's body (its own positions, rows, deadlines, texts, and their rendering)
     # comes from the cache under the recommendation's fingerprint, the reader's organisations,
     # roles and need to know, and the filters: session, user, the fingerprint (the
