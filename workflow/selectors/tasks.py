@@ -50,6 +50,7 @@ class TaskItem:
     quote: str = ""  # the returner's or decider's comment, quoted
     tag: str = ""  # a short status ("Returned", "Overdue by 3 days")
     tag_class: str = ""
+    priority: bool = False  # the recommendation is marked priority by a national reviewer
 
 
 @dataclass
@@ -296,6 +297,7 @@ def deadline_task(*, summaries, writer_ids):
                 f"{gap.label.lower()}",
                 hint=f"Due {gap.due:%-d %B %Y}" if gap.due else "",
                 tag=gap.deadline.label, tag_class=gap.deadline.tag_class,
+                priority=gap.priority,
             ))
     if not count:
         return None
