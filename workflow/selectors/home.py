@@ -9,7 +9,6 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Window
 from django.utils import timezone
 
 from accounts import permissions
@@ -224,15 +223,16 @@ def recent_from_others(*, organisation_ids, user):
 
 def _first_and_count(waiting):
     """
-    The first REVIEW_LIMIT responses of `waiting`, oldest position first, and how many in all,
-    in one query (a window count over the rows before the limit).
+    The first REVIEW_LIMIT responses of `waiting`, oldest position first, and how many in all.
+    Two queries: a window count in the list's query would read every row it counts (10,000
+    completed responses at national scale: 26 ms, against 1 ms for the list by its index and
+    its count apart).
     """
     responses = list(
         waiting.select_related("organisation", "recommendation__super_complaint")
-        .annotate(total=Window(Count("pk")))
         .order_by("current_status_on", "pk")[:REVIEW_LIMIT]
     )
-    return responses, responses[0].total if responses else 0
+    return responses, waiting.count()
 
 
 def awaiting_review(*, user):
