@@ -180,8 +180,8 @@ def test_long_lists_are_bounded_and_counted(client, world):
 # organisations' fingerprint). With tasks: + the returned updates and drafts (1), + the updates
 # to sign off (1, approvers). A reviewer: + the completed responses to review and the evidence
 # to review (2 each, the first few and how many, with or without any), and on an empty cache
-# the requests for more time to decide (1, then kept under the data's fingerprint). Staff: + their permissions (2: whether
-# they may import).
+# the requests for more time to decide (1, then kept under the data's fingerprint). Staff: +
+# their permissions (2: whether they may import).
 HOME_QUERIES = {
     # role: (no tasks: empty cache, kept), (tasks: empty cache, kept)
     "contributor": (11, 5, 12, 6),
