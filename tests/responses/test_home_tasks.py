@@ -272,3 +272,20 @@ def test_every_home_page_runs_a_fixed_number_of_queries(
         assert page.context["tasks"] == [], [t.key for t in page.context["tasks"]]
     with django_assert_num_queries(kept_tasks if with_tasks else kept):
         client.get(reverse("home"))
+
+
+def test_many_returned_updates_leave_room_for_the_drafts(client, world):
+    for i in range(2 * TASK_LIMIT + 1):
+        recommendation = Recommendation.objects.create(
+            super_complaint=world.super_complaint, number=f"r{i}", order=100 + i,
+            text=f"<p>Returned {i}</p>",
+        )
+        recommendation.recipient_groups.add(world.chief_constables)
+        returned_update(world, recommendation=recommendation)
+    draft = draft_update(world, organisation=world.force_a, recommendation=world.rec_5)
+    tasks = tasks_of(home(client, world.contributor))
+    assert tasks["returned"].count == 2 * TASK_LIMIT + 1
+    assert len(tasks["returned"].items) == TASK_LIMIT
+    assert [item.url for item in tasks["drafts"].items] == [
+        reverse("workflow:update_edit", args=[draft.pk])
+    ]

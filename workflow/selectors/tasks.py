@@ -17,12 +17,14 @@ hold something; the deadlines come from the organisation summaries' figures, kep
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Sum, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
 from core.caching import cached_figures
+from core.people import person_name
 from responses.choices import ExtensionDecision, WorkflowState, format_as_of
 from responses.models import ExtensionRequest, ResponseUpdate
 
@@ -77,12 +79,6 @@ def _response_title(response, *, with_organisation=True):
     return " – ".join(parts)
 
 
-def _person(user, default):
-    if user is None:
-        return default
-    return user.get_full_name() or user.get_username()
-
-
 def _windowed(queryset, **counts):
     """`queryset` with the count of all its rows (or of `counts`' conditions) on each row."""
     if not counts:
@@ -110,12 +106,15 @@ def editable_tasks(*, writer_ids, states):
             returned_total=_count_of(WorkflowState.RETURNED),
             draft_total=_count_of(WorkflowState.DRAFT),
         )
+        # The latest changed TASK_LIMIT of each state: many returned updates leave room for
+        # the drafts all the same (filtered in an outer query, as SQL filters on a window).
+        .annotate(rank_in_state=Window(
+            RowNumber(), partition_by=[F("state")], order_by=[F("updated_at").desc(),
+                                                             F("pk").desc()],
+        ))
+        .filter(rank_in_state__lte=TASK_LIMIT)
         .select_related(*UPDATE_RELATED)
-        # Returned first, then the latest changed: the returned ones are what someone waits for.
-        .order_by(
-            Case(When(state=WorkflowState.RETURNED, then=Value(0)), default=Value(1)),
-            "-updated_at", "-pk",
-        )[: 2 * TASK_LIMIT]
+        .order_by("-updated_at", "-pk")
     )
     if not updates:
         return None, None
@@ -130,7 +129,7 @@ def editable_tasks(*, writer_ids, states):
                     url=reverse("workflow:update_edit", args=[u.pk]),
                     title=_response_title(u.response),
                     hint=(
-                        f"Returned by {_person(u.signed_off_by, 'an approver')}"
+                        f"Returned by {person_name(u.signed_off_by, 'an approver')}"
                         + (f" on {u.signed_off_at:%-d %B %Y}" if u.signed_off_at else "")
                     ),
                     quote=u.return_comment, tag="Returned", tag_class="govuk-tag--orange",
@@ -145,7 +144,7 @@ def editable_tasks(*, writer_ids, states):
                     url=reverse("workflow:update_edit", args=[u.pk]),
                     title=_response_title(u.response),
                     hint=f"Last saved {timezone.localtime(u.updated_at):%-d %B %Y} by "
-                    f"{_person(u.author, 'someone')}",
+                    f"{person_name(u.author, 'someone')}",
                     tag="Draft", tag_class="govuk-tag--grey",
                 )
                 for u in drafts
@@ -173,7 +172,7 @@ def sign_off_task(*, user, states):
             TaskItem(
                 url=f"{u.response.get_absolute_url()}#sign-off-{u.pk}",
                 title=_response_title(u.response),
-                hint=f"Submitted by {_person(u.author, 'someone')}"
+                hint=f"Submitted by {person_name(u.author, 'someone')}"
                 + (f" on {timezone.localtime(u.submitted_at):%-d %B %Y}" if u.submitted_at else ""),
                 tag="Awaiting sign-off", tag_class="govuk-tag--purple",
             )
@@ -250,7 +249,7 @@ def extension_outcome_task(*, writer_ids, today):
                 url=f"{r.response.get_absolute_url()}#extension-{r.pk}",
                 title=_response_title(r.response),
                 hint=(
-                    f"{r.get_decision_display()} by {_person(r.decided_by, 'a reviewer')} on "
+                    f"{r.get_decision_display()} by {person_name(r.decided_by, 'a reviewer')} on "
                     f"{timezone.localtime(r.decided_at):%-d %B %Y}: new due date "
                     f"{r.requested_due_on:%-d %B %Y} asked for"
                 ),
