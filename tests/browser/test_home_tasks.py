@@ -117,3 +117,21 @@ def test_each_roles_home_opens_with_its_tasks(
     if name in ("staff", "no-membership"):
         expect(tasks).to_contain_text("You have nothing to do right now.")
     check_accessibility(page, f"home-{name}")
+
+
+def test_a_reviewer_reviews_from_the_task_and_the_error_opens_at_the_form(
+    demo_data, new_page, check_accessibility
+):
+    page = new_page()
+    sign_in(page, "hmicfrs.reviewer")
+    page.locator("#task-review ~ ul").first.get_by_role("link").first.click()
+    assert page.url.endswith("#review")
+    expect(page.locator("#review")).to_be_in_viewport()
+    expect(page.locator("#actions")).to_contain_text("Review this response")
+    check_accessibility(page, "response-review-summary")
+
+    # No outcome chosen: the form comes back under the error summary, not under the history.
+    page.locator("#review").get_by_role("button", name="Save review decision").click()
+    expect(page.get_by_text("There is a problem")).to_be_in_viewport()
+    assert page.locator("#review").bounding_box()["y"] < 1000
+    check_accessibility(page, "response-review-error")
