@@ -8,10 +8,13 @@ time, the recommendations their organisations have not answered that are overdue
 for a national reviewer, the requests for more time and the responses awaiting their decision,
 never their own organisations'.
 
-Read afresh on every request, never kept in a shared fragment: it is one user's. Each list is
-one indexed query, bounded (`TASK_LIMIT`) and counted in the same query (a window count), run
-only when the user's role and the home page's one light query of unpublished states say it can
-hold something; the deadlines come from the organisation summaries' figures, kept in the cache.
+Read afresh on every request, never kept in a shared fragment: it is one user's. The updates'
+lists are each one indexed query, bounded (`TASK_LIMIT`) and counted in the same query (a window
+count), run only when the user's role and the home page's one light query of unpublished states
+say they can hold something; the requests for more time are kept in the cache under their
+organisations' fingerprint; a reviewer's review lists are `home.awaiting_review`'s and
+`home.evidence_to_review`'s; the deadlines come from the organisation summaries' figures, kept in
+the cache.
 """
 
 import datetime
@@ -47,7 +50,7 @@ class TaskItem:
     """One thing to do: where to do it, what it is about, and what to know first."""
 
     url: str
-    title: str  # "South Yorkshire Police – Child criminal exploitation – recommendation 3"
+    title: str  # "South Yorkshire – Safe to share? – recommendation 3"
     hint: str = ""  # "Returned by Ann Approver on 3 May 2026"
     quote: str = ""  # the returner's or decider's comment, quoted
     tag: str = ""  # a short status ("Returned", "Overdue by 3 days")
