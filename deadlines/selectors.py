@@ -7,10 +7,13 @@ The rules themselves are in `responses/deadlines.py`; this module only gathers t
 import datetime
 from dataclasses import dataclass
 
+from accounts import permissions
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import audiences_by_recommendation
-from responses.deadlines import DeadlineState, response_deadline_state
-from responses.models import Response, response_urls
+from responses.deadlines import DeadlineState, due_date, response_deadline_state
+from responses.models import Chaser, Response, response_urls
+
+from . import chasing
 
 
 @dataclass
@@ -99,3 +102,44 @@ def expected_responses(
                 )
             )
     return rows
+
+
+def next_chaser(*, target, reviewer, today):
+    """
+    The next step of the chasing ladder of `target` (a `responses.selectors.targets
+    .ResponseTarget`) as `reviewer` would send it today: an unsaved Chaser with the steps sent
+    before it (oldest first), so its letter can be read before it is sent (issue 21, item 5).
+    Returns (chaser, previous, refusal): `refusal` is `chasing.chase_refusal`'s (message, code)
+    when no step may be sent now, and `chaser` is then None. The same values as
+    `services.chaser_send` records; it checks the rules again, with the response row locked.
+    """
+    previous = []
+    if target.response is not None:
+        previous = list(
+            Chaser.objects.filter(response=target.response)
+            .select_related("sent_by", "sent_from")
+            .order_by("step")
+        )
+    last_step = previous[-1].step if previous else 0
+    deadline = response_deadline_state(
+        recommendation=target.recommendation, organisation=target.organisation,
+        response=target.response, today=today,
+    )
+    refusal = chasing.chase_refusal(
+        organisation=target.organisation, deadline=deadline,
+        answered=chasing.is_answered(target.response), last_step=last_step,
+    )
+    if refusal is not None:
+        return None, previous, refusal
+    chaser = Chaser(
+        response=target.response,
+        step=chasing.next_step(last_step),
+        sent_on=today,
+        sent_by=reviewer,
+        sent_from=Organisation.objects.get(pk=permissions.reviewing_body_id(reviewer)),
+        due_on=deadline.due_on,
+        original_due_on=due_date(
+            recommendation=target.recommendation, kind=target.organisation.kind
+        ),
+    )
+    return chaser, previous, None

@@ -25,6 +25,8 @@ urlpatterns = [
     path("organisations/<slug:organisation>/overview.docx", OVERVIEW["signed_in_docx"],
          name="overview_docx"),
     path(f"{CHASER}/chasers/<int:step>/", views.chaser_letter, name="chaser_letter"),
+    # The next step's letter before it is sent (nothing recorded until "Send").
+    path(f"{CHASER}/chasers/next/", views.chaser_letter_preview, name="chaser_letter_preview"),
     path(f"{CHASER}/chasers/<int:step>.docx", views.chaser_letter_docx,
          name="chaser_letter_docx"),
 ]

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404
 from accounts import permissions
 from core.people import person_name
 from deadlines import chasing
+from deadlines.selectors import next_chaser
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import audiences_by_recommendation
 from responses.choices import (
@@ -436,9 +437,33 @@ def chaser_letter(*, super_complaint_slug, number, organisation_slug, step, user
     if not chasers or chasers[-1].step != step:
         raise Http404("No such letter was sent")
     chaser, previous = chasers[-1], chasers[:-1]
-    organisation = chaser.response.organisation
-    permissions.require_chaser_letter_reader(user, organisation.pk)
-    recommendation = chaser.response.recommendation
+    permissions.require_chaser_letter_reader(user, chaser.response.organisation_id)
+    return _chaser_letter_document(
+        chaser, previous, organisation=chaser.response.organisation,
+        recommendation=chaser.response.recommendation,
+    )
+
+
+def chaser_letter_preview(*, target, user, today):
+    """
+    The letter of the next step of the chasing ladder of `target` as it will be sent today by
+    `user`, a national reviewer who may chase (403 otherwise), before it is sent (issue 21,
+    item 5). Returns (letter, None), or (None, refusal message) when no step may be sent now.
+    Nothing is recorded: sending is `deadlines.services.chaser_send`'s.
+    """
+    permissions.require_chaser(user, target.organisation.pk)
+    chaser, previous, refusal = next_chaser(target=target, reviewer=user, today=today)
+    if refusal is not None:
+        return None, refusal[0]
+    letter = _chaser_letter_document(
+        chaser, previous, organisation=target.organisation,
+        recommendation=target.recommendation,
+    )
+    return letter, None
+
+
+def _chaser_letter_document(chaser, previous, *, organisation, recommendation):
+    """The ChaserLetter of `chaser` (sent or about to be), after the steps `previous`."""
     holder = organisation.office_holder_on(chaser.sent_on)
     if holder is not None:
         addressee_lines = [holder.name, holder.title, organisation.name]

@@ -5,13 +5,16 @@ public.documents; every public view shows `ResponseUpdate.objects.public()` only
 
 import datetime
 
-from django.http import Http404, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import permissions
+from deadlines import chasing
 from responses.models import ResponseUpdate, response_url
+from responses.selectors.targets import response_target_get
 
 from . import documents, selectors
 from .caching import public_document, public_page
@@ -197,6 +200,34 @@ def chaser_letter(request, slug, number, organisation, step):
             "document": letter,
             "word_url": request.path.rstrip("/") + ".docx",
             "response_url": response_url(letter.recommendation, letter.organisation),
+        },
+    )
+
+
+def chaser_letter_preview(request, slug, number, organisation):
+    """
+    The next step's letter as it will be sent, for a national reviewer to read before sending
+    it (issue 21, item 5), with the button that sends it (`workflow:chaser_send`). When no step
+    may be sent now (sent meanwhile, answered, not overdue), back to the response page with the
+    reason.
+    """
+    target = response_target_get(
+        super_complaint_slug=slug, number=number, organisation_slug=organisation
+    )
+    letter, refusal = documents.chaser_letter_preview(
+        target=target, user=request.user, today=timezone.localdate()
+    )
+    url = response_url(target.recommendation, target.organisation)
+    if refusal is not None:
+        messages.error(request, refusal)
+        return HttpResponseRedirect(url + "#chasers")
+    return TemplateResponse(
+        request,
+        "public/chaser_letter_preview.html",
+        {
+            "document": letter,
+            "response_url": url,
+            "send_label": chasing.SEND_LABELS[letter.chaser.step],
         },
     )
 

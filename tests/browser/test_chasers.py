@@ -5,6 +5,7 @@ say the force has not responded; axe on every page visited.
 """
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -54,7 +55,13 @@ def test_a_reviewer_chases_an_overdue_force_to_the_public_statement(
         ("Make the public statement", "Public statement made", "4. Public statement"),
     ]
     for number, (button, banner, row) in enumerate(steps, start=1):
+        # The button opens the letter as it will be sent; "Send" on that page sends it.
         page.get_by_role("button", name=button).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("before sending it")
+        expect(page.locator("article")).to_contain_text("Dear ")
+        if number == 1:
+            check_accessibility(page, "chaser-letter-before-sending")
+        page.get_by_role("main").get_by_role("button", name=re.compile(r"^Send")).click()
         expect(page.get_by_text(banner).first).to_be_visible()
         expect(page.locator(f"#chaser-{number}")).to_contain_text(row)
         expect(page.locator(f"#chaser-{number}")).to_contain_text(
@@ -63,6 +70,7 @@ def test_a_reviewer_chases_an_overdue_force_to_the_public_statement(
         check_accessibility(page, f"response-chaser-{number}")
     expect(page.get_by_role("button", name="Send the reminder")).to_have_count(0)
     expect(page.locator("#chasers form")).to_have_count(0)
+    expect(page.get_by_role("button", name="Make the public statement")).to_have_count(0)
 
     # The final letter, as printed: to the chief constable, saying what comes next.
     page.locator("#chaser-3").get_by_role("link", name="Letter").first.click()

@@ -134,8 +134,9 @@ def test_a_reviewers_home_lists_the_evidence_awaiting_review(world, client, resp
     client.force_login(world.reviewer)
     html = client.get("/").content.decode()
     assert "Evidence waiting for review" in html
-    assert "1 response has evidence awaiting review" in html
-    assert response.get_absolute_url() in html
+    # A task of the reviewer's, linking to the review form on the response page.
+    assert 'id="task-evidence">Evidence waiting for review <span class="govuk-tag' in html
+    assert f'{response.get_absolute_url()}#review"' in html
 
     client.force_login(world.contributor)
     assert "Evidence waiting for review" not in client.get("/").content.decode()

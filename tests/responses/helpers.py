@@ -115,7 +115,9 @@ QUERY_COUNTS = {
     # what every member of an organisation sees the same is cached (QUERY_COUNTS_CACHED).
     # The reader's work lists (updates to sign off, drafts) are read only when one light query
     # finds something unpublished in their organisations (HOME_WORK_LIST_QUERIES more).
-    "home": 10,
+    # + the decisions on their organisations' requests for more time, a task of every writer
+    # (workflow.selectors.tasks; kept under the organisations' fingerprint: not once cached).
+    "home": 11,
     # On an empty cache: + the fingerprint of the data the page's table or body is kept under
     # (core.caching's "data" scope); the detail also reads the super-complaint for
     # its title.
@@ -210,3 +212,8 @@ QUERY_COUNTS_CACHED = {
     # memberships and the fingerprint.
     "overview": 4,
 }
+
+
+def tasks_of(page):
+    """The home page's tasks (workflow.selectors.tasks) by their key."""
+    return {task.key: task for task in page.context["tasks"]}

@@ -15,7 +15,9 @@ from tests.responses.helpers import (
     QUERY_COUNTS,
     QUERY_COUNTS_CACHED,
     answer_in_bulk,
+    tasks_of,
 )
+from workflow.selectors.tasks import TASK_LIMIT
 
 
 @pytest.fixture
@@ -239,10 +241,10 @@ def test_home_shows_approvers_what_waits_for_their_sign_off(client, world):
                      as_of=datetime.date(2021, 5, 1), status=Status.IN_PROGRESS)
     client.force_login(world.approver)
     response = client.get(reverse("home"))
-    assert len(response.context["awaiting_my_sign_off"]) == 1
+    assert tasks_of(response)["sign_off"].count == 1
     client.force_login(world.other_approver)
     response = client.get(reverse("home"))
-    assert response.context["awaiting_my_sign_off"] == []
+    assert "sign_off" not in tasks_of(response)
 
 
 def test_home_shows_recent_updates_from_other_organisations_only(client, published):
@@ -324,7 +326,9 @@ def test_a_draft_changes_nothing_other_organisations_see(client, world):
 def test_home_gives_reviewers_the_completed_responses_to_review(client, published):
     client.force_login(published.reviewer)
     response = client.get(reverse("home"))
-    assert [r.organisation.slug for r in response.context["awaiting_review"]] == ["force-a"]
+    review = tasks_of(response)["review"]
+    assert [item.title.split(" – ")[0] for item in review.items] == ["Force A"]
+    assert review.items[0].url.endswith("/1/force-a/#review")
     assert "Completed responses waiting for review" in response.text
 
     reviewed = Response.objects.get(organisation=published.force_a,
@@ -332,7 +336,7 @@ def test_home_gives_reviewers_the_completed_responses_to_review(client, publishe
     evidence_services.response_review(response=reviewed, reviewer=published.reviewer,
                              outcome="closed", comment="Evidence accepted.")
     response = client.get(reverse("home"))
-    assert response.context["awaiting_review"] == []
+    assert "review" not in tasks_of(response)
 
     client.force_login(published.approver)
     assert "Completed responses waiting for review" not in client.get(reverse("home")).text
@@ -342,8 +346,10 @@ def test_reviewer_home_runs_a_fixed_number_of_queries(client, published,
                                                       django_assert_num_queries):
     grow(published, 10)
     client.force_login(published.reviewer)
-    # Two more for the review list, two for the list of evidence awaiting review; a national
-    # body has nothing unpublished here, so no work list is read.
+    # Two more for the review list, two for the list of evidence awaiting review, one for the
+    # requests for more time to decide; a national body has nothing unpublished here, so no
+    # work list is read, and a reviewer writes for none, so the decisions on their
+    # organisations' requests for more time (in QUERY_COUNTS["home"]) are not read.
     with django_assert_num_queries(QUERY_COUNTS["home"] + 4):
         client.get(reverse("home"))
 
@@ -367,8 +373,10 @@ def test_the_home_work_lists_are_read_when_there_is_work(client, published,
     with django_assert_num_queries(QUERY_COUNTS["home"] + HOME_WORK_LIST_QUERIES):
         page = client.get(reverse("home"))
 
-    assert len(page.context["my_open_drafts"]) == factor
-    assert len(page.context["awaiting_my_sign_off"]) == factor
+    tasks = tasks_of(page)
+    assert tasks["drafts"].count == len(tasks["drafts"].items) == factor
+    assert tasks["sign_off"].count == factor
+    assert len(tasks["sign_off"].items) == min(factor, TASK_LIMIT)
 
 
 @pytest.mark.parametrize("page", sorted(set(PAGES) - {"home"}))  # home: the start page

@@ -461,8 +461,12 @@ def test_the_home_page_gaps_put_priority_overdue_first(overdue, client):
     after = client.get(reverse("home"))
 
     assert gap_numbers(after.context["summaries"][0]) == ["5", "1"]
-    gaps = after.content.decode().split("recommendation 5</a>")[1].split("</li>")[0]
+    html = after.content.decode()
+    # In the summary's gaps, and in the task list's deadlines (first: "Your tasks").
+    gaps = html.split("recommendation 5</a>")[2].split("</li>")[0]
     assert ">Priority</strong>" in gaps
+    task = html.split("recommendation 5</a>")[1].split("</li>")[0]
+    assert ">Priority</strong>" in task
 
 
 def test_a_priority_not_yet_overdue_does_not_jump_ahead_of_overdue_gaps(overdue):

@@ -81,6 +81,14 @@ class Timeline:
         )
 
     @property
+    def can_act_on_an_update(self):
+        """Whether the user may sign off, or change and submit, one of the updates shown."""
+        return any(
+            getattr(u, "can_sign_off", False) or getattr(u, "can_edit", False)
+            for u in self.updates
+        )
+
+    @property
     def awaiting_sign_off(self):
         """The update of this response waiting for an approver, if the user can see one."""
         return next(

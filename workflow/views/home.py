@@ -6,12 +6,7 @@ from django.views.generic import TemplateView
 from accounts import permissions
 from core.fragments import cached_fragment
 
-from ..selectors.home import (
-    home_summary,
-    organisation_summaries,
-    recent_from_others,
-    summaries_fingerprint,
-)
+from ..selectors.home import home_summary, recent_from_others
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -38,7 +33,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             **summary,
             organisation_summaries=self.organisation_summaries(
-                memberships, summary["own_progress"]
+                memberships, summary["summaries"], summary["summaries_fingerprint"]
             ),
             latest_positions=self.latest_positions(user, memberships, progress),
             # After the summary, which has read the user's memberships: no extra query.
@@ -48,24 +43,20 @@ class HomeView(TemplateView):
         )
 
     @staticmethod
-    def organisation_summaries(memberships, own_progress):
+    def organisation_summaries(memberships, summaries, fingerprint):
         """
         The summaries of the user's organisations, rendered once for every member with the same
         organisations and roles (core.fragments), until one of them publishes or an edit.
+        `summaries` are their figures, already read (from the cache) for the task list.
         """
         if not memberships:
             return cached_fragment(
                 "workflow/_home_summaries.html", key=("nobody",), context=lambda: {}
             )
-        fingerprint = summaries_fingerprint(memberships, own_progress)
         return cached_fragment(
             "workflow/_home_summaries.html",
             key=([m.organisation_id for m in memberships], [m.role for m in memberships]),
-            context=lambda: {
-                "summaries": organisation_summaries(
-                    memberships=memberships, fingerprint=fingerprint
-                )
-            },
+            context=lambda: {"summaries": summaries},
             # Redrawn when one of these organisations publishes: one process at a time.
             fingerprint=fingerprint,
         )

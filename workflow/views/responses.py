@@ -70,6 +70,14 @@ class ResponsePageMixin(ResponseTargetMixin):
             (f for f in (return_form, review_form) if f is not None and f.errors), None
         )
         return {
+            # The form that failed is drawn at the top, under the error summary, so the page
+            # opens at the error (issue 21, item 5), and not again further down.
+            "failed_review": failed is not None and failed is review_form,
+            "failed_sign_off": next(
+                (u for u in timeline.updates
+                 if failed is not None and getattr(u, "return_form", None) is failed),
+                None,
+            ),
             "timeline": timeline,
             "recommendation": timeline.recommendation,
             "organisation": timeline.organisation,
