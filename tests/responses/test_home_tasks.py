@@ -289,3 +289,12 @@ def test_many_returned_updates_leave_room_for_the_drafts(client, world):
     assert [item.url for item in tasks["drafts"].items] == [
         reverse("workflow:update_edit", args=[draft.pk])
     ]
+
+
+def test_an_answer_leaves_the_deadlines_task_at_once(client, world):
+    published_update(world, organisation=world.force_a, recommendation=world.rec_1)
+    assert tasks_of(home(client, world.contributor))["deadlines"].count == 1  # now kept
+
+    published_update(world, organisation=world.force_a, recommendation=world.rec_5)
+
+    assert "deadlines" not in tasks_of(home(client, world.contributor))

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from accounts import permissions
 from core.caching import cached_figures, fingerprint, fingerprints
@@ -286,7 +287,10 @@ def home_summary(*, user):
     # kept): read here for the deadlines of the task list, and rendered by the view from the
     # same figures.
     own_fingerprint = summaries_fingerprint(memberships, own_progress) if memberships else ()
-    summaries = organisation_summaries(memberships=memberships, fingerprint=own_fingerprint)
+    # Read from the cache only when drawn: the kept summaries and task list need them not.
+    summaries = SimpleLazyObject(
+        lambda: organisation_summaries(memberships=memberships, fingerprint=own_fingerprint)
+    )
     return {
         "memberships": memberships,
         "progress": progress,
@@ -295,7 +299,8 @@ def home_summary(*, user):
         "summaries": summaries,
         # Per user, read on every request: never kept in a shared fragment.
         "tasks": home_tasks(
-            user=user, states=states, summaries=summaries, review=review, evidence=evidence,
+            user=user, states=states, summaries=summaries,
+            summaries_fingerprint=own_fingerprint, review=review, evidence=evidence,
             today=timezone.localdate(), progress=progress, own_progress=own_progress,
         ),
         # Landed when a national body publishes or is reviewed: both change `progress`.

@@ -314,12 +314,17 @@ def deadline_task(*, summaries, writer_ids):
     )
 
 
-def home_tasks(*, user, states, summaries, review, evidence, today, progress, own_progress):
+def home_tasks(
+    *, user, states, summaries, summaries_fingerprint, review, evidence, today, progress,
+    own_progress,
+):
     """
     The user's tasks, in the order the home page lists them: returned updates first (someone
     is waiting for them), then sign-offs, drafts, decisions and reviews, then deadlines.
     `states` is `home.unpublished_states`; `summaries` the organisation summaries (with their
-    deadlines); `review` and `evidence` a reviewer's two lists as (first few, count).
+    deadlines; lazy), kept under `summaries_fingerprint`, as the deadlines task drawn from them
+    is (a few lines of text: reading the summaries' figures from the cache cost 2 ms a page);
+    `review` and `evidence` a reviewer's two lists as (first few, count).
 
     The requests for more time are the same for every writer of the same organisations, or
     every reviewer of the same organisations, so kept in the cache under the fingerprint that
@@ -339,6 +344,10 @@ def home_tasks(*, user, states, summaries, review, evidence, today, progress, ow
         ("task-extension-requests", day, *progress, *sorted(roles)),
         lambda: [extension_decision_task(user=user)],
     ) if permissions.is_reviewer(user) else [None]
+    deadlines, = cached_figures(
+        ("task-deadlines", *summaries_fingerprint, *sorted(writer_ids)),
+        lambda: [deadline_task(summaries=summaries, writer_ids=writer_ids)],
+    ) if writer_ids else [None]
     tasks = [
         returned,
         sign_off_task(user=user, states=states),
@@ -355,6 +364,6 @@ def home_tasks(*, user, states, summaries, review, evidence, today, progress, ow
             key="evidence", title="Evidence waiting for review",
             responses=evidence[0], count=evidence[1], hint=lambda r: "",
         ),
-        deadline_task(summaries=summaries, writer_ids=writer_ids),
+        deadlines,
     ]
     return [task for task in tasks if task is not None]
