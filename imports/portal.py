@@ -592,9 +592,9 @@ def portal_plan(*, content, organisation, super_complaint, progress=None):
             as_of=position.as_of, precision=position.precision,
         )
         if already:
+            held_on = format_as_of(already.as_of, already.as_of_precision)
             planned.skip_reason = (
-                f"Already held: the update as of {format_as_of(already.as_of, already.as_of_precision)}"
-                f" ({status_label(already.status)})"
+                f"Already held: the update as of {held_on} ({status_label(already.status)})"
             )
             planned.held_update = already
         elif key in seen:

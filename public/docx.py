@@ -11,7 +11,7 @@ from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from responses.choices import REDACTION_MARK, REDACTION_SHOWN_AS, format_as_of
+from responses.choices import format_as_of, show_redaction_marks
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -71,12 +71,7 @@ class _RichText(HTMLParser):
 
 def _shown(text):
     """Text as printed: a redaction mark reads "[text withheld]"."""
-    lowered = text.lower()
-    while REDACTION_MARK in lowered:
-        at = lowered.index(REDACTION_MARK)
-        text = text[:at] + REDACTION_SHOWN_AS + text[at + len(REDACTION_MARK):]
-        lowered = text.lower()
-    return text
+    return show_redaction_marks(text)
 
 
 def _rich_text(word, html):
