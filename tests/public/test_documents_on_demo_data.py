@@ -130,8 +130,9 @@ def test_the_overview_carries_seed_002s_shape(demo, client):
     # Every super-complaint addressed to the force, with its date and title.
     assert "26 May 2021: The hidden victims" in body
     assert "24 August 2021: A duty to protect" in body
-    # Unnumbered recommendations and sub-parts a./b. as printed.
-    assert "Unnumbered recommendation (3). To Chief constables" in body
+    # Unnumbered recommendations by their short titles (issue 22) and sub-parts a./b. as printed.
+    assert "Unnumbered recommendation" not in body
+    assert "Chief constables should assure themselves that: a. their officers are…" in body
     assert "a. their officers are fully supported" in body
 
 
