@@ -185,7 +185,8 @@ class ResponseSerializer(_Links, serializers.ModelSerializer):
         model = Response
         fields = [
             "super_complaint", "recommendation", "organisation", "url", "status", "status_on",
-            "status_on_precision", "status_on_label", "lead", "portal_reference", "deadline", "review_outcome", "reviewed_at", "updates",
+            "status_on_precision", "status_on_label", "lead", "portal_reference", "deadline",
+            "review_outcome", "reviewed_at", "updates",
         ]
 
     def get_status_on_label(self, obj) -> str:
