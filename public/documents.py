@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts import permissions
 from core.people import person_name
+from core.richtext import html_excerpt
 from deadlines import chasing
 from recommendations.models import Organisation, Recommendation, SuperComplaint
 from recommendations.selectors import audiences_by_recommendation
@@ -49,6 +50,12 @@ class Answer:
 
     organisation: Organisation
     updates: list  # oldest first
+    # How the document names whoever answered: the organisation's name, or in a letter the
+    # office as it was named on the letter's date.
+    name: str = ""
+
+    def __post_init__(self):
+        self.name = self.name or self.organisation.name
 
     @property
     def first(self):
@@ -104,6 +111,13 @@ class Document:
     paired: Organisation | None = None
     # Whether the page offers a copy made for publication (a chasing letter has none).
     offers_publication: bool = True
+    # A letter's own parts (seed 003): the office's letterhead and address block as on its date,
+    # the commissioner's own opening paragraphs, and its closing sentence unless an answer it
+    # quotes already says it.
+    office_name: str = ""
+    letterhead: list = field(default_factory=list)
+    opening: list = field(default_factory=list)
+    closing: str = ""
 
     @property
     def marking_label(self):
@@ -119,7 +133,13 @@ class Document:
 
     @property
     def publication_note(self):
-        return PUBLICATION_NOTE if self.for_publication else ""
+        """The note printed in the document; a letter carries none (the page says it instead)."""
+        return PUBLICATION_NOTE if self.for_publication and self.kind != "letter" else ""
+
+    @property
+    def page_note(self):
+        """The note the page shows above a letter made for publication, never printed."""
+        return PUBLICATION_NOTE if self.for_publication and self.kind == "letter" else ""
 
 
 def _finish(document):
@@ -287,15 +307,50 @@ def overview(*, organisation_slug, updates, for_publication, member_organisation
 
 
 HOME_SECRETARY = "The Home Secretary"
+LETTER_CLOSING = "I will continue to monitor progress against these recommendations."
+# How long the commissioner's own opening may be (it comes in the query string).
+OPENING_MAX_LENGTH = 4000
+
+
+def opening_paragraphs(text):
+    """The commissioner's opening typed as plain text: one paragraph per blank-line block."""
+    text = (text or "")[:OPENING_MAX_LENGTH].replace("\r\n", "\n")
+    return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+
+
+def letterhead(holder, organisation):
+    """The office's letterhead as printed (seed 003): its name, address, telephone, email, site."""
+    if holder is None:
+        return [organisation.name]
+    lines = [holder.title]
+    if holder.address:
+        lines.append(", ".join(line.strip() for line in holder.address.splitlines()
+                               if line.strip()))
+    if holder.telephone:
+        lines.append(f"Tel: {holder.telephone}")
+    if holder.email:
+        lines.append(f"Email: {holder.email}")
+    if holder.website:
+        lines.append(holder.website)
+    return lines
+
+
+def _says(updates, sentence):
+    """Whether any of `updates` already says `sentence` (its words, any case or spacing)."""
+    words = " ".join(sentence.lower().rstrip(".").split())
+    return any(words in " ".join(html_excerpt(u.narrative, 100000).lower().split())
+               for u in updates)
 
 
 def letter(*, organisation_slug, super_complaint_slug, updates, for_publication, date,
-           reference=""):
+           reference="", opening=""):
     """
     Seed 003's shape: a local policing body's letter to the Home Secretary on one
-    super-complaint, dated `date`: the position of its force (and its own) on each
-    recommendation addressed to them, as of that date, with its status, signed by whoever held
-    the office on that date. A fixed number of queries.
+    super-complaint, dated `date`: the office's letterhead and the commissioner's own `opening`
+    paragraphs, then the position of its force (and its own) on each recommendation addressed
+    to them, as of that date, with its status, signed by whoever held the office on that date
+    and naming the office as it was then (South Yorkshire's PCC in 2022, not today's Mayor).
+    A fixed number of queries.
     """
     organisation = _organisation(organisation_slug)
     if organisation.kind != Organisation.Kind.LOCAL_POLICING_BODY:
@@ -306,12 +361,16 @@ def letter(*, organisation_slug, super_complaint_slug, updates, for_publication,
         updates=updates.filter(as_of__lte=date),
         for_publication=for_publication,
     )
+    holder = organisation.office_holder_on(date)
+    office_name = (holder.office_name if holder else "") or organisation.name
     for section in document.sections:
         section.items = [i for i in section.items if i.answers]
         for item in section.items:
             # A letter gives the position on its date: the latest update, force first.
             item.answers = sorted(
-                (Answer(a.organisation, [a.latest]) for a in item.answers),
+                (Answer(a.organisation, [a.latest],
+                        office_name if a.organisation == organisation else "")
+                 for a in item.answers),
                 key=lambda a: a.organisation.kind != Organisation.Kind.POLICE_FORCE,
             )
     document.kind = "letter"
@@ -319,7 +378,12 @@ def letter(*, organisation_slug, super_complaint_slug, updates, for_publication,
     document.date = date
     document.reference = reference
     document.addressee = HOME_SECRETARY
-    document.office_holder = organisation.office_holder_on(date)
+    document.office_holder = holder
+    document.office_name = office_name
+    document.letterhead = letterhead(holder, organisation)
+    document.opening = opening_paragraphs(opening)
+    # Quoted answers often end with the commissioner's own closing: printed once, not twice.
+    document.closing = "" if _says(document.updates, LETTER_CLOSING) else LETTER_CLOSING
     return _finish(document)
 
 

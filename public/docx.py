@@ -99,7 +99,7 @@ def _update_date(update):
 
 def _answer(word, item, answer, *, label_organisation, dated_updates=True):
     if label_organisation:
-        word.add_paragraph().add_run(f"{answer.organisation.name} response:").bold = True
+        word.add_paragraph().add_run(f"{answer.name} response:").bold = True
     _rich_text(word, answer.first.narrative)
     if answer.first.marking == "OFFICIAL-REDACTED":
         word.add_paragraph("Some words of this response were withheld (OFFICIAL - REDACTED).")
@@ -171,15 +171,20 @@ def _letter(word, document):
     section = document.sections[0]
     super_complaint = section.super_complaint
     holder = document.office_holder
+    for number, line in enumerate(document.letterhead):
+        run = word.add_paragraph().add_run(line)
+        run.bold = number == 0 or None
     word.add_paragraph(f"To: {document.addressee}")
     word.add_paragraph(_date(document.date))
     if document.reference:
         word.add_paragraph(f"Our reference: {document.reference}")
     word.add_paragraph("Dear Home Secretary")
-    author = f"{holder.name}, {holder.title}" if holder else document.organisation.name
+    author = f"{holder.name}, {document.office_name}" if holder else document.organisation.name
     word.add_paragraph().add_run(
         f"Response from {author}, to the HMICFRS Report: {super_complaint.title}"
     ).bold = True
+    for paragraph in document.opening:
+        word.add_paragraph(paragraph)
     force = document.paired
     word.add_paragraph(
         "The following information provides an update"
@@ -191,7 +196,8 @@ def _letter(word, document):
         _rich_text(word, item.recommendation.text)
         for answer in item.answers:
             _answer(word, item, answer, label_organisation=len(item.answers) > 1)
-    word.add_paragraph("I will continue to monitor progress against these recommendations.")
+    if document.closing:
+        word.add_paragraph(document.closing)
     word.add_paragraph("Yours sincerely")
     if holder:
         word.add_paragraph(holder.name)

@@ -128,6 +128,7 @@ BUILDERS = {
         super_complaint_slug=kwargs["slug"],
         date=_letter_date(request),
         reference=request.GET.get("reference", "")[:100],
+        opening=request.GET.get("opening", ""),
         **common,
     ),
 }

@@ -114,6 +114,18 @@ class OfficeHolder(TimeStampedModel):
     source = models.CharField(
         max_length=500, blank=True, help_text="Where the name and dates come from."
     )
+    # The office as its letters named it while this holder held it (issue 22): a 2022 letter of
+    # South Yorkshire's office is the Police and Crime Commissioner's, not the Mayor's that the
+    # organisation is named after today. Blank: the organisation's name.
+    office_name = models.CharField(
+        max_length=200, blank=True,
+        help_text='"Police and Crime Commissioner for South Yorkshire", as letters name it.',
+    )
+    # The letterhead and address block of the office's letters in that term.
+    address = models.TextField(blank=True, help_text="One line per line of the address.")
+    telephone = models.CharField(max_length=50, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.CharField(max_length=200, blank=True)
 
     objects = OfficeHolderManager()
 

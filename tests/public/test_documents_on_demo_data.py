@@ -78,12 +78,23 @@ def test_the_pcc_letter_carries_seed_003s_facts(demo, client):
     body = word["body"]
 
     assert word["header"] == word["footer"] == "OFFICIAL"
-    assert "To: The Home Secretary" in body
-    assert "14 January 2022" in body
+    # The office's letterhead and address block, as on seed 003 (issue 22).
+    assert body.startswith(
+        "South Yorkshire Police and Crime Commissioner\n"
+        "Carbrook House, Carbrook Hall Road, Sheffield, South Yorkshire S9 2EH\n"
+        "Tel: 0114 2964150\nEmail: thepcc@southyorkshire-pcc.gov.uk\n"
+        "www.southyorkshire-pcc.gov.uk\nTo: The Home Secretary\n14 January 2022\n"
+    )
     assert "Our reference: PCC/SC/1" in body
     assert "Dear Home Secretary" in body
-    assert ("Response from Dr Alan Billings, South Yorkshire Police and Crime Commissioner, to "
-            "the HMICFRS Report: Safe to share?") in body
+    # The office as it was named on the letter's date, not the Mayor it passed to in 2024.
+    assert ("Response from Dr Alan Billings, Police and Crime Commissioner for South Yorkshire, "
+            "to the HMICFRS Report: Safe to share?") in body
+    assert "Mayor" not in body
+    # A letter sent by the office carries no "Made for publication" banner.
+    assert "Made for publication" not in body
+    # The closing sentence is printed once: the office's own answer already says it.
+    assert body.count("I will continue to monitor progress against these recommendations.") == 1
     assert "update from South Yorkshire Police" in body
     assert "South Yorkshire Police are still awaiting the College of Policing guidance." in body
     assert "Once the College of Policing guidance is received South Yorkshire Police" in body
@@ -109,7 +120,7 @@ def test_the_office_passed_to_the_mayor_keeps_its_history(demo, client):
     body = _word(client, "public:letter_docx", "safe-to-share", "south-yorkshire-mayor",
                  query="?date=2024-06-01")["body"]
 
-    assert "Response from Oliver Coppard, Mayor of South Yorkshire" in body
+    assert "Response from Oliver Coppard, Mayor of South Yorkshire, to" in body
     assert "South Yorkshire Police are still awaiting the College of Policing guidance." in body
     assert body.rstrip().endswith("Oliver Coppard\nMayor of South Yorkshire")
     holder = Organisation.objects.get(slug="south-yorkshire-mayor").office_holder_on(
@@ -176,7 +187,14 @@ def test_a_sensitive_update_marks_the_document_and_stays_out_of_one_for_publicat
     assert "Sensitive operational detail." in full["body"]
     assert published["header"] == published["footer"] == "OFFICIAL"
     assert "Sensitive operational detail." not in published["body"]
-    assert "OFFICIAL-SENSITIVE content is left out" in published["body"]
+    # No banner inside a letter (issue 22): the page says what was left out instead.
+    assert "OFFICIAL-SENSITIVE content is left out" not in published["body"]
+    page_for_publication = client.get(
+        reverse("documents:letter", args=["safe-to-share", "south-yorkshire-mayor"])
+        + "?date=2022-06-01&for=publication").content.decode()
+    assert "OFFICIAL-SENSITIVE content is left out" in page_for_publication.split(
+        '<article')[0]
+    assert "Made for publication" not in page_for_publication.split('<article')[1]
     html = client.get(reverse("documents:letter", args=["safe-to-share", "south-yorkshire-mayor"])
                       + "?date=2022-06-01").content.decode()
     assert html.count('class="app-marking app-marking--') == 2
@@ -198,3 +216,21 @@ def test_a_visitor_cannot_make_a_document_that_is_not_for_publication(demo, clie
                        ("documents:letter_docx", ["safe-to-share", "south-yorkshire-mayor"])):
         page = client.get(reverse(name, args=args))
         assert page.status_code == 302 and "/accounts/sign-in/" in page["Location"], name
+
+
+def test_a_letter_opens_with_the_commissioners_own_paragraphs(demo, client):
+    opening = ("This super-complaint concerns migrant victims in vulnerable circumstances.\r\n\r\n"
+               "I welcome the HMICFRS report.")
+    for name in ("public:letter", "public:letter_docx"):
+        page = client.get(reverse(name, args=["safe-to-share", "south-yorkshire-mayor"]),
+                          {"date": "2022-01-14", "opening": opening})
+        if name.endswith("docx"):
+            body = docx_text(page.content)["body"]
+        else:  # the letter itself, after the form that typed the opening
+            body = page.content.decode().split("<article")[1]
+            assert 'name="opening"' in page.content.decode()
+        first = body.index("This super-complaint concerns migrant victims")
+        assert body.index("Response from Dr Alan Billings") < first
+        assert first < body.index("I welcome the HMICFRS report.")
+        assert body.index("I welcome the HMICFRS report.") < body.index(
+            "The following information provides an update")
