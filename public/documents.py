@@ -28,6 +28,7 @@ from responses.choices import (
     ChaserStep,
     Marking,
     ReviewOutcome,
+    Status,
     counts_as_done,
     format_as_of,
     marking_label,
@@ -115,6 +116,8 @@ class Document:
     # the commissioner's own opening paragraphs, and its closing sentence unless an answer it
     # quotes already says it.
     office_name: str = ""
+    # The overview's long form: each position's text under its status (seed 002 has none).
+    full_text: bool = False
     letterhead: list = field(default_factory=list)
     opening: list = field(default_factory=list)
     closing: str = ""
@@ -213,39 +216,57 @@ def response_page(*, organisation_slug, super_complaint_slug, updates, for_publi
     )
 
 
-def overview_status(*, items, closed, awaiting_sign_off):
+OVERVIEW_STATUS = {
+    "awaiting_sign_off": "Update awaiting sign-off before it is published.",
+    "returned": "Returned by HMICFRS: more evidence needed.",
+    "closed": "Closed: HMICFRS accepted the evidence.",
+    "with_hmicfrs": "Evidence submitted to HMICFRS for review. Awaiting feedback.",
+    "awaiting_guidance": "Awaiting national guidance before the work can be completed.",
+    "in_progress": "In progress: not yet submitted to HMICFRS for review.",
+    "none": "No response yet.",
+}
+
+
+def overview_status(*, items, reviews, awaiting_sign_off):
     """
-    The one-line STATUS of a super-complaint in a force's overview (seed 002), from its `items`
-    (one per recommendation expected, with the answer shown) and the recommendations whose
-    response a reviewer `closed`: an update awaiting sign-off comes first (only its organisation
-    sees that), then closed, evidence with HMICFRS, progress or nothing yet. Each recommendation
-    counts once, done if its answer is completed or closed (`counts_as_done`).
+    The one-line STATUS of a super-complaint in a force's overview (seed 002): the workflow
+    state people act on, not a count (issue 22). From its `items` (one per recommendation
+    expected, with the answer shown), the reviewers' outcomes by recommendation (`reviews`)
+    and whether an update awaits sign-off (only its organisation sees that), the first that
+    holds of: awaiting sign-off; a response returned by HMICFRS; every one closed; every one
+    done (completed or closed, `counts_as_done`): evidence with HMICFRS; a position awaiting
+    national guidance with nothing else left to do; work in progress; nothing yet.
     """
     if awaiting_sign_off:
-        return "Update awaiting sign-off before it is published."
+        return OVERVIEW_STATUS["awaiting_sign_off"]
     answered = [item for item in items if item.answers]
     if not answered:
-        return "No response yet."
+        return OVERVIEW_STATUS["none"]
+    outcomes = {item.recommendation.pk: reviews.get(item.recommendation.pk) for item in answered}
+    if ReviewOutcome.RETURNED in outcomes.values():
+        return OVERVIEW_STATUS["returned"]
     expected = len(items)
-    closed_count = sum(1 for item in answered if item.recommendation.pk in closed)
-    done = sum(
-        1 for item in answered
-        if counts_as_done(
-            item.answers[0].latest.status,
-            ReviewOutcome.CLOSED if item.recommendation.pk in closed else None,
-        )
-    )
-    if closed_count >= expected:
-        return "Closed: HMICFRS accepted the evidence."
-    if done >= expected:
-        return "Evidence submitted to HMICFRS for review. Awaiting feedback."
-    return f"In progress: {done} of {expected} recommendations completed."
+    if sum(1 for o in outcomes.values() if o == ReviewOutcome.CLOSED) >= expected:
+        return OVERVIEW_STATUS["closed"]
+    undone = [
+        item for item in answered
+        if not counts_as_done(item.answers[0].latest.status, outcomes[item.recommendation.pk])
+    ]
+    if not undone and len(answered) >= expected:
+        return OVERVIEW_STATUS["with_hmicfrs"]
+    if len(answered) >= expected and all(
+        item.answers[0].latest.status == Status.AWAITING_NATIONAL for item in undone
+    ):
+        return OVERVIEW_STATUS["awaiting_guidance"]
+    return OVERVIEW_STATUS["in_progress"]
 
 
-def overview(*, organisation_slug, updates, for_publication, member_organisation_ids=()):
+def overview(*, organisation_slug, updates, for_publication, member_organisation_ids=(),
+             full_text=False):
     """
     Seed 002's shape: for one organisation, every super-complaint that applies to it (date and
-    title), a STATUS line, then each recommendation with its latest position. Updates awaiting
+    title), a STATUS line, then each recommendation with the status of its latest position; with
+    `full_text`, the position's text too (the long form, twice the seed's length). Updates awaiting
     sign-off count only for a reader who is a member of the organisation (they alone see them),
     never in a document made for publication. A fixed number of queries.
     """
@@ -262,16 +283,16 @@ def overview(*, organisation_slug, updates, for_publication, member_organisation
         [organisation],
     )
     awaiting = set()
-    closed = set()
     if show_sign_off and not for_publication:
         awaiting = set(
             ResponseUpdate.objects.awaiting_sign_off()
             .filter(response__organisation=organisation)
             .values_list("response__recommendation__super_complaint_id", flat=True)
         )
-    closed = set(
-        organisation.responses.filter(review_outcome=ReviewOutcome.CLOSED).values_list(
-            "recommendation_id", flat=True
+    # The reviewers' outcomes, what the STATUS lines read (closed, returned).
+    reviews = dict(
+        organisation.responses.exclude(review_outcome=ReviewOutcome.OPEN).values_list(
+            "recommendation_id", "review_outcome"
         )
     )
     by_super_complaint = defaultdict(list)
@@ -290,7 +311,7 @@ def overview(*, organisation_slug, updates, for_publication, member_organisation
             Section(
                 super_complaint,
                 items,
-                overview_status(items=items, closed=closed,
+                overview_status(items=items, reviews=reviews,
                                 awaiting_sign_off=super_complaint.pk in awaiting),
             )
         )
@@ -302,6 +323,7 @@ def overview(*, organisation_slug, updates, for_publication, member_organisation
             organisation=organisation,
             sections=sections,
             for_publication=for_publication,
+            full_text=full_text,
         )
     )
 

@@ -108,6 +108,10 @@ def _answer(word, item, answer, *, label_organisation, dated_updates=True):
             paragraph = word.add_paragraph()
             paragraph.add_run(f"Update ({_update_date(update)}): ").bold = True
             _rich_text(word, update.narrative)
+    _status(word, answer)
+
+
+def _status(word, answer):
     status = word.add_paragraph()
     status.add_run("Status: ").bold = True
     status.add_run(f"{answer.status_label} (as of {_update_date(answer.latest)})")
@@ -164,7 +168,10 @@ def _overview(word, document):
             if not item.answers:
                 word.add_paragraph("No response yet.")
             for answer in item.answers:
-                _answer(word, item, answer, label_organisation=False)
+                if document.full_text:
+                    _answer(word, item, answer, label_organisation=False)
+                else:
+                    _status(word, answer)
 
 
 def _letter(word, document):

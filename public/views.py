@@ -121,6 +121,7 @@ BUILDERS = {
             () if common["for_publication"]
             else permissions.member_organisation_ids(request.user)
         ),
+        full_text=request.GET.get("text") == "full",
         **common,
     ),
     "letter": lambda request, kwargs, common: documents.letter(

@@ -136,8 +136,12 @@ def test_the_overview_carries_seed_002s_shape(demo, client):
     assert word["header"] == word["footer"] == "OFFICIAL"
     assert "Super-complaints current overview" in body
     assert "17 December 2020: Safe to share?" in body
-    assert "STATUS – In progress: 2 of 4 recommendations completed." in body
+    # The STATUS line is the workflow state (issue 22), not a count.
+    assert "STATUS – In progress: not yet submitted to HMICFRS for review." in body
+    assert "recommendations completed" not in body
     assert "Status: In progress – nearing completion (as of 1 December 2021)" in body
+    # The short form, as the seed: each recommendation and its status, not the positions' text.
+    assert "Pending the outcome of Recommendation 2, Warwickshire Police has issued" not in body
     # Every super-complaint addressed to the force, with its date and title.
     assert "26 May 2021: The hidden victims" in body
     assert "24 August 2021: A duty to protect" in body
@@ -234,3 +238,21 @@ def test_a_letter_opens_with_the_commissioners_own_paragraphs(demo, client):
         assert first < body.index("I welcome the HMICFRS report.")
         assert body.index("I welcome the HMICFRS report.") < body.index(
             "The following information provides an update")
+
+
+def test_the_overviews_long_form_adds_each_positions_text(demo, client):
+    short = _word(client, "public:overview_docx", "warwickshire")["body"]
+    long = _word(client, "public:overview_docx", "warwickshire", query="?text=full")["body"]
+    page = client.get(reverse("public:overview", args=["warwickshire"]) + "?text=full").text
+
+    narrative = "Pending the outcome of Recommendation 2, Warwickshire Police has issued"
+    assert narrative in long and narrative in page
+    assert narrative not in short
+    assert len(long) > len(short) + 5000
+    # The same STATUS lines and statuses in both forms.
+    for line in ("STATUS – In progress: not yet submitted to HMICFRS for review.",
+                 "Status: In progress – nearing completion (as of 1 December 2021)"):
+        assert line in short and line in long
+    assert "Show the short form" in page
+    assert "Show the long form" in client.get(
+        reverse("public:overview", args=["warwickshire"])).text
