@@ -75,6 +75,30 @@ class Answer:
         return status_label(self.latest.status)
 
 
+ALL_RECIPIENTS_PHRASE = "all recipients of recommendations from this investigation"
+
+
+def _group_phrase(group):
+    """One recipient group as a sentence names it: "chief constables", "the NPCC", "HMICFRS"."""
+    if group.kind == "all_recipients":
+        return ALL_RECIPIENTS_PHRASE
+    organisation = group.organisation
+    if organisation is None:  # a kind of body: "chief constables"
+        return group.name[:1].lower() + group.name[1:]
+    short = organisation.short_name
+    # A body known by its initials is named by them ("the NPCC"); HMICFRS goes without "the".
+    name = short if short.isupper() and len(short) >= 3 else organisation.name
+    return name if name == "HMICFRS" else f"the {name}"
+
+
+def addressee_phrase(groups):
+    """Recipient groups joined as a sentence: "chief constables and police and crime ..."."""
+    phrases = [_group_phrase(group) for group in groups]
+    if len(phrases) <= 1:
+        return "".join(phrases) or "no recipient recorded"
+    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
+
 @dataclass
 class Item:
     """A recommendation in a document, with the answers shown under it."""
@@ -85,7 +109,8 @@ class Item:
 
     @property
     def addressees(self):
-        return "; ".join(g.name for g in self.recommendation.recipient_groups.all())
+        """Whom it is addressed to, as people write it: "the Home Office and the NPCC"."""
+        return addressee_phrase(self.recommendation.recipient_groups.all())
 
 
 @dataclass
@@ -116,6 +141,8 @@ class Document:
     # the commissioner's own opening paragraphs, and its closing sentence unless an answer it
     # quotes already says it.
     office_name: str = ""
+    # The super-complaint's own introduction (a public response page, seed 001).
+    introduction: list = field(default_factory=list)
     # The overview's long form: each position's text under its status (seed 002 has none).
     full_text: bool = False
     letterhead: list = field(default_factory=list)
@@ -174,6 +201,23 @@ def _organisation(slug):
     return get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
 
 
+def super_complaint_introduction(super_complaint):
+    """
+    The super-complaint's own introduction, as seed 001 opens: who made it and when, then what
+    it concerns (its summary).
+    """
+    paragraphs = []
+    if super_complaint.complainants:
+        when = (f"On {super_complaint.submitted_on.day} {super_complaint.submitted_on:%B %Y}, "
+                if super_complaint.submitted_on else "")
+        made = f"{super_complaint.complainants} made a super-complaint to Her Majesty's Chief " \
+               "Inspector of Constabulary."
+        paragraphs.append(when + made if when else made)
+    if super_complaint.summary:
+        paragraphs.append(super_complaint.summary)
+    return paragraphs
+
+
 def response_page(*, organisation_slug, super_complaint_slug, updates, for_publication):
     """
     Seed 001's shape: every recommendation of the super-complaint, in order; under each that
@@ -212,6 +256,7 @@ def response_page(*, organisation_slug, super_complaint_slug, updates, for_publi
             paired=organisation.paired,
             sections=[Section(super_complaint, items)],
             for_publication=for_publication,
+            introduction=super_complaint_introduction(super_complaint),
         )
     )
 

@@ -124,8 +124,8 @@ def _response_page(word, document):
         f"Response to super-complaint by {super_complaint.complainants}", level=1
     )
     word.add_paragraph(f"{document.organisation.name}")
-    if super_complaint.summary:
-        word.add_paragraph(super_complaint.summary)
+    for paragraph in document.introduction:
+        word.add_paragraph(paragraph)
     published = super_complaint.report_published_on
     word.add_paragraph(
         f"{super_complaint.investigating_bodies or 'HMICFRS'} published "
@@ -136,6 +136,9 @@ def _response_page(word, document):
     for item in section.items:
         word.add_heading(f"{item.recommendation.label}. To {item.addressees}", level=2)
         _rich_text(word, item.recommendation.text)
+        if item.recommendation.notes:
+            word.add_heading(f"Notes to {item.recommendation.label.lower()}", level=3)
+            _rich_text(word, item.recommendation.notes)
         if not item.applies:
             word.add_paragraph(
                 "Addressed to other bodies: no response from "

@@ -38,7 +38,18 @@ def test_the_opcc_response_page_carries_seed_001s_facts(demo, client):
     assert word["header"] == word["footer"] == "OFFICIAL"
     assert "Response to super-complaint by Liberty and Southall Black Sisters" in body
     # Recommendation 1, to chief constables: Warwickshire Police's answer, Completed.
-    assert "Recommendation 1. To Chief constables" in body
+    # The super-complaint's own introduction: who made it, when, what it concerns (issue 22).
+    assert ("On 18 December 2018, Liberty and Southall Black Sisters made a super-complaint to "
+            "Her Majesty's Chief Inspector of Constabulary.") in body
+    assert "It concerned two features of policing" in body
+    # Recipients as people write them, as the seed does.
+    assert "Recommendation 1. To chief constables" in body
+    assert "Recommendation 3. To the Home Office and the NPCC" in body
+    assert "Recommendation 5. To chief constables and police and crime commissioners" in body
+    # The notes to each recommendation, under its text.
+    rec_1 = body[body.index("Recommendation 1."):body.index("Recommendation 2.")]
+    assert "Notes to recommendation 1" in rec_1
+    assert "This recommendation to stop information sharing only applies to victims" in rec_1
     assert "As an interim measure, pending the outcome of recommendation 2" in body
     assert "Pending the outcome of Recommendation 2, Warwickshire Police has issued" in body
     assert "Status: Completed (as of 1 December 2021)" in body
@@ -256,3 +267,13 @@ def test_the_overviews_long_form_adds_each_positions_text(demo, client):
     assert "Show the short form" in page
     assert "Show the long form" in client.get(
         reverse("public:overview", args=["warwickshire"])).text
+
+
+def test_the_response_page_as_html_carries_the_introduction_notes_and_recipients(demo, client):
+    page = client.get(reverse("public:response_page", args=["safe-to-share", "warwickshire-pcc"]))
+    html = page.content.decode()
+
+    assert "On 18 December 2018, Liberty and Southall Black Sisters made a super-complaint" in html
+    assert "Recommendation 3. To the Home Office and the NPCC</h2>" in html
+    assert "Notes to recommendation 1</h3>" in html
+    assert "Made for publication" in html  # a page for publication, unlike a letter
