@@ -277,3 +277,19 @@ def test_the_response_page_as_html_carries_the_introduction_notes_and_recipients
     assert "Recommendation 3. To the Home Office and the NPCC</h2>" in html
     assert "Notes to recommendation 1</h3>" in html
     assert "Made for publication" in html  # a page for publication, unlike a letter
+
+
+def test_the_letter_and_overview_as_html_carry_the_seeds_structure(demo, client):
+    letter = client.get(reverse("public:letter", args=["safe-to-share", "south-yorkshire-mayor"])
+                        + "?date=2022-01-14").content.decode()
+    article = letter.split("<article")[1]
+    assert "Carbrook House, Carbrook Hall Road, Sheffield, South Yorkshire S9 2EH" in article
+    assert ("Response from Dr Alan Billings, Police and Crime Commissioner for South Yorkshire, "
+            "to the HMICFRS Report") in article
+    assert "Mayor" not in article and "Mayor" not in letter.split("<title>")[1].split("</title>")[0]
+    assert "Made for publication" not in article
+    assert article.count("I will continue to monitor progress against these recommendations.") == 1
+
+    overview = client.get(reverse("public:overview", args=["warwickshire"])).content.decode()
+    assert "STATUS – In progress: not yet submitted to HMICFRS for review.</p>" in overview
+    assert "recommendations completed" not in overview
