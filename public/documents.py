@@ -108,6 +108,12 @@ class Item:
     answers: list = field(default_factory=list)
 
     @property
+    def label_stop(self):
+        """Its label ending a sentence: "Recommendation 1." (a short title cut at "…" as is)."""
+        label = self.recommendation.label
+        return label if label[-1:] in ".…?!" else f"{label}."
+
+    @property
     def addressees(self):
         """Whom it is addressed to, as people write it: "the Home Office and the NPCC"."""
         return addressee_phrase(self.recommendation.recipient_groups.all())

@@ -134,7 +134,7 @@ def _response_page(word, document):
         + " and made the following recommendations:"
     )
     for item in section.items:
-        word.add_heading(f"{item.recommendation.label}. To {item.addressees}", level=2)
+        word.add_heading(f"{item.label_stop} To {item.addressees}", level=2)
         _rich_text(word, item.recommendation.text)
         if item.recommendation.notes:
             word.add_heading(f"Notes to {item.recommendation.label.lower()}", level=3)
@@ -166,7 +166,7 @@ def _overview(word, document):
         status.add_run("STATUS – ").bold = True
         status.add_run(section.status_line)
         for item in section.items:
-            word.add_heading(f"{item.recommendation.label}. To {item.addressees}", level=3)
+            word.add_heading(f"{item.label_stop} To {item.addressees}", level=3)
             _rich_text(word, item.recommendation.text)
             if not item.answers:
                 word.add_paragraph("No response yet.")
