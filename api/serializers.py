@@ -9,7 +9,14 @@ from rest_framework import serializers
 
 from core.site import absolute_url
 from recommendations.models import Organisation, Recommendation, SuperComplaint
-from responses.choices import Status, status_label
+from responses.choices import (
+    DatePrecision,
+    Status,
+    format_as_of,
+    marking_label,
+    show_redaction_marks,
+    status_label,
+)
 from responses.deadlines import DeadlineKind
 from responses.models import Response, ResponseUpdate
 
@@ -115,6 +122,13 @@ class RecommendationSerializer(_Links, serializers.ModelSerializer):
 
 class UpdateSerializer(serializers.ModelSerializer):
     status_label = serializers.SerializerMethodField()
+    as_of_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices, read_only=True,
+        help_text='"month" when only the month is known: `as_of` is then its first day.',
+    )
+    as_of_label = serializers.SerializerMethodField()
+    narrative = serializers.SerializerMethodField()
+    marking_label = serializers.SerializerMethodField()
     # Null when no sign-off was recorded: updates loaded as already published (demo data).
     published_at = serializers.DateTimeField(
         source="signed_off_at", read_only=True, allow_null=True
@@ -123,12 +137,24 @@ class UpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = ResponseUpdate
         fields = [
-            "as_of", "status", "status_label", "narrative", "awaiting", "position_provided_by",
-            "marking", "public", "published_at",
+            "as_of", "as_of_precision", "as_of_label", "status", "status_label", "narrative",
+            "awaiting", "position_provided_by", "marking", "marking_label", "public",
+            "published_at",
         ]
 
     def get_status_label(self, obj) -> str:
         return status_label(obj.status)
+
+    def get_as_of_label(self, obj) -> str:
+        """The date as every page prints it: "27 May 2021", or "May 2021" (month only)."""
+        return format_as_of(obj.as_of, obj.as_of_precision)
+
+    def get_narrative(self, obj) -> str:
+        """Sanitised HTML; in an OFFICIAL - REDACTED text each mark reads "[text withheld]"."""
+        return show_redaction_marks(obj.narrative)
+
+    def get_marking_label(self, obj) -> str:
+        return marking_label(obj.marking)
 
 
 class ResponseSerializer(_Links, serializers.ModelSerializer):
@@ -145,6 +171,11 @@ class ResponseSerializer(_Links, serializers.ModelSerializer):
         "The status of the latest update the caller may read."
     ))
     status_on = serializers.DateField(source="position_on")
+    status_on_precision = serializers.ChoiceField(
+        source="position_precision", choices=DatePrecision.choices, read_only=True,
+        help_text='"month" when only the month of the position is known.',
+    )
+    status_on_label = serializers.SerializerMethodField()
     lead = serializers.SerializerMethodField()
     portal_reference = serializers.SerializerMethodField()
     deadline = DeadlineSerializer(read_only=True)
@@ -154,8 +185,12 @@ class ResponseSerializer(_Links, serializers.ModelSerializer):
         model = Response
         fields = [
             "super_complaint", "recommendation", "organisation", "url", "status", "status_on",
-            "lead", "portal_reference", "deadline", "review_outcome", "reviewed_at", "updates",
+            "status_on_precision", "status_on_label", "lead", "portal_reference", "deadline",
+            "review_outcome", "reviewed_at", "updates",
         ]
+
+    def get_status_on_label(self, obj) -> str:
+        return format_as_of(obj.position_on, obj.position_precision)
 
     def get_url(self, obj) -> str:
         recommendation = obj.recommendation

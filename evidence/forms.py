@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from responses.choices import Marking, ReviewOutcome
+from responses.choices import Marking, ReviewOutcome, format_as_of
 from responses.forms import COMMENT_MAX_LENGTH, Textarea, too_long
 from responses.models import ResponseReview
 
@@ -73,7 +73,7 @@ def evidence_label(evidence):
     """How a file is named in the reviewer's list."""
     return (
         f"{evidence.title} ({evidence.original_name}, {filesizeformat(evidence.size)}), "
-        f"update as of {evidence.update.as_of.day} {evidence.update.as_of:%B %Y}"
+        f"update as of {format_as_of(evidence.update.as_of, evidence.update.as_of_precision)}"
     )
 
 

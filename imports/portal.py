@@ -23,7 +23,7 @@ from django.utils import timezone
 from core.richtext import sanitise_html
 from recommendations.models import Organisation, Recommendation
 from recommendations.selectors import audiences_by_recommendation
-from responses.choices import Status, WorkflowState, format_as_of
+from responses.choices import DatePrecision, Status, WorkflowState, format_as_of, status_label
 from responses.models import Response, ResponseUpdate
 
 from .dates import BadDate, parse_date
@@ -100,6 +100,13 @@ class PortalRow:
     skip_reason: str = ""
     # The row whose position cell gave this row its lead and date, when its own was empty.
     position_from_row: int | None = None
+    # The published update of the same response and month the row is taken to be, if any.
+    held_update: ResponseUpdate | None = None
+
+    @property
+    def skip_reason_in_sentence(self):
+        """The skip reason after "Nothing: ", its first letter lowered (dates keep capitals)."""
+        return self.skip_reason[:1].lower() + self.skip_reason[1:]
 
     @property
     def as_of_display(self):
@@ -482,6 +489,37 @@ class PortalRowForm(RowFormMixin, forms.Form):
 PROGRESS_EVERY = 250
 
 
+def held_updates_by_month(*, organisation, super_complaint):
+    """
+    The published updates of `organisation` for `super_complaint`, keyed by (response pk, year,
+    month) of their date: the months the tracker already holds a position for.
+    """
+    held = {}
+    updates = ResponseUpdate.objects.published().filter(
+        response__organisation=organisation,
+        response__recommendation__super_complaint=super_complaint,
+    ).only("response_id", "as_of", "as_of_precision", "status").order_by("as_of", "pk")
+    for update in updates:
+        held.setdefault((update.response_id, update.as_of.year, update.as_of.month), []).append(
+            update
+        )
+    return held
+
+
+def held_update_for(updates, *, as_of, precision):
+    """
+    Which of `updates` (held for one response and month) a row dated `as_of` is already: when
+    either side gives only the month, any update of that month (the latest); when both give the
+    day, one of the same day. None when the row is a new position.
+    """
+    if precision == DatePrecision.MONTH:
+        matches = list(updates)
+    else:
+        matches = [u for u in updates
+                   if u.as_of_precision == DatePrecision.MONTH or u.as_of == as_of]
+    return matches[-1] if matches else None
+
+
 def portal_plan(*, content, organisation, super_complaint, progress=None):
     """
     Read and check a whole portal export for `organisation` and `super_complaint`, writing
@@ -522,14 +560,10 @@ def portal_plan(*, content, organisation, super_complaint, progress=None):
         )
     }
     # What is already published, to skip rows imported (or written) before: re-importing a file
-    # changes nothing.
-    published = {
-        (u.response_id, u.as_of, u.as_of_precision, u.narrative)
-        for u in ResponseUpdate.objects.published().filter(
-            response__organisation=organisation,
-            response__recommendation__super_complaint=super_complaint,
-        ).only("response_id", "as_of", "as_of_precision", "narrative")
-    }
+    # changes nothing. An update is held "for a month" whatever precision it was entered with:
+    # a row dated "May 2021" is the update already held as of "1 May 2021" (or "May 2021"),
+    # and is never published again beside it, with another status (issue 22).
+    held = held_updates_by_month(organisation=organisation, super_complaint=super_complaint)
     seen = {}
     position_above = None  # the last position given by a row's own cell
 
@@ -553,8 +587,16 @@ def portal_plan(*, content, organisation, super_complaint, progress=None):
             response=response, position_from_row=position.from_row,
         )
         key = (recommendation.pk, position.as_of, position.precision, row["narrative"])
-        if response is not None and (response.pk, *key[1:]) in published:
-            planned.skip_reason = "Already published"
+        already = response is not None and held_update_for(
+            held.get((response.pk, position.as_of.year, position.as_of.month), ()),
+            as_of=position.as_of, precision=position.precision,
+        )
+        if already:
+            held_on = format_as_of(already.as_of, already.as_of_precision)
+            planned.skip_reason = (
+                f"Already held: the update as of {held_on} ({status_label(already.status)})"
+            )
+            planned.held_update = already
         elif key in seen:
             planned.skip_reason = f"Same as row {seen[key]}"
         else:

@@ -37,17 +37,24 @@ COLUMNS = (NUMBER, ORDER, TITLE, TEXT, NOTES, GROUPS, DEPENDS_ON, DUE)
 REQUIRED = (NUMBER, TEXT, GROUPS)
 ALIASES = {"recipients": GROUPS, "recipient group": GROUPS, "due": DUE, "depends": DEPENDS_ON,
            "due on": DUE, "no": NUMBER, "no.": NUMBER, "recommendation": NUMBER}
-# A template row, for the downloadable template.
+# A template row, for the downloadable template: obviously made up (issue 22), so uploading the
+# template unchanged can never overwrite a real recommendation (its first row used to be
+# Safe to share?'s recommendation 1). A row numbered like it is refused with a word of why.
+EXAMPLE_NUMBER = "example-1"
 EXAMPLE = {
-    NUMBER: "1",
+    NUMBER: EXAMPLE_NUMBER,
     ORDER: "1",
-    TITLE: "Stop sharing victims' details with Immigration Enforcement",
-    TEXT: "As an interim measure, pending the outcome of recommendation 2, ...",
-    NOTES: "This applies to victims of domestic abuse only.",
+    TITLE: "Example only: replace this row with the report's recommendations",
+    TEXT: "Example text: the recommendation's words as the report prints them.",
+    NOTES: "Example notes: the report's notes to the recommendation, if any.",
     GROUPS: "Chief constables",
-    DEPENDS_ON: "2",
+    DEPENDS_ON: "",
     DUE: "2025-03-27",
 }
+EXAMPLE_ROW_LEFT = (
+    "This is the template's example row: replace it with a recommendation of the report, or "
+    "delete it"
+)
 
 NUMBER_MAX_LENGTH = Recommendation._meta.get_field("number").max_length
 NUMBER_PATTERN = re.compile(rf"[0-9A-Za-z][0-9A-Za-z.\-]{{0,{NUMBER_MAX_LENGTH - 1}}}")
@@ -234,6 +241,8 @@ class RecommendationRowForm(RowFormMixin, forms.ModelForm):
         number = self.cleaned_data["number"]
         if not NUMBER_PATTERN.fullmatch(number):
             raise ValidationError(NUMBER_RULE)
+        if number.lower() == EXAMPLE_NUMBER:
+            raise ValidationError(EXAMPLE_ROW_LEFT)
         first = self.context.first_row_of[number.lower()]
         if first != self.row:
             raise ValidationError(f"Recommendation {number} is already in row {first}")
@@ -257,6 +266,10 @@ class RecommendationRowForm(RowFormMixin, forms.ModelForm):
             elif group not in groups:
                 groups.append(group)
         if errors:
+            # Name the valid groups once, after the last unknown one (issue 22).
+            valid = sorted({g.pk: g for g in self.context.groups.values()}.values(),
+                           key=lambda g: (g.order, g.name))
+            errors[-1] += ". Use one of: " + "; ".join(g.name for g in valid)
             raise ValidationError(errors)
         return groups
 

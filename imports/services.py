@@ -68,7 +68,8 @@ def portal_import(*, content, organisation, super_complaint, user, signed_off_by
     to import for it). With no `signed_off_by`, `user` publishes alone, which needs the
     permission to publish imports: a decision recorded as their own sign-off.
 
-    Rows already published (the same date and text) are skipped, so importing a file again
+    Rows already held (an update published for the same month: `portal.held_update_for`) are
+    skipped, so importing a file again
     changes nothing, and no published update is ever edited. `expected_sha256` is the hash of
     the file that was previewed: other bytes are refused. `by_command` is for
     `manage.py import_portal`, run by whoever operates the server (`user` may then be None).

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts import permissions
 from core.people import person_name
+from core.richtext import html_excerpt
 from deadlines import chasing
 from deadlines.selectors import next_chaser
 from recommendations.models import Organisation, Recommendation, SuperComplaint
@@ -28,6 +29,7 @@ from responses.choices import (
     ChaserStep,
     Marking,
     ReviewOutcome,
+    Status,
     counts_as_done,
     format_as_of,
     marking_label,
@@ -50,6 +52,12 @@ class Answer:
 
     organisation: Organisation
     updates: list  # oldest first
+    # How the document names whoever answered: the organisation's name, or in a letter the
+    # office as it was named on the letter's date.
+    name: str = ""
+
+    def __post_init__(self):
+        self.name = self.name or self.organisation.name
 
     @property
     def first(self):
@@ -68,6 +76,30 @@ class Answer:
         return status_label(self.latest.status)
 
 
+ALL_RECIPIENTS_PHRASE = "all recipients of recommendations from this investigation"
+
+
+def _group_phrase(group):
+    """One recipient group as a sentence names it: "chief constables", "the NPCC", "HMICFRS"."""
+    if group.kind == "all_recipients":
+        return ALL_RECIPIENTS_PHRASE
+    organisation = group.organisation
+    if organisation is None:  # a kind of body: "chief constables"
+        return group.name[:1].lower() + group.name[1:]
+    short = organisation.short_name
+    # A body known by its initials is named by them ("the NPCC"); HMICFRS goes without "the".
+    name = short if short.isupper() and len(short) >= 3 else organisation.name
+    return name if name == "HMICFRS" else f"the {name}"
+
+
+def addressee_phrase(groups):
+    """Recipient groups joined as a sentence: "chief constables and police and crime ..."."""
+    phrases = [_group_phrase(group) for group in groups]
+    if len(phrases) <= 1:
+        return "".join(phrases) or "no recipient recorded"
+    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
+
 @dataclass
 class Item:
     """A recommendation in a document, with the answers shown under it."""
@@ -77,8 +109,15 @@ class Item:
     answers: list = field(default_factory=list)
 
     @property
+    def label_stop(self):
+        """Its label ending a sentence: "Recommendation 1." (a short title cut at "…" as is)."""
+        label = self.recommendation.label
+        return label if label[-1:] in ".…?!" else f"{label}."
+
+    @property
     def addressees(self):
-        return "; ".join(g.name for g in self.recommendation.recipient_groups.all())
+        """Whom it is addressed to, as people write it: "the Home Office and the NPCC"."""
+        return addressee_phrase(self.recommendation.recipient_groups.all())
 
 
 @dataclass
@@ -105,6 +144,17 @@ class Document:
     paired: Organisation | None = None
     # Whether the page offers a copy made for publication (a chasing letter has none).
     offers_publication: bool = True
+    # A letter's own parts (seed 003): the office's letterhead and address block as on its date,
+    # the commissioner's own opening paragraphs, and its closing sentence unless an answer it
+    # quotes already says it.
+    office_name: str = ""
+    # The super-complaint's own introduction (a public response page, seed 001).
+    introduction: list = field(default_factory=list)
+    # The overview's long form: each position's text under its status (seed 002 has none).
+    full_text: bool = False
+    letterhead: list = field(default_factory=list)
+    opening: list = field(default_factory=list)
+    closing: str = ""
 
     @property
     def marking_label(self):
@@ -120,7 +170,13 @@ class Document:
 
     @property
     def publication_note(self):
-        return PUBLICATION_NOTE if self.for_publication else ""
+        """The note printed in the document; a letter carries none (the page says it instead)."""
+        return PUBLICATION_NOTE if self.for_publication and self.kind != "letter" else ""
+
+    @property
+    def page_note(self):
+        """The note the page shows above a letter made for publication, never printed."""
+        return PUBLICATION_NOTE if self.for_publication and self.kind == "letter" else ""
 
 
 def _finish(document):
@@ -150,6 +206,23 @@ def _pair(organisation):
 
 def _organisation(slug):
     return get_object_or_404(Organisation.objects.select_related("paired"), slug=slug)
+
+
+def super_complaint_introduction(super_complaint):
+    """
+    The super-complaint's own introduction, as seed 001 opens: who made it and when, then what
+    it concerns (its summary).
+    """
+    paragraphs = []
+    if super_complaint.complainants:
+        when = (f"On {super_complaint.submitted_on.day} {super_complaint.submitted_on:%B %Y}, "
+                if super_complaint.submitted_on else "")
+        made = f"{super_complaint.complainants} made a super-complaint to Her Majesty's Chief " \
+               "Inspector of Constabulary."
+        paragraphs.append(when + made if when else made)
+    if super_complaint.summary:
+        paragraphs.append(super_complaint.summary)
+    return paragraphs
 
 
 def response_page(*, organisation_slug, super_complaint_slug, updates, for_publication):
@@ -190,43 +263,62 @@ def response_page(*, organisation_slug, super_complaint_slug, updates, for_publi
             paired=organisation.paired,
             sections=[Section(super_complaint, items)],
             for_publication=for_publication,
+            introduction=super_complaint_introduction(super_complaint),
         )
     )
 
 
-def overview_status(*, items, closed, awaiting_sign_off):
+OVERVIEW_STATUS = {
+    "awaiting_sign_off": "Update awaiting sign-off before it is published.",
+    "returned": "Returned by HMICFRS: more evidence needed.",
+    "closed": "Closed: HMICFRS accepted the evidence.",
+    "with_hmicfrs": "Evidence submitted to HMICFRS for review. Awaiting feedback.",
+    "awaiting_guidance": "Awaiting national guidance before the work can be completed.",
+    "in_progress": "In progress: not yet submitted to HMICFRS for review.",
+    "none": "No response yet.",
+}
+
+
+def overview_status(*, items, reviews, awaiting_sign_off):
     """
-    The one-line STATUS of a super-complaint in a force's overview (seed 002), from its `items`
-    (one per recommendation expected, with the answer shown) and the recommendations whose
-    response a reviewer `closed`: an update awaiting sign-off comes first (only its organisation
-    sees that), then closed, evidence with HMICFRS, progress or nothing yet. Each recommendation
-    counts once, done if its answer is completed or closed (`counts_as_done`).
+    The one-line STATUS of a super-complaint in a force's overview (seed 002): the workflow
+    state people act on, not a count (issue 22). From its `items` (one per recommendation
+    expected, with the answer shown), the reviewers' outcomes by recommendation (`reviews`)
+    and whether an update awaits sign-off (only its organisation sees that), the first that
+    holds of: awaiting sign-off; a response returned by HMICFRS; every one closed; every one
+    done (completed or closed, `counts_as_done`): evidence with HMICFRS; a position awaiting
+    national guidance with nothing else left to do; work in progress; nothing yet.
     """
     if awaiting_sign_off:
-        return "Update awaiting sign-off before it is published."
+        return OVERVIEW_STATUS["awaiting_sign_off"]
     answered = [item for item in items if item.answers]
     if not answered:
-        return "No response yet."
+        return OVERVIEW_STATUS["none"]
+    outcomes = {item.recommendation.pk: reviews.get(item.recommendation.pk) for item in answered}
+    if ReviewOutcome.RETURNED in outcomes.values():
+        return OVERVIEW_STATUS["returned"]
     expected = len(items)
-    closed_count = sum(1 for item in answered if item.recommendation.pk in closed)
-    done = sum(
-        1 for item in answered
-        if counts_as_done(
-            item.answers[0].latest.status,
-            ReviewOutcome.CLOSED if item.recommendation.pk in closed else None,
-        )
-    )
-    if closed_count >= expected:
-        return "Closed: HMICFRS accepted the evidence."
-    if done >= expected:
-        return "Evidence submitted to HMICFRS for review. Awaiting feedback."
-    return f"In progress: {done} of {expected} recommendations completed."
+    if sum(1 for o in outcomes.values() if o == ReviewOutcome.CLOSED) >= expected:
+        return OVERVIEW_STATUS["closed"]
+    undone = [
+        item for item in answered
+        if not counts_as_done(item.answers[0].latest.status, outcomes[item.recommendation.pk])
+    ]
+    if not undone and len(answered) >= expected:
+        return OVERVIEW_STATUS["with_hmicfrs"]
+    if len(answered) >= expected and all(
+        item.answers[0].latest.status == Status.AWAITING_NATIONAL for item in undone
+    ):
+        return OVERVIEW_STATUS["awaiting_guidance"]
+    return OVERVIEW_STATUS["in_progress"]
 
 
-def overview(*, organisation_slug, updates, for_publication, member_organisation_ids=()):
+def overview(*, organisation_slug, updates, for_publication, member_organisation_ids=(),
+             full_text=False):
     """
     Seed 002's shape: for one organisation, every super-complaint that applies to it (date and
-    title), a STATUS line, then each recommendation with its latest position. Updates awaiting
+    title), a STATUS line, then each recommendation with the status of its latest position; with
+    `full_text`, the position's text too (the long form, twice the seed's length). Updates awaiting
     sign-off count only for a reader who is a member of the organisation (they alone see them),
     never in a document made for publication. A fixed number of queries.
     """
@@ -243,16 +335,16 @@ def overview(*, organisation_slug, updates, for_publication, member_organisation
         [organisation],
     )
     awaiting = set()
-    closed = set()
     if show_sign_off and not for_publication:
         awaiting = set(
             ResponseUpdate.objects.awaiting_sign_off()
             .filter(response__organisation=organisation)
             .values_list("response__recommendation__super_complaint_id", flat=True)
         )
-    closed = set(
-        organisation.responses.filter(review_outcome=ReviewOutcome.CLOSED).values_list(
-            "recommendation_id", flat=True
+    # The reviewers' outcomes, what the STATUS lines read (closed, returned).
+    reviews = dict(
+        organisation.responses.exclude(review_outcome=ReviewOutcome.OPEN).values_list(
+            "recommendation_id", "review_outcome"
         )
     )
     by_super_complaint = defaultdict(list)
@@ -271,7 +363,7 @@ def overview(*, organisation_slug, updates, for_publication, member_organisation
             Section(
                 super_complaint,
                 items,
-                overview_status(items=items, closed=closed,
+                overview_status(items=items, reviews=reviews,
                                 awaiting_sign_off=super_complaint.pk in awaiting),
             )
         )
@@ -283,20 +375,56 @@ def overview(*, organisation_slug, updates, for_publication, member_organisation
             organisation=organisation,
             sections=sections,
             for_publication=for_publication,
+            full_text=full_text,
         )
     )
 
 
 HOME_SECRETARY = "The Home Secretary"
+LETTER_CLOSING = "I will continue to monitor progress against these recommendations."
+# How long the commissioner's own opening may be (it comes in the query string).
+OPENING_MAX_LENGTH = 4000
+
+
+def opening_paragraphs(text):
+    """The commissioner's opening typed as plain text: one paragraph per blank-line block."""
+    text = (text or "")[:OPENING_MAX_LENGTH].replace("\r\n", "\n")
+    return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+
+
+def letterhead(holder, organisation):
+    """The office's letterhead as printed (seed 003): its name, address, telephone, email, site."""
+    if holder is None:
+        return [organisation.name]
+    lines = [holder.title]
+    if holder.address:
+        lines.append(", ".join(line.strip() for line in holder.address.splitlines()
+                               if line.strip()))
+    if holder.telephone:
+        lines.append(f"Tel: {holder.telephone}")
+    if holder.email:
+        lines.append(f"Email: {holder.email}")
+    if holder.website:
+        lines.append(holder.website)
+    return lines
+
+
+def _says(updates, sentence):
+    """Whether any of `updates` already says `sentence` (its words, any case or spacing)."""
+    words = " ".join(sentence.lower().rstrip(".").split())
+    return any(words in " ".join(html_excerpt(u.narrative, 100000).lower().split())
+               for u in updates)
 
 
 def letter(*, organisation_slug, super_complaint_slug, updates, for_publication, date,
-           reference=""):
+           reference="", opening=""):
     """
     Seed 003's shape: a local policing body's letter to the Home Secretary on one
-    super-complaint, dated `date`: the position of its force (and its own) on each
-    recommendation addressed to them, as of that date, with its status, signed by whoever held
-    the office on that date. A fixed number of queries.
+    super-complaint, dated `date`: the office's letterhead and the commissioner's own `opening`
+    paragraphs, then the position of its force (and its own) on each recommendation addressed
+    to them, as of that date, with its status, signed by whoever held the office on that date
+    and naming the office as it was then (South Yorkshire's PCC in 2022, not today's Mayor).
+    A fixed number of queries.
     """
     organisation = _organisation(organisation_slug)
     if organisation.kind != Organisation.Kind.LOCAL_POLICING_BODY:
@@ -307,12 +435,16 @@ def letter(*, organisation_slug, super_complaint_slug, updates, for_publication,
         updates=updates.filter(as_of__lte=date),
         for_publication=for_publication,
     )
+    holder = organisation.office_holder_on(date)
+    office_name = (holder.office_name if holder else "") or organisation.name
     for section in document.sections:
         section.items = [i for i in section.items if i.answers]
         for item in section.items:
             # A letter gives the position on its date: the latest update, force first.
             item.answers = sorted(
-                (Answer(a.organisation, [a.latest]) for a in item.answers),
+                (Answer(a.organisation, [a.latest],
+                        office_name if a.organisation == organisation else "")
+                 for a in item.answers),
                 key=lambda a: a.organisation.kind != Organisation.Kind.POLICE_FORCE,
             )
     document.kind = "letter"
@@ -320,7 +452,12 @@ def letter(*, organisation_slug, super_complaint_slug, updates, for_publication,
     document.date = date
     document.reference = reference
     document.addressee = HOME_SECRETARY
-    document.office_holder = organisation.office_holder_on(date)
+    document.office_holder = holder
+    document.office_name = office_name
+    document.letterhead = letterhead(holder, organisation)
+    document.opening = opening_paragraphs(opening)
+    # Quoted answers often end with the commissioner's own closing: printed once, not twice.
+    document.closing = "" if _says(document.updates, LETTER_CLOSING) else LETTER_CLOSING
     return _finish(document)
 
 

@@ -11,7 +11,7 @@ from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from responses.choices import REDACTION_MARK, REDACTION_SHOWN_AS, format_as_of
+from responses.choices import format_as_of, show_redaction_marks
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -71,12 +71,7 @@ class _RichText(HTMLParser):
 
 def _shown(text):
     """Text as printed: a redaction mark reads "[text withheld]"."""
-    lowered = text.lower()
-    while REDACTION_MARK in lowered:
-        at = lowered.index(REDACTION_MARK)
-        text = text[:at] + REDACTION_SHOWN_AS + text[at + len(REDACTION_MARK):]
-        lowered = text.lower()
-    return text
+    return show_redaction_marks(text)
 
 
 def _rich_text(word, html):
@@ -104,7 +99,7 @@ def _update_date(update):
 
 def _answer(word, item, answer, *, label_organisation, dated_updates=True):
     if label_organisation:
-        word.add_paragraph().add_run(f"{answer.organisation.name} response:").bold = True
+        word.add_paragraph().add_run(f"{answer.name} response:").bold = True
     _rich_text(word, answer.first.narrative)
     if answer.first.marking == "OFFICIAL-REDACTED":
         word.add_paragraph("Some words of this response were withheld (OFFICIAL - REDACTED).")
@@ -113,6 +108,10 @@ def _answer(word, item, answer, *, label_organisation, dated_updates=True):
             paragraph = word.add_paragraph()
             paragraph.add_run(f"Update ({_update_date(update)}): ").bold = True
             _rich_text(word, update.narrative)
+    _status(word, answer)
+
+
+def _status(word, answer):
     status = word.add_paragraph()
     status.add_run("Status: ").bold = True
     status.add_run(f"{answer.status_label} (as of {_update_date(answer.latest)})")
@@ -125,8 +124,8 @@ def _response_page(word, document):
         f"Response to super-complaint by {super_complaint.complainants}", level=1
     )
     word.add_paragraph(f"{document.organisation.name}")
-    if super_complaint.summary:
-        word.add_paragraph(super_complaint.summary)
+    for paragraph in document.introduction:
+        word.add_paragraph(paragraph)
     published = super_complaint.report_published_on
     word.add_paragraph(
         f"{super_complaint.investigating_bodies or 'HMICFRS'} published "
@@ -135,8 +134,11 @@ def _response_page(word, document):
         + " and made the following recommendations:"
     )
     for item in section.items:
-        word.add_heading(f"{item.recommendation.label}. To {item.addressees}", level=2)
+        word.add_heading(f"{item.label_stop} To {item.addressees}", level=2)
         _rich_text(word, item.recommendation.text)
+        if item.recommendation.notes:
+            word.add_heading(f"Notes to {item.recommendation.label.lower()}", level=3)
+            _rich_text(word, item.recommendation.notes)
         if not item.applies:
             word.add_paragraph(
                 "Addressed to other bodies: no response from "
@@ -164,27 +166,35 @@ def _overview(word, document):
         status.add_run("STATUS – ").bold = True
         status.add_run(section.status_line)
         for item in section.items:
-            word.add_heading(f"{item.recommendation.label}. To {item.addressees}", level=3)
+            word.add_heading(f"{item.label_stop} To {item.addressees}", level=3)
             _rich_text(word, item.recommendation.text)
             if not item.answers:
                 word.add_paragraph("No response yet.")
             for answer in item.answers:
-                _answer(word, item, answer, label_organisation=False)
+                if document.full_text:
+                    _answer(word, item, answer, label_organisation=False)
+                else:
+                    _status(word, answer)
 
 
 def _letter(word, document):
     section = document.sections[0]
     super_complaint = section.super_complaint
     holder = document.office_holder
+    for number, line in enumerate(document.letterhead):
+        run = word.add_paragraph().add_run(line)
+        run.bold = number == 0 or None
     word.add_paragraph(f"To: {document.addressee}")
     word.add_paragraph(_date(document.date))
     if document.reference:
         word.add_paragraph(f"Our reference: {document.reference}")
     word.add_paragraph("Dear Home Secretary")
-    author = f"{holder.name}, {holder.title}" if holder else document.organisation.name
+    author = f"{holder.name}, {document.office_name}" if holder else document.organisation.name
     word.add_paragraph().add_run(
         f"Response from {author}, to the HMICFRS Report: {super_complaint.title}"
     ).bold = True
+    for paragraph in document.opening:
+        word.add_paragraph(paragraph)
     force = document.paired
     word.add_paragraph(
         "The following information provides an update"
@@ -196,7 +206,8 @@ def _letter(word, document):
         _rich_text(word, item.recommendation.text)
         for answer in item.answers:
             _answer(word, item, answer, label_organisation=len(item.answers) > 1)
-    word.add_paragraph("I will continue to monitor progress against these recommendations.")
+    if document.closing:
+        word.add_paragraph(document.closing)
     word.add_paragraph("Yours sincerely")
     if holder:
         word.add_paragraph(holder.name)

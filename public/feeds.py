@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from core.richtext import html_excerpt
 from core.site import absolute_url
 from recommendations.models import Organisation, SuperComplaint
+from responses.choices import show_redaction_marks
 
 from . import selectors
 
@@ -29,7 +30,7 @@ class _PublicUpdatesFeed(Feed):
         )
 
     def item_description(self, update):
-        return html_excerpt(update.narrative, 80)
+        return show_redaction_marks(html_excerpt(update.narrative, 80))
 
     def item_link(self, update):
         response = update.response

@@ -124,6 +124,7 @@ BUILDERS = {
             () if common["for_publication"]
             else permissions.member_organisation_ids(request.user)
         ),
+        full_text=request.GET.get("text") == "full",
         **common,
     ),
     "letter": lambda request, kwargs, common: documents.letter(
@@ -131,6 +132,7 @@ BUILDERS = {
         super_complaint_slug=kwargs["slug"],
         date=_letter_date(request),
         reference=request.GET.get("reference", "")[:100],
+        opening=request.GET.get("opening", ""),
         **common,
     ),
 }

@@ -5,9 +5,11 @@ from django.db import models
 from .models import OfficeHolder, Organisation, RecipientGroup, Recommendation, SuperComplaint
 
 
-class OfficeHolderInline(admin.TabularInline):
+class OfficeHolderInline(admin.StackedInline):
     model = OfficeHolder
-    fields = ("name", "title", "started_on", "ended_on", "source")
+    # The office's name and letterhead in each term print on its letters (issue 22).
+    fields = ("name", "title", "started_on", "ended_on", "office_name", "address", "telephone",
+              "email", "website", "source")
     extra = 0
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from core.models import TimeStampedModel
-from core.richtext import RichTextField
+from core.richtext import RichTextField, html_excerpt
 
 from .querysets import OrganisationQuerySet, RecommendationQuerySet
 
@@ -114,6 +114,18 @@ class OfficeHolder(TimeStampedModel):
     source = models.CharField(
         max_length=500, blank=True, help_text="Where the name and dates come from."
     )
+    # The office as its letters named it while this holder held it (issue 22): a 2022 letter of
+    # South Yorkshire's office is the Police and Crime Commissioner's, not the Mayor's that the
+    # organisation is named after today. Blank: the organisation's name.
+    office_name = models.CharField(
+        max_length=200, blank=True,
+        help_text='"Police and Crime Commissioner for South Yorkshire", as letters name it.',
+    )
+    # The letterhead and address block of the office's letters in that term.
+    address = models.TextField(blank=True, help_text="One line per line of the address.")
+    telephone = models.CharField(max_length=50, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.CharField(max_length=200, blank=True)
 
     objects = OfficeHolderManager()
 
@@ -380,12 +392,31 @@ class Recommendation(TimeStampedModel):
         """A part's letter as printed ("a"), or "" for a whole recommendation."""
         return self.number[-1] if self.part_of_id and self.number[-1:].isalpha() else ""
 
+    # How many words of its text name a recommendation that has no number and no title.
+    SHORT_TITLE_WORDS = 10
+
+    @property
+    def short_title(self):
+        """
+        Its title, else the first words of its text ("Chief constables should consider what
+        legal support they need to use…"); "" when neither is loaded (a read that deferred the
+        text to stay fast names it by its position instead).
+        """
+        if self.title:
+            return self.title
+        if "text" in self.get_deferred_fields():
+            return ""
+        return html_excerpt(self.text, self.SHORT_TITLE_WORDS)
+
     @property
     def label(self):
         """
-        How people refer to it: "Recommendation 3a", "Unnumbered recommendation (2)",
-        "Unnumbered recommendation (1), part a" or "Action 1".
+        How people refer to it: "Recommendation 3a" or "Action 1"; one printed without a number
+        by its short title (issue 22: "Unnumbered recommendation (2)" told nobody which it was),
+        or, where its text was not read, "Unnumbered recommendation (2)" ("..., part a").
         """
+        if self.is_unnumbered and self.short_title:
+            return self.short_title
         if self.is_unnumbered and self.part_letter:
             position = self.number.removeprefix(self.UNNUMBERED_PREFIX)[:-1]
             return f"Unnumbered recommendation ({position}), part {self.part_letter}"
@@ -394,6 +425,13 @@ class Recommendation(TimeStampedModel):
         if self.is_action:
             return f"Action {self.number.removeprefix(self.ACTION_PREFIX)}"
         return f"Recommendation {self.number}"
+
+    @property
+    def heading(self):
+        """Its label and title, "Recommendation 3: Title"; the short title alone when unnumbered."""
+        if self.title and self.label != self.title:
+            return f"{self.label}: {self.title}"
+        return self.label
 
     @property
     def short_label(self):

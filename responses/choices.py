@@ -4,6 +4,8 @@ The vocabulary of responses and the rules that read it: status words, tag colour
 rule is written once.
 """
 
+import re
+
 from django.db import models
 
 # Protective markings are the whole site's vocabulary (updates, files, exports), defined once in
@@ -280,6 +282,16 @@ MARKING_RANK = {marking: rank for rank, marking in enumerate(Marking.values)}
 # it as "[text withheld]".
 REDACTION_MARK = "[redacted]"
 REDACTION_SHOWN_AS = "[text withheld]"
+_REDACTION_MARKS = re.compile(re.escape(REDACTION_MARK), re.IGNORECASE)
+
+
+def show_redaction_marks(text, shown_as=REDACTION_SHOWN_AS):
+    """
+    Text with each redaction mark read as "[text withheld]" (or `shown_as`): how every page,
+    export, document, feed and the API print an OFFICIAL - REDACTED text (issue 22), so no
+    reader ever sees the raw mark the writer typed.
+    """
+    return _REDACTION_MARKS.sub(shown_as, text or "")
 
 
 def most_sensitive_marking(markings, default=Marking.OFFICIAL):

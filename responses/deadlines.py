@@ -147,6 +147,36 @@ def _days(count):
     return f"{count} day" if count == 1 else f"{count} days"
 
 
+def _plural(count, word):
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# A span of this many days or more reads in months and years: "Overdue by 1997 days" means
+# nothing at a glance, "Overdue by 5 years and 5 months" does (issue 22).
+DAYS_BEFORE_MONTHS = 60
+DAYS_IN_A_MONTH = 365.25 / 12
+
+
+def _span(count, start=None):
+    """
+    A number of days as people say it: "12 days" under two months, else whole months and years
+    ("2 months", "1 year", "5 years and 5 months"), rounded down: counted on the calendar from
+    `start` when the span's first day is known, else in average months.
+    """
+    if count < DAYS_BEFORE_MONTHS:
+        return _days(count)
+    if start is not None:
+        end = start + datetime.timedelta(days=count)
+        months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    else:
+        months = int(count // DAYS_IN_A_MONTH)
+    years, months = divmod(months, 12)
+    parts = [_plural(years, "year")] if years else []
+    if months:
+        parts.append(_plural(months, "month"))
+    return " and ".join(parts)
+
+
 @dataclass(frozen=True)
 class DeadlineState:
     """Where an expected response stands against its deadline, in words and as a tag."""
@@ -154,17 +184,19 @@ class DeadlineState:
     kind: str
     days: int | None = None  # until due, overdue by, late by, or since the last position
     due_on: datetime.date | None = None
+    # The last position's date, for a stale one: its span is counted on the calendar from it.
+    since: datetime.date | None = None
 
     @property
     def label(self):
         if self.kind == DeadlineKind.DUE:
             return "Due today" if self.days == 0 else f"Due in {_days(self.days)}"
         if self.kind == DeadlineKind.OVERDUE:
-            return f"Overdue by {_days(self.days)}"
+            return f"Overdue by {_span(self.days, self.due_on)}"
         if self.kind == DeadlineKind.ANSWERED_LATE:
-            return f"Answered {_days(self.days)} late"
+            return f"Answered {_span(self.days, self.due_on)} late"
         if self.kind == DeadlineKind.STALE:
-            return f"Stale: no update for {_days(self.days)}"
+            return f"Stale: no update for {_span(self.days, self.since)}"
         return DeadlineKind(self.kind).label
 
     @property
@@ -232,7 +264,8 @@ def deadline_state(
         last_published_on=last_published_on, status=status, closed=closed, today=today,
         months=months,
     ):
-        return DeadlineState(DeadlineKind.STALE, (today - last_published_on).days, due_on)
+        return DeadlineState(DeadlineKind.STALE, (today - last_published_on).days, due_on,
+                             since=last_published_on)
     if due_on is None or first_published_on <= due_on:
         return DeadlineState(DeadlineKind.ANSWERED_ON_TIME, None, due_on)
     return DeadlineState(DeadlineKind.ANSWERED_LATE, (first_published_on - due_on).days, due_on)

@@ -34,6 +34,7 @@ from .choices import (
     ReviewOutcome,
     iso_as_of,
     most_sensitive_marking,
+    show_redaction_marks,
     status_label,
 )
 
@@ -67,8 +68,8 @@ def _as_of(value, precision):
 
 
 def _text(html):
-    """Rich text as plain text for a cell, whole (never cut to an excerpt)."""
-    return html_excerpt(html, words=100000) if html else ""
+    """Rich text as plain text for a cell, whole (never cut to an excerpt), marks shown."""
+    return show_redaction_marks(html_excerpt(html, words=100000)) if html else ""
 
 
 def _detail(row, value):

@@ -403,6 +403,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SuperComplaintStatusEnum": "recommendations.models.SuperComplaint.Status",
         "ResponseStatusEnum": "responses.choices.Status",
+        # An update's as_of_precision and a response's status_on_precision (issue 22).
+        "DatePrecisionEnum": "responses.choices.DatePrecision",
     },
 }
 # API tokens are issued and revoked by admins; they last until revoked unless given an expiry.

@@ -113,13 +113,17 @@ def with_deadlines(responses, *, user):
 
 
 def responses(*, user):
-    """Responses with `position_status`, `position_on` and `visible_updates` for `user`."""
+    """
+    Responses with `position_status`, `position_on` (and its `position_precision`) and
+    `visible_updates` for `user`.
+    """
     readable = ResponseUpdate.objects.readable_by(user)
     queryset = Response.objects.select_related("recommendation__super_complaint", "organisation")
     if user is not None and user.is_authenticated:
         # Every published update is readable: the current position is the response's own.
         queryset = queryset.filter(current_update__isnull=False).annotate(
             position_status=F("current_status"), position_on=F("current_status_on"),
+            position_precision=F("current_status_precision"),
             current_marking=F("current_update__marking"),
         )
     else:
@@ -131,6 +135,7 @@ def responses(*, user):
         ).annotate(
             position_status=Subquery(latest.values("status")[:1]),
             position_on=Subquery(latest.values("as_of")[:1]),
+            position_precision=Subquery(latest.values("as_of_precision")[:1]),
         )
     # Unordered in SQL, sorted in Python (`latest_first`): asked for in date order, the
     # database walks the whole (state, date) index of every update instead of looking up the

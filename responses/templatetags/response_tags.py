@@ -1,7 +1,5 @@
 """Template filters for responses: status words and colours come from responses/choices.py."""
 
-import re
-
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -50,8 +48,8 @@ def rag_tag_class(rag):
 
 @register.filter
 def excerpt(value, words=40):
-    """The first `words` words of rich text, as plain text."""
-    return html_excerpt(value, words=int(words))
+    """The first `words` words of rich text, as plain text, redaction marks read as withheld."""
+    return choices.show_redaction_marks(html_excerpt(value, words=int(words)))
 
 
 @register.filter
@@ -72,9 +70,6 @@ def marking_label(code):
     return choices.marking_label(code)
 
 
-_REDACTION = re.compile(re.escape(choices.REDACTION_MARK), re.IGNORECASE)
-
-
 @register.filter(is_safe=True)
 def show_redactions(value):
     """
@@ -82,8 +77,6 @@ def show_redactions(value):
     reader sees where words were taken out. The text is already sanitised HTML (the field
     sanitises it), and the replacement is fixed markup.
     """
-    return mark_safe(
-        _REDACTION.sub(
-            f'<span class="app-redacted">{choices.REDACTION_SHOWN_AS}</span>', value or ""
-        )
-    )
+    return mark_safe(choices.show_redaction_marks(
+        value, f'<span class="app-redacted">{choices.REDACTION_SHOWN_AS}</span>'
+    ))

@@ -1,8 +1,10 @@
 """Issue 9's import journeys in a real browser, with axe on every page."""
 
+import datetime
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from responses.models import ResponseUpdate
@@ -30,6 +32,21 @@ def test_an_admin_imports_seed_000_after_reading_the_preview(demo_data, new_page
     page.get_by_role("link", name="Import a monitoring-portal export").click()
     check_accessibility(page, "portal-upload")
 
+    # The demo data already holds South Yorkshire's May 2021 positions (as "1 May 2021"): the
+    # seed's "May 2021" rows are those, and nothing is published again (issue 22).
+    choose_and_upload(page, SEED_000)
+    rows = page.locator("table").first.locator("tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("Nothing: already held: the update as of 1 May 2021")
+    expect(page.get_by_text("there is nothing to import")).to_be_visible()
+    check_accessibility(page, "portal-preview-already-held")
+
+    # Held as of April instead, the May rows are new positions.
+    ResponseUpdate.objects.filter(response__organisation__slug="south-yorkshire",
+                                  as_of=datetime.date(2021, 5, 1)).update(
+        as_of=datetime.date(2021, 4, 1))
+    upload = page.url.split("/imports/")[0] + reverse("imports:portal_upload")
+    page.goto(upload)
     choose_and_upload(page, SEED_000)
     expect(page.get_by_role("heading", name="Check what will be imported")).to_be_visible()
     rows = page.locator("table").first.locator("tbody tr")
@@ -118,6 +135,10 @@ def test_a_large_export_shows_its_progress_while_the_worker_checks_it(
 
     settings.IMPORT_BACKGROUND_ABOVE_KB = 0
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The demo's May 2021 positions held as of April, so the seed's May rows are new (issue 22).
+    ResponseUpdate.objects.filter(response__organisation__slug="south-yorkshire",
+                                  as_of=datetime.date(2021, 5, 1)).update(
+        as_of=datetime.date(2021, 4, 1))
     page = new_page()
     sign_in(page, "admin")
     page.get_by_role("link", name="Import data").click()

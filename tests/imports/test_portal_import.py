@@ -419,3 +419,37 @@ def test_an_older_imported_position_moves_the_first_answer_back_and_a_newer_one_
     response.refresh_from_db()
     assert response.first_published_on == datetime.date(2021, 5, 1)
     assert response.current_status_on == datetime.date(2022, 1, 1)
+
+
+def test_a_month_row_over_an_update_held_as_an_exact_date_of_that_month_is_not_published_again(
+        world):
+    """The bug of issue 22: "May 2021" rows re-published beside updates held as "1 May 2021"."""
+    held = published_update(world, recommendation=world.rec_1, organisation=world.force_a,
+                            as_of=datetime.date(2021, 5, 1), status=Status.COMPLETED,
+                            narrative="<p>Done, entered by hand.</p>", portal_reference="#1")
+
+    result = run(world, portal_file([
+        portal_row(1, "#1", MAY, "<p>Work under way, as the portal has it.</p>"),
+    ]))
+
+    assert result.created_updates == 0
+    assert [row.skip_reason for row in result.plan.rows] == [
+        "Already held: the update as of 1 May 2021 (Completed)"]
+    assert result.plan.rows[0].held_update == held
+    response = Response.objects.get()
+    assert list(response.updates.values_list("pk", flat=True)) == [held.pk]
+    assert response.current_status == Status.COMPLETED
+
+
+def test_an_exact_date_row_over_a_month_held_is_recognised_and_another_month_is_new(world):
+    published_update(world, recommendation=world.rec_1, organisation=world.force_a,
+                     as_of=datetime.date(2021, 5, 1), as_of_precision=DatePrecision.MONTH,
+                     status=Status.IN_PROGRESS, portal_reference="#1")
+
+    plan = portal_plan(content=portal_file([
+        portal_row(1, "#1", "<p>DCI Smith</p><p>14/05/2021</p>", "<p>Other words.</p>"),
+        portal_row(1, "#1", "<p>DCI Smith</p><p>June 2021</p>", "<p>Next month.</p>"),
+    ]), organisation=world.force_a, super_complaint=world.super_complaint)
+
+    assert [row.skip_reason for row in plan.rows] == [
+        "Already held: the update as of May 2021 (In progress)", ""]

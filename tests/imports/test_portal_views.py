@@ -312,3 +312,19 @@ def test_the_imports_page_offers_what_the_user_may_import(client, world, admin_u
         reverse("imports:home")).content.decode()
     client.force_login(world.contributor)
     assert client.get(reverse("imports:home")).status_code == 403
+
+
+def test_the_preview_says_a_month_already_held_as_an_exact_date_is_not_imported(client, world,
+                                                                               admin_user):
+    from responses.choices import Status
+    from tests.conftest import published_update
+
+    published_update(world, recommendation=world.rec_1, organisation=world.force_a,
+                     as_of=datetime.date(2021, 5, 1), status=Status.COMPLETED,
+                     portal_reference="#1")
+    client.force_login(admin_user)
+    page = upload(client, world, portal_file([portal_row(1, "#1", MAY)]))
+
+    text = client.get(page["Location"]).content.decode()
+
+    assert "Nothing: already held: the update as of 1 May 2021 (Completed)" in text

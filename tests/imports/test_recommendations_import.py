@@ -79,7 +79,9 @@ def test_problems_refuse_the_whole_file_by_row_and_column(world, admin_user):
     assert refused.value.messages == [
         "Row 5, column order: The order must be a whole number, for example 3",
         "Row 5, column text: Enter the recommendation's text",
-        "Row 5, column recipient groups: There is no recipient group called “Nobody”",
+        "Row 5, column recipient groups: There is no recipient group called “Nobody”. Use one "
+        "of: All recipients; Chief constables; Home Office; Police and crime commissioners (or "
+        "equivalents)",
         "Row 5, column depends on: There is no recommendation 9 in Safe to share? or in this "
         "file",
         "Row 5, column due date: The due date must be a real date, for example 27 March 2025 "
@@ -135,9 +137,24 @@ def test_the_template_downloads_and_loads_back(client, world, admin_user, file_f
     if file_format == "xlsx":
         sheet = load_workbook(io.BytesIO(content)).active
         assert [c.value for c in sheet[1]] == list(COLUMNS)
-    # The example row depends on recommendation 2, which the test world has.
+    # The example row is made up (issue 22): uploaded unchanged it is refused, never written
+    # over a real recommendation; with a number of the report's it loads.
+    with pytest.raises(ImportRefused) as refused:
+        load(world, content, user=admin_user, dry_run=True)
+    assert refused.value.messages == [
+        "Row 2, column number: This is the template's example row: replace it with a "
+        "recommendation of the report, or delete it"]
+    if file_format == "xlsx":
+        workbook = load_workbook(io.BytesIO(content))
+        workbook.active["A2"] = "9"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        content = buffer.getvalue()
+    else:
+        content = content.replace(b"example-1", b"9")
     result = load(world, content, user=admin_user, dry_run=True)
-    assert [row.number for row in result.plan.rows] == ["1"]
+    assert [row.number for row in result.plan.rows] == ["9"]
+    assert Recommendation.objects.filter(number="1").get().title == world.rec_1.title
 
 
 def test_query_counts_are_pinned(client, world, admin_user, django_assert_num_queries):

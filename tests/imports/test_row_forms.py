@@ -151,7 +151,9 @@ def test_a_recommendation_row_form_names_each_problem_by_row_and_column(world):
         "Row 9, column order: The order must be a whole number, for example 3",
         "Row 9, column title: The title must be 300 characters or fewer",
         "Row 9, column text: Enter the recommendation's text",
-        "Row 9, column recipient groups: There is no recipient group called “Nobody”",
+        "Row 9, column recipient groups: There is no recipient group called “Nobody”. Use one "
+        "of: All recipients; Chief constables; Home Office; Police and crime commissioners (or "
+        "equivalents)",
         "Row 9, column depends on: A recommendation cannot depend on itself",
         "Row 9, column depends on: There is no recommendation 12 in Safe to share? or in this "
         "file",

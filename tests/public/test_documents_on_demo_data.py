@@ -38,7 +38,18 @@ def test_the_opcc_response_page_carries_seed_001s_facts(demo, client):
     assert word["header"] == word["footer"] == "OFFICIAL"
     assert "Response to super-complaint by Liberty and Southall Black Sisters" in body
     # Recommendation 1, to chief constables: Warwickshire Police's answer, Completed.
-    assert "Recommendation 1. To Chief constables" in body
+    # The super-complaint's own introduction: who made it, when, what it concerns (issue 22).
+    assert ("On 18 December 2018, Liberty and Southall Black Sisters made a super-complaint to "
+            "Her Majesty's Chief Inspector of Constabulary.") in body
+    assert "It concerned two features of policing" in body
+    # Recipients as people write them, as the seed does.
+    assert "Recommendation 1. To chief constables" in body
+    assert "Recommendation 3. To the Home Office and the NPCC" in body
+    assert "Recommendation 5. To chief constables and police and crime commissioners" in body
+    # The notes to each recommendation, under its text.
+    rec_1 = body[body.index("Recommendation 1."):body.index("Recommendation 2.")]
+    assert "Notes to recommendation 1" in rec_1
+    assert "This recommendation to stop information sharing only applies to victims" in rec_1
     assert "As an interim measure, pending the outcome of recommendation 2" in body
     assert "Pending the outcome of Recommendation 2, Warwickshire Police has issued" in body
     assert "Status: Completed (as of 1 December 2021)" in body
@@ -78,12 +89,23 @@ def test_the_pcc_letter_carries_seed_003s_facts(demo, client):
     body = word["body"]
 
     assert word["header"] == word["footer"] == "OFFICIAL"
-    assert "To: The Home Secretary" in body
-    assert "14 January 2022" in body
+    # The office's letterhead and address block, as on seed 003 (issue 22).
+    assert body.startswith(
+        "South Yorkshire Police and Crime Commissioner\n"
+        "Carbrook House, Carbrook Hall Road, Sheffield, South Yorkshire S9 2EH\n"
+        "Tel: 0114 2964150\nEmail: thepcc@southyorkshire-pcc.gov.uk\n"
+        "www.southyorkshire-pcc.gov.uk\nTo: The Home Secretary\n14 January 2022\n"
+    )
     assert "Our reference: PCC/SC/1" in body
     assert "Dear Home Secretary" in body
-    assert ("Response from Dr Alan Billings, South Yorkshire Police and Crime Commissioner, to "
-            "the HMICFRS Report: Safe to share?") in body
+    # The office as it was named on the letter's date, not the Mayor it passed to in 2024.
+    assert ("Response from Dr Alan Billings, Police and Crime Commissioner for South Yorkshire, "
+            "to the HMICFRS Report: Safe to share?") in body
+    assert "Mayor" not in body
+    # A letter sent by the office carries no "Made for publication" banner.
+    assert "Made for publication" not in body
+    # The closing sentence is printed once: the office's own answer already says it.
+    assert body.count("I will continue to monitor progress against these recommendations.") == 1
     assert "update from South Yorkshire Police" in body
     assert "South Yorkshire Police are still awaiting the College of Policing guidance." in body
     assert "Once the College of Policing guidance is received South Yorkshire Police" in body
@@ -109,7 +131,7 @@ def test_the_office_passed_to_the_mayor_keeps_its_history(demo, client):
     body = _word(client, "public:letter_docx", "safe-to-share", "south-yorkshire-mayor",
                  query="?date=2024-06-01")["body"]
 
-    assert "Response from Oliver Coppard, Mayor of South Yorkshire" in body
+    assert "Response from Oliver Coppard, Mayor of South Yorkshire, to" in body
     assert "South Yorkshire Police are still awaiting the College of Policing guidance." in body
     assert body.rstrip().endswith("Oliver Coppard\nMayor of South Yorkshire")
     holder = Organisation.objects.get(slug="south-yorkshire-mayor").office_holder_on(
@@ -125,13 +147,19 @@ def test_the_overview_carries_seed_002s_shape(demo, client):
     assert word["header"] == word["footer"] == "OFFICIAL"
     assert "Super-complaints current overview" in body
     assert "17 December 2020: Safe to share?" in body
-    assert "STATUS – In progress: 2 of 4 recommendations completed." in body
+    # The STATUS line is the workflow state (issue 22), not a count.
+    assert "STATUS – In progress: not yet submitted to HMICFRS for review." in body
+    assert "recommendations completed" not in body
     assert "Status: In progress – nearing completion (as of 1 December 2021)" in body
+    # The short form, as the seed: each recommendation and its status, not the positions' text.
+    assert "Pending the outcome of Recommendation 2, Warwickshire Police has issued" not in body
     # Every super-complaint addressed to the force, with its date and title.
     assert "26 May 2021: The hidden victims" in body
     assert "24 August 2021: A duty to protect" in body
-    # Unnumbered recommendations and sub-parts a./b. as printed.
-    assert "Unnumbered recommendation (3). To Chief constables" in body
+    # Unnumbered recommendations by their short titles (issue 22) and sub-parts a./b. as printed.
+    assert "Unnumbered recommendation" not in body
+    assert ("Chief constables should assure themselves that: a. their officers are… To chief "
+            "constables") in body
     assert "a. their officers are fully supported" in body
 
 
@@ -175,7 +203,14 @@ def test_a_sensitive_update_marks_the_document_and_stays_out_of_one_for_publicat
     assert "Sensitive operational detail." in full["body"]
     assert published["header"] == published["footer"] == "OFFICIAL"
     assert "Sensitive operational detail." not in published["body"]
-    assert "OFFICIAL-SENSITIVE content is left out" in published["body"]
+    # No banner inside a letter (issue 22): the page says what was left out instead.
+    assert "OFFICIAL-SENSITIVE content is left out" not in published["body"]
+    page_for_publication = client.get(
+        reverse("documents:letter", args=["safe-to-share", "south-yorkshire-mayor"])
+        + "?date=2022-06-01&for=publication").content.decode()
+    assert "OFFICIAL-SENSITIVE content is left out" in page_for_publication.split(
+        '<article')[0]
+    assert "Made for publication" not in page_for_publication.split('<article')[1]
     html = client.get(reverse("documents:letter", args=["safe-to-share", "south-yorkshire-mayor"])
                       + "?date=2022-06-01").content.decode()
     assert html.count('class="app-marking app-marking--') == 2
@@ -197,3 +232,65 @@ def test_a_visitor_cannot_make_a_document_that_is_not_for_publication(demo, clie
                        ("documents:letter_docx", ["safe-to-share", "south-yorkshire-mayor"])):
         page = client.get(reverse(name, args=args))
         assert page.status_code == 302 and "/accounts/sign-in/" in page["Location"], name
+
+
+def test_a_letter_opens_with_the_commissioners_own_paragraphs(demo, client):
+    opening = ("This super-complaint concerns migrant victims in vulnerable circumstances.\r\n\r\n"
+               "I welcome the HMICFRS report.")
+    for name in ("public:letter", "public:letter_docx"):
+        page = client.get(reverse(name, args=["safe-to-share", "south-yorkshire-mayor"]),
+                          {"date": "2022-01-14", "opening": opening})
+        if name.endswith("docx"):
+            body = docx_text(page.content)["body"]
+        else:  # the letter itself, after the form that typed the opening
+            body = page.content.decode().split("<article")[1]
+            assert 'name="opening"' in page.content.decode()
+        first = body.index("This super-complaint concerns migrant victims")
+        assert body.index("Response from Dr Alan Billings") < first
+        assert first < body.index("I welcome the HMICFRS report.")
+        assert body.index("I welcome the HMICFRS report.") < body.index(
+            "The following information provides an update")
+
+
+def test_the_overviews_long_form_adds_each_positions_text(demo, client):
+    short = _word(client, "public:overview_docx", "warwickshire")["body"]
+    long = _word(client, "public:overview_docx", "warwickshire", query="?text=full")["body"]
+    page = client.get(reverse("public:overview", args=["warwickshire"]) + "?text=full").text
+
+    narrative = "Pending the outcome of Recommendation 2, Warwickshire Police has issued"
+    assert narrative in long and narrative in page
+    assert narrative not in short
+    assert len(long) > len(short) + 5000
+    # The same STATUS lines and statuses in both forms.
+    for line in ("STATUS – In progress: not yet submitted to HMICFRS for review.",
+                 "Status: In progress – nearing completion (as of 1 December 2021)"):
+        assert line in short and line in long
+    assert "Show the short form" in page
+    assert "Show the long form" in client.get(
+        reverse("public:overview", args=["warwickshire"])).text
+
+
+def test_the_response_page_as_html_carries_the_introduction_notes_and_recipients(demo, client):
+    page = client.get(reverse("public:response_page", args=["safe-to-share", "warwickshire-pcc"]))
+    html = page.content.decode()
+
+    assert "On 18 December 2018, Liberty and Southall Black Sisters made a super-complaint" in html
+    assert "Recommendation 3. To the Home Office and the NPCC</h2>" in html
+    assert "Notes to recommendation 1</h3>" in html
+    assert "Made for publication" in html  # a page for publication, unlike a letter
+
+
+def test_the_letter_and_overview_as_html_carry_the_seeds_structure(demo, client):
+    letter = client.get(reverse("public:letter", args=["safe-to-share", "south-yorkshire-mayor"])
+                        + "?date=2022-01-14").content.decode()
+    article = letter.split("<article")[1]
+    assert "Carbrook House, Carbrook Hall Road, Sheffield, South Yorkshire S9 2EH" in article
+    assert ("Response from Dr Alan Billings, Police and Crime Commissioner for South Yorkshire, "
+            "to the HMICFRS Report") in article
+    assert "Mayor" not in article and "Mayor" not in letter.split("<title>")[1].split("</title>")[0]
+    assert "Made for publication" not in article
+    assert article.count("I will continue to monitor progress against these recommendations.") == 1
+
+    overview = client.get(reverse("public:overview", args=["warwickshire"])).content.decode()
+    assert "STATUS – In progress: not yet submitted to HMICFRS for review.</p>" in overview
+    assert "recommendations completed" not in overview

@@ -44,10 +44,29 @@ def test_all_closed_by_a_reviewer_is_closed(world, client, answers):
     assert _status_line(client) == "Closed: HMICFRS accepted the evidence."
 
 
-def test_otherwise_it_counts_the_completed(world, client, answers):
+def test_otherwise_it_says_the_work_is_in_progress_not_a_count(world, client, answers):
+    """Issue 22: the seed's STATUS is the workflow state, not "1 of 2 completed"."""
     published_update(world, answers[0], status=Status.COMPLETED, public=True)
 
-    assert _status_line(client) == "In progress: 1 of 2 recommendations completed."
+    assert _status_line(client) == "In progress: not yet submitted to HMICFRS for review."
+
+
+def test_a_response_returned_by_hmicfrs_says_more_evidence_is_needed(world, client, answers):
+    for response in answers:
+        published_update(world, response, status=Status.COMPLETED, public=True)
+    evidence_services.response_review(response=answers[0], reviewer=world.reviewer,
+                                      outcome=ReviewOutcome.RETURNED, comment="More, please.")
+
+    assert _status_line(client) == "Returned by HMICFRS: more evidence needed."
+
+
+def test_nothing_left_but_national_guidance_says_so(world, client, answers):
+    published_update(world, answers[0], status=Status.COMPLETED, public=True)
+    published_update(world, answers[1], status=Status.AWAITING_NATIONAL, public=True,
+                     awaiting="College of Policing guidance")
+
+    assert _status_line(client) == (
+        "Awaiting national guidance before the work can be completed.")
 
 
 def test_an_update_awaiting_sign_off_shows_only_to_its_organisation(world, client, answers):
@@ -60,9 +79,10 @@ def test_an_update_awaiting_sign_off_shows_only_to_its_organisation(world, clien
         "Update awaiting sign-off before it is published."
     )
     client.force_login(world.other_contributor)
-    assert _status_line(client, signed_in=True) == "In progress: 0 of 2 recommendations completed."
+    assert _status_line(client, signed_in=True) == (
+        "In progress: not yet submitted to HMICFRS for review.")
     client.logout()
-    assert _status_line(client) == "In progress: 0 of 2 recommendations completed."
+    assert _status_line(client) == "In progress: not yet submitted to HMICFRS for review."
 
 
 def test_an_answer_both_completed_and_closed_counts_once(world, client, answers):
@@ -72,4 +92,4 @@ def test_an_answer_both_completed_and_closed_counts_once(world, client, answers)
                              outcome=ReviewOutcome.CLOSED)
     published_update(world, answers[1], status=Status.IN_PROGRESS, public=True)
 
-    assert _status_line(client) == "In progress: 1 of 2 recommendations completed."
+    assert _status_line(client) == "In progress: not yet submitted to HMICFRS for review."

@@ -261,13 +261,14 @@ def test_parts_of_a_recommendation_addressed_to_different_bodies(world, client):
 
     html = client.get(public_urls(world)["super-complaint"]).content.decode()
 
-    assert "Unnumbered recommendation (1): Monitoring of recommendations" in html
+    # Named by their short titles (issue 22), the whole by its title.
+    assert ">Monitoring of recommendations</a>" in html
     assert "each of its parts (a, b), below, to its own bodies" in html
-    assert html.index("Unnumbered recommendation (1), part a") < html.index(
-        "Unnumbered recommendation (1), part b")
-    part_a_html = html.split("Unnumbered recommendation (1), part a")[1].split("part b")[0]
+    part_a, part_b = (">a. The Home Office to report.</a>", ">b. The NPCC to collate.</a>")
+    assert html.index(part_a) < html.index(part_b)
+    part_a_html = html.split(part_a)[1].split(part_b)[0]
     assert "To:</strong> Home Office</p>" in part_a_html
-    part_b_html = html.split("Unnumbered recommendation (1), part b")[1]
+    part_b_html = html.split(part_b)[1]
     assert "To:</strong> Chief constables</p>" in part_b_html
 
 

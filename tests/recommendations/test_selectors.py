@@ -55,6 +55,24 @@ def test_expanding_many_recommendations_takes_two_queries(world, django_assert_n
 def test_unnumbered_recommendations_read_as_such(world):
     rec = Recommendation(super_complaint=world.super_complaint, number="unnumbered-2")
     assert rec.label == "Unnumbered recommendation (2)"
+    assert rec.heading == "Unnumbered recommendation (2)"
     assert rec.short_label == "Unnumbered (2)"
     assert world.rec_1.label == "Recommendation 1"
     assert world.rec_1.short_label == "Rec 1"
+
+
+def test_an_unnumbered_recommendation_is_named_by_its_short_title(world):
+    """Issue 22: "Unnumbered recommendation (2)" told nobody which recommendation it was."""
+    untitled = Recommendation(
+        super_complaint=world.super_complaint, number="unnumbered-2",
+        text="<p>Chief constables should consider what legal support they need to use "
+             "protective measures.</p>",
+    )
+    titled = Recommendation(super_complaint=world.super_complaint, number="unnumbered-1",
+                            title="Monitoring of recommendations", text="<p>a. Report.</p>")
+
+    assert untitled.label == untitled.heading == (
+        "Chief constables should consider what legal support they need to…")
+    assert titled.label == titled.heading == "Monitoring of recommendations"
+    world.rec_1.title = "Interim measure"
+    assert world.rec_1.heading == "Recommendation 1: Interim measure"

@@ -160,7 +160,7 @@ def test_a_position_is_stale_the_day_after_it_is_six_months_old():
     assert state(D(2022, 2, 28), **kwargs).kind == DeadlineKind.ANSWERED_ON_TIME
     stale = state(D(2022, 3, 1), **kwargs)
     assert stale.kind == DeadlineKind.STALE
-    assert stale.label == "Stale: no update for 182 days"
+    assert stale.label == "Stale: no update for 6 months"
 
 
 @pytest.mark.parametrize(
@@ -362,3 +362,16 @@ def test_an_approved_extension_is_the_due_date_in_sql_and_python_alike(world):
         "force-a": (extended, D(2021, 3, 1)),
         "force-a-pcc": (D(2021, 3, 1), D(2021, 3, 1)),
     }
+
+
+def test_a_long_overdue_span_reads_in_years_and_months_a_short_one_in_days():
+    """Issue 22: "Overdue by 1997 days" says nothing at a glance."""
+    from responses.deadlines import DeadlineKind, DeadlineState
+
+    due = datetime.date(2021, 6, 17)
+    assert DeadlineState(DeadlineKind.OVERDUE, 1997, due).label == "Overdue by 5 years and 5 months"
+    assert DeadlineState(DeadlineKind.OVERDUE, 59, due).label == "Overdue by 59 days"
+    assert DeadlineState(DeadlineKind.OVERDUE, 365, due).label == "Overdue by 1 year"
+    assert DeadlineState(DeadlineKind.ANSWERED_LATE, 92, due).label == "Answered 3 months late"
+    assert DeadlineState(DeadlineKind.STALE, 400, due).label == (
+        "Stale: no update for 1 year and 1 month")
