@@ -89,6 +89,13 @@ def _windowed(queryset, **counts):
     return queryset.annotate(**{name: Window(expression) for name, expression in counts.items()})
 
 
+def _first_requests(requests, *ordering):
+    """The first TASK_LIMIT requests for more time in `ordering`, each with the `total`."""
+    return list(
+        _windowed(requests).select_related(*EXTENSION_RELATED).order_by(*ordering)[:TASK_LIMIT]
+    )
+
+
 def _count_of(state):
     return Sum(Case(When(state=state, then=Value(1)), default=Value(0),
                     output_field=IntegerField()))
@@ -188,14 +195,11 @@ def extension_decision_task(*, user):
     """A reviewer's requests for more time awaiting a decision, oldest first; 1 query."""
     if not permissions.is_reviewer(user):
         return None
-    requests = list(
-        _windowed(
-            ExtensionRequest.objects.filter(decision=ExtensionDecision.PENDING).exclude(
-                response__organisation_id__in=sorted(permissions.member_organisation_ids(user))
-            )
-        )
-        .select_related(*EXTENSION_RELATED)
-        .order_by("requested_at", "pk")[:TASK_LIMIT]
+    requests = _first_requests(
+        ExtensionRequest.objects.filter(decision=ExtensionDecision.PENDING).exclude(
+            response__organisation_id__in=sorted(permissions.member_organisation_ids(user))
+        ),
+        "requested_at", "pk",
     )
     if not requests:
         return None
@@ -233,14 +237,11 @@ def extension_outcome_task(*, writer_ids, today):
         datetime.datetime.combine(today - datetime.timedelta(days=DECISIONS_SHOWN_DAYS),
                                   datetime.time.min)
     )
-    requests = list(
-        _windowed(
-            ExtensionRequest.objects.filter(
-                response__organisation_id__in=sorted(writer_ids), decided_at__gte=since
-            ).exclude(decision=ExtensionDecision.PENDING)
-        )
-        .select_related(*EXTENSION_RELATED)
-        .order_by("-decided_at", "-pk")[:TASK_LIMIT]
+    requests = _first_requests(
+        ExtensionRequest.objects.filter(
+            response__organisation_id__in=sorted(writer_ids), decided_at__gte=since
+        ).exclude(decision=ExtensionDecision.PENDING),
+        "-decided_at", "-pk",
     )
     if not requests:
         return None
