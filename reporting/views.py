@@ -5,7 +5,6 @@ user may read any of them: they show published positions only. Reads come from
 through `services.dashboard_visit_record`.
 """
 
-import functools
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -79,17 +78,15 @@ class OrganisationDashboardView(TemplateView):
             user=self.request.user, organisation=organisation
         )
         wanted = self.request.GET.get("super_complaint", "")
-        # Worked out on the first fragment's miss, and reused by the second.
-        shared = functools.cache(
-            lambda: self.get_shared_context(organisation.slug, wanted, own_fingerprint)
-        )
         key = (self.request.path, [o.pk for o in organisations], wanted, self.own_dashboard,
                stale_after_months())
         # Every publication redraws these (they compare with the region and the nation), kept
         # together: while one process redraws, the others serve them as they were just before.
         top, figures = cached_fragments(
             ("reporting/_dashboard_top.html", "reporting/_dashboard_figures.html"),
-            key=key, context=shared, keep=self.is_worth_keeping, fingerprint=fingerprint,
+            key=key,
+            context=lambda: self.get_shared_context(organisation.slug, wanted, own_fingerprint),
+            keep=self.is_worth_keeping, fingerprint=fingerprint,
         )
         return super().get_context_data(
             organisation=organisation,

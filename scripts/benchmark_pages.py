@@ -274,9 +274,9 @@ def national_data(*, reuse):
         build()
         print(f"built in {time.perf_counter() - started:.0f} s")
     if connection.vendor == "postgresql":
-        # Fresh statistics and visibility map, as autovacuum keeps them in production: right after
-        # a bulk load index-only scans would still visit the table, and
-        # the planner would still think the tables nearly empty.
+        # Fresh statistics and visibility map, as autovacuum keeps them in production: right
+        # after a bulk load the planner would think the tables nearly empty, and index-only
+        # scans would still visit the table.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
 

@@ -301,10 +301,6 @@ def latest_changes(*, organisations, limit=CHANGES_LIMIT):
     (`Shown.answering_ids` in core.caching's "organisations" scope) and each reader's last
     visit takes its prefix (reporting.views).
     """
-    return _latest_changes(organisations, limit)
-
-
-def _latest_changes(organisations, limit):
     shown = [o.pk for o in organisations]
     awaited = (
         Response.objects.filter(organisation_id__in=shown, current_status=Status.AWAITING_NATIONAL)
@@ -435,9 +431,9 @@ def dashboard_get(*, slug, today, own_fingerprint=None):
     queries (pinned in the tests): the organisation, the figures' source (2 fingerprints, and
     3 more on an empty cache), the counts (`build_areas`) unless cached, and the priority
     answers (`priority_answers`: 2, or 4 when some recommendation is a priority). What changed
-    since the reader's last visit is theirs: `changes_since`. `own_fingerprint`: the shown
-    organisations' (core.caching's "organisations" scope), when read already, to keep their own
-    counts under.
+    since the reader's last visit is theirs: `reporting.views.changes_since`.
+    `own_fingerprint`: the shown organisations' (core.caching's "organisations" scope), when
+    read already, to keep their own counts under.
     """
     shown = dashboard_organisations(slug=slug)
     organisation, organisations = shown.organisation, shown.organisations
