@@ -68,6 +68,9 @@ class ReminderDigest(models.Model):
         default=0,
         help_text="Chasing letters sent to the person's organisations in the last 7 days.",
     )
+    events = models.PositiveIntegerField(
+        default=0, help_text="Workflow emails the person chose to get in the digest."
+    )
 
     class Meta:
         ordering = ["-sent_on", "-sent_at"]

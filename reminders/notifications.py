@@ -34,10 +34,10 @@ from accounts.models import Membership
 from core.marking import Marking
 from core.models import Event
 from core.people import person_name
+from core.site import absolute_url
 from responses.models import Chaser, ExtensionRequest, ResponseReview, ResponseUpdate
 
 from .models import Mode, Notification, NotificationPreference, default_mode
-from .selectors import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -448,6 +448,12 @@ def notification_preferences_set(*, user, modes):
         NotificationPreference.objects.update_or_create(
             user=user, kind=Event.Kind(kind), defaults={"mode": Mode(mode)}
         )
+
+
+def describe(notification):
+    """What a notification is about (`About`), or None if its subject has gone."""
+    about, _ = _about_and_recipients(notification.event)
+    return about
 
 
 def digest_notifications(user):

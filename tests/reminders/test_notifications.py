@@ -16,6 +16,7 @@ from deadlines import services as deadline_services
 from evidence import services as evidence_services
 from reminders import notifications
 from reminders.models import Mode, Notification
+from reminders.services import reminders_send
 from responses import services
 from responses.choices import ExtensionDecision, ReviewOutcome
 from tests.conftest import make_user, published_update, submitted_update
@@ -80,6 +81,24 @@ def test_the_default_for_submissions_is_the_digest(people, django_capture_on_com
     waiting = Notification.objects.get()
     assert (waiting.user, waiting.status) == (people.approver, Notification.Status.DIGEST)
     assert notifications.digest_notifications(people.approver) == [waiting]
+
+
+def test_the_digest_carries_the_waiting_emails_once(people, django_capture_on_commit_callbacks):
+    run(django_capture_on_commit_callbacks,
+        lambda: submitted_update(people, recommendation=people.rec_1,
+                                 organisation=people.force_a))
+    report = reminders_send(today=datetime.date(2021, 1, 10))
+    digests = [m for m in mail.outbox if m.to == ["bob@example.org"]]
+    assert len(digests) == 1
+    assert "Update awaiting your sign-off: Safe to share?" in digests[0].body
+    waiting = Notification.objects.get()
+    assert waiting.status == Notification.Status.DIGESTED
+    assert waiting.digest.events == 1
+    assert report.failed == []
+    # The next digest does not repeat it.
+    mail.outbox.clear()
+    reminders_send(today=datetime.date(2021, 1, 20))
+    assert all("awaiting your sign-off: Safe" not in m.body for m in mail.outbox)
 
 
 def test_returned_by_an_approver_emails_the_author_with_the_comment_and_the_link_works(

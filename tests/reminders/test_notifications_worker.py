@@ -87,6 +87,11 @@ def manage(env, *args):
     return result.stdout
 
 
+def statuses(env):
+    """The statuses of the "returned" emails, sorted (the shell's last line)."""
+    return manage(env, "shell", "-c", STATUSES).strip().splitlines()[-1]
+
+
 def worker(env):
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2",
@@ -110,7 +115,7 @@ def test_a_worker_killed_mid_send_and_restarted_sends_nothing_twice_and_loses_no
     finally:
         if first.poll() is None:
             first.kill()
-    assert manage(env, "shell", "-c", STATUSES).strip().splitlines()[-1] == "pending,pending,sending"
+    assert statuses(env) == "pending,pending,sending"
     # The server takes the message it had already received in full.
     smtp_server.set("hold", False)
     second = worker(env)
@@ -132,4 +137,4 @@ def test_a_worker_killed_mid_send_and_restarted_sends_nothing_twice_and_loses_no
     assert len({m["Message-ID"] for m in messages}) == 3
     # Two confirmed sent; the one in flight when the worker died is marked for an admin to
     # check ("uncertain"), never sent again on its own.
-    assert manage(env, "shell", "-c", STATUSES).strip().splitlines()[-1] == "sent,sent,uncertain"
+    assert statuses(env) == "sent,sent,uncertain"
