@@ -135,7 +135,8 @@ def _about_and_recipients(event):
                 subject=f"Update awaiting your sign-off: {title}",
                 lines=[f"{_actor_name(event)} submitted an update on {title} for sign-off."],
                 action="Read and sign off the update",
-                url=absolute_url(reverse("workflow:update_sign_off", args=[update.pk])),
+                # The sign-off form on the response page, as the approver's home task links.
+                url=absolute_url(response.get_absolute_url() + f"#sign-off-{update.pk}"),
                 response=response,
             )
             candidates = [
@@ -210,7 +211,7 @@ def _about_and_recipients(event):
             subject=f"Your request for more time was {decision}: {title}",
             lines=[f"{_actor_name(event)} {decision} your request for more time on {title}."],
             action="Read the decision",
-            url=absolute_url(response.get_absolute_url() + "#extensions"),
+            url=absolute_url(response.get_absolute_url() + f"#extension-{extension.pk}"),
             response=response,
         )
         user = extension.requested_by

@@ -55,7 +55,7 @@ def run(django_capture_on_commit_callbacks, action):
 
 
 def test_submitted_emails_the_approvers_who_may_sign_off_only(
-    people, django_capture_on_commit_callbacks
+    people, client, django_capture_on_commit_callbacks
 ):
     notifications.notification_preferences_set(
         user=people.approver, modes={Event.Kind.SUBMITTED: Mode.AT_ONCE}
@@ -66,11 +66,16 @@ def test_submitted_emails_the_approvers_who_may_sign_off_only(
     assert sent_to() == ["bob@example.org"]
     message = mail.outbox[0]
     assert message.subject.startswith("Update awaiting your sign-off: Safe to share?")
-    link = SITE_URL + reverse("workflow:update_sign_off", args=[update.pk])
+    path = update.response.get_absolute_url()
+    link = SITE_URL + path + f"#sign-off-{update.pk}"
     assert link in message.body
     html = message.alternatives[0][0]
     assert f'href="{link}"' in html
     assert Notification.objects.get().status == Notification.Status.SENT
+    client.force_login(people.approver)
+    page = client.get(path)
+    assert page.status_code == 200
+    assert f'id="sign-off-{update.pk}"' in page.text
 
 
 def test_the_default_for_submissions_is_the_digest(people, django_capture_on_commit_callbacks):
