@@ -306,3 +306,35 @@ def test_an_incomplete_form_shows_the_error_and_saves_nothing(people, client):
     assert page.status_code == 200
     assert "There is a problem" in page.text
     assert not people.contributor.notification_preferences.exists()
+
+
+def test_admins_see_the_failed_emails_and_can_send_them_again(
+    people, client, settings, django_capture_on_commit_callbacks
+):
+    update = submitted_update(people, recommendation=people.rec_1, organisation=people.force_a)
+    run(django_capture_on_commit_callbacks,
+        lambda: services.response_update_return(update=update, approver=people.approver,
+                                                comment="More detail."))
+    failed = Notification.objects.get(event__kind=Event.Kind.RETURNED)
+    Notification.objects.filter(pk=failed.pk).update(
+        status=Notification.Status.FAILED, last_error="451 try again later"
+    )
+    mail.outbox.clear()
+    admin = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    url = reverse("admin:reminders_notification_changelist")
+    page = client.get(url, {"status__exact": "failed"})
+    assert page.status_code == 200
+    assert "451 try again later" in page.text
+    assert "alice" in page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "send_again", "_selected_action": [failed.pk]})
+    failed.refresh_from_db()
+    assert failed.status == Notification.Status.SENT
+    assert sent_to() == ["alice@example.org"]
+
+
+def test_people_other_than_admins_cannot_see_the_emails_list(people, client):
+    client.force_login(people.approver)
+    response = client.get(reverse("admin:reminders_notification_changelist"))
+    assert response.status_code == 302
