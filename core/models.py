@@ -28,6 +28,7 @@ class Event(models.Model):
         RETURNED = "returned", "An update is returned"
         EXTENSION_DECIDED = "extension_decided", "A request for more time is decided"
         CHASER_SENT = "chaser_sent", "A chasing letter is sent"
+        GUIDANCE_PUBLISHED = "guidance_published", "Guidance you are waiting for is published"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     data = models.JSONField(default=dict, help_text="The ids the event is about.")

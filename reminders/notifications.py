@@ -31,11 +31,14 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import Membership
+from core.events import event_record
 from core.marking import Marking
 from core.models import Event
 from core.people import person_name
 from core.site import absolute_url
-from responses.models import Chaser, ExtensionRequest, ResponseReview, ResponseUpdate
+from recommendations.models import Organisation
+from responses.models import Chaser, ExtensionRequest, Response, ResponseReview, ResponseUpdate
+from responses.selectors.guidance import guidance_landed_with
 
 from .models import Mode, Notification, NotificationPreference, default_mode
 
@@ -122,6 +125,27 @@ def _about_and_recipients(event):
     they may read it), or (None, []) when its subject has gone (a draft deleted since).
     """
     kind = event.kind
+    if kind == Event.Kind.GUIDANCE_PUBLISHED:
+        update = _update(event)
+        waiting = (
+            Response.objects.select_related("organisation", "recommendation__super_complaint")
+            .filter(pk=event.data.get("response_id")).first()
+        )
+        if update is None or waiting is None:
+            return None, []
+        title = _title(waiting)
+        about = About(
+            subject=f"Guidance you were waiting for has been published: {title}",
+            lines=[
+                f"{update.response.organisation.name} published an update on "
+                f"{_title(update.response)}.",
+                f"Your position on {title} awaits it: review your status.",
+            ],
+            action="Review your status",
+            url=absolute_url(waiting.get_absolute_url()),
+            response=waiting,
+        )
+        return about, _members([waiting.organisation_id], sorted(permissions.WRITER_ROLES))
     if kind in (Event.Kind.SUBMITTED, Event.Kind.PUBLISHED) or (
         kind == Event.Kind.RETURNED and "update_id" in event.data
     ):
@@ -286,6 +310,8 @@ def event_fan_out(*, event_id):
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         event.fanned_out_at = now
         event.save(update_fields=["fanned_out_at"])
+        if about is not None and event.kind == Event.Kind.PUBLISHED:
+            _record_guidance_landed(event)
         ids = list(
             Notification.objects.filter(event=event, status=Status.PENDING).values_list(
                 "pk", flat=True
@@ -293,6 +319,20 @@ def event_fan_out(*, event_id):
         )
         transaction.on_commit(lambda: enqueue_sends(ids), robust=True)
     return ids
+
+
+def _record_guidance_landed(event):
+    """
+    A national body's publication may be the guidance others wait for: one event per waiting
+    response, recorded in the fan-out's transaction (so once, as the fan-out is done once) and
+    fanned out in turn after it commits.
+    """
+    update = _update(event)
+    if update is None or update.response.organisation.kind != Organisation.Kind.NATIONAL_BODY:
+        return
+    for landed in guidance_landed_with(update=update):
+        event_record(kind=Event.Kind.GUIDANCE_PUBLISHED, update_id=update.pk,
+                     response_id=landed.response.pk)
 
 
 def enqueue_sends(ids, run_after=None):

@@ -338,3 +338,39 @@ def test_people_other_than_admins_cannot_see_the_emails_list(people, client):
     client.force_login(people.approver)
     response = client.get(reverse("admin:reminders_notification_changelist"))
     assert response.status_code == 302
+
+
+def test_awaited_guidance_published_emails_those_waiting_on_it_once(
+    people, client, django_capture_on_commit_callbacks
+):
+    from accounts.models import Membership
+    from responses.choices import Status
+
+    writer = make_user("hugh", people.home_office, Membership.Role.CONTRIBUTOR)
+    signer = make_user("hana", people.home_office, Membership.Role.APPROVER)
+    for user in (people.contributor, people.other_contributor):
+        notifications.notification_preferences_set(
+            user=user, modes={Event.Kind.GUIDANCE_PUBLISHED: Mode.AT_ONCE}
+        )
+    waiting = published_update(people, recommendation=people.rec_1, organisation=people.force_a,
+                               status=Status.AWAITING_NATIONAL,
+                               awaited_recommendation=people.rec_2)
+    # Force B waits on something else: it hears nothing.
+    published_update(people, recommendation=people.rec_1, organisation=people.force_b,
+                     author=people.other_contributor, approver=people.other_approver,
+                     status=Status.AWAITING_NATIONAL, awaiting="A Home Office circular")
+    mail.outbox.clear()
+    run(django_capture_on_commit_callbacks,
+        lambda: published_update(people, recommendation=people.rec_2,
+                                 organisation=people.home_office, author=writer,
+                                 approver=signer, status=Status.IN_PROGRESS))
+    assert sent_to("Guidance you were waiting for") == ["alice@example.org"]
+    message = [m for m in mail.outbox if m.subject.startswith("Guidance")][0]
+    path = waiting.response.get_absolute_url()
+    assert SITE_URL + path in message.body
+    client.force_login(people.contributor)
+    assert "The guidance you were waiting for was published on" in client.get(path).text
+    # The sweep finds nothing more to send.
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notifications_sweep()
+    assert len([m for m in mail.outbox if m.subject.startswith("Guidance")]) == 1
