@@ -79,6 +79,7 @@ AUDITED = [
     ("recommendations.OfficeHolder", {"exclude_fields": TIMESTAMPS}),
     # Who turned their reminder emails off, and when (the digests sent are their own record).
     ("reminders.ReminderPreference", {"exclude_fields": TIMESTAMPS}),
+    ("reminders.NotificationPreference", {"exclude_fields": TIMESTAMPS}),
     # The password hash never goes into the log, and a sign-in is not a change of the account.
     ("auth.User", {"exclude_fields": ["password", "last_login"]}),
     # API tokens: who was given one and when it was revoked. The token itself is never stored

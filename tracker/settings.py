@@ -412,8 +412,15 @@ REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
 
 # Email: invitations and password resets. SMTP from the environment; printed to the console when
 # DEBUG (nothing is sent from a laptop). Tests use Django's in-memory outbox.
+# GOV.UK Notify instead of SMTP: set NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID (an email template
+# whose subject is ((subject)) and body ((body))); every email then goes through Notify.
+NOTIFY_API_KEY = envsecret("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
-    "django.core.mail.backends.console.EmailBackend"
+    "core.mail.NotifyEmailBackend"
+    if NOTIFY_API_KEY
+    else "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend"
 )
@@ -428,6 +435,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people reach the service at: every absolute link (feeds, the API, emails) starts
 # with it, never with a request's Host header (core/site.py; checked in tracker/checks.py).
 SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
+# Workflow emails (reminders/notifications.py): a refused send is tried again after
+# NOTIFICATION_RETRY_SECONDS, doubled each time, and given up (listed for admins) after
+# NOTIFICATION_MAX_ATTEMPTS; a worker holding a row longer than the lease is taken for dead.
+NOTIFICATION_RETRY_SECONDS = envint("NOTIFICATION_RETRY_SECONDS", 60)
+NOTIFICATION_MAX_ATTEMPTS = envint("NOTIFICATION_MAX_ATTEMPTS", 8)
+NOTIFICATION_LEASE_SECONDS = envint("NOTIFICATION_LEASE_SECONDS", 300)
 # How long an invitation link works; a password-reset link works for PASSWORD_RESET_TIMEOUT.
 INVITATION_TIMEOUT_DAYS = envint("INVITATION_TIMEOUT_DAYS", 7)
 # A published position older than this many months, not completed and not closed, is stale.

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.decorators import method_decorator
 from django.views.generic import RedirectView
 
-from reminders.views import ReminderPreferenceView
+from reminders.views import NotificationPreferencesView, ReminderPreferenceView
 from workflow.views.home import HomeView
 
 
@@ -28,6 +28,8 @@ class AdminLoginRedirectView(RedirectView):
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/reminders/", ReminderPreferenceView.as_view(), name="reminder_preference"),
+    path("accounts/notifications/", NotificationPreferencesView.as_view(),
+         name="notification_preferences"),
     path("accounts/", include("accounts.urls")),
     # One way in: the service's sign-in (password, then two-factor), never the admin's own form.
     path("admin/login/", AdminLoginRedirectView.as_view()),
