@@ -4,14 +4,14 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from . import services, twofactor
+from . import selectors, services, twofactor
 from .forms import InviteForm
-from .models import Membership
+from .models import ExternalIdentity, Membership
 
 
 class TwoFactorAdminSite(admin.AdminSite):
@@ -61,6 +61,23 @@ class MembershipAdmin(TolerantAutocompleteMixin, admin.ModelAdmin):
     search_fields = ("user__username", "user__email", "organisation__name")
     list_select_related = ("user", "organisation")
     autocomplete_fields = ("user", "organisation")
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """
+    Accounts linked to an identity provider. Made by the first sign-in only; deleting one makes
+    the next sign-in link by verified email address again.
+    """
+
+    list_display = ("user", "provider", "email", "last_used_at")
+    list_filter = ("provider",)
+    search_fields = ("user__username", "user__email", "email", "subject")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "provider", "issuer", "subject", "email", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False
 
 
 User = get_user_model()
@@ -123,6 +140,7 @@ class TrackerUserAdmin(UserAdmin):
     def get_urls(self):
         return [
             path("invite/", self.admin_site.admin_view(self.invite_view), name="auth_user_invite"),
+            path("review/", self.admin_site.admin_view(self.review_view), name="auth_user_review"),
             *super().get_urls(),
         ]
 
@@ -147,6 +165,24 @@ class TrackerUserAdmin(UserAdmin):
             "invitation_days": settings.INVITATION_TIMEOUT_DAYS,
         }
         return TemplateResponse(request, "admin/auth/user/invite.html", context)
+
+    def review_view(self, request):
+        """
+        The account review: every account, its organisations and roles, last sign-in, how it
+        signs in, and those unused for ACCOUNT_UNUSED_DAYS (`deactivate_unused_accounts`).
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied("You need permission to view users to review accounts.")
+        rows = selectors.account_review()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Account review",
+            "rows": rows,
+            "unused_count": sum(row.unused for row in rows),
+            "unused_days": settings.ACCOUNT_UNUSED_DAYS,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/auth/user/review.html", context)
 
     @admin.action(description="Send the invitation again (users who have not set a password)")
     def send_invitation_again(self, request, queryset):

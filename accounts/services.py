@@ -96,3 +96,20 @@ def user_sessions_end(*, user):
     ]
     Session.objects.filter(session_key__in=doomed).delete()
     return len(doomed)
+
+
+@transaction.atomic
+def unused_accounts_deactivate(*, accounts):
+    """
+    Deactivate the given accounts (the account review's unused ones), one save each so the
+    audit log records each and their sessions end (accounts.signals). Superusers are left
+    alone: deactivating the last of them would lock everybody out of the admin.
+    """
+    done = []
+    for user in accounts.select_for_update():
+        if user.is_superuser:
+            continue
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        done.append(user)
+    return done
