@@ -67,3 +67,15 @@ def test_privacy_notice_says_what_why_and_how_long(client):
     for heading in ("What we hold", "Why", "How long"):
         assert f">{heading}</h2>" in page
     assert "not used for 90 days is deactivated" in page
+
+
+def test_home_does_not_tell_an_administrator_to_ask_an_administrator(client):
+    client.force_login(make_user("chief-admin", is_staff=True, is_superuser=True))
+    page = client.get("/").content.decode()
+    assert "Ask an administrator" not in page
+    assert 'href="/admin/tracker/membership/add/"' in page
+
+
+def test_home_tells_others_without_an_organisation_to_ask_an_administrator(client, db):
+    client.force_login(make_user("newcomer"))
+    assert "Ask an administrator to add you" in client.get("/").content.decode()
