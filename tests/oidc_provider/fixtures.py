@@ -24,13 +24,15 @@ CLIENT_ID = "tracker"
 CLIENT_SECRET = "tracker-secret-for-tests-only"
 TENANT = "11111111-aaaa-4aaa-8aaa-111111111111"
 OTHER_TENANT = "22222222-bbbb-4bbb-8bbb-222222222222"
-# Redirect URIs on 127.0.0.1 match whatever port (RFC 8252, as django-oauth-toolkit does), so
-# the live server of the browser tests, on a port of its own, is covered too.
+# Redirect URIs on 127.0.0.1 (and localhost, ALLOW_LOCALHOST_LOOPBACK) match whatever port
+# (RFC 8252, as django-oauth-toolkit does), so the browser tests' live server is covered too.
 REDIRECT_URIS = [
-    "http://testserver/accounts/sign-in/test/callback/",
-    "http://127.0.0.1/accounts/sign-in/test/callback/",
+    f"http://{host}/accounts/sign-in/test/callback/"
+    for host in ("testserver", "127.0.0.1", "localhost")
 ]
-POST_LOGOUT_URIS = ["http://testserver/accounts/signed-out/", "http://127.0.0.1/accounts/signed-out/"]
+POST_LOGOUT_URIS = [
+    f"http://{host}/accounts/signed-out/" for host in ("testserver", "127.0.0.1", "localhost")
+]
 
 # The provider's people: username -> groups (see __init__.py). Email: <username>@<domain>.
 PEOPLE = {

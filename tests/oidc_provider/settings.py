@@ -43,6 +43,8 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
     "PKCE_REQUIRED": True,
+    # The browser test's live server is on localhost, on a port chosen at start.
+    "ALLOW_LOCALHOST_LOOPBACK": True,
     "SCOPES": {"openid": "OpenID Connect", "email": "Email", "profile": "Profile"},
     "OAUTH2_VALIDATOR_CLASS": "tests.oidc_provider.validator.TestProviderValidator",
 }
