@@ -10,8 +10,11 @@ from playwright.sync_api import expect
 from accounts.models import ExternalIdentity, Membership
 from recommendations.models import Organisation
 from tests.conftest import make_user
-from tests.oidc_provider.fixtures import PASSWORD, email_of
-from tests.oidc_provider.fixtures import oidc_provider  # noqa: F401  (the provider's process)
+from tests.oidc_provider.fixtures import (
+    PASSWORD,
+    email_of,
+    oidc_provider,  # noqa: F401  (the provider's process)
+)
 
 pytestmark = pytest.mark.browser
 
