@@ -66,14 +66,23 @@ def user_invite(*, email, first_name, last_name, organisation=None, role=None, i
 
 
 def invitation_send(*, user, invited_by=None):
-    """Email `user` a fresh invitation link (also used to send an invitation again)."""
+    """
+    Email `user` a fresh invitation link (also used to send an invitation again). A member of an
+    organisation that turned local sign-in off is sent to the sign-in page instead, to use their
+    organisation's account: a password would not let them in.
+    """
+    organisation_account_only = Membership.objects.filter(
+        user=user, organisation__local_sign_in_allowed=False
+    ).exists()
     send_templated_email(
         to=user.email,
         template="accounts/email/invitation",
         context={
             "user": user,
             "invited_by": invited_by,
-            "url": invitation_url(user),
+            "organisation_account_only": organisation_account_only,
+            "url": (absolute_url(reverse("login")) if organisation_account_only
+                    else invitation_url(user)),
             "days": settings.INVITATION_TIMEOUT_DAYS,
         },
     )

@@ -315,3 +315,33 @@ def test_single_sign_on_works_where_local_sign_in_is_off(client, sso, world):
     alice = person(world, "alice")
     sign_in_through_provider(client, sso, "alice")
     assert signed_in_user_id(client) == str(alice.pk)
+
+
+def test_invitation_to_an_organisation_without_local_sign_in_sends_to_the_sign_in_page(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from accounts import services
+
+    world.force_a.local_sign_in_allowed = False
+    world.force_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.user_invite(email="new@force-a.police.example", first_name="New",
+                             last_name="Person", organisation=world.force_a,
+                             role=Membership.Role.VIEWER)
+    body = mailoutbox[0].body
+    assert "Sign in with your organisation's account" in body
+    assert "/accounts/sign-in/" in body
+    assert "Create your password" not in body
+
+
+def test_invitation_elsewhere_still_asks_for_a_password(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from accounts import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.user_invite(email="new@force-a.police.example", first_name="New",
+                             last_name="Person", organisation=world.force_a,
+                             role=Membership.Role.VIEWER)
+    assert "Create your password" in mailoutbox[0].body
+    assert "/accounts/invitation/" in mailoutbox[0].body
