@@ -105,13 +105,23 @@ class TrackerUserChangeForm(PersonRequiredMixin, UserChangeForm):
     pass
 
 
-class MembershipInline(TolerantAutocompleteMixin, admin.TabularInline):
-    """A user's organisations and roles, edited on the user's own page."""
+class MembershipInline(admin.TabularInline):
+    """
+    A user's organisations and roles, edited on the user's own page.
+
+    Plain selects, each named for screen readers: a table's column heading is no label, and the
+    autocomplete's combobox had no name at all (Lighthouse, aria-input-field-name and label).
+    """
 
     model = Membership
     fields = ("organisation", "role")
-    autocomplete_fields = ("organisation",)
     extra = 1
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.fields:
+            field.widget.attrs["aria-label"] = db_field.verbose_name.capitalize()
+        return field
 
 
 @admin.register(User)
@@ -130,6 +140,8 @@ class TrackerUserAdmin(UserAdmin):
                                                   "password1", "password2")}),
     )
     inlines = [MembershipInline]
+    # Sign-in records, not for editing (and Django's split date and time inputs have no labels).
+    readonly_fields = ("last_login", "date_joined")
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
     list_filter = (
         ("memberships__organisation", admin.RelatedOnlyFieldListFilter),

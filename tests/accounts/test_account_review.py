@@ -126,3 +126,15 @@ def test_command_again_finds_nothing_left(accounts):
     out = StringIO()
     call_command("deactivate_unused_accounts", stdout=out)
     assert "Dry run: 0 account(s) would be deactivated" in out.getvalue()
+
+
+def test_user_page_names_each_membership_field_and_shows_sign_in_dates_as_text(
+    client, accounts
+):
+    """Lighthouse's findings on the admin's user page, fixed (see the accessibility statement)."""
+    client.force_login(accounts["root"])
+    page = client.get(reverse("admin:auth_user_change", args=[accounts["recent"].pk])).text
+    assert 'aria-label="Organisation" id="id_memberships-0-organisation"' in page
+    assert 'aria-label="Role" id="id_memberships-0-role"' in page
+    assert 'name="last_login_0"' not in page
+    assert 'name="date_joined_0"' not in page
