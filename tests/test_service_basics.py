@@ -26,9 +26,11 @@ def test_page_is_open_to_visitors(client, name):
     assert f"<h1 class=\"govuk-heading-l\">{PAGES[name]}</h1>" in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/accounts/sign-in/", "/public/super-complaints/", "/help/"])
+@pytest.mark.parametrize("url", ["/accounts/sign-in/", "/public/", "/help/"])
 def test_footer_links_every_page(client, url):
-    page = client.get(url).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
     for name in PAGES:
         assert f'class="govuk-footer__link" href="{reverse(name)}"' in page
     assert 'href="/admin/"' not in page
@@ -79,3 +81,15 @@ def test_home_does_not_tell_an_administrator_to_ask_an_administrator(client):
 def test_home_tells_others_without_an_organisation_to_ask_an_administrator(client, db):
     client.force_login(make_user("newcomer"))
     assert "Ask an administrator to add you" in client.get("/").content.decode()
+
+
+def test_kept_public_page_shows_the_admin_link_to_staff_only(client, world):
+    """Public pages are kept per kind of reader: staff's copy is not served to others."""
+    url = "/public/"
+    client.force_login(make_user("staffer", is_staff=True))
+    assert client.get(url).status_code == 200
+    assert 'href="/admin/">Admin</a>' in client.get(url).content.decode()
+    client.force_login(make_user("reader", world.force_a, Membership.Role.VIEWER))
+    assert 'href="/admin/"' not in client.get(url).content.decode()
+    client.force_login(make_user("staffer2", is_staff=True))
+    assert 'href="/admin/">Admin</a>' in client.get(url).content.decode()
