@@ -36,6 +36,8 @@ _KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 # everything they may read), never by who they are. A feed or a document shows nobody's.
 VISITOR = "visitor"
 SIGNED_IN = "signed-in"
+# Staff see the footer's link to the admin: a copy of their own.
+SIGNED_IN_STAFF = "signed-in-staff"
 EVERYONE = "everyone"
 
 
@@ -54,7 +56,8 @@ def _page_reader(request):
       session) and no messages cookie (a notice meant for this browser alone);
     - SIGNED_IN: a signed-in user with no message waiting. The page is the same for every
       signed-in reader but the CSRF token of its sign-out form, put in afresh for each
-      response (`core.fragments.with_fresh_csrf_token`);
+      response (`core.fragments.with_fresh_csrf_token`); SIGNED_IN_STAFF likewise for staff,
+      whose footer links the admin;
     - None: a session nobody is signed in to, a message waiting (it is shown once, in this
       page, and kept in no copy), or an address that is not kept.
     """
@@ -64,7 +67,7 @@ def _page_reader(request):
         return None if CookieStorage.cookie_name in request.COOKIES else VISITOR
     if request.user.is_authenticated and not len(get_messages(request)):
         # len() reads the messages waiting without marking them shown.
-        return SIGNED_IN
+        return SIGNED_IN_STAFF if request.user.is_staff else SIGNED_IN
     return None
 
 

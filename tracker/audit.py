@@ -68,6 +68,9 @@ AUDITED = [
         },
     ),
     ("tracker.Membership", {"exclude_fields": TIMESTAMPS}),
+    # Who is linked to which account at an identity provider (single sign-on); when each was
+    # last used is a sign-in time, never logged.
+    ("tracker.ExternalIdentity", {"exclude_fields": [*TIMESTAMPS, "last_used_at"]}),
     (
         "recommendations.Recommendation",
         {"exclude_fields": TIMESTAMPS, "m2m_fields": {"recipient_groups", "depends_on"}},

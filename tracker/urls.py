@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.decorators import method_decorator
 from django.views.generic import RedirectView
 
+from public.basics import BasicsPageView
 from reminders.views import NotificationPreferencesView, ReminderPreferenceView
 from workflow.views.home import HomeView
 
@@ -35,6 +36,12 @@ urlpatterns = [
     path("admin/login/", AdminLoginRedirectView.as_view()),
     path("admin/", admin.site.urls),
     path("imports/", include("imports.urls")),
+    # The footer's pages
+    path("help/", BasicsPageView.as_view(template_name="basics/help.html"), name="help"),
+    path("accessibility/", BasicsPageView.as_view(template_name="basics/accessibility.html"),
+         name="accessibility"),
+    path("privacy/", BasicsPageView.as_view(template_name="basics/privacy.html"), name="privacy"),
+    path("cookies/", BasicsPageView.as_view(template_name="basics/cookies.html"), name="cookies"),
     path("public/", include("public.urls")),
     path("documents/", include("public.document_urls")),
     path("api/v1/", include("api.urls")),
