@@ -210,12 +210,16 @@ class UpdateCreateView(UpdateFormMixin, ResponseTargetMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_stored_initial(self):
-        target = self.get_target()
-        return ResponseUpdateForm.initial_for_response(
-            target.response,
+        # What is awaited starts empty (issue 22): the recommendation this one depends on is
+        # named in its hint, not chosen for the user.
+        return ResponseUpdateForm.initial_for_response(self.get_target().response)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
             suggested_recommendation=awaited_recommendation_suggestion(
-                recommendation=target.recommendation
+                recommendation=self.get_target().recommendation
             ),
+            **kwargs,
         )
 
     def save(self, form, *, submit):
