@@ -151,7 +151,8 @@ def test_the_matrix_shows_the_whole_country_on_a_1280px_screen(demo_data, new_pa
     assert page_scroll_width(page) <= 1280
     # Every recommendation is a column, and the regions head their organisations.
     assert table.locator("thead th").count() == super_complaint.recommendations.count() + 1
-    expect(table.locator("th.app-heat-map__region", has_text="Yorkshire and the Humber")).to_be_visible()
+    region = table.locator("th.app-heat-map__region", has_text="Yorkshire and the Humber")
+    expect(region).to_be_visible()
 
     # The reader's own organisation first, under its own heading, marked by a bar.
     own = table.locator("tbody.app-heat-map__own")
