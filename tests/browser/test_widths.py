@@ -74,6 +74,7 @@ def check_at_every_width(page, name, url, check_accessibility):
         page.set_viewport_size({"width": width, "height": 900})
         response = page.goto(url)
         assert response.status == 200, (name, response.status)
+        assert "{#" not in page.locator("body").inner_text()  # no template comment on show
         assert page_scroll_width(page) <= width, (
             f"{name} scrolls sideways at {width}px: {page_scroll_width(page)}px wide"
         )
