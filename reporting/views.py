@@ -6,7 +6,10 @@ through `services.dashboard_visit_record`.
 """
 
 
+from types import SimpleNamespace
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -181,6 +184,9 @@ class OverviewView(TemplateView):
 
     template_name = "reporting/overview.html"
 
+    # The two long lists page by their own parameter: the league table and the chasing ladder.
+    PAGES = ("page", "ladder")
+
     def get_context_data(self, **kwargs):
         is_reviewer = permissions.is_reviewer(self.request.user)
         filters = self.request.GET
@@ -189,32 +195,66 @@ class OverviewView(TemplateView):
             "reporting/_overview_body.html",
             key=(sorted(filters.lists()), is_reviewer, stale_after_months()),
             context=lambda: self.get_body_context(is_reviewer, fingerprint),
-            keep=lambda body: only_valid_choices(filters, form=body["filter"].form),
+            keep=self.worth_keeping,
             # Every publication redraws it: while one process does, the others serve it as it
             # was just before.
             fingerprint=fingerprint,
         )
         return super().get_context_data(body=body, nav_section="overview", **kwargs)
 
+    def worth_keeping(self, body):
+        """The filters the form offers, and page numbers only as the pages served."""
+        filters = self.request.GET.copy()
+        served = {"page": body["league_page"], "ladder": body["ladder_page"]}
+        for name in self.PAGES:
+            values = filters.pop(name, None)
+            if values is not None and (
+                served[name] is None or values != [str(served[name].number)]
+            ):
+                return False
+        return only_valid_choices(filters, form=body["filter"].form)
+
     def get_body_context(self, is_reviewer, fingerprint):
         overview = overview_selectors.overview(
             filters=self.request.GET, today=timezone.localdate()
         )
+        chosen = overview.filterset.form.cleaned_data if overview.filterset.is_valid() else {}
+        # The chasing ladder is the national reviewers' work list: they alone send letters.
+        # It is narrowed by the same filters as the league table.
+        ladder = ladder_page = None
+        if is_reviewer:
+            ladder_number = 1
+            try:
+                ladder_number = max(1, int(self.request.GET.get("ladder", 1)))
+            except ValueError:
+                pass
+            ladder = overview_selectors.chasing_ladder(
+                today=overview.today, super_complaint=overview.super_complaint,
+                fingerprint=fingerprint, region=chosen.get("region") or "",
+                kind=chosen.get("kind") or "", page=ladder_number,
+            )
+            ladder_page = ladder.page(ladder_number)
+            if ladder_page.number != ladder_number:  # beyond the last: the last page's rows
+                ladder = overview_selectors.chasing_ladder(
+                    today=overview.today, super_complaint=overview.super_complaint,
+                    fingerprint=fingerprint, region=chosen.get("region") or "",
+                    kind=chosen.get("kind") or "", page=ladder_page.number,
+                )
+        league_page = Paginator(
+            overview.rows, overview_selectors.LEAGUE_PAGE_SIZE
+        ).get_page(self.request.GET.get("page"))
         return {
             "overview": overview,
             "filter": overview.filterset,
+            "league_page": league_page,
             "awaited": organisations_awaiting(super_complaint=overview.super_complaint),
             "pending_extensions": overview_selectors.extensions_awaiting_decision(
                 super_complaint=overview.super_complaint
             ),
-            # The chasing ladder is the national reviewers' work list: they alone send letters.
-            "ladder": (
-                overview_selectors.chasing_ladder(
-                    today=overview.today, super_complaint=overview.super_complaint,
-                    fingerprint=fingerprint,
-                )
-                if is_reviewer
-                else None
-            ),
+            "ladder": ladder,
+            "ladder_page": ladder_page,
             "stale_months": stale_after_months(),
+            # For the pagination's links (the filters and the other list's page), which the
+            # key this body is kept under holds.
+            "request": SimpleNamespace(GET=self.request.GET),
         }

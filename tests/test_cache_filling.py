@@ -130,6 +130,8 @@ VALID_CHOICES = [
     ("recommendation", {"status": ["in_progress", "completed"], "sort": "status"}),
     ("matrix", {"view": "heat-map"}),
     ("matrix", {"orientation": "organisations", "region": "South West"}),
+    ("matrix", {"view": "table", "orientation": "organisations"}),
+    ("overview", {"page": "1", "region": "North East"}),
     ("organisation", {"deadline": "overdue"}),
     ("organisation", {"page": "1"}),
     ("overview", {"kind": "local_policing_body"}),

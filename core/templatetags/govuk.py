@@ -150,6 +150,20 @@ def page_items(page_obj):
 
 
 @register.simple_tag(takes_context=True)
+def page_query(context, number, param="page", query=None):
+    """
+    The query string ("?region=Wales&page=3") of page `number` of a list paged by `param`:
+    `query` (a QueryDict; the request's GET by default) with only `param` changed, so a page
+    with two lists (the overview's) pages each by its own parameter and keeps the filters.
+    """
+    if query is None:
+        query = context["request"].GET
+    query = query.copy()
+    query[param] = number
+    return "?" + query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
 def nav_state(context, view_name, section):
     """
     Return the aria-current value for a navigation item: "page" on its own page, "true" in its

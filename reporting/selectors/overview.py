@@ -7,6 +7,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 
 from deadlines import chasing
@@ -18,8 +19,10 @@ from responses.deadlines import DeadlineState, deadline_state, due_date, priorit
 from responses.filtersets import OverviewFilterSet
 from responses.models import Chaser, ExtensionRequest, Response, response_url
 
-# The chasing ladder lists this many overdue answers at most, in the order they are worked on.
+# The chasing ladder lists this many overdue answers a page, in the order they are worked on.
 LADDER_LIMIT = 25
+# The league table lists this many organisations a page.
+LEAGUE_PAGE_SIZE = 25
 
 
 @dataclass
@@ -27,6 +30,7 @@ class OverviewRow:
     rank: int
     organisation: Organisation
     figures: Figures
+    tied: bool = False  # the same figures as another row: an equal rank ("=3")
 
 
 @dataclass
@@ -38,11 +42,30 @@ class Overview:
     totals: Figures
 
 
-def league_order(row):
-    """Most overdue first, then most stale, then least completed, then by name."""
+def league_standing(row):
+    """What a rank is decided by: most overdue first, then most stale, then least completed."""
     figures = row.figures
-    return (-figures.overdue, -figures.stale, figures.share_completed or 0,
-            row.organisation.name)
+    return (-figures.overdue, -figures.stale, figures.share_completed or 0)
+
+
+def league_order(row):
+    """`league_standing`, then by name (for the order of rows; ties keep an equal rank)."""
+    return (*league_standing(row), row.organisation.name)
+
+
+def rank_rows(rows):
+    """
+    Give each row of `rows` (in `league_order`) its rank as sports tables do: tied rows share
+    the rank of the first of them and are marked `tied` ("=3"), and the next row's rank counts
+    every row above it (1, 2, =3, =3, 5), so a rank never depends on the alphabet.
+    """
+    for position, row in enumerate(rows, start=1):
+        previous = rows[position - 2] if position > 1 else None
+        if previous is not None and league_standing(previous) == league_standing(row):
+            row.rank = previous.rank
+            row.tied = previous.tied = True
+        else:
+            row.rank = position
 
 
 def overview(*, filters, today):
@@ -67,8 +90,7 @@ def overview(*, filters, today):
         if o.pk in by_organisation
     ]
     rows.sort(key=league_order)
-    for rank, row in enumerate(rows, start=1):
-        row.rank = rank
+    rank_rows(rows)
     totals = Figures(
         expected=sum(r.figures.expected for r in rows),
         statuses=sum((r.figures.statuses for r in rows), Counter()),
@@ -126,37 +148,46 @@ class LadderRow:
 class Ladder:
     """
     The overdue answers, priority recommendations' first, each part in `chasing.chase_order`;
-    the first LADDER_LIMIT of them.
+    a page of LADDER_LIMIT of them.
     """
 
-    rows: list
+    rows: list  # of the page asked for
     total: int
     # [(step label, how many)]: "Not chased yet" first, then each step sent.
     by_step: list = field(default_factory=list)
+    first: int = 0  # how many rows come before this page's
 
     @property
     def more(self):
         return self.total - len(self.rows)
 
+    def page(self, number):
+        """A Django Page of the ladder (page `number`), for the GOV.UK pagination."""
+        return Paginator(range(self.total), LADDER_LIMIT).get_page(number)
 
-def chasing_ladder(*, today, super_complaint=None, fingerprint=None):
+
+def chasing_ladder(*, today, super_complaint=None, fingerprint=None, region="", kind="",
+                   page=1):
     """
     Every overdue answer (in one super-complaint, or all) by the step of the chasing ladder it
     has reached, in the order a reviewer works through them (`chasing.chase_order`): not chased
     yet first, longest overdue first. The same for every reviewer, so kept in Django's cache
     under the day and the fingerprint of the data (`data_fingerprint`, which a letter sent, a
     publication or an approved extension changes; pass it when already read): 1 query unless
-    given, plus 5 on a cache miss. Organisations of any region and kind: the overview's
-    filters narrow its league table, and only a super-complaint chosen there narrows this list.
+    given, plus 5 on a cache miss. The overview's filters narrow it as they narrow the league
+    table: to a super-complaint, and to the organisations of a `region` and `kind`. `page`
+    (from 1): which LADDER_LIMIT rows are listed; the counts are of them all.
     """
     key = (
         "chasing-ladder", today.isoformat(), super_complaint.pk if super_complaint else "all",
-        *(fingerprint or fingerprint("data")),
+        region, kind, page, *(fingerprint or fingerprint("data")),
     )
-    return cached_figures(key, lambda: _chasing_ladder(today, super_complaint))
+    return cached_figures(
+        key, lambda: _chasing_ladder(today, super_complaint, region=region, kind=kind, page=page)
+    )
 
 
-def _overdue_unanswered(today, super_complaint):
+def _overdue_unanswered(today, super_complaint, *, region="", kind=""):
     """
     Return [(recommendation, organisation, DeadlineState)] of every expected answer that is
     overdue with nothing published: the answers the ladder chases. 5 queries.
@@ -166,7 +197,12 @@ def _overdue_unanswered(today, super_complaint):
     values and works out each (recommendation, kind of organisation)'s due date once, so only
     the unanswered pairs are put to `deadlines.deadline_state`.
     """
-    organisations = list(Organisation.objects.active().order_by("name"))
+    organisations = Organisation.objects.active().order_by("name")
+    if region:
+        organisations = organisations.filter(region=region)
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    organisations = list(organisations)
     recommendations = Recommendation.objects.select_related("super_complaint").in_order()
     if super_complaint is not None:
         recommendations = recommendations.filter(super_complaint=super_complaint)
@@ -214,7 +250,7 @@ def _overdue_unanswered(today, super_complaint):
     return overdue
 
 
-def _chasing_ladder(today, super_complaint):
+def _chasing_ladder(today, super_complaint, *, region="", kind="", page=1):
     chasers = Chaser.objects.order_by()
     if super_complaint is not None:
         chasers = chasers.filter(response__recommendation__super_complaint=super_complaint)
@@ -225,7 +261,9 @@ def _chasing_ladder(today, super_complaint):
         ).annotate(step=Max("step"), sent_on=Max("sent_on"))
     }
     rows = []
-    for recommendation, organisation, state in _overdue_unanswered(today, super_complaint):
+    for recommendation, organisation, state in _overdue_unanswered(
+        today, super_complaint, region=region, kind=kind
+    ):
         step, sent_on = reached.get((recommendation.pk, organisation.pk), (0, None))
         rows.append(LadderRow(
             recommendation=recommendation, organisation=organisation, due_on=state.due_on,
@@ -240,7 +278,8 @@ def _chasing_ladder(today, super_complaint):
     by_step = [(chasing.NOT_CHASED, counts[0])] + [
         (chasing.SENT_LABELS[step], counts[step]) for step in ChaserStep
     ]
-    shown = rows[:LADDER_LIMIT]
+    first = (page - 1) * LADDER_LIMIT
+    shown = rows[first:first + LADDER_LIMIT]
     for row in shown:
         row.url = response_url(row.recommendation, row.organisation)
-    return Ladder(rows=shown, total=len(rows), by_step=by_step)
+    return Ladder(rows=shown, total=len(rows), by_step=by_step, first=first)

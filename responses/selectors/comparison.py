@@ -513,10 +513,40 @@ class Matrix:
         ])
 
 
+    def by_region(self):
+        """
+        The heat map's Grid: recommendations as columns, organisations as rows grouped by
+        region (`groups`: [(region, [(Heading, [Cell, ...])])], the regions in alphabetical
+        order and the national bodies last; within a region, forces then local policing
+        bodies, as `organisations` are). Few columns, so the whole country fits a 1,280px
+        screen (issue 22).
+        """
+        grid = self.table(by_organisation=True)
+        groups = {}
+        for organisation, line in zip(self.organisations, grid.lines, strict=True):
+            groups.setdefault(organisation.region or NATIONAL_REGION, []).append(line)
+        order = sorted(groups, key=lambda region: (region == NATIONAL_REGION, region))
+        grid.groups = [(region, groups[region]) for region in order]
+        return grid
+
+    def own_lines(self, organisation_ids):
+        """The rows of the organisations `organisation_ids` (a reader's own), in their order."""
+        grid = self.table(by_organisation=True)
+        return [
+            line for organisation, line in zip(self.organisations, grid.lines, strict=True)
+            if organisation.pk in organisation_ids
+        ]
+
+
+# The region the national bodies (and anything without one) are listed under, last.
+NATIONAL_REGION = "National"
+
+
 @dataclass
 class Grid:
     columns: list  # [Heading]
     lines: list  # [(Heading, [Cell, ...])]
+    groups: list = field(default_factory=list)  # [(region, lines)], by_region only
 
 
 @dataclass

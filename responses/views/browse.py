@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
 from accounts import permissions
@@ -223,8 +224,11 @@ class MatrixView(TemplateView):
     template_name = "responses/matrix.html"
     # What the matrix's rendering depends on besides the data: the filters and the layout.
     VARIES_ON = ("region", "kind", "q", "priority", "orientation", "view")
-    # The layouts its links offer besides the default one.
-    LAYOUTS = {"orientation": ("organisations",), "view": ("heat-map",)}
+    # The layouts its links offer besides the default one, the heat map grouped by region
+    # ("heat-map" names it too, as links made before it was the default do).
+    LAYOUTS = {"orientation": ("organisations",), "view": ("table", "heat-map")}
+    # Where a reader's own organisations go in the kept heat map (see own_rows).
+    OWN_ROWS = "<!-- own-organisations -->"
 
     def get_matrix(self, super_complaint=None, filterset=None):
         return selectors.super_complaint_matrix(
@@ -234,35 +238,84 @@ class MatrixView(TemplateView):
 
     def get_context_data(self, **kwargs):
         super_complaint, fingerprint = selectors.matrix_get(slug=self.kwargs["slug"])
+        context = {}
+
+        def body_context():
+            context.update(self.get_body_context(super_complaint, fingerprint))
+            return self.with_table(context, fingerprint)
+
         body = cached_fragment(
             "responses/_matrix_page.html",
             key=(self.cache_key(fingerprint),),
-            context=lambda: self.with_table(
-                self.get_body_context(super_complaint, fingerprint), fingerprint
-            ),
+            context=body_context,
             keep=lambda body: only_valid_choices(
                 self.request.GET, form=body["filter"].form, layout=self.LAYOUTS
             ),
         )
+        if self.OWN_ROWS in body:
+            body = mark_safe(body.replace(  # noqa: S308 (both parts rendered by templates)
+                self.OWN_ROWS, self.own_rows(super_complaint, fingerprint, context), 1
+            ))
         return super().get_context_data(super_complaint=super_complaint, body=body, **kwargs)
+
+    def own_rows(self, super_complaint, fingerprint, context):
+        """
+        The reader's own organisations, first in the heat map under "Your organisation": the
+        matrix is kept once for every reader, these rows once per set of organisations, and
+        put in its place on every request. Nothing when the reader belongs to none of them.
+        """
+        own_ids = permissions.member_organisation_ids(self.request.user)
+        if not own_ids:
+            return ""
+
+        # Drawn already when the body was (one matrix for both); built only on a miss.
+        filterset = SimpleLazyObject(
+            lambda: context.get("filter") or selectors.matrix_filters(filters=self.request.GET)
+        )
+
+        def rows_context():
+            matrix = context.get("matrix") or self.get_matrix(super_complaint, filterset)
+            return {
+                "lines": matrix.own_lines(own_ids),
+                "width": len(matrix.recommendations) + 1,
+            }
+
+        return cached_fragment(
+            "responses/_matrix_own_rows.html",
+            key=(self.cache_key(fingerprint), "own", sorted(own_ids)),
+            context=rows_context,
+            keep=lambda rows: only_valid_choices(
+                self.request.GET, form=filterset.form, layout=self.LAYOUTS, others_allowed=True,
+            ),
+        )
 
     def get_body_context(self, super_complaint, fingerprint):
         filterset = selectors.matrix_filters(filters=self.request.GET)
         # Worked out only when the rendering is not in the cache (see matrix.html).
         matrix = SimpleLazyObject(lambda: self.get_matrix(super_complaint, filterset))
-        by_organisation = self.request.GET.get("orientation") == "organisations"
+        # The default is the heat map, organisations as rows grouped by region: the whole
+        # country on one screen. The full table of status labels is one link away, either way
+        # round.
+        heat_map = self.request.GET.get("view") != "table"
+        by_organisation = heat_map or self.request.GET.get("orientation") == "organisations"
         organisations_as_rows = self.request.GET.copy()
         organisations_as_rows["orientation"] = "organisations"
         recommendations_as_rows = self.request.GET.copy()
         recommendations_as_rows.pop("orientation", None)
-        heat_map = self.request.GET.get("view") == "heat-map"
         as_heat_map = self.request.GET.copy()
-        as_heat_map["view"] = "heat-map"
+        as_heat_map.pop("view", None)
+        as_heat_map.pop("orientation", None)
         as_table = self.request.GET.copy()
-        as_table.pop("view", None)
-        keep = {"orientation": "organisations"} if by_organisation else {}
+        as_table["view"] = "table"
+        keep = {}
+        if not heat_map:
+            keep["view"] = "table"
+            if by_organisation:
+                keep["orientation"] = "organisations"
         if heat_map:
-            keep["view"] = "heat-map"
+            grid = SimpleLazyObject(lambda: matrix.by_region())
+        else:
+            grid = SimpleLazyObject(lambda: matrix.table(by_organisation=by_organisation))
         return dict(
             heat_map=heat_map,
             heat_map_query=as_heat_map.urlencode(),
@@ -272,7 +325,7 @@ class MatrixView(TemplateView):
             organisations_as_rows_query=organisations_as_rows.urlencode(),
             recommendations_as_rows_query=recommendations_as_rows.urlencode(),
             matrix=matrix,
-            grid=SimpleLazyObject(lambda: matrix.table(by_organisation=by_organisation)),
+            grid=grid,
             stale_months=stale_after_months(),
             super_complaint=super_complaint,
             filter=filterset,

@@ -27,3 +27,19 @@ if (select && autocomplete) {
   input?.addEventListener("input", clearWhenEmpty);
   input?.addEventListener("blur", clearWhenEmpty);
 }
+
+// "What are you waiting for?" is revealed only while "Awaiting national guidance" is chosen
+// (GOV.UK's conditional reveal; the server hides it unless that status is checked). Done here
+// rather than by govuk-frontend's radios module, which marks the radio aria-expanded: an
+// attribute ARIA does not allow on a radio, which axe reports (govuk-frontend issue 979).
+const reveal = document.getElementById("conditional-awaited");
+const awaiting = document.querySelector('input[name="status"][value="awaiting_national"]');
+if (reveal && awaiting) {
+  const show = () => {
+    reveal.classList.toggle("govuk-radios__conditional--hidden", !awaiting.checked);
+  };
+  for (const radio of document.querySelectorAll('input[name="status"]')) {
+    radio.addEventListener("change", show);
+  }
+  show();
+}

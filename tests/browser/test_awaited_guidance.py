@@ -33,9 +33,18 @@ def test_a_force_user_sees_the_banner_after_a_national_body_publishes(
     page.goto(RESPONSE)
     page.locator("a", has_text="Add an update").click()
 
-    # Recommendation 4 depends on recommendation 3: the search starts with it suggested.
+    # What is awaited is revealed under "Awaiting national guidance" only (issue 22), empty;
+    # its hint names recommendation 3, which recommendation 4 depends on.
     search = page.locator("#id_awaited_recommendation")
-    expect(search).to_have_value("Safe to share? – Recommendation 3")
+    expect(search).to_be_hidden()
+    page.get_by_label("Awaiting national guidance", exact=True).check()
+    expect(search).to_be_visible()
+    expect(search).to_have_value("")
+    expect(page.get_by_text("depends on Safe to share? – recommendation 3")).to_be_visible()
+    # The search box is in the service's font, not the browser's default serif.
+    assert "serif" not in search.evaluate("el => getComputedStyle(el).fontFamily").replace(
+        "sans-serif", ""
+    )
     check_accessibility(page, "update-form-awaited")
 
     # Search by number and words, then choose from the suggestions.
@@ -47,7 +56,6 @@ def test_a_force_user_sees_the_banner_after_a_national_body_publishes(
     search.press_sequentially("Recommendation 3")
     page.get_by_role("option", name="Safe to share? – Recommendation 3").click()
 
-    page.get_by_label("Awaiting national guidance", exact=True).check()
     page.locator("#id_narrative").fill("Waiting for the Home Office review of the law.")
     page.get_by_role("button", name="Submit for sign-off").click()
     expect(page.get_by_text("submitted for sign-off").first).to_be_visible()

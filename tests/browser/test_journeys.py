@@ -80,7 +80,7 @@ def test_contributor_writes_approver_publishes_other_force_sees_it(
     other = new_page()
     sign_in(other, "other.contributor")
     other.goto("/super-complaints/safe-to-share/recommendations/4/")
-    row = other.get_by_role("row").filter(has_text="South Yorkshire Police")
+    row = other.locator(".app-comparison__item").filter(has_text="South Yorkshire Police")
     assert "In progress" in row.inner_text()
     assert "Safe reporting pathways agreed" in row.inner_text()
 
@@ -91,7 +91,7 @@ def test_contributor_writes_approver_publishes_other_force_sees_it(
     assert "Safe reporting pathways agreed" in other.content()
     check_accessibility(other, "side-by-side")
 
-    other.goto("/super-complaints/safe-to-share/matrix/")
+    other.goto("/super-complaints/safe-to-share/matrix/?view=table")
     check_accessibility(other, "matrix")
     # The cell in rec 4's row and South Yorkshire's column links to the response by its status.
     cell = other.locator('.app-matrix a[href$="/recommendations/4/south-yorkshire/"]')

@@ -47,7 +47,7 @@ def test_a_reviewer_marks_a_priority_and_the_matrix_filters_to_it(
 
     # Anyone signed in sees it, and can narrow the matrix to the priority recommendations.
     sign_in(page, "opcc.contributor")
-    page.goto(MATRIX)
+    page.goto(MATRIX + "?view=table")
     page.get_by_label("Recommendations").select_option(label="Priority only")
     page.get_by_role("button", name="Apply filters").click()
     rows = page.locator(".app-matrix tbody tr")
@@ -55,7 +55,10 @@ def test_a_reviewer_marks_a_priority_and_the_matrix_filters_to_it(
     expect(rows.first.locator("th")).to_contain_text(recommendation.short_label)
     expect(rows.first.locator("th")).to_contain_text("Priority")
     check_accessibility(page, "matrix-priority-only")
-    page.goto(MATRIX + "?priority=yes&view=heat-map")
+    page.goto(MATRIX + "?priority=yes")  # the heat map: the one column, tagged
+    columns = page.locator(".app-heat-map thead th")
+    expect(columns).to_have_count(2)
+    expect(columns.last).to_contain_text("Priority")
     check_accessibility(page, "matrix-heat-map-priority-only")
     page.goto("/dashboard/")
     expect(page.locator("#priority")).to_be_visible()

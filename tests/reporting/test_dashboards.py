@@ -227,9 +227,14 @@ def test_the_overview_ranks_organisations_by_overdue_then_stale_then_completed(c
     with at(TODAY):
         page = client.get(reverse("reporting:overview"))
     rows = page.context["overview"].rows
+    # Force A PCC and the Home Office have the same figures: an equal rank, "=2", not 2 and 3
+    # by the alphabet; the next counts every row above it.
     assert [(r.rank, r.organisation.slug, r.figures.overdue) for r in rows] == [
-        (1, "force-b", 2), (2, "force-a-pcc", 1), (3, "home-office", 1), (4, "force-a", 1),
+        (1, "force-b", 2), (2, "force-a-pcc", 1), (2, "home-office", 1), (4, "force-a", 1),
     ]
+    assert [r.tied for r in rows] == [False, True, True, False]
+    equal = '<span class="govuk-visually-hidden">Equal </span>2</td>'
+    assert page.text.count('<span aria-hidden="true">=</span>' + equal) == 2
     assert dashboard_url(answered.force_b) in page.text
 
 

@@ -131,9 +131,10 @@ QUERY_COUNTS = {
     # + the reader's memberships: whose OFFICIAL-SENSITIVE text they may read (need-to-know).
     "recommendation_export": 10,
     "recommendation_compare": 9,
-    # + the fingerprint its rendering is cached under (a scope of core.caching).
-    "matrix": 10,
-    "matrix_heat_map": 10,
+    # + the fingerprint its rendering is cached under (a scope of core.caching); the heat map
+    # (the default) + the reader's memberships, their own organisations' rows first.
+    "matrix": 11,
+    "matrix_table": 10,
     "matrix_export": 9,
     # On an empty cache: + the fingerprint of the data (core.caching).
     "organisation_list": 5,
@@ -191,8 +192,10 @@ QUERY_COUNTS_CACHED = {
     # (the super-complaint's scope of core.caching, which reads its row, so the super-complaint
     # is kept under its address too): the super-complaint, recommendations, recipients,
     # organisations and responses (5) and the filter form's regions do not run.
-    "matrix": 3,
-    "matrix_heat_map": 3,
+    # The heat map (the default) + the reader's memberships: their own organisations' rows,
+    # kept per set of organisations, go first.
+    "matrix": 4,
+    "matrix_table": 3,
     # The comparison's body (its own positions, rows, deadlines, texts, and their rendering)
     # comes from the cache under the recommendation's fingerprint, the reader's organisations,
     # roles and need to know, and the filters: session, user, the fingerprint (the

@@ -267,8 +267,8 @@ PAGES = {
     "recommendation_compare": lambda w: rec_url(w, w.rec_1, "responses:recommendation_compare")
     + "?organisation=force-a&organisation=force-b",
     "matrix": lambda w: reverse("responses:matrix", args=[w.super_complaint.slug]),
-    "matrix_heat_map": lambda w: reverse("responses:matrix", args=[w.super_complaint.slug])
-    + "?view=heat-map",
+    "matrix_table": lambda w: reverse("responses:matrix", args=[w.super_complaint.slug])
+    + "?view=table",
     "matrix_export": lambda w: reverse("responses:matrix_export", args=[w.super_complaint.slug]),
     "organisation_list": lambda w: reverse("responses:organisation_list"),
     "organisation_detail": lambda w: w.force_a.get_absolute_url(),
@@ -387,9 +387,10 @@ def test_every_page_sends_a_signed_out_visitor_to_sign_in(client, world, page):
 
 
 def test_the_heat_map_gives_each_response_a_code_a_label_and_a_key(client, published):
+    """The default view: organisations as rows grouped by region, a coloured code per cell."""
     client.force_login(published.contributor)
     url = reverse("responses:matrix", args=[published.super_complaint.slug])
-    page = client.get(url, {"view": "heat-map", "kind": "police_force"})
+    page = client.get(url, {"kind": "police_force"})
     html = page.text
     assert 'class="app-heat-map-key"' in html
     for code, label in (("NS", "Not started"), ("C", "Completed"), ("NR", "No response yet")):
@@ -397,19 +398,51 @@ def test_the_heat_map_gives_each_response_a_code_a_label_and_a_key(client, publi
     # One link per response: its code on screen, its full status for screen readers and on
     # hover or focus (visually hidden by the heat map's styles).
     assert (
-        '<a class="s-c" href="../recommendations/1/force-a/">C<span>Completed</span></a>' in html
+        '<a class="s-c" href="../recommendations/1/force-a/">C<span> Completed</span></a>'
+        in html
     )
-    assert '<a class="s-nr" href="../recommendations/1/force-b/">NR<span>No response yet' in html
-    # The filters keep the compact view and the switch goes back to full labels.
-    assert '<input type="hidden" name="view" value="heat-map">' in html
-    assert "Show full status labels" in html
-    assert "app-heat-map" not in client.get(url).text
+    assert '<a class="s-nr" href="../recommendations/1/force-b/">NR<span> No response yet' in html
+    # Recommendations are the columns, organisations the rows under their region's heading.
+    assert '<th scope="col"><a href="/super-complaints/safe-to-share/recommendations/1/">' in html
+    columns = len(page.context["matrix"].recommendations)
+    assert f'<th scope="rowgroup" colspan="{columns + 1}" class="app-heat-map__region">' in html
+    # The filters keep no layout (the heat map is the default); the full table is a link away.
+    assert '<input type="hidden" name="view"' not in html
+    assert "Show the full table" in html
+    table = client.get(url, {"view": "table"}).text
+    assert "app-heat-map" not in table
+    assert '<input type="hidden" name="view" value="table">' in table
+
+
+def test_the_heat_map_groups_organisations_by_region_and_lists_the_readers_own_first(
+    client, published
+):
+    published.force_b.region = "Wales"
+    published.force_b.save()
+    client.force_login(published.contributor)  # of Force A
+    url = reverse("responses:matrix", args=[published.super_complaint.slug])
+    page = client.get(url, {"kind": "police_force"})
+    regions = [region for region, _ in page.context["grid"].groups]
+    assert regions == sorted(regions, key=lambda r: (r == "National", r))
+    assert "Wales" in regions
+    html = page.text
+    assert html.count('<th scope="row"><a href="/organisations/force-a/">') == 2  # and its region
+    own = html.index('class="app-heat-map__own"')
+    assert html.index(">Your organisation</th>") > own
+    first_row = html.index('<th scope="row">', own)
+    assert html.startswith('<th scope="row"><a href="/organisations/force-a/">', first_row)
+    assert html.index("Wales</th>") > first_row  # before every region
+    # A reader of another organisation gets their own, never the first reader's.
+    client.force_login(published.outsider)
+    other = client.get(url, {"kind": "police_force"}).text
+    assert "<!-- own-organisations -->" not in other
+    assert other.count('<th scope="row"><a href="/organisations/force-a/">') == 1
 
 
 def test_the_full_matrix_links_each_response_by_its_status(client, published):
     client.force_login(published.contributor)
     url = reverse("responses:matrix", args=[published.super_complaint.slug])
-    html = client.get(url, {"kind": "police_force"}).text
+    html = client.get(url, {"kind": "police_force", "view": "table"}).text
     assert '<td><a class="s-c" href="../recommendations/1/force-a/">Completed</a></td>' in html
     # Not addressed to the organisation: a blank cell, as the hint above the matrix says.
     assert "<td></td>" in html

@@ -18,6 +18,7 @@ from django.urls import reverse
 from accounts.models import Membership
 from deadlines import services as deadline_services
 from recommendations.models import OfficeHolder, Organisation
+from reporting.selectors import overview as overview_selectors
 from responses import services
 from responses.choices import ChaserStep, ExtensionDecision
 from responses.models import Chaser, Response
@@ -564,3 +565,53 @@ def test_the_ladder_lists_what_the_deadlines_call_overdue(due, today):
 
     assert fast == expected
     assert (due.rec_1.pk, due.force_b.pk, D(2021, 4, 30)) in fast or today <= D(2021, 4, 30)
+
+
+def test_the_overview_narrows_the_chasing_ladder_to_its_region_and_kind(due, client):
+    """Issue 22: a region chosen in the overview narrows its chasing ladder too, not only the
+    league table (it listed the whole country's overdue answers)."""
+    client.force_login(due.reviewer)
+    overview = reverse("reporting:overview")
+    with time_machine.travel(noon(D(2021, 5, 1))):
+        everywhere = client.get(overview).context["ladder"]
+        north_east = client.get(overview, {"region": "North East"})
+        forces = client.get(overview, {"region": "North East", "kind": "police_force"})
+
+    assert {r.organisation.slug for r in everywhere.rows} == {"force-a", "force-a-pcc", "force-b"}
+    assert {r.organisation.slug for r in north_east.context["ladder"].rows} == {
+        "force-a", "force-a-pcc"
+    }
+    assert "2 overdue responses: not chased yet 2," in north_east.text
+    assert [r.organisation.slug for r in forces.context["ladder"].rows] == ["force-a"]
+    assert "Force B Police: " not in north_east.text.split('id="ladder-table"')[1]
+
+
+def test_the_overview_pages_the_chasing_ladder_and_the_league_table(due, client, monkeypatch):
+    monkeypatch.setattr(overview_selectors, "LADDER_LIMIT", 2)
+    monkeypatch.setattr(overview_selectors, "LEAGUE_PAGE_SIZE", 2)
+    client.force_login(due.reviewer)
+    overview = reverse("reporting:overview")
+    with time_machine.travel(noon(D(2021, 5, 1))):
+        first = client.get(overview)
+        second = client.get(overview, {"ladder": "2", "page": "2"})
+        beyond = client.get(overview, {"ladder": "9"})
+
+    ladder = [(r.organisation.slug, r.recommendation.number) for r in first.context["ladder"].rows]
+    assert len(ladder) == 2
+    assert [(r.organisation.slug, r.recommendation.number)
+            for r in second.context["ladder"].rows] == [
+        (slug, number) for slug, number in
+        [("force-a-pcc", "5"), ("force-b", "1"), ("force-a", "1")] if (slug, number) not in ladder
+    ]
+    assert "3 overdue responses" in second.text  # counted over every page
+    # GOV.UK pagination for each list, each by its own parameter, keeping the other's.
+    assert 'aria-label="Pages of overdue responses"' in first.text
+    assert 'aria-label="Pages of the league table"' in first.text
+    assert 'href="?ladder=2"' in first.text
+    assert 'href="?ladder=1&amp;page=2"' in second.text
+    assert second.context["league_page"].number == 2
+    assert len(second.context["league_page"].object_list) <= 2
+    assert "Organisations 3 to " in second.text
+    # A page beyond the last shows the last one.
+    assert beyond.context["ladder_page"].number == 2
+    assert beyond.context["ladder"].rows == second.context["ladder"].rows

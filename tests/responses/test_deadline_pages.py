@@ -91,10 +91,13 @@ def test_the_export_has_the_due_date_and_deadline_of_the_filtered_rows(client, a
     ]
 
 
+TABLE = {"view": "table"}  # the matrix's full table of status labels and flags
+
+
 def test_the_matrix_flags_overdue_and_stale_responses(client, answered):
     client.force_login(answered.outsider)
     with at(JULY):
-        page = client.get(reverse("responses:matrix", args=["safe-to-share"]))
+        page = client.get(reverse("responses:matrix", args=["safe-to-share"]), TABLE)
     assert '../recommendations/1/force-a/">In progress</a>' in page.text  # answered on time
     assert '../recommendations/1/force-b/">No response yet<small>Overdue</small></a>' in page.text
     # The local policing body's comments on rec 5 were due on 11 February 2021.
@@ -103,7 +106,7 @@ def test_the_matrix_flags_overdue_and_stale_responses(client, answered):
         in page.text
     )
     with at(NEXT_MARCH):
-        page = client.get(reverse("responses:matrix", args=["safe-to-share"]))
+        page = client.get(reverse("responses:matrix", args=["safe-to-share"]), TABLE)
     assert '../recommendations/1/force-a/">In progress<small>Stale</small></a>' in page.text
 
 

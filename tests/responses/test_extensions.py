@@ -218,7 +218,7 @@ def test_approving_moves_every_derived_figure(due, client):
         home = client.get(reverse("home")).content.decode()
         assert "due 30 Apr 2021 (extended from 12 Feb 2021)" in home
         matrix = client.get(
-            reverse("responses:matrix", args=[due.super_complaint.slug])
+            reverse("responses:matrix", args=[due.super_complaint.slug]), {"view": "table"}
         ).content.decode()
         # Force A's cell is no longer flagged overdue; Force B's, without an extension, is.
         assert 'recommendations/1/force-a/">No response yet</a>' in matrix

@@ -108,14 +108,50 @@ def test_the_select_groups_recommendations_by_super_complaint(world, client):
     assert f'<option value="{world.rec_2.pk}">Safe to share? – Recommendation 2</option>' in page
 
 
-def test_the_form_suggests_the_recommendation_it_depends_on(world, client):
+def test_the_form_names_the_recommendation_it_depends_on_without_choosing_it(world, client):
+    """Issue 22: what is awaited is not prefilled; the hint names what this depends on."""
     world.rec_1.depends_on.add(world.rec_2)
     client.force_login(world.contributor)
 
     page = client.get(create_url(world))
 
-    assert page.context["form"].initial["awaited_recommendation"] == world.rec_2.pk
-    assert f'<option value="{world.rec_2.pk}" selected>' in page.text
+    assert "awaited_recommendation" not in page.context["form"].initial
+    assert f'<option value="{world.rec_2.pk}" selected>' not in page.text
+    assert "Recommendation 1 depends on Safe to share? – recommendation 2." in page.text
+
+
+def test_what_is_awaited_is_revealed_under_awaiting_national_guidance_only(world, client):
+    """A GOV.UK conditional reveal: hidden until "Awaiting national guidance" is chosen, and
+    shown (with what was typed) when the form comes back with that status."""
+    client.force_login(world.contributor)
+    html = client.get(create_url(world)).text
+    radio = html[html.index('value="awaiting_national"') - 120:html.index("conditional-awaited")]
+    assert 'aria-controls="conditional-awaited"' in html
+    assert 'type="radio" value="awaiting_national"' in radio
+    reveal = html.index('<div class="govuk-radios__conditional govuk-radios__conditional--hidden" '
+                        'id="conditional-awaited">')
+    # Inside the status's radios, straight after its item, and holding the three fields.
+    assert html.index('value="awaiting_national"') < reveal < html.index('value="completed"')
+    assert reveal < html.index('id="id_awaited_recommendation"') < html.index('value="completed"')
+    assert html.count("What are you waiting for?") == 1
+
+    again = client.post(create_url(world), form_data(
+        status=Status.AWAITING_NATIONAL, awaited_recommendation="", awaited_organisation="",
+        awaiting="",
+    ))
+    assert again.status_code == 200
+    assert ('<div class="govuk-radios__conditional" id="conditional-awaited">'
+            in again.text)
+
+
+def test_the_primary_button_comes_first_and_enter_still_saves_a_draft(world, client):
+    client.force_login(world.contributor)
+    html = client.get(create_url(world)).text
+    buttons = html[html.index('<div class="govuk-button-group">'):]
+    hidden_draft = buttons.index('<button type="submit" name="action" value="draft" hidden')
+    submit = buttons.index('value="submit" class="govuk-button"')
+    draft = buttons.index('value="draft" class="govuk-button govuk-button--secondary"')
+    assert hidden_draft < submit < draft
 
 
 def test_a_posted_update_keeps_its_references(world, client):

@@ -28,7 +28,8 @@ from tests.responses.helpers import QUERY_COUNTS_CACHED
 
 @pytest.fixture
 def matrix_url(world):
-    return reverse("responses:matrix", args=[world.super_complaint.slug])
+    """The full table of status labels, whose cells these tests read."""
+    return reverse("responses:matrix", args=[world.super_complaint.slug]) + "?view=table"
 
 
 def cell(html, recommendation, organisation):
@@ -43,7 +44,7 @@ def test_a_cached_matrix_shows_a_publication_at_once(client, world, matrix_url,
                                                      django_assert_num_queries):
     client.force_login(world.outsider)
     assert cell(client.get(matrix_url).text, 1, "force-a").startswith("No response yet")
-    with django_assert_num_queries(QUERY_COUNTS_CACHED["matrix"]):
+    with django_assert_num_queries(QUERY_COUNTS_CACHED["matrix_table"]):
         assert cell(client.get(matrix_url).text, 1, "force-a").startswith("No response yet")
 
     published_update(world, organisation=world.force_a, recommendation=world.rec_1,
@@ -84,14 +85,18 @@ def test_a_cached_matrix_shows_a_renamed_organisation_and_new_recipients_at_once
     assert cell(html, 2, "force-a").startswith("No response yet")
 
 
-def test_the_matrix_is_cached_per_filter_and_layout(client, world, matrix_url):
+def test_the_matrix_is_cached_per_filter_and_layout(client, world):
+    url = reverse("responses:matrix", args=[world.super_complaint.slug])
     client.force_login(world.outsider)
-    client.get(matrix_url)
-    forces = client.get(matrix_url, {"kind": "police_force"}).text
+    client.get(url)
+    forces = client.get(url, {"kind": "police_force"}).text
     assert ">Force A PCC</a>" not in forces
-    heat_map = client.get(matrix_url, {"view": "heat-map"}).text
+    heat_map = client.get(url).text
     assert 'class="govuk-table app-heat-map' in heat_map
-    by_organisation = client.get(matrix_url, {"orientation": "organisations"}).text
+    table = client.get(url, {"view": "table"}).text
+    assert "app-heat-map" not in table
+    assert ">Rec 1</a></th>" in table and "Recommendations are rows." in table
+    by_organisation = client.get(url, {"view": "table", "orientation": "organisations"}).text
     assert '<th scope="row"><a href="/organisations/force-a/">Force A</a></th>' in by_organisation
 
 
@@ -112,13 +117,19 @@ def test_the_matrix_styles_colour_each_status_as_its_tag():
     assert {css for _, _, css in heat_map_legend()} <= set(extended) | {"s-ip"}
 
 
-@pytest.mark.parametrize("layout", [{"orientation": "organisations"}, {"view": "heat-map"}])
-def test_every_layout_comes_from_the_cache_once_drawn(client, world, matrix_url, layout,
+@pytest.mark.parametrize("layout, pinned", [
+    ({}, "matrix"),
+    ({"view": "heat-map"}, "matrix"),
+    ({"view": "table"}, "matrix_table"),
+    ({"view": "table", "orientation": "organisations"}, "matrix_table"),
+])
+def test_every_layout_comes_from_the_cache_once_drawn(client, world, layout, pinned,
                                                       django_assert_num_queries):
+    url = reverse("responses:matrix", args=[world.super_complaint.slug])
     client.force_login(world.outsider)
-    drawn = client.get(matrix_url, layout).text
-    with django_assert_num_queries(QUERY_COUNTS_CACHED["matrix"]):
-        again = client.get(matrix_url, layout).text
+    drawn = client.get(url, layout).text
+    with django_assert_num_queries(QUERY_COUNTS_CACHED[pinned]):
+        again = client.get(url, layout).text
     start = drawn.index('<p class="govuk-body" role="status">')  # the matrix (the CSRF
     assert again[start:] == drawn[start:]  # token of the sign-out form above differs)
 

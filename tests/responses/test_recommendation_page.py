@@ -68,19 +68,20 @@ def test_organisations_that_have_not_responded_are_one_collapsed_line(client, wo
                      status=Status.IN_PROGRESS)
     client.force_login(world.reviewer)
     html = page_of(client, world, world.rec_5)
-    table = html[html.index("<table"):html.index("</table>")]
-    assert "Force A Police" in table
-    assert "Force B Constabulary" not in table and "Force A PCC" not in table
+    start = html.index('<ol class="app-comparison"')
+    listed = html[start:html.index("</ol>", start)]
+    assert "Force A Police" in listed
+    assert "Force B Constabulary" not in listed and "Force A PCC" not in listed
     details = html[html.index('<details class="govuk-details app-gaps"'):]
     assert "2 organisations have not responded" in details
     assert "Force B Constabulary" in details and "Force A PCC" in details
-    assert '<details class="govuk-details app-gaps">' in html  # closed: the table comes first
+    assert '<details class="govuk-details app-gaps">' in html  # closed: the list comes first
 
 
 def test_the_gaps_list_is_open_when_nobody_has_responded(client, world):
     client.force_login(world.reviewer)
     html = page_of(client, world, world.rec_5)
-    assert "<table" not in html[html.index("Every organisation"):]
+    assert 'class="app-comparison"' not in html[html.index("Every organisation"):]
     assert '<details class="govuk-details app-gaps" open>' in html
     assert "3 organisations have not responded" in html
 

@@ -11,6 +11,7 @@ check permissions again. A refused write is a 403; a rejected value is a form er
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
@@ -39,6 +40,7 @@ from responses.selectors.targets import (
 from responses.services import CONFLICT_CODES
 from responses.views.targets import ResponseTargetMixin
 
+from ..forms import UpdateCreateForm, attachment_title
 from ..selectors.history import response_history
 from ..selectors.timeline import response_page_reader, response_timeline
 
@@ -203,31 +205,58 @@ class UpdateFormMixin:
 
 
 class UpdateCreateView(UpdateFormMixin, ResponseTargetMixin, FormView):
-    """Write a new update for an organisation (creating its response on the first one)."""
+    """
+    Write a new update for an organisation (creating its response on the first one), with the
+    files chosen on the same screen (issue 22).
+    """
+
+    form_class = UpdateCreateForm
 
     def dispatch(self, request, *args, **kwargs):
         permissions.require_writer(request.user, self.get_target().organisation.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_stored_initial(self):
-        target = self.get_target()
-        return ResponseUpdateForm.initial_for_response(
-            target.response,
+        # What is awaited starts empty (issue 22): the recommendation this one depends on is
+        # named in its hint, not chosen for the user.
+        return ResponseUpdateForm.initial_for_response(self.get_target().response)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
             suggested_recommendation=awaited_recommendation_suggestion(
-                recommendation=target.recommendation
+                recommendation=self.get_target().recommendation
             ),
+            with_attachments=True,
+            **kwargs,
         )
 
     def save(self, form, *, submit):
         target = self.get_target()
-        return services.response_update_create(
-            recommendation=target.recommendation,
-            organisation=target.organisation,
-            author=self.request.user,
-            submit=submit,
-            form_token=form.cleaned_data["form_token"],
-            **form.update_fields(),
-        )
+        attachments = form.cleaned_data.get("attachments") or []
+        with transaction.atomic():
+            # With files, the update is written as a draft, they are attached (files can be
+            # added to a draft only), and only then is it submitted: all or nothing.
+            update = services.response_update_create(
+                recommendation=target.recommendation,
+                organisation=target.organisation,
+                author=self.request.user,
+                submit=submit and not attachments,
+                form_token=form.cleaned_data["form_token"],
+                **form.update_fields(),
+            )
+            # The same form posted again (a double click) returns the first post's update,
+            # which has its files already.
+            if attachments and not update.evidence_files.exists():
+                for uploaded in attachments:
+                    evidence_services.evidence_file_add(
+                        update=update, user=self.request.user, uploaded_file=uploaded,
+                        title=attachment_title(uploaded), marking=update.marking,
+                    )
+                if submit:
+                    update = services.response_update_edit(
+                        update=update, editor=self.request.user, submit=True
+                    )
+        return update
 
 
 DRAFT_VANISHED = (
