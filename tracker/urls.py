@@ -7,6 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import RedirectView
 
 from reminders.views import ReminderPreferenceView
+from tracker import health
 from workflow.views.home import HomeView
 
 
@@ -26,6 +27,10 @@ class AdminLoginRedirectView(RedirectView):
         return super().get(request, *args, **kwargs)
 
 urlpatterns = [
+    # For the platform (probes, the metrics scraper): see tracker/health.py.
+    path("-/live", health.live, name="live"),
+    path("-/ready", health.ready, name="ready"),
+    path("-/metrics", health.metrics, name="metrics"),
     path("", HomeView.as_view(), name="home"),
     path("accounts/reminders/", ReminderPreferenceView.as_view(), name="reminder_preference"),
     path("accounts/", include("accounts.urls")),
