@@ -23,12 +23,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--database", default="default")
+        # Accepted as `migrate` accepts it; migrate_locked never asks anything anyway.
+        parser.add_argument("--no-input", "--noinput", action="store_false", dest="interactive")
         parser.add_argument(
             "--wait", type=float, default=600,
             help="seconds to wait for another process's migration before giving up (600)",
         )
 
-    def handle(self, *args, database, wait, **options):
+    def handle(self, *args, database, wait, interactive, **options):
         connection = connections[database]
         if connection.vendor != "postgresql":
             call_command("migrate", database=database, interactive=False,
