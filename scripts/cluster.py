@@ -142,11 +142,12 @@ def tls_certificate():
     return key, cert
 
 
-def write_nginx_config():
+def write_nginx_config(draining=()):
     key, cert = tls_certificate()
     template = (ROOT / "deploy" / "nginx-cluster.conf").read_text()
     upstreams = "\n".join(
-        f"        server 127.0.0.1:{server_port(n)} max_fails=1 fail_timeout=3s;"
+        f"        server 127.0.0.1:{server_port(n)} max_fails=1 fail_timeout=3s"
+        f"{' down' if n in draining else ''};"
         for n in range(1, SERVERS + 1)
     )
     (RUN / "nginx-tmp").mkdir(exist_ok=True)
@@ -232,6 +233,19 @@ def start(args):
         print("reference and demo data loaded")
     print(f"cluster up: {SITE_URL}/ (nginx -> 127.0.0.1:{server_port(1)}-{server_port(SERVERS)}"
           f"), worker, logs in {LOGS}")
+
+
+def drain(*numbers):
+    """
+    Send new requests only to the other servers (`down` in nginx, reloaded gracefully), as a
+    platform takes a server out of the balancer before stopping it; drain() with no number puts
+    every server back.
+    """
+    config = write_nginx_config(draining=numbers)
+    subprocess.run([nginx_binary(), "-c", str(config), "-p", str(RUN), "-s", "reload"],
+                   check=True, stderr=subprocess.DEVNULL)
+    # nginx's old worker finishes its requests on the old configuration; new ones use the new.
+    time.sleep(0.5)
 
 
 def process_names():
