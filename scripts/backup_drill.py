@@ -133,6 +133,23 @@ def sample_paths(count):
     return paths
 
 
+def reader_username():
+    """A member of an organisation to read the pages signed in (one is made if none exists)."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Membership
+    from recommendations.models import Organisation
+
+    username = (Membership.objects.filter(user__is_active=True).order_by("pk")
+                .values_list("user__username", flat=True).first())
+    if username:
+        return username
+    user, _ = get_user_model().objects.get_or_create(username="backup.drill")
+    Membership.objects.get_or_create(user=user, organisation=Organisation.objects.order_by("pk")
+                                     .first(), defaults={"role": Membership.Role.CONTRIBUTOR})
+    return user.username
+
+
 def render(spec_path):
     """In a child process, on one side's database: readiness, then each page's fingerprint."""
     setup_django()
@@ -193,7 +210,6 @@ def main():
         sys.exit("The drill needs PostgreSQL: set DATABASE_URL=postgres://...")
     setup_django()
     from django.conf import settings
-    from django.contrib.auth import get_user_model
 
     media_root = Path(args.media_root or settings.MEDIA_ROOT)
     media_root.mkdir(parents=True, exist_ok=True)
@@ -207,9 +223,7 @@ def main():
     restore_name = f"{name}_restore"
     restore_url = parts._replace(path=f"/{restore_name}").geturl()
     admin_url = parts._replace(path="/postgres").geturl()
-    spec = {"paths": sample_paths(args.pages),
-            "username": get_user_model().objects.filter(is_active=True, is_superuser=False)
-            .order_by("pk").values_list("username", flat=True).first()}
+    spec = {"paths": sample_paths(args.pages), "username": reader_username()}
     from django.db import connections
 
     connections.close_all()
