@@ -9,10 +9,17 @@ them up, so one scrape of a server counts all its workers. Without it (tests, `m
 figures are this process's.
 """
 
+import os
 import time
 
 from django.db.backends.signals import connection_created
 from prometheus_client import Counter, Histogram
+
+_directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _directory:
+    # gunicorn makes the folder as it starts (deploy/gunicorn.conf.py); any other process given
+    # the same environment (a management command) would otherwise fail on its first query.
+    os.makedirs(_directory, exist_ok=True)
 
 # Few buckets: each observation costs one file write per bucket it falls in, and these are
 # enough to tell a page that answers in 25 ms from one in 250 ms.

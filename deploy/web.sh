@@ -4,6 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python}"
+# Where gunicorn's workers keep their metrics (core/metrics.py): one folder per server.
+export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-${TMPDIR:-/tmp}/tracker-metrics-${PORT:-8000}}"
 if [ "${MIGRATE_ON_START:-True}" = "True" ]; then
   # Not a gunicorn worker: its metrics would be added to the server's (core/metrics.py).
   env -u PROMETHEUS_MULTIPROC_DIR "$PYTHON" manage.py migrate_locked --no-input

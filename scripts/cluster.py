@@ -59,8 +59,13 @@ def ensure_packages():
         sys.exit(f"Install {' '.join(missing)} first: apt-get install -y {' '.join(missing)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env,
-                   stdout=subprocess.DEVNULL)
+    installed = subprocess.run(["apt-get", "install", "-y", "-qq", *missing], env=env,
+                               stdout=subprocess.DEVNULL)
+    if installed.returncode and "nginx-light" in missing:
+        # Releases after Debian 12 fold nginx-light into nginx.
+        missing = ["nginx" if p == "nginx-light" else p for p in missing]
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
 
 
 def nginx_binary():
