@@ -24,6 +24,7 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
 	PYTHONWARNINGS=ignore $(PY) -m pip install -qq --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install -qq --disable-pip-version-check --no-deps --upgrade --target $(VENV)/smtp-server aiosmtpd==1.4.6 atpublic==9.0.0
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

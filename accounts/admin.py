@@ -4,14 +4,14 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from . import services, twofactor
+from . import selectors, services, twofactor
 from .forms import InviteForm
-from .models import Membership
+from .models import ExternalIdentity, Membership
 
 
 class TwoFactorAdminSite(admin.AdminSite):
@@ -63,6 +63,23 @@ class MembershipAdmin(TolerantAutocompleteMixin, admin.ModelAdmin):
     autocomplete_fields = ("user", "organisation")
 
 
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """
+    Accounts linked to an identity provider. Made by the first sign-in only; deleting one makes
+    the next sign-in link by verified email address again.
+    """
+
+    list_display = ("user", "provider", "email", "last_used_at")
+    list_filter = ("provider",)
+    search_fields = ("user__username", "user__email", "email", "subject")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "provider", "issuer", "subject", "email", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
@@ -88,13 +105,23 @@ class TrackerUserChangeForm(PersonRequiredMixin, UserChangeForm):
     pass
 
 
-class MembershipInline(TolerantAutocompleteMixin, admin.TabularInline):
-    """A user's organisations and roles, edited on the user's own page."""
+class MembershipInline(admin.TabularInline):
+    """
+    A user's organisations and roles, edited on the user's own page.
+
+    Plain selects, each named for screen readers: a table's column heading is no label, and the
+    autocomplete's combobox had no name at all (Lighthouse, aria-input-field-name and label).
+    """
 
     model = Membership
     fields = ("organisation", "role")
-    autocomplete_fields = ("organisation",)
     extra = 1
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.fields:
+            field.widget.attrs["aria-label"] = db_field.verbose_name.capitalize()
+        return field
 
 
 @admin.register(User)
@@ -113,6 +140,8 @@ class TrackerUserAdmin(UserAdmin):
                                                   "password1", "password2")}),
     )
     inlines = [MembershipInline]
+    # Sign-in records, not for editing (and Django's split date and time inputs have no labels).
+    readonly_fields = ("last_login", "date_joined")
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
     list_filter = (
         ("memberships__organisation", admin.RelatedOnlyFieldListFilter),
@@ -123,6 +152,7 @@ class TrackerUserAdmin(UserAdmin):
     def get_urls(self):
         return [
             path("invite/", self.admin_site.admin_view(self.invite_view), name="auth_user_invite"),
+            path("review/", self.admin_site.admin_view(self.review_view), name="auth_user_review"),
             *super().get_urls(),
         ]
 
@@ -147,6 +177,24 @@ class TrackerUserAdmin(UserAdmin):
             "invitation_days": settings.INVITATION_TIMEOUT_DAYS,
         }
         return TemplateResponse(request, "admin/auth/user/invite.html", context)
+
+    def review_view(self, request):
+        """
+        The account review: every account, its organisations and roles, last sign-in, how it
+        signs in, and those unused for ACCOUNT_UNUSED_DAYS (`deactivate_unused_accounts`).
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied("You need permission to view users to review accounts.")
+        rows = selectors.account_review()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Account review",
+            "rows": rows,
+            "unused_count": sum(row.unused for row in rows),
+            "unused_days": settings.ACCOUNT_UNUSED_DAYS,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/auth/user/review.html", context)
 
     @admin.action(description="Send the invitation again (users who have not set a password)")
     def send_invitation_again(self, request, queryset):

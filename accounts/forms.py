@@ -31,6 +31,21 @@ class SignInForm(auth_forms.AuthenticationForm):
             raise self.get_invalid_login_error()
         return super().clean()
 
+    def confirm_login_allowed(self, user):
+        """
+        Refuse a password sign-in for a member of an organisation that turned local sign-in off
+        (its staff sign in with the organisation's own account), after the password was right.
+        """
+        super().confirm_login_allowed(user)
+        if Membership.objects.filter(
+            user=user, organisation__local_sign_in_allowed=False
+        ).exists():
+            raise forms.ValidationError(
+                "Your organisation signs you in with its own account. Choose \"Sign in with "
+                "your organisation's account\".",
+                code="local_sign_in_off",
+            )
+
 
 class ThrottledPasswordChangeForm(auth_forms.PasswordChangeForm):
     """

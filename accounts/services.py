@@ -66,14 +66,23 @@ def user_invite(*, email, first_name, last_name, organisation=None, role=None, i
 
 
 def invitation_send(*, user, invited_by=None):
-    """Email `user` a fresh invitation link (also used to send an invitation again)."""
+    """
+    Email `user` a fresh invitation link (also used to send an invitation again). A member of an
+    organisation that turned local sign-in off is sent to the sign-in page instead, to use their
+    organisation's account: a password would not let them in.
+    """
+    organisation_account_only = Membership.objects.filter(
+        user=user, organisation__local_sign_in_allowed=False
+    ).exists()
     send_templated_email(
         to=user.email,
         template="accounts/email/invitation",
         context={
             "user": user,
             "invited_by": invited_by,
-            "url": invitation_url(user),
+            "organisation_account_only": organisation_account_only,
+            "url": (absolute_url(reverse("login")) if organisation_account_only
+                    else invitation_url(user)),
             "days": settings.INVITATION_TIMEOUT_DAYS,
         },
     )
@@ -96,3 +105,20 @@ def user_sessions_end(*, user):
     ]
     Session.objects.filter(session_key__in=doomed).delete()
     return len(doomed)
+
+
+@transaction.atomic
+def unused_accounts_deactivate(*, accounts):
+    """
+    Deactivate the given accounts (the account review's unused ones), one save each so the
+    audit log records each and their sessions end (accounts.signals). Superusers are left
+    alone: deactivating the last of them would lock everybody out of the admin.
+    """
+    done = []
+    for user in accounts.select_for_update():
+        if user.is_superuser:
+            continue
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        done.append(user)
+    return done

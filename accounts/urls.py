@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.AccountView.as_view(), name="account"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.LogoutView.as_view(), name="logout"),
+    path("signed-out/", views.SignedOutView.as_view(), name="signed_out"),
+    # Single sign-on (OpenID Connect): /accounts/sign-in/<provider>/ and its callback
+    path("sign-in/<slug:name>/", views.SingleSignOnStartView.as_view(), name="sso_start"),
+    path("sign-in/<slug:name>/callback/", views.SingleSignOnCallbackView.as_view(),
+         name="sso_callback"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),

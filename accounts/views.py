@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponseRedirect
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -16,7 +18,7 @@ from django.views.generic import TemplateView
 from accounts.models import Membership
 from core.http import client_ip_address
 
-from . import throttle, twofactor
+from . import sso, throttle, twofactor
 from .forms import (
     OTPTokenForm,
     PasswordResetForm,
@@ -40,6 +42,77 @@ def safe_next(request, default="home"):
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        next_url = self.get_redirect_url()
+        query = f"?{urlencode({'next': next_url})}" if next_url else ""
+        return {
+            **super().get_context_data(**kwargs),
+            # Single sign-on first when configured: most police staff have such an account.
+            "sso_providers": [
+                {"label": sso.provider_label(provider),
+                 "url": reverse("sso_start", args=[provider["name"]]) + query}
+                for provider in sso.providers()
+            ],
+        }
+
+
+# The backend a single sign-on session is kept with: it loads the user on every request and
+# refuses an inactive one, as for a password sign-in.
+SSO_SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SSO_NEXT_KEY = "sso_next"
+SIGNED_OUT_KEY = "signed_out_of"
+
+
+def provider_or_404(name):
+    provider = sso.provider_get(name)
+    if provider is None:
+        raise Http404("No such identity provider.")
+    return provider
+
+
+@method_decorator([login_not_required, never_cache], name="dispatch")
+class SingleSignOnStartView(View):
+    """Send the visitor to their organisation's identity provider (OpenID Connect)."""
+
+    two_factor_exempt = True
+
+    def get(self, request, name):
+        provider = provider_or_404(name)
+        request.session[SSO_NEXT_KEY] = safe_next(request)
+        return sso.authorize_redirect(request, provider)
+
+
+@method_decorator([login_not_required, never_cache], name="dispatch")
+class SingleSignOnCallbackView(View):
+    """
+    Where the provider sends people back: check its answer, sign the person in, and ask for this
+    service's second factor unless the provider says it asked for one.
+    """
+
+    two_factor_exempt = True
+    template_name = "accounts/sso_refused.html"
+
+    def get(self, request, name):
+        provider = provider_or_404(name)
+        try:
+            token = sso.token_from_callback(request, provider)
+            signed_in = sso.external_sign_in(provider=provider, claims=token["userinfo"])
+        except sso.SignInRefused as refusal:
+            return render(request, self.template_name, status=403, context={
+                "reason": str(refusal), "provider_label": sso.provider_label(provider),
+            })
+        next_url = request.session.pop(SSO_NEXT_KEY, "") or reverse("home")
+        # Signs in like a password does: a new session key, the clocks and the two-factor step
+        # decided (accounts.signals), the last sign-in recorded.
+        auth_login(request, signed_in.user, backend=SSO_SESSION_BACKEND)
+        request.session[sso.SESSION_KEY] = {
+            "provider": provider["name"], "id_token": token.get("id_token", ""),
+        }
+        if signed_in.second_factor:
+            # The provider asked for a second factor: this session counts as verified.
+            request.session[twofactor.VERIFIED] = f"sso:{provider['name']}"
+        return redirect(next_url)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -251,5 +324,36 @@ def throttle_message():
 
 
 class LogoutView(auth_views.LogoutView):
+    """
+    Sign out here; after a single sign-on, go on to a page offering the provider's own sign-out
+    (its end-session address), as signing out here does not sign anyone out of their
+    organisation's account.
+    """
+
     # Sign-out must work for a session that has not finished two-factor sign-in.
     two_factor_exempt = True
+
+    def post(self, request, *args, **kwargs):
+        signed_in_with = request.session.get(sso.SESSION_KEY)
+        response = super().post(request, *args, **kwargs)
+        provider = sso.provider_get(signed_in_with["provider"]) if signed_in_with else None
+        if provider is None:
+            return response
+        # The session was emptied by signing out; this new one carries only the link.
+        request.session[SIGNED_OUT_KEY] = {
+            "label": sso.provider_label(provider),
+            "url": sso.end_session_url(provider, signed_in_with.get("id_token", "")),
+        }
+        return redirect("signed_out")
+
+
+@method_decorator([login_not_required, never_cache], name="dispatch")
+class SignedOutView(TemplateView):
+    """You have signed out; and the link to sign out of the organisation's account too."""
+
+    two_factor_exempt = True
+    template_name = "accounts/signed_out.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs),
+                "signed_out_of": self.request.session.pop(SIGNED_OUT_KEY, None)}

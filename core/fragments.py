@@ -91,7 +91,7 @@ def cached_fragment(template_name, *, key, context, keep=True, fingerprint=None)
     `fingerprint`: the scope's fingerprint, when `key` holds it, for a part that every
     publication redraws and that takes long to draw (the dashboards, the overview): while one
     process redraws it, the others serve the part as it was just before rather than each
-    drawing it too (`_while_redrawn`).
+    drawing it too (`while_redrawn`).
     """
     return cached_fragments(
         (template_name,), key=key, context=context, keep=keep, fingerprint=fingerprint
@@ -111,7 +111,7 @@ def cached_fragments(template_names, *, key, context, keep=True, fingerprint=Non
     cache_key = _cache_key("fragment", names, (*key, *(fingerprint or ())))
     drawn = cache.get(cache_key)
     if drawn is None and fingerprint is not None:
-        with _while_redrawn(_cache_key("fragment-latest", names, key)) as latest:
+        with while_redrawn(_cache_key("fragment-latest", names, key)) as latest:
             if latest.waiting is not None:
                 drawn = latest.waiting
             else:
@@ -144,7 +144,7 @@ class _Latest:
 
 
 @contextmanager
-def _while_redrawn(lineage):
+def while_redrawn(lineage):
     """
     Guard against a stampede when a publication makes a kept part stale: the first process to
     miss takes a lock (`cache.add`, atomic in Redis) and draws; a process that misses while

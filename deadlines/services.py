@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import permissions
+from core.events import event_record
+from core.models import Event
 from recommendations.models import Recommendation
 from responses.choices import ExtensionDecision
 from responses.deadlines import due_date, response_deadline_state
@@ -88,6 +90,7 @@ def extension_decide(*, extension, reviewer, decision, comment=""):
         response.extended_due_on = extension.requested_due_on
         response.save(update_fields=["extended_due_on", "updated_at"])
     extension.response = response
+    event_record(kind=Event.Kind.EXTENSION_DECIDED, actor=reviewer, extension_id=extension.pk)
     return extension
 
 
@@ -196,4 +199,5 @@ def chaser_send(
     chaser.full_clean(exclude=["response"])
     chaser.save()
     chaser.response = response
+    event_record(kind=Event.Kind.CHASER_SENT, actor=reviewer, chaser_id=chaser.pk)
     return chaser

@@ -18,8 +18,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import permissions
+from core.events import event_record
+from core.models import Event
 from responses import services as response_services
-from responses.choices import WorkflowState
+from responses.choices import ReviewOutcome, WorkflowState
 from responses.models import Response, ResponseReview
 
 from .filetypes import check_file_type, safe_file_name
@@ -173,4 +175,6 @@ def response_review(*, response, reviewer, outcome, comment=""):
                                  "updated_at"])
     review.response = response
     review.save()
+    if review.outcome == ReviewOutcome.RETURNED:
+        event_record(kind=Event.Kind.RETURNED, actor=reviewer, review_id=review.pk)
     return response

@@ -18,7 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 
 from core.caching import cache_key, fingerprint
-from core.fragments import csrf_placeholder, with_fresh_csrf_token
+from core.fragments import csrf_placeholder, while_redrawn, with_fresh_csrf_token
 
 # An ETag from the content, and 304 Not Modified for a matching If-None-Match.
 _etag = decorator_from_middleware(ConditionalGetMiddleware)
@@ -36,6 +36,8 @@ _KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 # everything they may read), never by who they are. A feed or a document shows nobody's.
 VISITOR = "visitor"
 SIGNED_IN = "signed-in"
+# Staff see the footer's link to the admin: a copy of their own.
+SIGNED_IN_STAFF = "signed-in-staff"
 EVERYONE = "everyone"
 
 
@@ -54,7 +56,8 @@ def _page_reader(request):
       session) and no messages cookie (a notice meant for this browser alone);
     - SIGNED_IN: a signed-in user with no message waiting. The page is the same for every
       signed-in reader but the CSRF token of its sign-out form, put in afresh for each
-      response (`core.fragments.with_fresh_csrf_token`);
+      response (`core.fragments.with_fresh_csrf_token`); SIGNED_IN_STAFF likewise for staff,
+      whose footer links the admin;
     - None: a session nobody is signed in to, a message waiting (it is shown once, in this
       page, and kept in no copy), or an address that is not kept.
     """
@@ -64,7 +67,7 @@ def _page_reader(request):
         return None if CookieStorage.cookie_name in request.COOKIES else VISITOR
     if request.user.is_authenticated and not len(get_messages(request)):
         # len() reads the messages waiting without marking them shown.
-        return SIGNED_IN
+        return SIGNED_IN_STAFF if request.user.is_staff else SIGNED_IN
     return None
 
 
@@ -80,28 +83,50 @@ def _kept_page(view, request, args, kwargs, reader):
     publication, a review, an import or an admin edit shows at once. Only 200 answers of the
     page asked for are kept. A form's CSRF token is kept as a placeholder and put in afresh for
     every response.
+
+    Every publication changes the data's fingerprint, so with publications running each page is
+    drawn again after each one; the slowest (a national overview document, over a second) would
+    otherwise be drawn by every reader arriving meanwhile, and never finish. So while one process
+    draws it, the others serve it as it was last drawn (`core.fragments.while_redrawn`: at most
+    the drawing's duration old, for the same address and reader only).
     """
     # The day is in every key: deadlines and a letter's date are reckoned from today.
-    key = cache_key("public-page", reader, request.get_full_path(), *fingerprint("data"))
+    address = (reader, request.get_full_path())
+    key = cache_key("public-page", *address, *fingerprint("data"))
     kept = cache.get(key)
-    if kept is not None:
-        response = HttpResponse(with_fresh_csrf_token(request, kept["content"]))
-        for name, value in kept["headers"].items():
-            response[name] = value
-        return response
+    if kept is None:
+        with while_redrawn(cache_key("public-page-latest", *address)) as latest:
+            if latest.waiting is not None:
+                kept = latest.waiting
+            else:
+                response = _drawn_page(view, request, args, kwargs)
+                if _is_worth_keeping(request, response):
+                    headers = {name: response[name] for name in _KEPT_HEADERS
+                               if response.has_header(name)}
+                    latest.drawn = {"content": response.content, "headers": headers}
+                    cache.set(key, latest.drawn, settings.PAGE_CACHE_SECONDS)
+                if not response.streaming:
+                    response.content = with_fresh_csrf_token(request, response.content)
+                return response
+    response = HttpResponse(with_fresh_csrf_token(request, kept["content"]))
+    for name, value in kept["headers"].items():
+        response[name] = value
+    return response
+
+
+def _drawn_page(view, request, args, kwargs):
+    """The view's answer, rendered with the CSRF placeholder where its forms' token goes."""
     response = view(request, *args, **kwargs)
     if hasattr(response, "render"):
         if response.context_data is not None:
             response.context_data = {**response.context_data, "csrf_token": csrf_placeholder()}
         response.render()
-    if (response.status_code == 200 and not response.streaming
-            and _is_the_page_asked_for(request, response)):
-        headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
-        cache.set(key, {"content": response.content, "headers": headers},
-                  settings.PAGE_CACHE_SECONDS)
-    if not response.streaming:
-        response.content = with_fresh_csrf_token(request, response.content)
     return response
+
+
+def _is_worth_keeping(request, response):
+    return (response.status_code == 200 and not response.streaming
+            and _is_the_page_asked_for(request, response))
 
 
 def _is_the_page_asked_for(request, response):

@@ -16,8 +16,9 @@ class OfficeHolderInline(admin.StackedInline):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     inlines = [OfficeHolderInline]
-    list_display = ("name", "short_name", "kind", "region", "paired", "active")
-    list_filter = ("kind", "region", "active")
+    list_display = ("name", "short_name", "kind", "region", "paired", "active",
+                    "local_sign_in_allowed")
+    list_filter = ("kind", "region", "active", "local_sign_in_allowed")
     search_fields = ("name", "short_name", "slug")
     list_select_related = ("paired",)
     raw_id_fields = ("paired",)

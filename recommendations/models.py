@@ -62,6 +62,15 @@ class Organisation(TimeStampedModel):
         help_text="A force's local policing body, or a local policing body's force.",
     )
     active = models.BooleanField(default=True)
+    # An organisation whose staff sign in with its own identity provider (single sign-on) can
+    # turn password sign-in off, so a leaver disabled there cannot come back with a password.
+    local_sign_in_allowed = models.BooleanField(
+        "local sign-in allowed",
+        default=True,
+        help_text="Members may sign in with a password and this service's two-factor sign-in. "
+                  "Untick when the organisation's staff sign in with its own account (single "
+                  "sign-on) only.",
+    )
     notes = models.TextField(blank=True)
 
     objects = SlugManager.from_queryset(OrganisationQuerySet)()

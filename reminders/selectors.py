@@ -25,6 +25,7 @@ from responses.deadlines import priority_overdue_first
 from responses.models import Chaser, ExtensionRequest, ResponseUpdate
 from responses.selectors.guidance import guidance_landed
 
+from . import notifications
 from .models import DEFAULT_FREQUENCY, MINIMUM_DAYS_BETWEEN, ReminderDigest
 
 DUE_SOON_DAYS = 14
@@ -39,6 +40,7 @@ SUBJECT_PHRASES = {
     "stale": "{count} stale",
     "extensions": "requests for more time ({count})",
     "chasers": "chasing letters ({count})",
+    "events": "{count} updates on your work",
 }
 # A decision on a request for more time is mentioned in the digests of this many days after it.
 EXTENSION_DECIDED_WITHIN_DAYS = 7
@@ -84,6 +86,8 @@ class Digest:
     sections: list  # DigestSection, in the order the email shows them
     home_url: str
     preferences_url: str
+    # The workflow emails this digest carries (the person chose "in the digest" for them).
+    notification_ids: list = field(default_factory=list)
 
     @property
     def is_empty(self):
@@ -339,10 +343,21 @@ def digest_for(*, user, data):
         item for organisation in organisations for item in data.extensions[organisation.pk]
     ]
     chasers = [item for organisation in organisations for item in data.chasers[organisation.pk]]
+    waiting = notifications.digest_notifications(user)
+    events = []
+    for notification in waiting:
+        about = notifications.describe(notification)
+        if about is not None:
+            events.append(DigestItem(
+                organisation=_label(about.response.organisation), title=about.subject,
+                detail=about.action, url=about.url,
+            ))
     return Digest(
         user=user,
         today=today,
+        notification_ids=[notification.pk for notification in waiting],
         sections=[
+            _section("events", "Updates on your work", events),
             _section("chasers", "Chasing letters from national reviewers",
                      [_chaser_item(chaser) for chaser in chasers]),
             _section("guidance_landed", "Awaited guidance that has been published",

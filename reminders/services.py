@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from .models import Frequency, ReminderDigest, ReminderPreference
+from .models import Frequency, Notification, ReminderDigest, ReminderPreference
 from .selectors import DigestData, digest_for, digest_recipients, frequency_of, is_due
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def _send_one(digest, today):
     """
     try:
         with transaction.atomic():
-            ReminderDigest.objects.create(
+            record = ReminderDigest.objects.create(
                 user=digest.user,
                 sent_on=today,
                 email=digest.user.email,
@@ -75,6 +76,9 @@ def _send_one(digest, today):
                 subject=digest.subject[:300],
                 **digest.counts(),
             )
+            Notification.objects.filter(
+                pk__in=digest.notification_ids, status=Notification.Status.DIGEST
+            ).update(status=Notification.Status.DIGESTED, digest=record, sent_at=timezone.now())
             digest_message(digest).send()
     except IntegrityError:
         return False

@@ -19,6 +19,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import permissions
+from core.events import event_record
+from core.models import Event
 from core.people import person_name
 
 from .choices import DatePrecision, WorkflowState
@@ -228,6 +230,8 @@ def response_update_create(
     update.full_clean()
     update.save()
     update.editors.add(author)
+    if submit:
+        event_record(kind=Event.Kind.SUBMITTED, actor=author, update_id=update.pk)
     return update
 
 
@@ -259,6 +263,8 @@ def response_update_edit(*, update, editor, submit=False, expected_version=None,
     update.save()
     if changed:
         update.editors.add(editor)
+    if submit:
+        event_record(kind=Event.Kind.SUBMITTED, actor=editor, update_id=update.pk)
     return update
 
 
@@ -349,6 +355,7 @@ def response_update_publish(*, update, approver, expected_version=None):
         response.lead = update.lead
         response.portal_reference = update.portal_reference
         response.save(update_fields=["lead", "portal_reference", "updated_at"])
+    event_record(kind=Event.Kind.PUBLISHED, actor=approver, update_id=update.pk)
     return update
 
 
@@ -373,6 +380,7 @@ def response_update_return(*, update, approver, comment, expected_version=None):
     update.full_clean()
     update.save(update_fields=["state", "return_comment", "signed_off_by", "signed_off_at",
                                "version", "updated_at"])
+    event_record(kind=Event.Kind.RETURNED, actor=approver, update_id=update.pk)
     return update
 
 

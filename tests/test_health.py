@@ -93,6 +93,7 @@ def test_metrics_count_requests_by_view_time_queries_and_show_the_queue(client, 
     assert "tracker_db_query_duration_seconds_count" in text
     assert 'tracker_task_queue_depth{status="ready"} 0.0' in text
     assert "tracker_task_queue_oldest_seconds 0.0" in text
+    assert "tracker_outbox_events_waiting 0.0" in text
 
 
 def test_a_task_waiting_shows_in_the_queue_depth(client, settings):
@@ -106,6 +107,16 @@ def test_a_task_waiting_shows_in_the_queue_depth(client, settings):
     text = client.get("/-/metrics", headers={"Authorization": "Bearer s3cret-token"}) \
         .content.decode()
     assert 'tracker_task_queue_depth{status="ready"} 1.0' in text
+
+
+def test_an_event_not_yet_sent_shows_in_the_outbox(client, settings):
+    from core.models import Event
+
+    settings.METRICS_TOKEN = "s3cret-token"
+    Event.objects.create(kind=Event.Kind.PUBLISHED, data={"update": 1})
+    text = client.get("/-/metrics", headers={"Authorization": "Bearer s3cret-token"}) \
+        .content.decode()
+    assert "tracker_outbox_events_waiting 1.0" in text
 
 
 def test_calls_to_the_shared_cache_are_timed():

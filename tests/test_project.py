@@ -144,3 +144,29 @@ def test_the_benchmark_baseline_view_is_not_mounted_unless_asked_for(client, wor
     client.force_login(world.contributor)
     assert client.get("/_bench/bare/").status_code == 404
     assert client.get("/_bench/shell/").status_code == 404
+
+
+def test_deploy_checks_warn_of_an_identity_provider_over_plain_http():
+    provider = {"name": "entra-a", "issuer": "http://login.example.org/t/v2.0",
+                "client_id": "c", "client_secret": "s", "tenants": {"t": ["force-a"]}}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING",
+                        env={**PRODUCTION, "OIDC_PROVIDERS": json.dumps([provider])})
+    assert result.returncode != 0
+    assert "tracker.W003" in result.stdout + result.stderr
+    provider["issuer"] = "https://login.example.org/t/v2.0"
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING",
+                        env={**PRODUCTION, "OIDC_PROVIDERS": json.dumps([provider])})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("value, message", [
+    ("not json", "not valid JSON"),
+    ('{"name": "a"}', "must be a JSON list"),
+    ('[{"name": "a", "issuer": "https://i"}]', "lacks client_id, tenants"),
+    ('[{"name": "a", "issuer": "https://i", "client_id": "c", "tenants": {"t": "*"}}]',
+     "has no client secret"),
+])
+def test_a_malformed_identity_provider_stops_the_app(value, message):
+    result = run_manage("check", env={"OIDC_PROVIDERS": value})
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -68,6 +68,9 @@ AUDITED = [
         },
     ),
     ("tracker.Membership", {"exclude_fields": TIMESTAMPS}),
+    # Who is linked to which account at an identity provider (single sign-on); when each was
+    # last used is a sign-in time, never logged.
+    ("tracker.ExternalIdentity", {"exclude_fields": [*TIMESTAMPS, "last_used_at"]}),
     (
         "recommendations.Recommendation",
         {"exclude_fields": TIMESTAMPS, "m2m_fields": {"recipient_groups", "depends_on"}},
@@ -79,6 +82,7 @@ AUDITED = [
     ("recommendations.OfficeHolder", {"exclude_fields": TIMESTAMPS}),
     # Who turned their reminder emails off, and when (the digests sent are their own record).
     ("reminders.ReminderPreference", {"exclude_fields": TIMESTAMPS}),
+    ("reminders.NotificationPreference", {"exclude_fields": TIMESTAMPS}),
     # The password hash never goes into the log, and a sign-in is not a change of the account.
     ("auth.User", {"exclude_fields": ["password", "last_login"]}),
     # API tokens: who was given one and when it was revoked. The token itself is never stored

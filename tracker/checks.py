@@ -72,3 +72,21 @@ def check_site_url_is_the_production_address(app_configs, **kwargs):
             )
         )
     return warnings
+
+
+@register(Tags.security, deploy=True)
+def check_identity_providers_use_https(app_configs, **kwargs):
+    """
+    A provider's issuer reached over plain http would let anyone on the way swap its keys, and
+    so sign in as anyone: production providers are https (the tests' is on loopback).
+    """
+    return [
+        Warning(
+            f"OIDC_PROVIDERS: {provider['name']}'s issuer {provider['issuer']!r} is not https.",
+            hint="Use the provider's https issuer (Entra ID: "
+                 "https://login.microsoftonline.com/<tenant id>/v2.0).",
+            id="tracker.W003",
+        )
+        for provider in settings.OIDC_PROVIDERS
+        if urlsplit(provider["issuer"]).scheme != "https"
+    ]

@@ -15,6 +15,12 @@ NAVIGATION = {
     "account": "account",
     "sign_in": "login",
     "sign_out": "logout",
+    # The footer's links (every page)
+    "help": "help",
+    "accessibility": "accessibility",
+    "privacy": "privacy",
+    "cookies": "cookies",
+    "admin": "admin:index",
 }
 
 
@@ -25,8 +31,9 @@ def _navigation_urls(script_prefix):
 
 
 def service(request):
-    """Expose the service name and the navigation's URLs to every template (header, titles)."""
+    """Expose the service name, the help address and the navigation's and footer's URLs."""
     return {
         "service_name": settings.SERVICE_NAME,
+        "support_email": settings.SUPPORT_EMAIL,
         "navigation_urls": _navigation_urls(get_script_prefix()),
     }

@@ -34,6 +34,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from core.models import Event
+
 
 @login_not_required
 @never_cache
@@ -93,7 +95,7 @@ def ready(request):
 
 
 class _TaskQueue:
-    """The task worker's queue (django-tasks-db), read at each scrape."""
+    """The task worker's queue (django-tasks-db) and the outbox, read at each scrape."""
 
     def collect(self):
         from django.db.models import Count, Min
@@ -116,6 +118,11 @@ class _TaskQueue:
             "tracker_task_queue_oldest_seconds", "Age of the oldest task waiting for a worker.")
         age.add_metric([], (timezone.now() - oldest).total_seconds() if oldest else 0)
         yield age
+        outbox = GaugeMetricFamily(
+            "tracker_outbox_events_waiting",
+            "Workflow events (the outbox, core.Event) whose emails are not yet written out.")
+        outbox.add_metric([], Event.objects.filter(fanned_out_at__isnull=True).count())
+        yield outbox
 
 
 @login_not_required

@@ -7,6 +7,7 @@ instead of being silently replaced by a default.
 """
 
 import datetime
+import json
 import os
 from pathlib import Path
 
@@ -259,6 +260,62 @@ USE_X_FORWARDED_FOR = envbool("USE_X_FORWARDED_FOR", False)
 # Two-factor sign-in (django-otp): the name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = os.environ.get("SERVICE_NAME", "Super-complaint recommendations tracker")
 
+def oidc_providers():
+    """
+    Read OIDC_PROVIDERS: a JSON list of OpenID Connect providers (single sign-on), each
+    {"name", "label", "issuer", "client_id", "client_secret" (or "client_secret_env", the name of
+    a variable holding it, read like every secret: NAME or NAME_FILE), "tenants":
+    {tenant id: [organisation slugs] or "*"}, optional "tenant_claim" (default "tid", Entra ID's),
+    "trust_email" (default false: the email claim counts only with email_verified true),
+    "mfa_amr" and "mfa_acr" (the amr and acr values that mean a second factor was used)}.
+    Empty: no single sign-on, the sign-in page offers passwords only. See docs/single-sign-on.md.
+    """
+    raw = os.environ.get("OIDC_PROVIDERS", "").strip()
+    if not raw:
+        return []
+    try:
+        providers = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"OIDC_PROVIDERS is not valid JSON: {exc}") from None
+    if not isinstance(providers, list):
+        raise ImproperlyConfigured("OIDC_PROVIDERS must be a JSON list of providers")
+    names = set()
+    for provider in providers:
+        missing = {"name", "issuer", "client_id", "tenants"} - set(provider)
+        if missing:
+            raise ImproperlyConfigured(
+                f"OIDC_PROVIDERS: a provider lacks {', '.join(sorted(missing))}"
+            )
+        if not str(provider["name"]).replace("-", "").isalnum() or provider["name"] in names:
+            raise ImproperlyConfigured(
+                f"OIDC_PROVIDERS: name {provider['name']!r} must be unique letters, digits, -"
+            )
+        names.add(provider["name"])
+        if "client_secret_env" in provider:
+            provider["client_secret"] = envsecret(provider.pop("client_secret_env"))
+        if not provider.get("client_secret"):
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS: {provider['name']} has no client secret")
+        if not isinstance(provider["tenants"], dict) or not provider["tenants"]:
+            raise ImproperlyConfigured(
+                f"OIDC_PROVIDERS: {provider['name']}'s tenants must map tenant ids to "
+                "organisation slugs (or \"*\")"
+            )
+    return providers
+
+
+# Single sign-on with organisations' identity providers (accounts/sso.py). Local sign-in
+# (password and two-factor) stays for everyone whose organisation allows it.
+OIDC_PROVIDERS = oidc_providers()
+# Seconds of clock difference allowed when checking an ID token's times.
+OIDC_CLOCK_LEEWAY = envint("OIDC_CLOCK_LEEWAY", 60)
+
+# Where people ask for help (the help page, error pages). Shown to everyone.
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
+# Accounts nobody signed in to for this many days are listed in the account review and
+# deactivated by `manage.py deactivate_unused_accounts --apply`.
+ACCOUNT_UNUSED_DAYS = envint("ACCOUNT_UNUSED_DAYS", 90)
+
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -419,8 +476,15 @@ REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
 
 # Email: invitations and password resets. SMTP from the environment; printed to the console when
 # DEBUG (nothing is sent from a laptop). Tests use Django's in-memory outbox.
+# GOV.UK Notify instead of SMTP: set NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID (an email template
+# whose subject is ((subject)) and body ((body))); every email then goes through Notify.
+NOTIFY_API_KEY = envsecret("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
-    "django.core.mail.backends.console.EmailBackend"
+    "core.mail.NotifyEmailBackend"
+    if NOTIFY_API_KEY
+    else "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend"
 )
@@ -435,6 +499,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people reach the service at: every absolute link (feeds, the API, emails) starts
 # with it, never with a request's Host header (core/site.py; checked in tracker/checks.py).
 SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
+# Workflow emails (reminders/notifications.py): a refused send is tried again after
+# NOTIFICATION_RETRY_SECONDS, doubled each time, and given up (listed for admins) after
+# NOTIFICATION_MAX_ATTEMPTS; a worker holding a row longer than the lease is taken for dead.
+NOTIFICATION_RETRY_SECONDS = envint("NOTIFICATION_RETRY_SECONDS", 60)
+NOTIFICATION_MAX_ATTEMPTS = envint("NOTIFICATION_MAX_ATTEMPTS", 8)
+NOTIFICATION_LEASE_SECONDS = envint("NOTIFICATION_LEASE_SECONDS", 300)
 # How long an invitation link works; a password-reset link works for PASSWORD_RESET_TIMEOUT.
 INVITATION_TIMEOUT_DAYS = envint("INVITATION_TIMEOUT_DAYS", 7)
 # A published position older than this many months, not completed and not closed, is stale.

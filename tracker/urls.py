@@ -6,7 +6,8 @@ from django.urls import include, path
 from django.utils.decorators import method_decorator
 from django.views.generic import RedirectView
 
-from reminders.views import ReminderPreferenceView
+from public.basics import BasicsPageView
+from reminders.views import NotificationPreferencesView, ReminderPreferenceView
 from tracker import health
 from workflow.views.home import HomeView
 
@@ -33,11 +34,19 @@ urlpatterns = [
     path("-/metrics", health.metrics, name="metrics"),
     path("", HomeView.as_view(), name="home"),
     path("accounts/reminders/", ReminderPreferenceView.as_view(), name="reminder_preference"),
+    path("accounts/notifications/", NotificationPreferencesView.as_view(),
+         name="notification_preferences"),
     path("accounts/", include("accounts.urls")),
     # One way in: the service's sign-in (password, then two-factor), never the admin's own form.
     path("admin/login/", AdminLoginRedirectView.as_view()),
     path("admin/", admin.site.urls),
     path("imports/", include("imports.urls")),
+    # The footer's pages
+    path("help/", BasicsPageView.as_view(template_name="basics/help.html"), name="help"),
+    path("accessibility/", BasicsPageView.as_view(template_name="basics/accessibility.html"),
+         name="accessibility"),
+    path("privacy/", BasicsPageView.as_view(template_name="basics/privacy.html"), name="privacy"),
+    path("cookies/", BasicsPageView.as_view(template_name="basics/cookies.html"), name="cookies"),
     path("public/", include("public.urls")),
     path("documents/", include("public.document_urls")),
     path("api/v1/", include("api.urls")),

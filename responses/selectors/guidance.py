@@ -230,3 +230,27 @@ def organisations_awaiting(*, super_complaint=None):
         ((recommendation, counts[recommendation.pk]) for recommendation in recommendations),
         key=lambda pair: (-pair[1], pair[0].super_complaint.short_title, pair[0].order),
     )
+
+
+def guidance_landed_with(*, update):
+    """
+    The responses whose awaited guidance lands with `update`, a national body's publication:
+    their current position awaits its recommendation (and this body, or any), or this body on
+    the same super-complaint, and says so from before it (the rule of `_landed`, applied to
+    them). A list of LandedGuidance; 3 queries at most.
+    """
+    response = update.response
+    candidates = Response.objects.filter(
+        Q(
+            current_update__awaited_recommendation_id=response.recommendation_id,
+        ) & (
+            Q(current_update__awaited_organisation__isnull=True)
+            | Q(current_update__awaited_organisation_id=response.organisation_id)
+        )
+        | Q(
+            current_update__awaited_recommendation__isnull=True,
+            current_update__awaited_organisation_id=response.organisation_id,
+            recommendation__super_complaint_id=response.recommendation.super_complaint_id,
+        )
+    ).exclude(organisation_id=response.organisation_id)
+    return _landed(candidates)

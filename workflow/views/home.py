@@ -33,7 +33,8 @@ class HomeView(TemplateView):
         return super().get_context_data(
             **summary,
             organisation_summaries=self.organisation_summaries(
-                memberships, summary["summaries"], summary["summaries_fingerprint"]
+                memberships, summary["summaries"], summary["summaries_fingerprint"],
+                administrator=user.is_staff,
             ),
             latest_positions=self.latest_positions(user, memberships, progress),
             # After the summary, which has read the user's memberships: no extra query.
@@ -43,15 +44,17 @@ class HomeView(TemplateView):
         )
 
     @staticmethod
-    def organisation_summaries(memberships, summaries, fingerprint):
+    def organisation_summaries(memberships, summaries, fingerprint, administrator=False):
         """
         The summaries of the user's organisations, rendered once for every member with the same
         organisations and roles (core.fragments), until one of them publishes or an edit.
         `summaries` are their figures, already read (from the cache) for the task list.
         """
         if not memberships:
+            # An administrator adds memberships themselves: they are not told to ask one.
             return cached_fragment(
-                "workflow/_home_summaries.html", key=("nobody",), context=lambda: {}
+                "workflow/_home_summaries.html", key=("nobody", administrator),
+                context=lambda: {"administrator": administrator},
             )
         return cached_fragment(
             "workflow/_home_summaries.html",
