@@ -50,6 +50,7 @@ PASSWORD = "demo-password-2026"  # the demo accounts' (fixtures/demo_accounts.js
 CSRF = "clustertestcsrftokenclustertestc"  # 32 characters, as Django expects
 FAILURES = []
 PASSED = []
+FAILED_CONNECTIONS = collections.Counter()  # requests with no answer, by the error
 
 
 def check(condition, message):
@@ -103,15 +104,17 @@ class Http:
                 status = response.status
                 self.last_headers = dict(response.getheaders())
                 break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+                    ssl.SSLEOFError, ssl.SSLZeroReturnError):
                 self.connection = None
                 # A kept-alive connection the balancer closed as this request went out (nginx
                 # closes idle ones when it reloads): nothing was answered, so send it again on
                 # a new connection, as browsers do. Any other failure is reported, never retried.
                 if not reused:
                     break
-            except (http.client.HTTPException, OSError):
+            except (http.client.HTTPException, OSError) as error:
                 self.connection = None
+                FAILED_CONNECTIONS[type(error).__name__] += 1
                 break
         if self.record is not None:
             self.record(method, path, fields, status)
@@ -395,7 +398,8 @@ def mixed_load_with_faults(seconds):
 
     total, errors = recorder.window(began, ended + 1)
     unanswered = sum(1 for r in recorder.answers if r[2] == 599)
-    print(f"     of the 5xx, {unanswered} had no answer at all (599: the connection failed)")
+    print(f"     of the 5xx, {unanswered} had no answer at all (599: the connection failed: "
+          f"{dict(FAILED_CONNECTIONS)})")
     print(f"     {total} requests in {ended - began:.0f} s, 5xx: {errors}; answers "
           f"{dict(sorted(tally.statuses.items()))}")
     for name, (start, end) in windows.items():
