@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install frontend migrate reference-data demo-data lint check deploy-check clean
+.PHONY: run test install frontend migrate reference-data demo-data lint check deploy-check clean \
+	cluster cluster-stop cluster-test
 
 run: install frontend migrate reference-data demo-data
 	@$(PY) manage.py demo_accounts
@@ -69,5 +70,19 @@ deploy-check: install frontend
 	$(PY) manage.py check --deploy --fail-level WARNING; \
 	$(PY) manage.py collectstatic --noinput --verbosity 1
 
+# A production-like cluster on this machine (docs/cluster.md): nginx on https://localhost:8480
+# in front of three gunicorn servers, the task worker, PostgreSQL (CLUSTER_DATABASE_URL) and
+# Redis (CLUSTER_REDIS_URL); nginx installed from Debian's packages when missing.
+cluster: install frontend
+	$(PY) scripts/cluster.py start --demo-data
+
+cluster-stop:
+	$(PY) scripts/cluster.py stop
+
+# Starts the cluster on a fresh database, tests it (faults included), runs the backup drill,
+# stops it: about three minutes. CLUSTER_TEST_ARGS=--seconds 60 for a longer load.
+cluster-test: install frontend
+	$(PY) scripts/cluster_test.py $(CLUSTER_TEST_ARGS)
+
 clean:
-	rm -rf $(VENV) node_modules static/build staticfiles
+	rm -rf $(VENV) node_modules static/build staticfiles .cluster

@@ -1,16 +1,21 @@
 """
-Middleware every page goes through: refusing control characters at the edge, no caching of a
+Middleware every page goes through: a request id on every log line, refusing control characters
+at the edge, no caching of a
 signed-in reader's pages, and recording who made each audited change. The sign-in's own (time
 limits, the two-factor step) is in accounts.middleware.
 """
 
+import logging
 import re
+import time
+import uuid
 
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 
 from core.http import client_ip_address
+from core.logging import request_id_var
 
 # C0 controls and DEL. Tab, line feed and carriage return are fine in a query value (a pasted
 # search), never in a path or a cookie.
@@ -97,3 +102,43 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
+
+
+# What a request id from the load balancer may look like (nginx's $request_id is 32 hex digits);
+# anything else is replaced, so a client cannot write into the log through this header.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+request_log = logging.getLogger("tracker.request")
+
+
+class RequestIdMiddleware:
+    """
+    Carry the load balancer's X-Request-ID (or a new one) through every log line written while
+    answering, send it back in the response, and log the request itself: one line with its
+    method, path, status, view and time, so the balancer's log and the app's join on the id.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        supplied = request.headers.get("X-Request-ID", "")
+        request_id = supplied if _REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            match = getattr(request, "resolver_match", None)
+            request_log.info(
+                "%s %s %s", request.method, request.path, response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status_code": response.status_code,
+                    "view": match.view_name if match else "",
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            response["X-Request-ID"] = request_id
+            return response
+        finally:
+            request_id_var.reset(token)

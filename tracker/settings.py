@@ -119,6 +119,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request (redirects and refusals too) carries its id.
+    "core.middleware.RequestIdMiddleware",
+    # Counts and times every request by view, for /-/metrics.
+    "core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the path, the query or the session cookie: a NUL byte is a 400.
     "core.middleware.RejectControlCharactersMiddleware",
@@ -392,6 +396,9 @@ CSRF_COOKIE_HTTPONLY = False
 
 # Behind a TLS-terminating load balancer in production.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG and envbool("HTTPS", False))
+# Health checks and metrics are asked for over plain http by the platform (kubelet, the balancer's
+# probe, a scraper) straight at the app server: answered, never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^-/"]
 SESSION_COOKIE_SECURE = envbool("HTTPS", False)
 CSRF_COOKIE_SECURE = envbool("HTTPS", False)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
@@ -534,13 +541,33 @@ TASKS = {
     }
 }
 
+# LOG_FORMAT=json: one JSON object per line (core.logging.JsonFormatter), for a log collector;
+# "text" (the default) for a person at a terminal. Either way each line carries the request id.
+LOG_FORMAT = envchoice("LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"refusals_on_one_line": {"()": "core.logging.RefusalsOnOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "refusals_on_one_line": {"()": "core.logging.RefusalsOnOneLine"},
+        "request_id": {"()": "core.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "loggers": {
         "django.request": {"filters": ["refusals_on_one_line"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# /-/metrics (Prometheus) answers only a scraper that sends `Authorization: Bearer <token>`;
+# without a token it is not served at all (404). The load balancer never passes it on either.
+METRICS_TOKEN = envsecret("METRICS_TOKEN", "")

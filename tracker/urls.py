@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 
 from public.basics import BasicsPageView
 from reminders.views import NotificationPreferencesView, ReminderPreferenceView
+from tracker import health
 from workflow.views.home import HomeView
 
 
@@ -27,6 +28,10 @@ class AdminLoginRedirectView(RedirectView):
         return super().get(request, *args, **kwargs)
 
 urlpatterns = [
+    # For the platform (probes, the metrics scraper): see tracker/health.py.
+    path("-/live", health.live, name="live"),
+    path("-/ready", health.ready, name="ready"),
+    path("-/metrics", health.metrics, name="metrics"),
     path("", HomeView.as_view(), name="home"),
     path("accounts/reminders/", ReminderPreferenceView.as_view(), name="reminder_preference"),
     path("accounts/notifications/", NotificationPreferencesView.as_view(),
