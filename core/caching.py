@@ -19,14 +19,18 @@ page shows is caught by the table-driven test of cached pages (tests/test_cached
 
 Keys. `cache_key` is the one key builder (hashed: fingerprints hold characters some cache
 backends refuse in keys) and PAGE_CACHE_SECONDS the one time to live: the most a change no
-fingerprint sees (none is known) could show late.
+fingerprint sees (none is known) could show late. Every key also holds the code's version
+(`code_version`), so a page kept by one release is never served by the next.
 """
 
 import functools
 import hashlib
+import os
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -176,10 +180,46 @@ def _cursor():
     return connection._prepare_cursor(_preparing_cursor()(connection.connection))
 
 
+# What the code that draws a kept page is made of: our apps' Python, the templates, and the built
+# static files (a kept page names them; the next release may name others).
+_SOURCE_SUFFIXES = (".py", ".html", ".txt", ".css", ".js", ".mjs", ".json")
+
+
+def _source_folders():
+    base = Path(settings.BASE_DIR)
+    # Our apps, not the libraries installed in a virtualenv inside the project's folder.
+    ours = [Path(config.path) for config in apps.get_app_configs()
+            if Path(config.path).is_relative_to(base)
+            and "site-packages" not in Path(config.path).parts]
+    return sorted({*ours, base / "templates", base / "static" / "build"})
+
+
+@functools.cache
+def code_version():
+    """
+    The version of the code, in every cache key: the RELEASE setting where the deployment names
+    it, otherwise a digest of the source files (a few milliseconds, once a process). During a
+    rolling release the old and new servers share the cache but never each other's pages: a
+    page kept by the old code names static files and shows fields the new code may not have.
+    """
+    if settings.RELEASE:
+        return settings.RELEASE
+    digest = hashlib.sha256()
+    for root in _source_folders():
+        for folder, folders, files in os.walk(root):
+            folders.sort()
+            for name in sorted(files):
+                if name.endswith(_SOURCE_SUFFIXES):
+                    path = Path(folder, name)
+                    digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                    digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
 def cache_key(kind, *parts):
-    """The key of something kept: its kind, today's date (deadlines are reckoned from it) and
-    `parts`, everything it depends on."""
-    key = (kind, timezone.localdate().isoformat(), *parts)
+    """The key of something kept: its kind, the code's version, today's date (deadlines are
+    reckoned from it) and `parts`, everything it depends on."""
+    key = (kind, code_version(), timezone.localdate().isoformat(), *parts)
     return f"{kind}:" + hashlib.sha256(repr(key).encode()).hexdigest()
 
 

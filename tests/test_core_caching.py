@@ -112,3 +112,37 @@ def test_the_fingerprint_query_is_prepared_and_still_logged_on_postgresql(world)
 def test_a_scope_argument_must_be_a_pk(world):
     with pytest.raises(ValueError):
         caching.fingerprint("super_complaint", super_complaint="1 OR 1=1")
+
+
+@pytest.fixture
+def fresh_code_version():
+    caching.code_version.cache_clear()
+    yield
+    caching.code_version.cache_clear()
+
+
+def test_a_page_kept_by_one_release_is_never_the_next_releases(settings, fresh_code_version):
+    settings.RELEASE = "2026.12.1"
+    old = caching.cache_key("public-page", "visitor", "/public/")
+    caching.code_version.cache_clear()
+    settings.RELEASE = "2026.12.2"
+    assert caching.cache_key("public-page", "visitor", "/public/") != old
+
+
+def test_without_a_named_release_the_version_follows_the_source(settings, tmp_path,
+                                                                fresh_code_version):
+    settings.RELEASE = ""
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>{{ status }}</p>")
+    (tmp_path / "backup-drill").mkdir()
+    first = caching.code_version()
+
+    caching.code_version.cache_clear()
+    (tmp_path / "backup-drill" / "tables.json").write_text("{}")
+    assert caching.code_version() == first  # what is not our source does not count
+
+    caching.code_version.cache_clear()
+    template.write_text("<p>{{ status }} since {{ as_of }}</p>")
+    assert caching.code_version() != first

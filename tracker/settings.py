@@ -195,6 +195,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 
+# The release's name (a commit or a version), in every cache key (core.caching.code_version), so
+# a rolling release never serves one release's kept pages from another. Unset: a digest of the
+# source files, the same on every server running the same code.
+RELEASE = os.environ.get("RELEASE", "")
+
 # Django's cache: a shared Redis (Django's built-in backend) when REDIS_URL is set, as every app
 # server must see the same cached figures, login counters and API rates; otherwise this
 # process's memory, so `make run` and the tests need nothing else. What is cached is keyed by a
